@@ -1,0 +1,61 @@
+"""`enrich db migrate`: apply pending yoyo migrations, then re-apply every file in sql/.
+
+yoyo's post-apply hook only runs when a migration is pending, so sql/ (the current truth of
+the functions and triggers, every file safe to re-run) is applied here on every call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from yoyo import get_backend, read_migrations
+
+from pyworker.paths import MIGRATIONS_DIR, SQL_DIR
+
+# Serialises concurrent `enrich db migrate` runs on one database (any constant will do).
+_SQL_APPLY_LOCK = 7_357_001
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    applied: list[str]
+    pending: list[str]
+
+
+def _yoyo_url(database_url: str) -> str:
+    scheme, sep, rest = database_url.partition("://")
+    if not sep or scheme not in ("postgres", "postgresql"):
+        raise ValueError("DATABASE_URL must be a postgresql:// URL")
+    return f"postgresql+psycopg://{rest}"
+
+
+def sql_files() -> list[Path]:
+    """Every file under sql/, in load order: by file name (numbered), whatever the folder."""
+    return sorted(SQL_DIR.rglob("*.sql"), key=lambda path: (path.name, str(path)))
+
+
+def migration_status(database_url: str) -> MigrationStatus:
+    backend = get_backend(_yoyo_url(database_url))
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    pending = {m.id for m in backend.to_apply(migrations)}
+    return MigrationStatus(
+        applied=[m.id for m in migrations if m.id not in pending],
+        pending=[m.id for m in migrations if m.id in pending],
+    )
+
+
+def migrate(database_url: str) -> list[str]:
+    """Apply pending migrations and re-apply sql/. Returns the ids of migrations applied."""
+    backend = get_backend(_yoyo_url(database_url))
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    with backend.lock():
+        pending = backend.to_apply(migrations)
+        backend.apply_migrations(pending)
+    backend.connection.close()
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select pg_advisory_xact_lock(%s)", (_SQL_APPLY_LOCK,))
+        for path in sql_files():
+            conn.execute(path.read_text())
+    return [m.id for m in pending]
