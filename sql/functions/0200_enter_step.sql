@@ -1,0 +1,19 @@
+-- enrich._enter_step: items enter a pipeline step (the orchestrator's only entry point).
+-- SQL steps finish at once; an entity step claims or waits on each item's entity.
+
+create or replace function enrich._enter_step(p_step text, p_item_ids uuid[]) returns void
+language plpgsql set search_path = '' as $$
+begin
+  if cardinality(p_item_ids) = 0 then
+    return;
+  elsif p_step = 'normalize_all_core_values' then
+    perform enrich._step_normalize_all_core_values(p_item_ids);
+  elsif p_step = 'split' then
+    perform enrich._step_split(p_item_ids);
+  else
+    perform enrich._step_enter_entity_workflow(p_step, p_item_ids);
+  end if;
+end;
+$$;
+comment on function enrich._enter_step(text, uuid[]) is
+  'Items enter a step: writes their workflow_states rows; the advance triggers take them on.';

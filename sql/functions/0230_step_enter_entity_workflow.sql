@@ -1,0 +1,116 @@
+-- Entity step: each item's entity (company or person) is claimed ONCE per workflow.
+-- The claiming item is IN_PROGRESS, the others WAITING; a fresh result completes items at once.
+
+create or replace function enrich._step_enter_entity_workflow(p_slug text, p_item_ids uuid[])
+returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_type     text;
+  v_ttl      interval;
+  v_states   text;
+  v_id       text;
+  v_claimed  uuid[];
+  v_reclaimed uuid[];
+begin
+  select w.entity_type, w.ttl into v_type, v_ttl from enrich.workflows w where w.slug = p_slug;
+  if not found then
+    raise exception using errcode = 'EN001',
+      message = format('unknown step or workflow %s', quote_literal(p_slug)),
+      hint = 'Create the workflow with `enrich workflow set` or fix the pipeline''s steps.';
+  end if;
+  v_states := v_type || '_workflow_states';
+  v_id := v_type || '_id';
+
+  -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
+  --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
+  execute format($sql$
+    with claimed as (
+      insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
+      select distinct i.%2$I, $1, 'IN_PROGRESS', now()
+      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
+      where i.%2$I is not null
+      order by 1
+      on conflict (%2$I, workflow_slug) do nothing
+      returning %2$I)
+    select coalesce(array_agg(%2$I), '{}') from claimed
+  $sql$, v_states, v_id) into v_claimed using p_slug, p_item_ids;
+
+  -- 2. Re-claim entities that are PENDING, or COMPLETED with a result older than the TTL.
+  execute format($sql$
+    with due as (
+      select s.id from enrich.%1$I s
+      where s.workflow_slug = $1
+        and s.%2$I in (select i.%2$I from unnest($2) as t(id)
+                         join enrich.batch_items i on i.id = t.id)
+        and (s.status = 'PENDING'
+             or (s.status = 'COMPLETED' and $3::interval is not null
+                 and s.completed_at < now() - $3::interval))
+      order by s.%2$I
+      for update),
+    reclaimed as (
+      update enrich.%1$I s
+         set status = 'IN_PROGRESS', started_at = now(), completed_at = null, failed_at = null,
+             attempts = 0, last_error = null, updated_at = now()
+        from due where s.id = due.id
+      returning s.%2$I)
+    select coalesce(array_agg(%2$I), '{}') from reclaimed
+  $sql$, v_states, v_id) into v_reclaimed using p_slug, p_item_ids, v_ttl;
+  v_claimed := v_claimed || v_reclaimed;
+
+  -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
+  perform enrich._queue_dispatches(p_slug, v_type, v_claimed);
+
+  -- 4. Items: read each entity's status under a share lock (so a concurrent result cannot
+  --    complete the entity between our read and our commit), then write the item states.
+  execute format($sql$
+    with items as (
+      select i.id as item_id, i.%2$I as entity_id, i.batch_id, i.row_number
+      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
+    ),
+    entities as (
+      select s.%2$I as entity_id, s.status, s.last_error from enrich.%1$I s
+      where s.workflow_slug = $1 and s.%2$I in (select entity_id from items)
+      order by s.%2$I
+      for share
+    ),
+    claimers as (
+      select distinct on (entity_id) item_id from items
+      where entity_id = any($3)
+      order by entity_id, batch_id, row_number
+    ),
+    decided as (
+      select it.item_id, it.entity_id,
+             case when it.entity_id is null then 'FAILED'
+                  when c.item_id is not null then 'IN_PROGRESS'
+                  when e.status in ('PENDING', 'IN_PROGRESS') then 'WAITING'
+                  when e.status = 'COMPLETED' then 'COMPLETED'
+                  else 'FAILED' end as status,
+             e.last_error
+      from items it
+      left join entities e on e.entity_id = it.entity_id
+      left join claimers c on c.item_id = it.item_id
+    )
+    insert into enrich.workflow_states
+      (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
+    select d.item_id, $1, d.status, d.entity_id,
+           case when d.entity_id is null
+                then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
+                else jsonb_strip_nulls(jsonb_build_object(
+                       $4 || '_id', d.entity_id,
+                       'skipped', case d.status
+                                    when 'WAITING' then $4 || '_enrichment_in_progress'
+                                    when 'COMPLETED' then $4 || '_already_enriched'
+                                    when 'FAILED' then $4 || '_enrichment_failed' end,
+                       'error', case when d.status = 'FAILED' then d.last_error end))
+           end,
+           case when d.status = 'COMPLETED' then now() end,
+           case when d.status = 'FAILED' then now() end
+    from decided d
+  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type;
+end;
+$$;
+comment on function enrich._step_enter_entity_workflow(text, uuid[]) is
+  'Entity step: claims each unclaimed (or PENDING, or stale) entity exactly once and queues '
+  'a dispatch; the first item of a claimed entity is IN_PROGRESS, other items WAITING '
+  '(meta.skipped=<type>_enrichment_in_progress); items of a fresh COMPLETED entity complete '
+  'at once (<type>_already_enriched); items of a FAILED entity fail with its error.';

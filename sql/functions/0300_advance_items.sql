@@ -1,0 +1,78 @@
+-- enrich._advance_items: the orchestrator. Called by the workflow_states triggers with the
+-- item steps that just finished; moves items to their next step, finishes them, closes batches.
+
+create or replace function enrich._refresh_batch_status(p_batch_ids uuid[]) returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_completed integer;
+begin
+  -- Lock first, then look (a fresh snapshot per statement): two transactions finishing the
+  -- last items of one batch cannot both miss each other's work.
+  perform 1 from enrich.batches b where b.id = any(p_batch_ids) order by b.id for no key update;
+
+  with computed as (
+    select b.id,
+           case when exists (select from enrich.batch_items i
+                             where i.batch_id = b.id and i.finished_at is null)
+                then 'IN_PROGRESS' else 'COMPLETED' end as status
+    from enrich.batches b where b.id = any(p_batch_ids)
+  ),
+  changed as (
+    update enrich.batches b
+       set status = c.status,
+           completed_at = case when c.status = 'COMPLETED' then now() end
+      from computed c
+     where b.id = c.id and b.status <> c.status
+    returning b.id, b.status
+  )
+  select count(pg_notify('enrich_batch_completed', id::text)) into v_completed
+  from changed where status = 'COMPLETED';
+end;
+$$;
+comment on function enrich._refresh_batch_status(uuid[]) is
+  'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is '
+  'unfinished, or back to IN_PROGRESS when a late result revived one.';
+
+create or replace function enrich._advance_items(
+  p_item_ids uuid[], p_steps text[], p_statuses text[]
+) returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_next record;
+begin
+  update enrich.batch_items i
+     set status = 'FAILED', finished_at = now()
+    from unnest(p_item_ids, p_statuses) as f(item_id, status)
+   where f.status = 'FAILED' and i.id = f.item_id and i.status <> 'FAILED';
+
+  for v_next in
+    select b.steps[array_position(b.steps, f.step) + 1] as step, array_agg(f.item_id) as item_ids
+    from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
+    join enrich.batch_items i on i.id = f.item_id
+    join enrich.batches b on b.id = i.batch_id
+    where f.status = 'COMPLETED'
+    group by 1
+  loop
+    if v_next.step is null then
+      update enrich.batch_items i
+         set status = 'COMPLETED', finished_at = now()
+        from unnest(v_next.item_ids) as t(id)
+       where i.id = t.id;
+    else
+      -- an item revived by a late result is unfinished again
+      update enrich.batch_items i
+         set status = 'IN_PROGRESS', finished_at = null
+        from unnest(v_next.item_ids) as t(id)
+       where i.id = t.id and i.status <> 'IN_PROGRESS';
+      perform enrich._enter_step(v_next.step, v_next.item_ids);
+    end if;
+  end loop;
+
+  perform enrich._refresh_batch_status(array(
+    select distinct i.batch_id from unnest(p_item_ids) as t(id)
+    join enrich.batch_items i on i.id = t.id));
+end;
+$$;
+comment on function enrich._advance_items(uuid[], text[], text[]) is
+  'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), '
+  'enter the next step, finish the item, and refresh its batch''s status.';

@@ -1,0 +1,45 @@
+-- enrich.create_batch: insert a batch from a JSON array of row objects and run it as far as
+-- SQL can (normalize, split, entity claims) in the same transaction.
+
+create or replace function enrich.create_batch(p_pipeline text, p_rows jsonb) returns uuid
+language plpgsql set search_path = '' as $$
+declare
+  v_steps    text[];
+  v_batch_id uuid;
+  v_bad_row  bigint;
+begin
+  select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
+  if not found then
+    raise exception using errcode = 'EN004',
+      message = format('unknown pipeline %s', quote_literal(p_pipeline)),
+      hint = 'See enrich.pipelines (built-ins: company, company_and_person).';
+  end if;
+  if jsonb_typeof(p_rows) is distinct from 'array' then
+    raise exception using errcode = 'EN003',
+      message = 'create_batch: p_rows must be a JSON array of row objects';
+  end if;
+  select ord into v_bad_row from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
+   where jsonb_typeof(row_value) <> 'object' limit 1;
+  if found then
+    raise exception using errcode = 'EN003',
+      message = format('create_batch: row %s is not a JSON object', v_bad_row);
+  end if;
+
+  insert into enrich.batches (pipeline, steps, item_count)
+  values (p_pipeline, v_steps, jsonb_array_length(p_rows))
+  returning id into v_batch_id;
+
+  insert into enrich.batch_items (batch_id, row_number, data)
+  select v_batch_id, r.ord,
+         coalesce((select jsonb_object_agg(lower(btrim(k)), v) from jsonb_each(r.row_value) as e(k, v)),
+                  '{}')
+  from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord);
+
+  perform enrich.start_batch(v_batch_id);
+  return v_batch_id;
+end;
+$$;
+comment on function enrich.create_batch(text, jsonb) is
+  'Creates a batch from a JSON array of row objects (keys matched case-insensitively, stored '
+  'lower-case; unknown keys kept in data) and runs its SQL steps and entity claims in this '
+  'transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';

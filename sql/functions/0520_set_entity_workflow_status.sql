@@ -1,0 +1,101 @@
+-- The seed plan's set_company/person_workflow_status, routed through the state machine so
+-- that a "set" can never skip the dispatch outbox or the cascade to items.
+
+create or replace function enrich._queue_dispatches(
+  p_slug text, p_entity_type text, p_entity_ids uuid[]
+) returns void
+language plpgsql set search_path = '' as $$
+begin
+  if cardinality(p_entity_ids) > 0 then
+    insert into enrich.dispatches (workflow_slug, entity_type, entity_id)
+    select p_slug, p_entity_type, e from unnest(p_entity_ids) as e
+    on conflict (workflow_slug, entity_id) do nothing;
+    perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
+  end if;
+end;
+$$;
+comment on function enrich._queue_dispatches(text, text, uuid[]) is
+  'Queues one dispatch per claimed entity and wakes the workers (NOTIFY enrich_dispatch).';
+
+create or replace function enrich._set_entity_workflow_status(
+  p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_status text, p_meta jsonb
+) returns text
+language plpgsql set search_path = '' as $$
+declare
+  v_states text := p_entity_type || '_workflow_states';
+  v_id     text := p_entity_type || '_id';
+  v_old    text;
+begin
+  if p_status is null or p_status not in ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED') then
+    raise exception using errcode = 'EN003',
+      message = format('invalid status %s (PENDING, IN_PROGRESS, COMPLETED or FAILED)',
+                       coalesce(quote_literal(p_status), 'NULL'));
+  end if;
+  if not exists (select from enrich.workflows w
+                  where w.slug = p_workflow_slug and w.entity_type = p_entity_type) then
+    return null;
+  end if;
+
+  execute format($sql$
+    insert into enrich.%1$I (%2$I, workflow_slug)
+    select e.id, $2 from enrich.%3$I e where e.id = $1
+    on conflict (%2$I, workflow_slug) do nothing
+  $sql$, v_states, v_id,
+         case p_entity_type when 'company' then 'normalized_companies' else 'normalized_people' end)
+    using p_entity_id, p_workflow_slug;
+  execute format('select status from enrich.%I where %I = $1 and workflow_slug = $2 for update',
+                 v_states, v_id)
+    into v_old using p_entity_id, p_workflow_slug;
+  if v_old is null then
+    return null;
+  end if;
+  if v_old = 'IN_PROGRESS' and p_status = 'PENDING' then
+    raise exception using errcode = 'EN005',
+      message = 'an IN_PROGRESS entity cannot go back to PENDING (items are waiting on it)';
+  end if;
+
+  if p_meta is not null then
+    execute format('update enrich.%I set meta = coalesce(meta, ''{}'') || $3, updated_at = now()
+                     where %I = $1 and workflow_slug = $2', v_states, v_id)
+      using p_entity_id, p_workflow_slug, p_meta;
+  end if;
+
+  if p_status in ('COMPLETED', 'FAILED') and v_old <> p_status then
+    perform enrich._settle_entity(p_workflow_slug, p_entity_id, p_status,
+      coalesce(p_meta ->> 'error', format('set to FAILED by set_%s_workflow_status', p_entity_type)));
+  elsif p_status in ('PENDING', 'IN_PROGRESS') and v_old <> p_status then
+    execute format($sql$
+      update enrich.%1$I
+         set status = $3, started_at = case when $3 = 'IN_PROGRESS' then now() else started_at end,
+             completed_at = null, failed_at = null, updated_at = now()
+       where %2$I = $1 and workflow_slug = $2
+    $sql$, v_states, v_id) using p_entity_id, p_workflow_slug, p_status;
+    if p_status = 'IN_PROGRESS' then
+      perform enrich._queue_dispatches(p_workflow_slug, p_entity_type, array[p_entity_id]);
+    end if;
+  end if;
+  return p_status;
+end;
+$$;
+comment on function enrich._set_entity_workflow_status(text, uuid, text, text, jsonb) is
+  'Moves an entity''s workflow state through the state machine: IN_PROGRESS queues a '
+  'dispatch; COMPLETED / FAILED settle it and cascade to its items. NULL if the entity or '
+  'workflow is unknown.';
+
+create or replace function enrich.set_company_workflow_status(
+  p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb default null
+) returns text
+language sql set search_path = '' as $$
+  select enrich._set_entity_workflow_status('company', p_company_id, p_workflow_slug, p_status, p_meta)
+$$;
+comment on function enrich.set_company_workflow_status(uuid, text, text, jsonb) is
+  'Seed helper: set a company''s workflow status through the state machine; NULL if unknown.';
+
+create or replace function enrich.set_person_workflow_status(
+  p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb default null
+) returns text
+language sql set search_path = '' as $$
+  select enrich._set_entity_workflow_status('person', p_person_id, p_workflow_slug, p_status, p_meta)
+$$;
+comment on function enrich.set_person_workflow_status(uuid, text, text, jsonb) is
+  'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';

@@ -1,0 +1,46 @@
+-- enrich.retry_dispatch: a transient failure (429, 5xx, network). Back to the queue after
+-- p_delay, or FAILED (cascading to items) once the workflow's max_attempts are used up.
+
+create or replace function enrich._retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text)
+returns text
+language plpgsql set search_path = '' as $$
+declare
+  v_dispatch enrich.dispatches;
+  v_max      integer;
+begin
+  select d.* into v_dispatch from enrich.dispatches d where d.id = p_dispatch_id;
+  select w.max_attempts into v_max from enrich.workflows w where w.slug = v_dispatch.workflow_slug;
+  if v_dispatch.attempt >= v_max then
+    perform enrich._settle_entity(v_dispatch.workflow_slug, v_dispatch.entity_id, 'FAILED',
+      format('gave up after %s attempt(s): %s', v_dispatch.attempt, p_error));
+    return 'FAILED';
+  end if;
+  update enrich.dispatches d
+     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+         leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
+         last_error = p_error, updated_at = now()
+   where d.id = p_dispatch_id;
+  return 'QUEUED';
+end;
+$$;
+comment on function enrich._retry_or_fail(bigint, interval, text) is
+  'Shared by retry_dispatch and the reaper: re-queue after a delay, or fail the entity when '
+  'its attempts are used up.';
+
+create or replace function enrich.retry_dispatch(
+  p_dispatch_id bigint, p_worker text, p_delay interval, p_error text
+) returns text
+language plpgsql set search_path = '' as $$
+begin
+  perform 1 from enrich.dispatches d
+   where d.id = p_dispatch_id and d.status = 'LEASED' and d.leased_by = p_worker
+   for update;
+  if not found then
+    return null;
+  end if;
+  return enrich._retry_or_fail(p_dispatch_id, p_delay, p_error);
+end;
+$$;
+comment on function enrich.retry_dispatch(bigint, text, interval, text) is
+  'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when '
+  'attempts reach max_attempts (returns FAILED). NULL when p_worker does not hold the lease.';

@@ -1,0 +1,43 @@
+-- Statement triggers on workflow_states: every item step that becomes COMPLETED or FAILED
+-- is handed to enrich._advance_items (next step, item finished, batch status), set-based.
+
+create or replace function enrich._workflow_states_after_insert() returns trigger
+language plpgsql set search_path = '' as $$
+declare
+  v_item_ids uuid[]; v_steps text[]; v_statuses text[];
+begin
+  select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
+    into v_item_ids, v_steps, v_statuses
+    from finished_rows n where n.status in ('COMPLETED', 'FAILED');
+  if v_item_ids is not null then
+    perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
+  end if;
+  return null;
+end;
+$$;
+
+create or replace function enrich._workflow_states_after_update() returns trigger
+language plpgsql set search_path = '' as $$
+declare
+  v_item_ids uuid[]; v_steps text[]; v_statuses text[];
+begin
+  select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
+    into v_item_ids, v_steps, v_statuses
+    from finished_rows n join previous_rows o on o.id = n.id
+   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status;
+  if v_item_ids is not null then
+    perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
+  end if;
+  return null;
+end;
+$$;
+
+create or replace trigger workflow_states_0700_advance_after_insert
+  after insert on enrich.workflow_states
+  referencing new table as finished_rows
+  for each statement execute function enrich._workflow_states_after_insert();
+
+create or replace trigger workflow_states_0700_advance_after_update
+  after update on enrich.workflow_states
+  referencing old table as previous_rows new table as finished_rows
+  for each statement execute function enrich._workflow_states_after_update();
