@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from urllib.parse import quote, urlencode
+
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from yoyo import get_backend, read_migrations
 
 from pyworker.paths import MIGRATIONS_DIR, SQL_DIR
@@ -25,10 +28,18 @@ class MigrationStatus:
 
 
 def _yoyo_url(database_url: str) -> str:
-    scheme, sep, rest = database_url.partition("://")
-    if not sep or scheme not in ("postgres", "postgresql"):
-        raise ValueError("DATABASE_URL must be a postgresql:// URL")
-    return f"postgresql+psycopg://{rest}"
+    """yoyo wants driver://user:pass@/db?params; accept any libpq URL or key=value string."""
+    params = conninfo_to_dict(database_url)
+    dbname = str(params.pop("dbname", ""))
+    user, password = params.pop("user", None), params.pop("password", None)
+    credentials = ""
+    if user:
+        credentials = quote(str(user), safe="")
+        if password:
+            credentials += ":" + quote(str(password), safe="")
+        credentials += "@"
+    query = urlencode({key: str(value) for key, value in params.items()})
+    return f"postgresql+psycopg://{credentials}/{quote(dbname, safe='')}?{query}"
 
 
 def sql_files() -> list[Path]:

@@ -1,0 +1,59 @@
+# enrich-once — `make help` lists the targets. `make run` and `make test` work on a fresh
+# machine: they install what they need (venv; Debian pgTAP + pg_prove for the tests) and use
+# a private PostgreSQL cluster under .pgdata/ unless DATABASE_URL is set.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(STAMP) ## Create the virtualenv with the project and its dev tools
+
+system-deps: ## Install Debian's pgTAP and pg_prove when missing
+	@if [ ! -f /usr/share/postgresql/15/extension/pgtap.control ] || ! command -v pg_prove >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl >/dev/null; \
+	fi
+
+db-up: venv ## Start the private PostgreSQL cluster (.pgdata/) and print its URL
+	@$(BIN)/enrich db up
+
+db-down: venv ## Stop the private PostgreSQL cluster
+	@$(BIN)/enrich db down
+
+migrate: venv ## Apply migrations and re-apply sql/ (idempotent)
+	$(BIN)/enrich db migrate
+
+run: venv ## The main job on built-in defaults (private cluster; demo of the Stage 7 scenario)
+	$(BIN)/enrich db migrate
+	$(BIN)/enrich demo
+
+test: venv system-deps ## Everything CI runs: pgTAP suite (pg_prove) and pytest
+	$(BIN)/python tests/pgtap/run.py
+	$(BIN)/python -m pytest -q
+
+test-sql: venv system-deps ## pgTAP suite only
+	$(BIN)/python tests/pgtap/run.py
+
+test-py: venv ## pytest only
+	$(BIN)/python -m pytest -q
+
+lint: venv ## ruff lint + format check
+	$(BIN)/ruff check pyworker tests scripts
+	$(BIN)/ruff format --check pyworker tests scripts
+
+schema-dump: venv ## Rewrite schema/enrich.sql from a fresh migrate (commit the result)
+	$(BIN)/python tests/schema_dump.py --write
+
+.PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump

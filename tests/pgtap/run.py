@@ -1,0 +1,56 @@
+"""Run the pgTAP suite with pg_prove on a fresh, migrated scratch database.
+
+Installs the pgtap extension and the test-only helpers (tests/pgtap/setup/), which never
+ship in a migration. Exits with pg_prove's status.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from tests.scratch_db import migrated_database, pg_env, url_for  # noqa: E402
+
+
+VECTOR_DIRS = [HERE.parents[1] / "tests" / "vectors", HERE.parents[2] / "shared" / "vectors"]
+
+
+def load_key_vectors(conn: psycopg.Connection) -> None:
+    """Normalisation vectors: ours (tests/vectors) and the team's (../shared/vectors)."""
+    for folder in VECTOR_DIRS:
+        if not folder.is_dir():
+            print(f"# note: {folder} not found; its vectors are skipped", file=sys.stderr)
+            continue
+        for kind in ("company", "person"):
+            path = folder / f"{kind}_keys.tsv"
+            with conn.cursor().copy(
+                "copy enrich_test.key_vectors (kind, source, field, input, expected) from stdin"
+            ) as copy:
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if not line.strip() or line.startswith("#"):
+                        continue
+                    field, value, expected = (line.split("\t") + ["", ""])[:3]
+                    copy.write_row((kind, str(path), field, value, expected or None))
+
+
+def main() -> int:
+    files = sorted(str(p.relative_to(HERE.parents[1])) for p in HERE.glob("*/*.sql")
+                   if p.parent.name != "setup")
+    with migrated_database() as name:
+        with psycopg.connect(url_for(name), autocommit=True) as conn:
+            conn.execute("create extension if not exists pgtap")
+            for helper in sorted((HERE / "setup").glob("*.sql")):
+                conn.execute(helper.read_text())
+            load_key_vectors(conn)
+        cmd = ["pg_prove", "--failures", "--comments", *files]
+        return subprocess.run(cmd, env=pg_env(name), cwd=HERE.parents[1]).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

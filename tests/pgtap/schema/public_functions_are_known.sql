@@ -1,0 +1,25 @@
+begin;
+select plan(2);
+
+select functions_are('enrich', array[
+  'company_key', 'create_batch', 'start_batch', 'receive_result', 'registrable_domain',
+  'normalize_email', 'normalize_linkedin_url', 'person_key',
+  'get_company_id_for_item', 'get_person_id_for_item', 'get_company_data', 'get_person_data',
+  'get_company_workflow_status', 'set_company_workflow_status', 'record_company_result',
+  'get_person_workflow_status', 'set_person_workflow_status', 'record_person_result',
+  'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
+  -- internal helpers (leading underscore)
+  '_clean_text', '_lower', '_percent_decode', '_url_host', '_is_free_mail_domain', '_company_key',
+  '_company_key_error', '_enter_step', '_step_normalize_all_core_values', '_step_split',
+  '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
+  '_record_result', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
+  '_workflow_states_after_insert', '_workflow_states_after_update']);
+
+select is(
+  (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'enrich'
+      and not exists (select from unnest(p.proconfig) c where c like 'search_path=%')),
+  0::bigint, 'every enrich function pins its search_path');
+
+select * from finish();
+rollback;

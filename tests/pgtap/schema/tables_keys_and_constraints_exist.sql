@@ -1,0 +1,75 @@
+begin;
+select plan(34);
+
+select has_schema('enrich');
+select tables_are('enrich', array[
+  'workflows', 'workflow_webhooks', 'pipelines', 'batches', 'batch_items', 'workflow_states',
+  'normalized_companies', 'normalized_people', 'company_workflow_states',
+  'company_enrichment_results', 'person_workflow_states', 'person_enrichment_results',
+  'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains']);
+
+-- the seed plan's four entity tables, with its columns
+select columns_are('enrich', 'company_workflow_states', array[
+  'id', 'company_id', 'workflow_slug', 'status', 'meta', 'created_at', 'updated_at',
+  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at']);
+select columns_are('enrich', 'person_workflow_states', array[
+  'id', 'person_id', 'workflow_slug', 'status', 'meta', 'created_at', 'updated_at',
+  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at']);
+select columns_are('enrich', 'company_enrichment_results',
+  array['id', 'company_id', 'workflow_slug', 'data', 'created_at']);
+select columns_are('enrich', 'person_enrichment_results',
+  array['id', 'person_id', 'workflow_slug', 'data', 'created_at']);
+
+select col_is_pk('enrich', 'company_workflow_states', 'id', 'company_workflow_states.id is the primary key');
+select col_is_pk('enrich', 'person_workflow_states', 'id', 'person_workflow_states.id is the primary key');
+select col_is_pk('enrich', 'company_enrichment_results', 'id', 'company_enrichment_results.id is the primary key');
+select col_is_pk('enrich', 'person_enrichment_results', 'id', 'person_enrichment_results.id is the primary key');
+select col_is_pk('enrich', 'batches', 'id', 'batches.id is the primary key');
+select col_is_pk('enrich', 'batch_items', 'id', 'batch_items.id is the primary key');
+select col_is_pk('enrich', 'workflows', 'slug', 'workflows.slug is the primary key');
+select col_is_pk('enrich', 'pipelines', 'name', 'pipelines.name is the primary key');
+
+select col_is_unique('enrich', 'company_workflow_states', array['company_id', 'workflow_slug']);
+select col_is_unique('enrich', 'person_workflow_states', array['person_id', 'workflow_slug']);
+select col_is_unique('enrich', 'normalized_companies', array['domain']);
+select col_is_unique('enrich', 'normalized_people', array['person_key']);
+select col_is_unique('enrich', 'workflow_states', array['item_id', 'step_name']);
+
+select fk_ok('enrich', 'company_workflow_states', 'company_id', 'enrich', 'normalized_companies', 'id');
+select fk_ok('enrich', 'company_enrichment_results', 'company_id', 'enrich', 'normalized_companies', 'id');
+select fk_ok('enrich', 'person_workflow_states', 'person_id', 'enrich', 'normalized_people', 'id');
+select fk_ok('enrich', 'person_enrichment_results', 'person_id', 'enrich', 'normalized_people', 'id');
+select fk_ok('enrich', 'normalized_people', 'company_id', 'enrich', 'normalized_companies', 'id');
+select fk_ok('enrich', 'normalized_people', 'batch_item_id', 'enrich', 'batch_items', 'id');
+select fk_ok('enrich', 'batch_items', 'batch_id', 'enrich', 'batches', 'id');
+select fk_ok('enrich', 'workflow_states', 'item_id', 'enrich', 'batch_items', 'id');
+
+select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_lookup',
+                 array['company_id', 'workflow_slug']);
+select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_status', array['status']);
+select has_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_lookup',
+                 array['person_id', 'workflow_slug']);
+select has_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_status', array['status']);
+
+select is(
+  (select array_agg(confdeltype::text order by conname) from pg_constraint
+    where contype = 'f' and conrelid in ('enrich.company_workflow_states'::regclass,
+      'enrich.company_enrichment_results'::regclass, 'enrich.person_workflow_states'::regclass,
+      'enrich.person_enrichment_results'::regclass)
+      and confrelid in ('enrich.normalized_companies'::regclass, 'enrich.normalized_people'::regclass)),
+  array['c', 'c', 'c', 'c'],
+  'entity tables cascade on delete of their company / person');
+
+select is(
+  (select array_agg(conname::text order by conname) from pg_constraint
+    where conrelid = 'enrich.workflow_states'::regclass and contype = 'c'),
+  array['completed_at_matches_status', 'failed_at_matches_status', 'meta_is_object', 'status_is_valid'],
+  'workflow_states has named CHECK constraints');
+
+select throws_ok(
+  $$insert into enrich.company_workflow_states (company_id, workflow_slug, status)
+    values (gen_random_uuid(), 'enrich_company_via_waterfall_in_clay', 'DONE')$$,
+  '23514', null, 'an unknown status is refused by status_is_valid');
+
+select * from finish();
+rollback;
