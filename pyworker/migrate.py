@@ -51,6 +51,7 @@ def migration_status(database_url: str) -> MigrationStatus:
     backend = get_backend(_yoyo_url(database_url))
     migrations = read_migrations(str(MIGRATIONS_DIR))
     pending = {m.id for m in backend.to_apply(migrations)}
+    backend.connection.close()
     return MigrationStatus(
         applied=[m.id for m in migrations if m.id not in pending],
         pending=[m.id for m in migrations if m.id in pending],

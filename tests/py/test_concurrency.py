@@ -1,0 +1,170 @@
+"""Concurrency with real connections: claims, dispatch leases, callbacks, batch completion."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+COMPANY = "enrich_company_via_waterfall_in_clay"
+PERSON = "enrich_person_via_waterfall_in_clay"
+
+
+def run_together(n: int, db_url: str, work: Callable[[psycopg.Connection, int], object]) -> list:
+    """Run `work` on n threads, each with its own connection, released at the same instant."""
+    barrier = threading.Barrier(n)
+
+    def one(index: int) -> object:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            barrier.wait()
+            return work(conn, index)
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def overlapping_rows(seed: int, companies: int = 40, rows: int = 120) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(rows):
+        c = rng.randrange(companies)
+        p = rng.randrange(6)
+        domain = rng.choice([f"co{c}.com", f"https://www.co{c}.com/about", f"CO{c}.COM."])
+        out.append({"email": f"p{p}@co{c}.com", "company_website": domain, "first_name": f"P{p}"})
+    return out
+
+
+def test_eight_overlapping_batches_claim_each_entity_exactly_once(db_url: str) -> None:
+    batches = run_together(8, db_url, lambda conn, i: conn.execute(
+        "select enrich.create_batch('company_and_person', %s)", (Jsonb(overlapping_rows(i)),)
+    ).fetchone()[0])
+    assert len(set(batches)) == 8
+
+    with psycopg.connect(db_url) as conn:
+        companies = conn.execute("select count(*) from enrich.normalized_companies").fetchone()[0]
+        claims = conn.execute(
+            "select count(*), count(distinct company_id) from enrich.company_workflow_states").fetchone()
+        dispatches = conn.execute(
+            "select count(*), count(distinct entity_id) from enrich.dispatches").fetchone()
+        claimers = conn.execute(
+            "select entity_id, count(*) from enrich.workflow_states"
+            " where step_name = %s and status = 'IN_PROGRESS' group by 1", (COMPANY,)).fetchall()
+        others = conn.execute(
+            "select status, count(*) from enrich.workflow_states where step_name = %s"
+            " and status <> 'IN_PROGRESS' group by 1", (COMPANY,)).fetchall()
+    assert companies == 40
+    assert claims == (40, 40)
+    assert dispatches == (40, 40)
+    assert len(claimers) == 40 and all(count == 1 for _, count in claimers)
+    assert dict(others) == {"WAITING": 8 * 120 - 40}
+
+
+def test_four_workers_never_get_the_same_dispatch(db_url: str) -> None:
+    rows = [{"email": f"x@company{i}.com"} for i in range(300)]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company', %s)", (Jsonb(rows),))
+
+    def drain(conn: psycopg.Connection, index: int) -> list[int]:
+        got: list[int] = []
+        while True:
+            ids = [r[0] for r in conn.execute(
+                "select dispatch_id from enrich.claim_dispatches(%s, 7)", (f"w{index}",))]
+            if not ids:
+                return got
+            got.extend(ids)
+
+    claimed = [i for ids in run_together(4, db_url, drain) for i in ids]
+    assert len(claimed) == 300
+    assert len(set(claimed)) == 300
+
+
+def test_concurrent_duplicate_callbacks_record_one_result(db_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company', %s)",
+                     (Jsonb([{"email": "a@acme.com"}, {"email": "b@acme.com"}]),))
+        company_id = conn.execute("select id from enrich.normalized_companies").fetchone()[0]
+
+    outcomes = run_together(6, db_url, lambda conn, i: conn.execute(
+        "select enrich.receive_result(%s, %s)",
+        (COMPANY, Jsonb({"company_id": str(company_id), "n": i}))).fetchone()[0])
+    assert Counter(outcomes) == {"completed": 1, "duplicate": 5}
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.company_enrichment_results").fetchone()[0] == 1
+        assert conn.execute("select count(*) from enrich.callback_log").fetchone()[0] == 6
+        assert conn.execute(
+            "select count(*) from enrich.batch_items where status = 'COMPLETED'").fetchone()[0] == 2
+
+
+def test_last_two_results_arriving_together_complete_the_batch(db_url: str) -> None:
+    """Two callbacks finishing a batch's last items at once must not both miss the finish."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        batch_ids = [conn.execute("select enrich.create_batch('company', %s)", (Jsonb(
+            [{"email": f"a@left{i}.com"}, {"email": f"b@right{i}.com"}]),)).fetchone()[0]
+            for i in range(15)]
+    for i in range(15):
+        run_together(2, db_url, lambda conn, side, i=i: conn.execute(
+            "select enrich.receive_result(%s, jsonb_build_object('company_id',"
+            " (select id from enrich.normalized_companies where domain = %s)))",
+            (COMPANY, f"{['left', 'right'][side]}{i}.com")).fetchone())
+    with psycopg.connect(db_url) as conn:
+        statuses = conn.execute("select status, count(*) from enrich.batches group by 1").fetchall()
+    assert statuses == [("COMPLETED", len(batch_ids))]
+
+
+def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
+    """New batches arrive while results for the same companies and people come back."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company_and_person', %s)",
+                     (Jsonb(overlapping_rows(99)),))
+
+    deadlocks: list = []
+
+    def work(conn: psycopg.Connection, index: int) -> None:
+        if index < 3:
+            conn.execute("select enrich.create_batch('company_and_person', %s)",
+                         (Jsonb(overlapping_rows(100 + index)),))
+            return
+        for _ in range(30):
+            rows = conn.execute(
+                "select workflow_slug, entity_type, entity_id from enrich.dispatches"
+                " order by random() limit 5").fetchall()
+            for slug, kind, entity_id in rows:
+                for attempt in range(5):
+                    try:
+                        conn.execute("select enrich.receive_result(%s, %s)", (slug, Jsonb(
+                            {f"{kind}_id": str(entity_id)})))
+                        break
+                    except psycopg.errors.DeadlockDetected:
+                        deadlocks.append(entity_id)
+                        continue  # callers retry deadlocks; the state stays consistent
+
+    run_together(6, db_url, work)
+    print(f"deadlocks retried: {len(deadlocks)}")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        # finish whatever is still in flight, then every batch must be COMPLETED
+        while True:
+            rows = conn.execute(
+                "select workflow_slug, entity_type, entity_id from enrich.dispatches").fetchall()
+            if not rows:
+                break
+            for slug, kind, entity_id in rows:
+                conn.execute("select enrich.receive_result(%s, %s)",
+                             (slug, Jsonb({f"{kind}_id": str(entity_id)})))
+        assert conn.execute(
+            "select count(*) from enrich.batches where status <> 'COMPLETED'").fetchone()[0] == 0
+        assert conn.execute(
+            "select count(*) from enrich.batch_items where status <> 'COMPLETED'").fetchone()[0] == 0
+        waiting = conn.execute(
+            "select count(*) from enrich.workflow_states where status in ('WAITING', 'IN_PROGRESS')"
+        ).fetchone()[0]
+        assert waiting == 0
+        for kind in ("company", "person"):
+            repeated = conn.execute(
+                f"select {kind}_id, count(*) from enrich.{kind}_enrichment_results"
+                f" group by 1 having count(*) > 1").fetchall()
+            assert repeated == [], f"{kind} results recorded twice: {repeated}"
