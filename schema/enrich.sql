@@ -73,7 +73,6 @@ COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_s
 
 CREATE FUNCTION enrich._clean_text(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $$
   select nullif(regexp_replace(btrim(p_value, E' \t\r\n\u00a0'), '\s+', ' ', 'g'), '')
 $$;
@@ -183,7 +182,6 @@ COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the h
 
 CREATE FUNCTION enrich._lower(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $$
   select lower(p_value collate "und-x-icu")
 $$;
@@ -223,6 +221,23 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._percent_decode(p_value text) IS 'Decode %XX escapes as UTF-8; input that does not decode to valid UTF-8 is returned unchanged.';
+
+--
+-- Name: _person_key(text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._person_key(p_linkedin_key text, p_email_key text, p_name text, p_company_key text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select coalesce(p_linkedin_key, p_email_key,
+                  'name:' || enrich._lower(enrich._clean_text(p_name)) || '@' || p_company_key)
+$$;
+
+--
+-- Name: FUNCTION _person_key(p_linkedin_key text, p_email_key text, p_name text, p_company_key text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._person_key(p_linkedin_key text, p_email_key text, p_name text, p_company_key text) IS 'person_key() from values already normalised (the split step has them at hand).';
 
 --
 -- Name: _queue_dispatches(text, text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -625,6 +640,7 @@ begin
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
+           enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
@@ -639,7 +655,7 @@ begin
            coalesce(split_part(c.email, '@', 2), '') as email_domain_value
     from cleaned c
   ),
-  company_keys as (
+  company_keys as materialized (
     select domain_value, website_value, email_domain_value,
            enrich._company_key(nullif(domain_value, ''), nullif(website_value, ''),
                                nullif(email_domain_value, '')) as company_key
@@ -651,14 +667,15 @@ begin
          last_name       = c.last_name,
          full_name       = coalesce(c.full_name,
                                     nullif(concat_ws(' ', c.first_name, c.last_name), '')),
-         linkedin_url    = coalesce(enrich.normalize_linkedin_url(c.linkedin_url), c.linkedin_url),
+         linkedin_url    = coalesce(c.linkedin_key, c.linkedin_url),
          title           = c.title,
          company_name    = c.company_name,
          company_domain  = c.company_domain,
          company_website = c.company_website,
          company_key     = k.company_key,
-         person_key      = enrich.person_key(c.linkedin_url, c.email, c.full_name,
-                                             c.first_name, c.last_name, k.company_key)
+         person_key      = enrich._person_key(c.linkedin_key, c.email,
+                                              coalesce(c.full_name, concat_ws(' ', c.first_name, c.last_name)),
+                                              k.company_key)
     from keyed c
     join company_keys k
       on k.domain_value = c.domain_value
@@ -743,23 +760,16 @@ COMMENT ON FUNCTION enrich._step_split(p_item_ids uuid[]) IS 'Step split: upsert
 
 CREATE FUNCTION enrich._url_host(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $_$
-  -- scheme, then authority only (no path/query/fragment), then no userinfo, port, trailing dots
-  with authority as (
-    select regexp_replace(
-             regexp_replace(
-               regexp_replace(enrich._lower(enrich._clean_text(p_value)), '^[a-z][a-z0-9+.-]*://', ''),
-               '^//', ''),
-             '[/?#\\].*$', '') as a
-  ),
-  host as (
-    select regexp_replace(regexp_replace(regexp_replace(a, '^.*@', ''), ':[0-9]*$', ''), '\.+$', '') as h
-    from authority
-  )
-  select h from host
-  where length(h) <= 253
-    and h ~ '^([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$'
+  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
+  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
+  select (regexp_match(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+      enrich._lower(enrich._clean_text(p_value)),
+      '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
+      '\.+$', ''),
+    '^(?=.{1,253}$)((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
+  ))[1]
 $_$;
 
 --
@@ -1096,10 +1106,11 @@ COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker tex
 
 CREATE FUNCTION enrich.normalize_email(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $_$
-  select e from enrich._lower(enrich._clean_text(p_email)) as e
-  where e ~ '^[^@\s]+@[^@\s]+$' and enrich._url_host(split_part(e, '@', 2)) = split_part(e, '@', 2)
+  -- local part, then the same host rule as _url_host (one expression, so it inlines)
+  select (regexp_match(enrich._lower(enrich._clean_text(p_email)),
+    '^([^@\s]+@(?=[^@\s]{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
+  ))[1]
 $_$;
 
 --
@@ -1114,7 +1125,6 @@ COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-case
 
 CREATE FUNCTION enrich.normalize_linkedin_url(p_url text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $$
   select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(m[1]))
   from regexp_match(enrich._clean_text(p_url),
@@ -1134,14 +1144,11 @@ COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profi
 
 CREATE FUNCTION enrich.person_key(p_linkedin_url text, p_email text, p_full_name text, p_first_name text, p_last_name text, p_company_key text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $$
-  select coalesce(
-    enrich.normalize_linkedin_url(p_linkedin_url),
-    enrich.normalize_email(p_email),
-    'name:' || enrich._lower(coalesce(enrich._clean_text(p_full_name),
-                                      enrich._clean_text(concat_ws(' ', p_first_name, p_last_name))))
-            || '@' || p_company_key)
+  select enrich._person_key(
+    enrich.normalize_linkedin_url(p_linkedin_url), enrich.normalize_email(p_email),
+    coalesce(enrich._clean_text(p_full_name), concat_ws(' ', p_first_name, p_last_name)),
+    p_company_key)
 $$;
 
 --
@@ -1310,29 +1317,35 @@ COMMENT ON FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slu
 --
 
 CREATE FUNCTION enrich.registrable_domain(p_host_or_url text) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  with labels as (
-    select string_to_array(h, '.') as l
-    from enrich._url_host(p_host_or_url) as h
-    where h is not null
-  ),
-  public_suffix as (
-    -- PSL algorithm: an exception rule wins (the suffix is the rule minus its first label);
-    -- else the longest matching rule, plain or wildcard; else the implicit rule "*".
-    select l, coalesce(
-      (select min(i) + 1 from generate_subscripts(l, 1) as i
-        where exists (select from enrich.public_suffix_rules r
-                       where r.rule = '!' || array_to_string(l[i:], '.'))),
-      (select min(i) from generate_subscripts(l, 1) as i
-        where exists (select from enrich.public_suffix_rules r
-                       where r.rule in (array_to_string(l[i:], '.'),
-                                        '*.' || array_to_string(l[i + 1:], '.')))),
-      cardinality(l)) as starts_at
-    from labels
-  )
-  select array_to_string(l[starts_at - 1:], '.') from public_suffix where starts_at > 1
+declare
+  v_host   text := enrich._url_host(p_host_or_url);
+  v_labels text[];
+  v_tail   text;
+begin
+  if v_host is null then
+    return null;
+  end if;
+  v_labels := string_to_array(v_host, '.');
+  -- PSL algorithm, scanning from the longest tail: an exception rule (!rule) makes that tail
+  -- the registrable domain; else the first plain or wildcard rule that matches is the public
+  -- suffix, and the registrable domain is it plus one label.
+  for i in 1 .. cardinality(v_labels) loop
+    v_tail := array_to_string(v_labels[i:], '.');
+    if exists (select from enrich.public_suffix_rules r where r.rule = '!' || v_tail) then
+      return v_tail;
+    end if;
+    if exists (select from enrich.public_suffix_rules r
+                where r.rule = v_tail
+                   or r.rule = '*.' || array_to_string(v_labels[i + 1:], '.')) then
+      return case when i > 1 then array_to_string(v_labels[i - 1:], '.') end;
+    end if;
+  end loop;
+  -- no rule: the implicit rule "*" (the last label is the public suffix)
+  return array_to_string(v_labels[cardinality(v_labels) - 1:], '.');
+end;
 $$;
 
 --

@@ -1,15 +1,16 @@
 -- Internal text helpers shared by the normalisation functions.
--- Pure functions: no table access, safe to inline and run in parallel.
+-- Pure SQL functions without SET search_path, so the planner can inline them (a SET clause
+-- forbids inlining and costs a GUC save/restore per call); every name in them is qualified.
 
 create or replace function enrich._clean_text(p_value text) returns text
-language sql immutable parallel safe set search_path = '' as $$
+language sql immutable parallel safe as $$
   select nullif(regexp_replace(btrim(p_value, E' \t\r\n\u00a0'), '\s+', ' ', 'g'), '')
 $$;
 comment on function enrich._clean_text(text) is
   'Trim, collapse inner whitespace, empty -> NULL.';
 
 create or replace function enrich._lower(p_value text) returns text
-language sql immutable parallel safe set search_path = '' as $$
+language sql immutable parallel safe as $$
   select lower(p_value collate "und-x-icu")
 $$;
 comment on function enrich._lower(text) is 'Unicode-aware lower case (ICU), whatever the database locale.';
@@ -35,22 +36,16 @@ comment on function enrich._percent_decode(text) is
   'Decode %XX escapes as UTF-8; input that does not decode to valid UTF-8 is returned unchanged.';
 
 create or replace function enrich._url_host(p_value text) returns text
-language sql immutable parallel safe set search_path = '' as $$
-  -- scheme, then authority only (no path/query/fragment), then no userinfo, port, trailing dots
-  with authority as (
-    select regexp_replace(
-             regexp_replace(
-               regexp_replace(enrich._lower(enrich._clean_text(p_value)), '^[a-z][a-z0-9+.-]*://', ''),
-               '^//', ''),
-             '[/?#\\].*$', '') as a
-  ),
-  host as (
-    select regexp_replace(regexp_replace(regexp_replace(a, '^.*@', ''), ':[0-9]*$', ''), '\.+$', '') as h
-    from authority
-  )
-  select h from host
-  where length(h) <= 253
-    and h ~ '^([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$'
+language sql immutable parallel safe as $$
+  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
+  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
+  select (regexp_match(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+      enrich._lower(enrich._clean_text(p_value)),
+      '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
+      '\.+$', ''),
+    '^(?=.{1,253}$)((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
+  ))[1]
 $$;
 comment on function enrich._url_host(text) is
   'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, '

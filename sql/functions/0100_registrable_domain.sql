@@ -2,27 +2,33 @@
 -- The company key is built from it (see company_key).
 
 create or replace function enrich.registrable_domain(p_host_or_url text) returns text
-language sql stable parallel safe set search_path = '' as $$
-  with labels as (
-    select string_to_array(h, '.') as l
-    from enrich._url_host(p_host_or_url) as h
-    where h is not null
-  ),
-  public_suffix as (
-    -- PSL algorithm: an exception rule wins (the suffix is the rule minus its first label);
-    -- else the longest matching rule, plain or wildcard; else the implicit rule "*".
-    select l, coalesce(
-      (select min(i) + 1 from generate_subscripts(l, 1) as i
-        where exists (select from enrich.public_suffix_rules r
-                       where r.rule = '!' || array_to_string(l[i:], '.'))),
-      (select min(i) from generate_subscripts(l, 1) as i
-        where exists (select from enrich.public_suffix_rules r
-                       where r.rule in (array_to_string(l[i:], '.'),
-                                        '*.' || array_to_string(l[i + 1:], '.')))),
-      cardinality(l)) as starts_at
-    from labels
-  )
-  select array_to_string(l[starts_at - 1:], '.') from public_suffix where starts_at > 1
+language plpgsql stable parallel safe set search_path = '' as $$
+declare
+  v_host   text := enrich._url_host(p_host_or_url);
+  v_labels text[];
+  v_tail   text;
+begin
+  if v_host is null then
+    return null;
+  end if;
+  v_labels := string_to_array(v_host, '.');
+  -- PSL algorithm, scanning from the longest tail: an exception rule (!rule) makes that tail
+  -- the registrable domain; else the first plain or wildcard rule that matches is the public
+  -- suffix, and the registrable domain is it plus one label.
+  for i in 1 .. cardinality(v_labels) loop
+    v_tail := array_to_string(v_labels[i:], '.');
+    if exists (select from enrich.public_suffix_rules r where r.rule = '!' || v_tail) then
+      return v_tail;
+    end if;
+    if exists (select from enrich.public_suffix_rules r
+                where r.rule = v_tail
+                   or r.rule = '*.' || array_to_string(v_labels[i + 1:], '.')) then
+      return case when i > 1 then array_to_string(v_labels[i - 1:], '.') end;
+    end if;
+  end loop;
+  -- no rule: the implicit rule "*" (the last label is the public suffix)
+  return array_to_string(v_labels[cardinality(v_labels) - 1:], '.');
+end;
 $$;
 comment on function enrich.registrable_domain(text) is
   'Registrable domain (public suffix + one label) of a host or URL: '

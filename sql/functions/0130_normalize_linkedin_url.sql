@@ -1,7 +1,7 @@
 -- enrich.normalize_linkedin_url: canonical https://www.linkedin.com/in/<slug> form.
 
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
-language sql immutable parallel safe set search_path = '' as $$
+language sql immutable parallel safe as $$
   select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(m[1]))
   from regexp_match(enrich._clean_text(p_url),
                     '^(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/in/([^/?#\s]+)', 'i') as m

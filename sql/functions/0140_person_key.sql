@@ -1,16 +1,24 @@
 -- enrich.person_key: the dedupe key of a row's person.
 
+create or replace function enrich._person_key(
+  p_linkedin_key text, p_email_key text, p_name text, p_company_key text
+) returns text
+language sql immutable parallel safe as $$
+  select coalesce(p_linkedin_key, p_email_key,
+                  'name:' || enrich._lower(enrich._clean_text(p_name)) || '@' || p_company_key)
+$$;
+comment on function enrich._person_key(text, text, text, text) is
+  'person_key() from values already normalised (the split step has them at hand).';
+
 create or replace function enrich.person_key(
   p_linkedin_url text, p_email text, p_full_name text, p_first_name text, p_last_name text,
   p_company_key text
 ) returns text
-language sql immutable parallel safe set search_path = '' as $$
-  select coalesce(
-    enrich.normalize_linkedin_url(p_linkedin_url),
-    enrich.normalize_email(p_email),
-    'name:' || enrich._lower(coalesce(enrich._clean_text(p_full_name),
-                                      enrich._clean_text(concat_ws(' ', p_first_name, p_last_name))))
-            || '@' || p_company_key)
+language sql immutable parallel safe as $$
+  select enrich._person_key(
+    enrich.normalize_linkedin_url(p_linkedin_url), enrich.normalize_email(p_email),
+    coalesce(enrich._clean_text(p_full_name), concat_ws(' ', p_first_name, p_last_name)),
+    p_company_key)
 $$;
 comment on function enrich.person_key(text, text, text, text, text, text) is
   'Person dedupe key: normalised LinkedIn URL, else lower-cased email, else '

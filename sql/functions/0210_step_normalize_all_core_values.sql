@@ -12,6 +12,7 @@ begin
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
+           enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
@@ -26,7 +27,7 @@ begin
            coalesce(split_part(c.email, '@', 2), '') as email_domain_value
     from cleaned c
   ),
-  company_keys as (
+  company_keys as materialized (
     select domain_value, website_value, email_domain_value,
            enrich._company_key(nullif(domain_value, ''), nullif(website_value, ''),
                                nullif(email_domain_value, '')) as company_key
@@ -38,14 +39,15 @@ begin
          last_name       = c.last_name,
          full_name       = coalesce(c.full_name,
                                     nullif(concat_ws(' ', c.first_name, c.last_name), '')),
-         linkedin_url    = coalesce(enrich.normalize_linkedin_url(c.linkedin_url), c.linkedin_url),
+         linkedin_url    = coalesce(c.linkedin_key, c.linkedin_url),
          title           = c.title,
          company_name    = c.company_name,
          company_domain  = c.company_domain,
          company_website = c.company_website,
          company_key     = k.company_key,
-         person_key      = enrich.person_key(c.linkedin_url, c.email, c.full_name,
-                                             c.first_name, c.last_name, k.company_key)
+         person_key      = enrich._person_key(c.linkedin_key, c.email,
+                                              coalesce(c.full_name, concat_ws(' ', c.first_name, c.last_name)),
+                                              k.company_key)
     from keyed c
     join company_keys k
       on k.domain_value = c.domain_value

@@ -10,16 +10,20 @@ select functions_are('enrich', array[
   'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_is_free_mail_domain', '_company_key',
-  '_company_key_error', '_enter_step', '_step_normalize_all_core_values', '_step_split',
+  '_company_key_error', '_person_key', '_enter_step', '_step_normalize_all_core_values', '_step_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
   '_workflow_states_after_insert', '_workflow_states_after_update']);
 
 select is(
-  (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  (select coalesce(array_agg(p.proname::text order by p.proname), '{}')
+     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    join pg_language l on l.oid = p.prolang
     where n.nspname = 'enrich'
-      and not exists (select from unnest(p.proconfig) c where c like 'search_path=%')),
-  0::bigint, 'every enrich function pins its search_path');
+      and not exists (select from unnest(p.proconfig) c where c like 'search_path=%')
+      and not (l.lanname = 'sql' and p.provolatile = 'i')),
+  '{}'::text[],
+  'every function pins its search_path, except pure SQL ones kept inlinable');
 
 select * from finish();
 rollback;
