@@ -23,41 +23,53 @@ COMMENT ON SCHEMA enrich IS 'enrich-once: rows walk a pipeline of steps; each co
 CREATE FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 declare
-  v_next record;
+  v_failed   uuid[];
+  v_finished record;
+  v_next     record;
 begin
-  update enrich.batch_items i
-     set status = 'FAILED', finished_at = now()
-    from unnest(p_item_ids, p_statuses) as f(item_id, status)
-   where f.status = 'FAILED' and i.id = f.item_id and i.status <> 'FAILED';
+  v_failed := array(select f.item_id from unnest(p_item_ids, p_statuses) as f(item_id, status)
+                     where f.status = 'FAILED');
+  if cardinality(v_failed) > 0 then
+    update enrich.batch_items i
+       set status = 'FAILED', finished_at = now()
+     where i.id = any(v_failed) and i.status <> 'FAILED';
+  end if;
 
-  for v_next in
-    select b.steps[array_position(b.steps, f.step) + 1] as step, array_agg(f.item_id) as item_ids
+  -- Rows of one statement are usually all one step; batches may follow different pipelines.
+  for v_finished in
+    select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
-    join enrich.batch_items i on i.id = f.item_id
-    join enrich.batches b on b.id = i.batch_id
     where f.status = 'COMPLETED'
-    group by 1
+    group by f.step
   loop
-    if v_next.step is null then
-      update enrich.batch_items i
-         set status = 'COMPLETED', finished_at = now()
-        from unnest(v_next.item_ids) as t(id)
-       where i.id = t.id;
-    else
-      -- an item revived by a late result is unfinished again
-      update enrich.batch_items i
-         set status = 'IN_PROGRESS', finished_at = null
-        from unnest(v_next.item_ids) as t(id)
-       where i.id = t.id and i.status <> 'IN_PROGRESS';
-      perform enrich._enter_step(v_next.step, v_next.item_ids);
-    end if;
+    for v_next in
+      select b.steps[array_position(b.steps, v_finished.step) + 1] as step,
+             array_agg(i.id) as item_ids
+      from enrich.batch_items i
+      join enrich.batches b on b.id = i.batch_id
+      where i.id = any(v_finished.item_ids)
+      group by 1
+    loop
+      if v_next.step is null then
+        update enrich.batch_items i
+           set status = 'COMPLETED', finished_at = now()
+         where i.id = any(v_next.item_ids);
+      else
+        -- an item revived by a late result is unfinished again
+        update enrich.batch_items i
+           set status = 'IN_PROGRESS', finished_at = null
+         where i.id = any(v_next.item_ids) and i.status <> 'IN_PROGRESS';
+        perform enrich._enter_step(v_next.step, v_next.item_ids);
+      end if;
+    end loop;
   end loop;
 
   perform enrich._refresh_batch_status(array(
-    select distinct i.batch_id from unnest(p_item_ids) as t(id)
-    join enrich.batch_items i on i.id = t.id));
+    select distinct i.batch_id from enrich.batch_items i where i.id = any(p_item_ids)));
 end;
 $$;
 
@@ -138,6 +150,8 @@ COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_w
 CREATE FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 begin
   if cardinality(p_item_ids) = 0 then
@@ -198,7 +212,6 @@ COMMENT ON FUNCTION enrich._lower(p_value text) IS 'Unicode-aware lower case (IC
 
 CREATE FUNCTION enrich._percent_decode(p_value text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
     AS $$
 begin
   if p_value is null or strpos(p_value, '%') = 0 then
@@ -516,6 +529,7 @@ declare
   v_ttl      interval;
   v_states   text;
   v_id       text;
+  v_entities uuid[];
   v_claimed  uuid[];
   v_reclaimed uuid[];
 begin
@@ -527,28 +541,27 @@ begin
   end if;
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
+  execute format('select coalesce(array_agg(distinct i.%1$I), ''{}'') from enrich.batch_items i
+                   where i.id = any($1) and i.%1$I is not null', v_id)
+    into v_entities using p_item_ids;
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
   execute format($sql$
     with claimed as (
       insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
-      select distinct i.%2$I, $1, 'IN_PROGRESS', now()
-      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
-      where i.%2$I is not null
-      order by 1
+      select e, $1, 'IN_PROGRESS', now() from unnest($2) as e order by 1
       on conflict (%2$I, workflow_slug) do nothing
       returning %2$I)
     select coalesce(array_agg(%2$I), '{}') from claimed
-  $sql$, v_states, v_id) into v_claimed using p_slug, p_item_ids;
+  $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
 
   -- 2. Re-claim entities that are PENDING, or COMPLETED with a result older than the TTL.
   execute format($sql$
     with due as (
       select s.id from enrich.%1$I s
       where s.workflow_slug = $1
-        and s.%2$I in (select i.%2$I from unnest($2) as t(id)
-                         join enrich.batch_items i on i.id = t.id)
+        and s.%2$I = any($2)
         and (s.status = 'PENDING'
              or (s.status = 'COMPLETED' and $3::interval is not null
                  and s.completed_at < now() - $3::interval))
@@ -561,7 +574,7 @@ begin
         from due where s.id = due.id
       returning s.%2$I)
     select coalesce(array_agg(%2$I), '{}') from reclaimed
-  $sql$, v_states, v_id) into v_reclaimed using p_slug, p_item_ids, v_ttl;
+  $sql$, v_states, v_id) into v_reclaimed using p_slug, v_entities, v_ttl;
   v_claimed := v_claimed || v_reclaimed;
 
   -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
@@ -572,11 +585,11 @@ begin
   execute format($sql$
     with items as (
       select i.id as item_id, i.%2$I as entity_id, i.batch_id, i.row_number
-      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
+      from enrich.batch_items i where i.id = any($2)
     ),
     entities as (
       select s.%2$I as entity_id, s.status, s.last_error from enrich.%1$I s
-      where s.workflow_slug = $1 and s.%2$I in (select entity_id from items)
+      where s.workflow_slug = $1 and s.%2$I = any($5)
       order by s.%2$I
       for share
     ),
@@ -613,7 +626,7 @@ begin
            case when d.status = 'COMPLETED' then now() end,
            case when d.status = 'FAILED' then now() end
     from decided d
-  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type;
+  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
 end;
 $_$;
 
@@ -645,8 +658,8 @@ begin
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
            enrich._clean_text(i.data ->> 'company_website') as company_website
-    from unnest(p_item_ids) as t(id)
-    join enrich.batch_items i on i.id = t.id
+    from enrich.batch_items i
+    where i.id = any(p_item_ids)
   ),
   keyed as (
     -- '' stands for NULL so the join below is a plain (hashable) equality
@@ -706,9 +719,8 @@ CREATE FUNCTION enrich._step_split(p_item_ids uuid[]) RETURNS void
 begin
   insert into enrich.normalized_companies (domain, name, website)
   select distinct on (i.company_key) i.company_key, i.company_name, i.company_website
-  from unnest(p_item_ids) as t(id)
-  join enrich.batch_items i on i.id = t.id
-  where i.company_key is not null
+  from enrich.batch_items i
+  where i.id = any(p_item_ids) and i.company_key is not null
   order by i.company_key, i.company_name is null, i.row_number
   on conflict (domain) do nothing;
 
@@ -718,21 +730,16 @@ begin
   select distinct on (i.person_key)
          i.person_key, i.id, c.id, i.email, i.first_name, i.last_name, i.full_name,
          i.linkedin_url, i.title
-  from unnest(p_item_ids) as t(id)
-  join enrich.batch_items i on i.id = t.id
+  from enrich.batch_items i
   join enrich.normalized_companies c on c.domain = i.company_key
-  where i.person_key is not null
+  where i.id = any(p_item_ids) and i.person_key is not null
   order by i.person_key, i.row_number
   on conflict (person_key) do nothing;
 
   update enrich.batch_items i
-     set company_id = c.id,
-         person_id  = p.id
-    from unnest(p_item_ids) as t(id)
-    join enrich.batch_items src on src.id = t.id
-    join enrich.normalized_companies c on c.domain = src.company_key
-    left join enrich.normalized_people p on p.person_key = src.person_key
-   where i.id = t.id;
+     set company_id = (select c.id from enrich.normalized_companies c where c.domain = i.company_key),
+         person_id  = (select p.id from enrich.normalized_people p where p.person_key = i.person_key)
+   where i.id = any(p_item_ids) and i.company_key is not null;
 
   insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
   select i.id, 'split',
@@ -743,8 +750,8 @@ begin
               else jsonb_build_object('company_id', i.company_id, 'person_id', i.person_id) end,
          case when i.company_id is not null then now() end,
          case when i.company_id is null then now() end
-  from unnest(p_item_ids) as t(id)
-  join enrich.batch_items i on i.id = t.id;
+  from enrich.batch_items i
+  where i.id = any(p_item_ids);
 end;
 $$;
 
@@ -763,13 +770,12 @@ CREATE FUNCTION enrich._url_host(p_value text) RETURNS text
     AS $_$
   -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
   -- port and trailing dots, then keep the host only if it is a valid multi-label name.
-  select (regexp_match(
+  select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
       enrich._lower(enrich._clean_text(p_value)),
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
-      '\.+$', ''),
-    '^(?=.{1,253}$)((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
-  ))[1]
+      '\.+$', '')
+    from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $_$;
 
 --
@@ -1108,9 +1114,8 @@ CREATE FUNCTION enrich.normalize_email(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
   -- local part, then the same host rule as _url_host (one expression, so it inlines)
-  select (regexp_match(enrich._lower(enrich._clean_text(p_email)),
-    '^([^@\s]+@(?=[^@\s]{1,253}$)(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
-  ))[1]
+  select substring(enrich._lower(enrich._clean_text(p_email))
+    from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $_$;
 
 --
@@ -1126,10 +1131,10 @@ COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-case
 CREATE FUNCTION enrich.normalize_linkedin_url(p_url text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(m[1]))
-  from regexp_match(enrich._clean_text(p_url),
-                    '^(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/in/([^/?#\s]+)', 'i') as m
-  where m is not null
+  -- one expression (inlinable); the slug is the first capture group
+  select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(substring(
+    enrich._clean_text(p_url)
+    from '^(?:[hH][tT][tT][pP][sS]?://)?(?:[a-zA-Z0-9-]+\.)?[lL][iI][nN][kK][eE][dD][iI][nN]\.[cC][oO][mM]/[iI][nN]/([^/?#\s]+)')))
 $$;
 
 --
@@ -1428,11 +1433,14 @@ begin
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
+  -- already started? (one index probe: items enter the first step together)
+  if exists (select from enrich.workflow_states ws
+              where ws.item_id = (select i.id from enrich.batch_items i
+                                   where i.batch_id = p_batch_id order by i.row_number limit 1)) then
+    return;
+  end if;
   perform enrich._enter_step(v_first_step, array(
-    select i.id from enrich.batch_items i
-     where i.batch_id = p_batch_id
-       and not exists (select from enrich.workflow_states ws where ws.item_id = i.id)
-     order by i.row_number));
+    select i.id from enrich.batch_items i where i.batch_id = p_batch_id order by i.row_number));
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
@@ -1441,7 +1449,7 @@ $$;
 -- Name: FUNCTION start_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'Items of a batch that have not started enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Safe to call again.';
+COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing.';
 
 --
 -- Name: batch_items; Type: TABLE; Schema: enrich; Owner: -

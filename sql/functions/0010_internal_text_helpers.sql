@@ -16,7 +16,7 @@ $$;
 comment on function enrich._lower(text) is 'Unicode-aware lower case (ICU), whatever the database locale.';
 
 create or replace function enrich._percent_decode(p_value text) returns text
-language plpgsql immutable parallel safe set search_path = '' as $$
+language plpgsql immutable parallel safe as $$
 begin
   if p_value is null or strpos(p_value, '%') = 0 then
     return p_value;
@@ -39,13 +39,12 @@ create or replace function enrich._url_host(p_value text) returns text
 language sql immutable parallel safe as $$
   -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
   -- port and trailing dots, then keep the host only if it is a valid multi-label name.
-  select (regexp_match(
+  select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
       enrich._lower(enrich._clean_text(p_value)),
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
-      '\.+$', ''),
-    '^(?=.{1,253}$)((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?)$'
-  ))[1]
+      '\.+$', '')
+    from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $$;
 comment on function enrich._url_host(text) is
   'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, '

@@ -2,10 +2,10 @@
 
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
 language sql immutable parallel safe as $$
-  select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(m[1]))
-  from regexp_match(enrich._clean_text(p_url),
-                    '^(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/in/([^/?#\s]+)', 'i') as m
-  where m is not null
+  -- one expression (inlinable); the slug is the first capture group
+  select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(substring(
+    enrich._clean_text(p_url)
+    from '^(?:[hH][tT][tT][pP][sS]?://)?(?:[a-zA-Z0-9-]+\.)?[lL][iI][nN][kK][eE][dD][iI][nN]\.[cC][oO][mM]/[iI][nN]/([^/?#\s]+)')))
 $$;
 comment on function enrich.normalize_linkedin_url(text) is
   'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing '

@@ -2,7 +2,13 @@
 -- SQL steps finish at once; an entity step claims or waits on each item's entity.
 
 create or replace function enrich._enter_step(p_step text, p_item_ids uuid[]) returns void
-language plpgsql set search_path = '' as $$
+language plpgsql set search_path = ''
+-- Bulk-safe planning for the steps below: a batch's rows are new in this transaction, so
+-- statistics underestimate them and the planner would pick nested loops that rescan a CTE
+-- per row (quadratic at 100k rows). Hash joins and custom plans (arrays as constants, so
+-- `= any(array)` is a hashed lookup) keep every step O(n); single-row lookups stay indexed.
+set enable_nestloop = off
+set plan_cache_mode = force_custom_plan as $$
 begin
   if cardinality(p_item_ids) = 0 then
     return;

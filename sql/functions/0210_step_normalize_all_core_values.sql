@@ -17,8 +17,8 @@ begin
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
            enrich._clean_text(i.data ->> 'company_website') as company_website
-    from unnest(p_item_ids) as t(id)
-    join enrich.batch_items i on i.id = t.id
+    from enrich.batch_items i
+    where i.id = any(p_item_ids)
   ),
   keyed as (
     -- '' stands for NULL so the join below is a plain (hashable) equality

@@ -9,6 +9,7 @@ declare
   v_ttl      interval;
   v_states   text;
   v_id       text;
+  v_entities uuid[];
   v_claimed  uuid[];
   v_reclaimed uuid[];
 begin
@@ -20,28 +21,27 @@ begin
   end if;
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
+  execute format('select coalesce(array_agg(distinct i.%1$I), ''{}'') from enrich.batch_items i
+                   where i.id = any($1) and i.%1$I is not null', v_id)
+    into v_entities using p_item_ids;
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
   execute format($sql$
     with claimed as (
       insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
-      select distinct i.%2$I, $1, 'IN_PROGRESS', now()
-      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
-      where i.%2$I is not null
-      order by 1
+      select e, $1, 'IN_PROGRESS', now() from unnest($2) as e order by 1
       on conflict (%2$I, workflow_slug) do nothing
       returning %2$I)
     select coalesce(array_agg(%2$I), '{}') from claimed
-  $sql$, v_states, v_id) into v_claimed using p_slug, p_item_ids;
+  $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
 
   -- 2. Re-claim entities that are PENDING, or COMPLETED with a result older than the TTL.
   execute format($sql$
     with due as (
       select s.id from enrich.%1$I s
       where s.workflow_slug = $1
-        and s.%2$I in (select i.%2$I from unnest($2) as t(id)
-                         join enrich.batch_items i on i.id = t.id)
+        and s.%2$I = any($2)
         and (s.status = 'PENDING'
              or (s.status = 'COMPLETED' and $3::interval is not null
                  and s.completed_at < now() - $3::interval))
@@ -54,7 +54,7 @@ begin
         from due where s.id = due.id
       returning s.%2$I)
     select coalesce(array_agg(%2$I), '{}') from reclaimed
-  $sql$, v_states, v_id) into v_reclaimed using p_slug, p_item_ids, v_ttl;
+  $sql$, v_states, v_id) into v_reclaimed using p_slug, v_entities, v_ttl;
   v_claimed := v_claimed || v_reclaimed;
 
   -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
@@ -65,11 +65,11 @@ begin
   execute format($sql$
     with items as (
       select i.id as item_id, i.%2$I as entity_id, i.batch_id, i.row_number
-      from unnest($2) as t(id) join enrich.batch_items i on i.id = t.id
+      from enrich.batch_items i where i.id = any($2)
     ),
     entities as (
       select s.%2$I as entity_id, s.status, s.last_error from enrich.%1$I s
-      where s.workflow_slug = $1 and s.%2$I in (select entity_id from items)
+      where s.workflow_slug = $1 and s.%2$I = any($5)
       order by s.%2$I
       for share
     ),
@@ -106,7 +106,7 @@ begin
            case when d.status = 'COMPLETED' then now() end,
            case when d.status = 'FAILED' then now() end
     from decided d
-  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type;
+  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
 end;
 $$;
 comment on function enrich._step_enter_entity_workflow(text, uuid[]) is

@@ -36,41 +36,57 @@ comment on function enrich._refresh_batch_status(uuid[]) is
 create or replace function enrich._advance_items(
   p_item_ids uuid[], p_steps text[], p_statuses text[]
 ) returns void
-language plpgsql set search_path = '' as $$
+language plpgsql set search_path = ''
+-- Bulk-safe planning for the steps below: a batch's rows are new in this transaction, so
+-- statistics underestimate them and the planner would pick nested loops that rescan a CTE
+-- per row (quadratic at 100k rows). Hash joins and custom plans (arrays as constants, so
+-- `= any(array)` is a hashed lookup) keep every step O(n); single-row lookups stay indexed.
+set enable_nestloop = off
+set plan_cache_mode = force_custom_plan as $$
 declare
-  v_next record;
+  v_failed   uuid[];
+  v_finished record;
+  v_next     record;
 begin
-  update enrich.batch_items i
-     set status = 'FAILED', finished_at = now()
-    from unnest(p_item_ids, p_statuses) as f(item_id, status)
-   where f.status = 'FAILED' and i.id = f.item_id and i.status <> 'FAILED';
+  v_failed := array(select f.item_id from unnest(p_item_ids, p_statuses) as f(item_id, status)
+                     where f.status = 'FAILED');
+  if cardinality(v_failed) > 0 then
+    update enrich.batch_items i
+       set status = 'FAILED', finished_at = now()
+     where i.id = any(v_failed) and i.status <> 'FAILED';
+  end if;
 
-  for v_next in
-    select b.steps[array_position(b.steps, f.step) + 1] as step, array_agg(f.item_id) as item_ids
+  -- Rows of one statement are usually all one step; batches may follow different pipelines.
+  for v_finished in
+    select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
-    join enrich.batch_items i on i.id = f.item_id
-    join enrich.batches b on b.id = i.batch_id
     where f.status = 'COMPLETED'
-    group by 1
+    group by f.step
   loop
-    if v_next.step is null then
-      update enrich.batch_items i
-         set status = 'COMPLETED', finished_at = now()
-        from unnest(v_next.item_ids) as t(id)
-       where i.id = t.id;
-    else
-      -- an item revived by a late result is unfinished again
-      update enrich.batch_items i
-         set status = 'IN_PROGRESS', finished_at = null
-        from unnest(v_next.item_ids) as t(id)
-       where i.id = t.id and i.status <> 'IN_PROGRESS';
-      perform enrich._enter_step(v_next.step, v_next.item_ids);
-    end if;
+    for v_next in
+      select b.steps[array_position(b.steps, v_finished.step) + 1] as step,
+             array_agg(i.id) as item_ids
+      from enrich.batch_items i
+      join enrich.batches b on b.id = i.batch_id
+      where i.id = any(v_finished.item_ids)
+      group by 1
+    loop
+      if v_next.step is null then
+        update enrich.batch_items i
+           set status = 'COMPLETED', finished_at = now()
+         where i.id = any(v_next.item_ids);
+      else
+        -- an item revived by a late result is unfinished again
+        update enrich.batch_items i
+           set status = 'IN_PROGRESS', finished_at = null
+         where i.id = any(v_next.item_ids) and i.status <> 'IN_PROGRESS';
+        perform enrich._enter_step(v_next.step, v_next.item_ids);
+      end if;
+    end loop;
   end loop;
 
   perform enrich._refresh_batch_status(array(
-    select distinct i.batch_id from unnest(p_item_ids) as t(id)
-    join enrich.batch_items i on i.id = t.id));
+    select distinct i.batch_id from enrich.batch_items i where i.id = any(p_item_ids)));
 end;
 $$;
 comment on function enrich._advance_items(uuid[], text[], text[]) is

@@ -10,14 +10,17 @@ begin
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
+  -- already started? (one index probe: items enter the first step together)
+  if exists (select from enrich.workflow_states ws
+              where ws.item_id = (select i.id from enrich.batch_items i
+                                   where i.batch_id = p_batch_id order by i.row_number limit 1)) then
+    return;
+  end if;
   perform enrich._enter_step(v_first_step, array(
-    select i.id from enrich.batch_items i
-     where i.batch_id = p_batch_id
-       and not exists (select from enrich.workflow_states ws where ws.item_id = i.id)
-     order by i.row_number));
+    select i.id from enrich.batch_items i where i.batch_id = p_batch_id order by i.row_number));
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
 comment on function enrich.start_batch(uuid) is
-  'Items of a batch that have not started enter the pipeline''s first step (used by '
-  'create_batch and by `enrich load` after COPY). Safe to call again.';
+  'The items of a loaded batch enter the pipeline''s first step (used by create_batch and '
+  'by `enrich load` after COPY). Calling it again for a started batch does nothing.';
