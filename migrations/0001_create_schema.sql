@@ -2,7 +2,6 @@
 -- Logic lives in sql/ (re-applied on every migrate); this file only holds structure.
 -- depends:
 
-create extension if not exists pgcrypto;  -- gen_random_uuid() on PostgreSQL < 13
 create schema enrich;
 comment on schema enrich is
   'enrich-once: rows walk a pipeline of steps; each company and person is enriched once.';

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.console import Console
 
-from pyworker import config, migrate
+from pyworker import config, demo, migrate
 from pyworker.localdb import default_cluster
 
 app = typer.Typer(help="enrich-once: enrich every company and person once.", no_args_is_help=True)
-db_app = typer.Typer(help="Database: migrations and the private default cluster.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database: migrations and the private default cluster.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -23,7 +26,9 @@ def db_migrate() -> None:
 
 
 @db_app.command("status")
-def db_status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+def db_status(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
     """Applied and pending migrations."""
     status = migrate.migration_status(config.database_url())
     if as_json:
@@ -52,3 +57,9 @@ def db_down() -> None:
 def db_url() -> None:
     """Print the database URL in use (DATABASE_URL, else the private cluster's)."""
     typer.echo(config.database_url())
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """The seed plan's Stage 7 scenario through SQL (Clay played by SQL calls)."""
+    demo.run(config.database_url(), Console())

@@ -65,8 +65,15 @@ class LocalCluster:
             self._prepare_dirs()
             self._run(
                 [
-                    "pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_file), "-w",
-                    "-t", "60", "-o",
+                    "pg_ctl",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
                     f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''",
                     "start",
                 ]
@@ -109,8 +116,15 @@ class LocalCluster:
         self._prepare_dirs()
         self._run(
             [
-                "initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--no-locale",
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
             ]
         )
         with open(self.data_dir / "postgresql.conf", "a") as conf:
@@ -123,8 +137,21 @@ class LocalCluster:
 
     def _psql(self, sql: str) -> str:
         return self._run(
-            ["psql", "-X", "-qAt", "-h", str(self.socket_dir), "-p", str(self.port),
-             "-U", "postgres", "-d", "postgres", "-c", sql]
+            [
+                "psql",
+                "-X",
+                "-qAt",
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                sql,
+            ]
         ).stdout
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 from urllib.parse import quote, urlencode
 
 import psycopg

@@ -29,8 +29,14 @@ def url_for(database: str) -> str:
 def pg_env(database: str) -> dict[str, str]:
     """libpq environment variables (for pg_prove / psql) that reach `database`."""
     params = conninfo_to_dict(url_for(database))
-    names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
-             "dbname": "PGDATABASE", "sslmode": "PGSSLMODE"}
+    names = {
+        "host": "PGHOST",
+        "port": "PGPORT",
+        "user": "PGUSER",
+        "password": "PGPASSWORD",
+        "dbname": "PGDATABASE",
+        "sslmode": "PGSSLMODE",
+    }
     return {**os.environ, **{env: str(params[k]) for k, env in names.items() if params.get(k)}}
 
 
@@ -42,8 +48,11 @@ def create_database(template: str | None = None) -> str:
     name = f"enrich_test_{uuid.uuid4().hex[:12]}"
     with _admin() as conn:
         if template:
-            conn.execute(sql.SQL("create database {} template {}").format(
-                sql.Identifier(name), sql.Identifier(template)))
+            conn.execute(
+                sql.SQL("create database {} template {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
         else:
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     return name
@@ -51,7 +60,9 @@ def create_database(template: str | None = None) -> str:
 
 def drop_database(name: str) -> None:
     with _admin() as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
 
 
 @contextmanager

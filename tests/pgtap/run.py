@@ -17,7 +17,6 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from tests.scratch_db import migrated_database, pg_env, url_for  # noqa: E402
 
-
 VECTOR_DIRS = [HERE.parents[1] / "tests" / "vectors", HERE.parents[2] / "shared" / "vectors"]
 
 
@@ -40,8 +39,11 @@ def load_key_vectors(conn: psycopg.Connection) -> None:
 
 
 def main() -> int:
-    files = sorted(str(p.relative_to(HERE.parents[1])) for p in HERE.glob("*/*.sql")
-                   if p.parent.name != "setup")
+    files = sorted(
+        str(p.relative_to(HERE.parents[1]))
+        for p in HERE.glob("*/*.sql")
+        if p.parent.name != "setup"
+    )
     with migrated_database() as name:
         with psycopg.connect(url_for(name), autocommit=True) as conn:
             conn.execute("create extension if not exists pgtap")

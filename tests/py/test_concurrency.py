@@ -40,23 +40,33 @@ def overlapping_rows(seed: int, companies: int = 40, rows: int = 120) -> list[di
 
 
 def test_eight_overlapping_batches_claim_each_entity_exactly_once(db_url: str) -> None:
-    batches = run_together(8, db_url, lambda conn, i: conn.execute(
-        "select enrich.create_batch('company_and_person', %s)", (Jsonb(overlapping_rows(i)),)
-    ).fetchone()[0])
+    batches = run_together(
+        8,
+        db_url,
+        lambda conn, i: conn.execute(
+            "select enrich.create_batch('company_and_person', %s)", (Jsonb(overlapping_rows(i)),)
+        ).fetchone()[0],
+    )
     assert len(set(batches)) == 8
 
     with psycopg.connect(db_url) as conn:
         companies = conn.execute("select count(*) from enrich.normalized_companies").fetchone()[0]
         claims = conn.execute(
-            "select count(*), count(distinct company_id) from enrich.company_workflow_states").fetchone()
+            "select count(*), count(distinct company_id) from enrich.company_workflow_states"
+        ).fetchone()
         dispatches = conn.execute(
-            "select count(*), count(distinct entity_id) from enrich.dispatches").fetchone()
+            "select count(*), count(distinct entity_id) from enrich.dispatches"
+        ).fetchone()
         claimers = conn.execute(
             "select entity_id, count(*) from enrich.workflow_states"
-            " where step_name = %s and status = 'IN_PROGRESS' group by 1", (COMPANY,)).fetchall()
+            " where step_name = %s and status = 'IN_PROGRESS' group by 1",
+            (COMPANY,),
+        ).fetchall()
         others = conn.execute(
             "select status, count(*) from enrich.workflow_states where step_name = %s"
-            " and status <> 'IN_PROGRESS' group by 1", (COMPANY,)).fetchall()
+            " and status <> 'IN_PROGRESS' group by 1",
+            (COMPANY,),
+        ).fetchall()
     assert companies == 40
     assert claims == (40, 40)
     assert dispatches == (40, 40)
@@ -72,8 +82,12 @@ def test_four_workers_never_get_the_same_dispatch(db_url: str) -> None:
     def drain(conn: psycopg.Connection, index: int) -> list[int]:
         got: list[int] = []
         while True:
-            ids = [r[0] for r in conn.execute(
-                "select dispatch_id from enrich.claim_dispatches(%s, 7)", (f"w{index}",))]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "select dispatch_id from enrich.claim_dispatches(%s, 7)", (f"w{index}",)
+                )
+            ]
             if not ids:
                 return got
             got.extend(ids)
@@ -85,32 +99,55 @@ def test_four_workers_never_get_the_same_dispatch(db_url: str) -> None:
 
 def test_concurrent_duplicate_callbacks_record_one_result(db_url: str) -> None:
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("select enrich.create_batch('company', %s)",
-                     (Jsonb([{"email": "a@acme.com"}, {"email": "b@acme.com"}]),))
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": "a@acme.com"}, {"email": "b@acme.com"}]),),
+        )
         company_id = conn.execute("select id from enrich.normalized_companies").fetchone()[0]
 
-    outcomes = run_together(6, db_url, lambda conn, i: conn.execute(
-        "select enrich.receive_result(%s, %s)",
-        (COMPANY, Jsonb({"company_id": str(company_id), "n": i}))).fetchone()[0])
+    outcomes = run_together(
+        6,
+        db_url,
+        lambda conn, i: conn.execute(
+            "select enrich.receive_result(%s, %s)",
+            (COMPANY, Jsonb({"company_id": str(company_id), "n": i})),
+        ).fetchone()[0],
+    )
     assert Counter(outcomes) == {"completed": 1, "duplicate": 5}
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("select count(*) from enrich.company_enrichment_results").fetchone()[0] == 1
+        assert (
+            conn.execute("select count(*) from enrich.company_enrichment_results").fetchone()[0]
+            == 1
+        )
         assert conn.execute("select count(*) from enrich.callback_log").fetchone()[0] == 6
-        assert conn.execute(
-            "select count(*) from enrich.batch_items where status = 'COMPLETED'").fetchone()[0] == 2
+        assert (
+            conn.execute(
+                "select count(*) from enrich.batch_items where status = 'COMPLETED'"
+            ).fetchone()[0]
+            == 2
+        )
 
 
 def test_last_two_results_arriving_together_complete_the_batch(db_url: str) -> None:
     """Two callbacks finishing a batch's last items at once must not both miss the finish."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        batch_ids = [conn.execute("select enrich.create_batch('company', %s)", (Jsonb(
-            [{"email": f"a@left{i}.com"}, {"email": f"b@right{i}.com"}]),)).fetchone()[0]
-            for i in range(15)]
+        batch_ids = [
+            conn.execute(
+                "select enrich.create_batch('company', %s)",
+                (Jsonb([{"email": f"a@left{i}.com"}, {"email": f"b@right{i}.com"}]),),
+            ).fetchone()[0]
+            for i in range(15)
+        ]
     for i in range(15):
-        run_together(2, db_url, lambda conn, side, i=i: conn.execute(
-            "select enrich.receive_result(%s, jsonb_build_object('company_id',"
-            " (select id from enrich.normalized_companies where domain = %s)))",
-            (COMPANY, f"{['left', 'right'][side]}{i}.com")).fetchone())
+        run_together(
+            2,
+            db_url,
+            lambda conn, side, i=i: conn.execute(
+                "select enrich.receive_result(%s, jsonb_build_object('company_id',"
+                " (select id from enrich.normalized_companies where domain = %s)))",
+                (COMPANY, f"{['left', 'right'][side]}{i}.com"),
+            ).fetchone(),
+        )
     with psycopg.connect(db_url) as conn:
         statuses = conn.execute("select status, count(*) from enrich.batches group by 1").fetchall()
     assert statuses == [("COMPLETED", len(batch_ids))]
@@ -119,25 +156,31 @@ def test_last_two_results_arriving_together_complete_the_batch(db_url: str) -> N
 def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
     """New batches arrive while results for the same companies and people come back."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("select enrich.create_batch('company_and_person', %s)",
-                     (Jsonb(overlapping_rows(99)),))
+        conn.execute(
+            "select enrich.create_batch('company_and_person', %s)", (Jsonb(overlapping_rows(99)),)
+        )
 
     deadlocks: list = []
 
     def work(conn: psycopg.Connection, index: int) -> None:
         if index < 3:
-            conn.execute("select enrich.create_batch('company_and_person', %s)",
-                         (Jsonb(overlapping_rows(100 + index)),))
+            conn.execute(
+                "select enrich.create_batch('company_and_person', %s)",
+                (Jsonb(overlapping_rows(100 + index)),),
+            )
             return
         for _ in range(30):
             rows = conn.execute(
                 "select workflow_slug, entity_type, entity_id from enrich.dispatches"
-                " order by random() limit 5").fetchall()
+                " order by random() limit 5"
+            ).fetchall()
             for slug, kind, entity_id in rows:
-                for attempt in range(5):
+                for _attempt in range(5):
                     try:
-                        conn.execute("select enrich.receive_result(%s, %s)", (slug, Jsonb(
-                            {f"{kind}_id": str(entity_id)})))
+                        conn.execute(
+                            "select enrich.receive_result(%s, %s)",
+                            (slug, Jsonb({f"{kind}_id": str(entity_id)})),
+                        )
                         break
                     except psycopg.errors.DeadlockDetected:
                         deadlocks.append(entity_id)
@@ -149,16 +192,27 @@ def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
         # finish whatever is still in flight, then every batch must be COMPLETED
         while True:
             rows = conn.execute(
-                "select workflow_slug, entity_type, entity_id from enrich.dispatches").fetchall()
+                "select workflow_slug, entity_type, entity_id from enrich.dispatches"
+            ).fetchall()
             if not rows:
                 break
             for slug, kind, entity_id in rows:
-                conn.execute("select enrich.receive_result(%s, %s)",
-                             (slug, Jsonb({f"{kind}_id": str(entity_id)})))
-        assert conn.execute(
-            "select count(*) from enrich.batches where status <> 'COMPLETED'").fetchone()[0] == 0
-        assert conn.execute(
-            "select count(*) from enrich.batch_items where status <> 'COMPLETED'").fetchone()[0] == 0
+                conn.execute(
+                    "select enrich.receive_result(%s, %s)",
+                    (slug, Jsonb({f"{kind}_id": str(entity_id)})),
+                )
+        assert (
+            conn.execute(
+                "select count(*) from enrich.batches where status <> 'COMPLETED'"
+            ).fetchone()[0]
+            == 0
+        )
+        assert (
+            conn.execute(
+                "select count(*) from enrich.batch_items where status <> 'COMPLETED'"
+            ).fetchone()[0]
+            == 0
+        )
         waiting = conn.execute(
             "select count(*) from enrich.workflow_states where status in ('WAITING', 'IN_PROGRESS')"
         ).fetchone()[0]
@@ -166,5 +220,6 @@ def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
         for kind in ("company", "person"):
             repeated = conn.execute(
                 f"select {kind}_id, count(*) from enrich.{kind}_enrichment_results"
-                f" group by 1 having count(*) > 1").fetchall()
+                f" group by 1 having count(*) > 1"
+            ).fetchall()
             assert repeated == [], f"{kind} results recorded twice: {repeated}"

@@ -14,14 +14,18 @@ def _fingerprint(url: str) -> tuple:
         functions = conn.execute(
             "select p.oid::regprocedure::text, md5(p.prosrc) from pg_proc p"
             " join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'enrich'"
-            " order by 1").fetchall()
+            " order by 1"
+        ).fetchall()
         counts = conn.execute(
-            "select (select count(*) from enrich.workflows), (select count(*) from enrich.pipelines),"
+            "select (select count(*) from enrich.workflows),"
+            " (select count(*) from enrich.pipelines),"
             " (select count(*) from enrich.public_suffix_rules),"
-            " (select count(*) from enrich.free_email_domains)").fetchone()
+            " (select count(*) from enrich.free_email_domains)"
+        ).fetchone()
         triggers = conn.execute(
             "select tgname from pg_trigger where tgrelid = 'enrich.workflow_states'::regclass"
-            " and not tgisinternal order by 1").fetchall()
+            " and not tgisinternal order by 1"
+        ).fetchall()
     return functions, counts, triggers
 
 
@@ -38,4 +42,5 @@ def test_migrate_twice_changes_nothing() -> None:
 
 def test_committed_schema_dump_is_current(template_db: str) -> None:
     assert dump(template_db) == SCHEMA_FILE.read_text(), (
-        "schema/enrich.sql is stale: run `make schema-dump` and commit it")
+        "schema/enrich.sql is stale: run `make schema-dump` and commit it"
+    )

@@ -1,0 +1,70 @@
+"""`enrich demo`: the seed plan's Stage 7 scenario through SQL, with Clay played by SQL calls.
+
+Six people from three companies go in; the demo claims the due dispatches as a worker
+would, answers each with `enrich.receive_result` as Clay's callback would, and prints the
+seed plan's verification figures for the batch. Run it again: the second batch finds the
+companies already enriched and completes at once, with no new Clay call.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from pyworker import db
+
+STAGE7_ROWS = [
+    {"email": "ann@alpha-demo.com", "first_name": "Ann", "company_domain": "alpha-demo.com"},
+    {
+        "email": "al@alpha-demo.com",
+        "first_name": "Al",
+        "company_website": "https://www.alpha-demo.com/team",
+    },
+    {"email": "bea@beta-demo.io", "first_name": "Bea", "company_domain": "beta-demo.io"},
+    {"email": "bo@beta-demo.io", "first_name": "Bo"},
+    {"email": "cy@gamma-demo.co.uk", "first_name": "Cy", "company_domain": "shop.gamma-demo.co.uk"},
+    {"email": "cat@gamma-demo.co.uk", "first_name": "Cat", "company_domain": "GAMMA-DEMO.CO.UK"},
+]
+WORKER = "demo"
+
+
+def run(url: str, console: Console) -> None:
+    with db.connect(url) as conn:
+        batch_id = db.create_batch(conn, "company", STAGE7_ROWS)
+        console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")
+        calls = 0
+        for dispatch in db.claim_dispatches(conn, WORKER, 100):
+            calls += 1
+            db.mark_dispatch_sent(conn, dispatch.dispatch_id, WORKER)
+            domain = dispatch.payload["company_domain"]
+            outcome = db.receive_result(
+                conn,
+                dispatch.workflow_slug,
+                {
+                    "company_id": str(dispatch.entity_id),
+                    "employees": 10 * len(domain),
+                    "industry": "demo",
+                },
+            )
+            console.print(f"  Clay call {calls}: {domain} -> callback {outcome}")
+
+        steps = Table(title="workflow_states for this batch")
+        for column in ("step", "status", "items", "skipped (no Clay call)"):
+            steps.add_column(column)
+        for row in db.batch_step_counts(conn, batch_id):
+            steps.add_row(row["step"], row["status"], str(row["items"]), str(row["skipped"]))
+        console.print(steps)
+
+        companies = Table(title="companies of this batch")
+        for column in ("domain", "status", "items", "result"):
+            companies.add_column(column)
+        for row in db.company_results_for_batch(conn, batch_id):
+            companies.add_row(row["domain"], row["status"], str(row["items"]), str(row["result"]))
+        console.print(companies)
+
+        summary = db.batch_summary(conn, batch_id)
+        console.print(
+            f"batch {summary['status']}: {summary['rows']} rows, {summary['companies']} companies,"
+            f" {calls} Clay call(s) this run, {summary['rows'] - calls} saved by dedupe"
+        )
+    console.print(batch_id)
