@@ -828,48 +828,137 @@ end;
 $$;
 
 --
--- Name: claim_dispatches(text, integer, interval); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: batch_status(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer DEFAULT 10, p_lease interval DEFAULT '00:02:00'::interval) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, payload jsonb)
+CREATE FUNCTION enrich.batch_status(p_batch_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
+    'done', b.status = 'COMPLETED', 'rows', b.item_count,
+    'created_at', b.created_at, 'completed_at', b.completed_at,
+    'items', (select jsonb_object_agg(status, n) from (
+                select i.status, count(*) as n from enrich.batch_items i
+                where i.batch_id = b.id group by i.status) s),
+    'steps', (select jsonb_agg(jsonb_build_object(
+                       'step', st.step,
+                       'counts', coalesce((
+                         select jsonb_object_agg(c.status, c.n) from (
+                           select ws.status, count(*) as n
+                           from enrich.workflow_states ws
+                           join enrich.batch_items i on i.id = ws.item_id
+                           where i.batch_id = b.id and ws.step_name = st.step
+                           group by ws.status) c), '{}'))
+                     order by st.position)
+              from unnest(b.steps) with ordinality as st(step, position)),
+    'failures', coalesce((select jsonb_agg(jsonb_build_object('step', f.step_name, 'error', f.error, 'items', f.n))
+                 from (select ws.step_name, ws.meta ->> 'error' as error, count(*) as n
+                       from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
+                       where i.batch_id = b.id and ws.status = 'FAILED'
+                       group by 1, 2 order by 3 desc limit 20) f), '[]'))
+  from enrich.batches b where b.id = p_batch_id
+$$;
+
+--
+-- Name: FUNCTION batch_status(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons. NULL if unknown.';
+
+--
+-- Name: claim_dispatches(text, integer, interval, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer DEFAULT 10, p_lease interval DEFAULT '00:02:00'::interval, p_include_unconfigured boolean DEFAULT false) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, payload jsonb)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_workflow  enrich.workflows;
+  v_webhook   enrich.workflow_webhooks;
+  v_tokens    numeric;
+  v_take      integer;
+  v_claimed   integer;
+  v_left      integer := p_limit;
 begin
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
      or p_lease is null or p_lease <= interval '0' then
     raise exception using errcode = 'EN003',
       message = 'claim_dispatches needs a worker name, a limit >= 1 and a positive lease';
   end if;
-  return query
-  with due as (
-    select d.id from enrich.dispatches d
-    where d.status = 'QUEUED' and d.available_at <= now()
-    order by d.available_at, d.id
-    limit p_limit
-    for update skip locked
-  ),
-  leased as (
-    update enrich.dispatches d
-       set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
-           attempt = d.attempt + 1, updated_at = now()
-      from due where d.id = due.id
-    returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt
-  )
-  select l.id, l.workflow_slug, l.entity_type, l.entity_id, l.attempt,
-         jsonb_build_object('workflow', l.workflow_slug)
-           || case l.entity_type when 'company' then enrich.get_company_data(l.entity_id)
-                                 else enrich.get_person_data(l.entity_id) end
-  from leased l
-  order by l.id;
+
+  for v_workflow in
+    select w.* from enrich.workflows w
+    where exists (select from enrich.dispatches d
+                  where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
+    order by w.slug
+    for no key update of w   -- one claimer per workflow at a time: the bucket is exact
+  loop
+    exit when v_left <= 0;
+    v_webhook := null;
+    select h.* into v_webhook from enrich.workflow_webhooks h
+     where h.workflow_slug = v_workflow.slug and h.retired_at is null
+       and h.submissions < h.max_submissions
+     order by h.position limit 1
+     for no key update;
+    if v_webhook.id is null
+       and (not p_include_unconfigured
+            or exists (select from enrich.workflow_webhooks h where h.workflow_slug = v_workflow.slug)) then
+      continue;  -- no usable webhook (none configured, or all used up): see enrich doctor
+    end if;
+
+    v_tokens := least(v_workflow.burst::numeric,
+                      v_workflow.rate_tokens + v_workflow.rate_per_second
+                        * extract(epoch from now() - v_workflow.rate_refilled_at));
+    v_take := least(floor(v_tokens)::integer, v_left,
+                    coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left));
+    v_claimed := 0;
+    if v_take > 0 then
+      return query
+      with due as (
+        select d.id from enrich.dispatches d
+        where d.workflow_slug = v_workflow.slug and d.status = 'QUEUED' and d.available_at <= now()
+        order by d.available_at, d.id
+        limit v_take
+        for update skip locked
+      ),
+      leased as (
+        update enrich.dispatches d
+           set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
+               attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now()
+          from due where d.id = due.id
+        returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt
+      )
+      select l.id, l.workflow_slug, l.entity_type, l.entity_id, l.attempt, v_webhook.url,
+             jsonb_build_object('workflow', l.workflow_slug)
+               || case l.entity_type when 'company' then enrich.get_company_data(l.entity_id)
+                                     else enrich.get_person_data(l.entity_id) end
+      from leased l
+      order by l.id;
+      get diagnostics v_claimed = row_count;
+    end if;
+
+    update enrich.workflows w
+       set rate_tokens = v_tokens - v_claimed, rate_refilled_at = now()
+     where w.slug = v_workflow.slug;
+    if v_webhook.id is not null and v_claimed > 0 then
+      update enrich.workflow_webhooks h
+         set submissions = h.submissions + v_claimed,
+             retired_at = case when h.submissions + v_claimed >= h.max_submissions then now() end
+       where h.id = v_webhook.id;
+    end if;
+    v_left := v_left - v_claimed;
+  end loop;
 end;
 $$;
 
 --
--- Name: FUNCTION claim_dispatches(p_worker text, p_limit integer, p_lease interval); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval) IS 'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE SKIP LOCKED), counting an attempt each; returns the payload to POST (contract shape, without callback_url, which the worker adds).';
+COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean) IS 'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE SKIP LOCKED), counting an attempt each, within each workflow''s rate limit (token bucket: rate_per_second, burst) and its current webhook''s remaining submissions (a webhook is retired when it reaches max_submissions). Returns the payload to POST (contract shape, without callback_url, which the worker adds) and the webhook URL; with p_include_unconfigured, workflows that have no webhook at all are claimable too, with a NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
 
 --
 -- Name: company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -939,6 +1028,69 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) IS 'Creates a batch from a JSON array of row objects (keys matched case-insensitively, stored lower-case; unknown keys kept in data) and runs its SQL steps and entity claims in this transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';
+
+--
+-- Name: describe_workflow(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.describe_workflow(p_slug text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+           'slug', w.slug, 'entity_type', w.entity_type,
+           'timeout_seconds', extract(epoch from w.timeout)::bigint,
+           'max_attempts', w.max_attempts, 'rate_per_second', w.rate_per_second,
+           'burst', w.burst, 'ttl_seconds', extract(epoch from w.ttl)::bigint,
+           'credits_per_call', w.credits_per_call,
+           'webhooks', coalesce((
+             select jsonb_agg(jsonb_build_object(
+                      'url', h.url, 'submissions', h.submissions,
+                      'max_submissions', h.max_submissions,
+                      'remaining', greatest(h.max_submissions - h.submissions, 0),
+                      'retired', h.retired_at is not null) order by h.position)
+             from enrich.workflow_webhooks h where h.workflow_slug = w.slug), '[]'))
+  from enrich.workflows w where w.slug = p_slug
+$$;
+
+--
+-- Name: FUNCTION describe_workflow(p_slug text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s settings and webhooks (with submissions used and remaining) as JSON; NULL if unknown.';
+
+--
+-- Name: export_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number integer, record jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select i.row_number,
+         jsonb_build_object(
+           'row_number', i.row_number, 'item_id', i.id, 'status', i.status,
+           'input', i.data, 'company_key', i.company_key, 'person_key', i.person_key,
+           'company_id', i.company_id, 'person_id', i.person_id,
+           'steps', (select jsonb_object_agg(ws.step_name, ws.status)
+                     from enrich.workflow_states ws where ws.item_id = i.id),
+           'errors', (select jsonb_object_agg(ws.step_name, ws.meta ->> 'error')
+                      from enrich.workflow_states ws
+                      where ws.item_id = i.id and ws.meta ? 'error'),
+           'company', (select r.data from enrich.company_enrichment_results r
+                       where r.company_id = i.company_id order by r.created_at desc limit 1),
+           'person', (select r.data from enrich.person_enrichment_results r
+                      where r.person_id = i.person_id order by r.created_at desc limit 1))
+  from enrich.batch_items i
+  where i.batch_id = p_batch_id
+  order by i.row_number
+$$;
+
+--
+-- Name: FUNCTION export_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, and the newest company / person result.';
 
 --
 -- Name: fail_dispatch(bigint, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1142,6 +1294,35 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing slash, sub-page, query or fragment -> https://www.linkedin.com/in/<slug> (slug percent-decoded, lower-case). NULL when it is not a /in/ profile URL.';
+
+--
+-- Name: open_batch(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.open_batch(p_pipeline text) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_batch_id uuid;
+begin
+  insert into enrich.batches (pipeline, steps)
+  select p.name, p.steps from enrich.pipelines p where p.name = p_pipeline
+  returning id into v_batch_id;
+  if v_batch_id is null then
+    raise exception using errcode = 'EN004',
+      message = format('unknown pipeline %s', quote_literal(p_pipeline)),
+      hint = 'See enrich.pipelines (built-ins: company, company_and_person).';
+  end if;
+  return v_batch_id;
+end;
+$$;
+
+--
+-- Name: FUNCTION open_batch(p_pipeline text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.open_batch(p_pipeline text) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction.';
 
 --
 -- Name: person_key(text, text, text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1360,6 +1541,33 @@ $$;
 COMMENT ON FUNCTION enrich.registrable_domain(p_host_or_url text) IS 'Registrable domain (public suffix + one label) of a host or URL: "https://shop.acme.co.uk/x" -> "acme.co.uk". NULL for a bare public suffix, an IP address, a single label or text that is not a host.';
 
 --
+-- Name: release_dispatches(text, bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[] DEFAULT NULL::bigint[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_released integer;
+begin
+  update enrich.dispatches d
+     set status = 'QUEUED', available_at = now(), leased_by = null, leased_until = null,
+         attempt = greatest(d.attempt - 1, 0), updated_at = now()
+   where d.status = 'LEASED' and d.leased_by = p_worker
+     and (p_dispatch_ids is null or d.id = any(p_dispatch_ids));
+  get diagnostics v_released = row_count;
+  return v_released;
+end;
+$$;
+
+--
+-- Name: FUNCTION release_dispatches(p_worker text, p_dispatch_ids bigint[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]) IS 'Puts the worker''s leased dispatches (all, or the given ids) back in the queue, due now, giving back the attempt the claim counted. Returns how many.';
+
+--
 -- Name: retry_dispatch(bigint, text, interval, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1419,6 +1627,63 @@ $$;
 COMMENT ON FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';
 
 --
+-- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_workflow enrich.workflows;
+begin
+  insert into enrich.workflows (slug, entity_type)
+  values (p_slug, coalesce(p_entity_type, 'company'))
+  on conflict (slug) do nothing;
+  if not found and p_entity_type is null then
+    null;  -- existing workflow: keep its entity type
+  end if;
+
+  update enrich.workflows w
+     set entity_type      = coalesce(p_entity_type, w.entity_type),
+         timeout          = coalesce(p_timeout, w.timeout),
+         max_attempts     = coalesce(p_max_attempts, w.max_attempts),
+         rate_per_second  = coalesce(p_rate_per_second, w.rate_per_second),
+         burst            = coalesce(p_burst, w.burst),
+         rate_tokens      = least(w.rate_tokens, coalesce(p_burst, w.burst)),
+         ttl              = case when p_clear_ttl then null else coalesce(p_ttl, w.ttl) end,
+         credits_per_call = coalesce(p_credits_per_call, w.credits_per_call),
+         updated_at       = now()
+   where w.slug = p_slug
+  returning w.* into v_workflow;
+
+  if p_webhook_urls is not null then
+    -- listed URLs are used in the order given; known ones keep their submission counts;
+    -- URLs no longer listed are retired (never deleted: their counts are history)
+    update enrich.workflow_webhooks h
+       set retired_at = coalesce(h.retired_at, now())
+     where h.workflow_slug = p_slug and h.url <> all (p_webhook_urls);
+    insert into enrich.workflow_webhooks (workflow_slug, url, position, max_submissions)
+    select p_slug, u.url, u.position, coalesce(p_max_submissions, 50000)
+    from unnest(p_webhook_urls) with ordinality as u(url, position)
+    on conflict (workflow_slug, url) do update
+      set position = excluded.position,
+          max_submissions = coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions),
+          retired_at = case when enrich.workflow_webhooks.submissions
+                                 >= coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions)
+                            then coalesce(enrich.workflow_webhooks.retired_at, now()) end;
+  end if;
+  return enrich.describe_workflow(p_slug);
+end;
+$$;
+
+--
+-- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired). Returns describe_workflow().';
+
+--
 -- Name: start_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1433,6 +1698,9 @@ begin
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
+  update enrich.batches b
+     set item_count = (select count(*) from enrich.batch_items i where i.batch_id = p_batch_id)
+   where b.id = p_batch_id;
   -- already started? (one index probe: items enter the first step together)
   if exists (select from enrich.workflow_states ws
               where ws.item_id = (select i.id from enrich.batch_items i

@@ -10,6 +10,9 @@ begin
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
+  update enrich.batches b
+     set item_count = (select count(*) from enrich.batch_items i where i.batch_id = p_batch_id)
+   where b.id = p_batch_id;
   -- already started? (one index probe: items enter the first step together)
   if exists (select from enrich.workflow_states ws
               where ws.item_id = (select i.id from enrich.batch_items i

@@ -18,9 +18,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.scratch_db import create_database, drop_database, migrated_database, url_for  # noqa: E402
 
 
+UNLIMITED = (
+    "select enrich.set_workflow(slug, array['http://127.0.0.1:9/' || slug],"
+    " p_rate_per_second => 1000000, p_burst => 1000000) from enrich.workflows;"
+    " update enrich.workflows set rate_tokens = burst"
+)
+
+
 @pytest.fixture(scope="session")
 def template_db() -> Iterator[str]:
+    """Migrated; built-in workflows get a placeholder webhook and no practical rate limit
+    (tests about webhooks or rates configure their own)."""
     with migrated_database() as name:
+        with psycopg.connect(url_for(name), autocommit=True) as conn:
+            conn.execute(UNLIMITED)
         yield name
 
 

@@ -73,3 +73,11 @@ language sql as $$
          callback_deadline = case when status = 'SENT' then now() - interval '1 second' end,
          sent_at = case when status = 'SENT' then now() - interval '1 hour' end
 $$;
+
+-- The built-in workflows get a (never contacted) webhook and no practical rate limit, so
+-- tests can claim at will; rate and webhook tests set their own values.
+select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http://clay.test/company'],
+                           p_rate_per_second => 1000000, p_burst => 1000000);
+select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/person'],
+                           p_rate_per_second => 1000000, p_burst => 1000000);
+update enrich.workflows set rate_tokens = burst;

@@ -1,0 +1,26 @@
+-- enrich.export_batch: every item of a batch with its keys, step statuses and results.
+
+create or replace function enrich.export_batch(p_batch_id uuid)
+returns table (row_number integer, record jsonb)
+language sql stable set search_path = '' as $$
+  select i.row_number,
+         jsonb_build_object(
+           'row_number', i.row_number, 'item_id', i.id, 'status', i.status,
+           'input', i.data, 'company_key', i.company_key, 'person_key', i.person_key,
+           'company_id', i.company_id, 'person_id', i.person_id,
+           'steps', (select jsonb_object_agg(ws.step_name, ws.status)
+                     from enrich.workflow_states ws where ws.item_id = i.id),
+           'errors', (select jsonb_object_agg(ws.step_name, ws.meta ->> 'error')
+                      from enrich.workflow_states ws
+                      where ws.item_id = i.id and ws.meta ? 'error'),
+           'company', (select r.data from enrich.company_enrichment_results r
+                       where r.company_id = i.company_id order by r.created_at desc limit 1),
+           'person', (select r.data from enrich.person_enrichment_results r
+                      where r.person_id = i.person_id order by r.created_at desc limit 1))
+  from enrich.batch_items i
+  where i.batch_id = p_batch_id
+  order by i.row_number
+$$;
+comment on function enrich.export_batch(uuid) is
+  'One JSON record per item, in row order: input fields, company and person keys and ids, '
+  'status per step, errors, and the newest company / person result.';
