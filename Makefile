@@ -35,9 +35,9 @@ db-down: venv ## Stop the private PostgreSQL cluster
 migrate: venv ## Apply migrations and re-apply sql/ (idempotent)
 	$(BIN)/enrich db migrate
 
-run: venv ## The main job on built-in defaults (private cluster; demo of the Stage 7 scenario)
+run: venv ## The main job on built-in defaults: examples/people.csv through the Clay simulator
 	$(BIN)/enrich db migrate
-	$(BIN)/enrich demo
+	$(BIN)/enrich run examples/people.csv --pipeline company
 
 test: venv system-deps ## Everything CI runs: pgTAP suite (pg_prove) and pytest
 	$(BIN)/python tests/pgtap/run.py

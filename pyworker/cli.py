@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import json
+import os
+import sys
+from pathlib import Path
+from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
-from pyworker import config, demo, migrate
-from pyworker.localdb import default_cluster
+from pyworker import config, db, demo, loader, migrate
+from pyworker.durations import parse_duration
 
 app = typer.Typer(help="enrich-once: enrich every company and person once.", no_args_is_help=True)
 db_app = typer.Typer(
     help="Database: migrations and the private default cluster.", no_args_is_help=True
 )
+workflow_app = typer.Typer(help="Enrichment workflows (one Clay table each).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(workflow_app, name="workflow")
+
+err = Console(stderr=True)
+JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output.")
 
 
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _duration(value: str | None, option: str):
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}", 2)
+
+
+# -- db ---------------------------------------------------------------------------------------
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
@@ -26,9 +53,7 @@ def db_migrate() -> None:
 
 
 @db_app.command("status")
-def db_status(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-) -> None:
+def db_status(as_json: bool = JSON_OPTION) -> None:
     """Applied and pending migrations."""
     status = migrate.migration_status(config.database_url())
     if as_json:
@@ -43,20 +68,344 @@ def db_status(
 @db_app.command("up")
 def db_up() -> None:
     """Start the private cluster under the project folder (initdb on first use)."""
+    from pyworker.localdb import default_cluster
+
     typer.echo(default_cluster().ensure_running())
 
 
 @db_app.command("down")
 def db_down() -> None:
     """Stop the private cluster."""
-    stopped = default_cluster().stop()
-    typer.echo("stopped" if stopped else "not running")
+    from pyworker.localdb import default_cluster
+
+    typer.echo("stopped" if default_cluster().stop() else "not running")
 
 
 @db_app.command("url")
 def db_url() -> None:
     """Print the database URL in use (DATABASE_URL, else the private cluster's)."""
     typer.echo(config.database_url())
+
+
+# -- workflows --------------------------------------------------------------------------------
+@workflow_app.command("set")
+def workflow_set(
+    slug: str,
+    webhook_url: list[str] | None = typer.Option(
+        None,
+        "--webhook-url",
+        help="Clay webhook URL; repeat for several (used in order, rotated at the cap).",
+    ),  # noqa: E501
+    timeout: str | None = typer.Option(None, help="Callback deadline per attempt, e.g. 30m."),
+    max_attempts: int | None = typer.Option(None, min=1, help="Attempts before an entity FAILS."),
+    rate: float | None = typer.Option(
+        None, min=0.001, help="Rows per second, all workers together."
+    ),
+    burst: int | None = typer.Option(None, min=1, help="Token-bucket burst."),
+    ttl: str | None = typer.Option(
+        None, help="Re-enrich results older than this (e.g. 30d); 'none' = never."
+    ),
+    entity_type: str | None = typer.Option(None, help="company or person (new workflows)."),
+    credits_per_call: float | None = typer.Option(None, min=0, help="Clay credits one call costs."),
+    max_submissions: int | None = typer.Option(
+        None, min=1, help="Submissions per webhook before it is retired (Clay: 50000)."
+    ),  # noqa: E501
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Configure an enrichment workflow."""
+    for url in webhook_url or []:
+        if not url.startswith(("http://", "https://")):
+            _fail(f"--webhook-url {url!r} is not an http(s) URL", 2)
+    if entity_type not in (None, "company", "person"):
+        _fail("--entity-type must be company or person", 2)
+    settings = {
+        "webhook_urls": webhook_url or None,
+        "timeout": _duration(timeout, "--timeout"),
+        "max_attempts": max_attempts,
+        "rate_per_second": rate,
+        "burst": burst,
+        "entity_type": entity_type,
+        "credits_per_call": credits_per_call,
+        "max_submissions": max_submissions,
+    }
+    if ttl is not None and ttl.lower() == "none":
+        settings["clear_ttl"] = True
+    else:
+        settings["ttl"] = _duration(ttl, "--ttl")
+    with db.connect(config.database_url()) as conn:
+        described = db.set_workflow(
+            conn, slug, **{k: v for k, v in settings.items() if v is not None}
+        )
+    _print_workflow(described, as_json)
+
+
+@workflow_app.command("show")
+def workflow_show(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """One workflow: settings and webhooks with their remaining submissions."""
+    with db.connect(config.database_url()) as conn:
+        described = db.describe_workflow(conn, slug)
+    if described is None:
+        _fail(f"unknown workflow {slug!r}")
+    _print_workflow(described, as_json)
+
+
+@workflow_app.command("list")
+def workflow_list(as_json: bool = JSON_OPTION) -> None:
+    """Every workflow."""
+    with db.connect(config.database_url()) as conn:
+        workflows = db.list_workflows(conn)
+    if as_json:
+        typer.echo(json.dumps(workflows))
+        return
+    for described in workflows:
+        _print_workflow(described, False)
+
+
+def _print_workflow(described: dict, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(described))
+        return
+    table = Table(title=f"workflow {described['slug']} ({described['entity_type']})")
+    table.add_column("setting")
+    table.add_column("value")
+    for key in (
+        "timeout_seconds",
+        "max_attempts",
+        "rate_per_second",
+        "burst",
+        "ttl_seconds",
+        "credits_per_call",
+    ):
+        table.add_row(key, str(described[key]))
+    for hook in described["webhooks"]:
+        state = "retired" if hook["retired"] else f"{hook['remaining']} left"
+        table.add_row("webhook", f"{hook['url']} ({hook['submissions']} sent, {state})")
+    if not described["webhooks"]:
+        table.add_row("webhook", "none configured")
+    Console().print(table)
+
+
+# -- the job ----------------------------------------------------------------------------------
+@app.command("load")
+def load_command(
+    file: str = typer.Argument(..., help="CSV or JSONL file (gzip ok), or - for stdin."),
+    pipeline: str = typer.Option(
+        ..., "--pipeline", help="company or company_and_person (or yours)."
+    ),
+) -> None:
+    """Load a file as one batch; the last stdout line is the batch id."""
+    try:
+        batch_id, rows = loader.load(config.database_url(), file, pipeline)
+    except loader.LoadError as exc:
+        _fail(f"{file}: {exc} (nothing was loaded)")
+    except Exception as exc:  # psycopg errors carry the SQL function's message
+        if getattr(exc, "sqlstate", None) == "EN004":
+            _fail(f"unknown pipeline {pipeline!r} (nothing was loaded)")
+        raise
+    err.print(f"loaded {rows} rows")
+    typer.echo(str(batch_id))
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: int = typer.Option(16, min=1, help="POSTs in flight at once."),
+    poll_interval: float = typer.Option(2.0, min=0.1, help="Seconds between polls when idle."),
+    use_simulator: str | None = typer.Option(
+        None, help="Base URL of a clay-sim for workflows with no webhook configured."
+    ),  # noqa: E501
+) -> None:
+    """Run a worker until SIGINT/SIGTERM (graceful: in-flight work finishes or is handed back)."""
+    from pyworker.worker import Worker, WorkerSettings
+
+    public_url = os.environ.get("ENRICH_PUBLIC_URL")
+    if not public_url:
+        _fail("ENRICH_PUBLIC_URL is not set: Clay needs the receiver's public base URL", 2)
+    settings = WorkerSettings(
+        database_url=config.database_url(),
+        public_url=public_url,
+        auth_token=os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN"),
+        concurrency=concurrency,
+        poll_interval=poll_interval,
+        fallback_webhook_base=f"{use_simulator.rstrip('/')}/webhooks" if use_simulator else None,
+    )
+    asyncio.run(Worker(settings).run())
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+    insecure_no_secret: bool = typer.Option(
+        False, "--insecure-no-secret", help="Accept callbacks without a secret (local use only)."
+    ),  # noqa: E501
+) -> None:
+    """Run the callback receiver (POST /callbacks/{workflow}, GET /healthz, GET /metrics)."""
+    import uvicorn
+
+    from pyworker import receiver
+
+    secret = os.environ.get("ENRICH_CALLBACK_SECRET")
+    if not secret and not insecure_no_secret:
+        _fail(
+            "ENRICH_CALLBACK_SECRET is not set; refusing to accept unauthenticated callbacks "
+            "(use --insecure-no-secret for local experiments)",
+            2,
+        )
+    uvicorn.run(
+        receiver.create_app(config.database_url(), secret or None),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("clay-sim")
+def clay_sim_command(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8100),
+    rate: float = typer.Option(10.0, help="Accepted rows per second (workspace limit)."),
+    burst: int = typer.Option(20),
+    max_submissions: int = typer.Option(50_000, help="Submissions per webhook URL."),
+    delay_min: float = typer.Option(0.05, help="Seconds before the callback, at least."),
+    delay_max: float = typer.Option(0.3, help="Seconds before the callback, at most."),
+    fail_rate: float = typer.Option(0.0, min=0, max=1, help="Share of POSTs answered 500."),
+    drop_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks never sent."),
+    duplicate_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks sent twice."),
+    seed: int | None = typer.Option(None, help="Random seed for reproducible faults."),
+) -> None:
+    """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
+    import uvicorn
+
+    from pyworker import clay_sim
+
+    settings = clay_sim.SimSettings(
+        auth_token=os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN"),
+        callback_secret=os.environ.get("ENRICH_CALLBACK_SECRET"),
+        rate_per_second=rate,
+        burst=burst,
+        max_submissions=max_submissions,
+        delay_min=delay_min,
+        delay_max=delay_max,
+        fail_rate=fail_rate,
+        drop_rate=drop_rate,
+        duplicate_rate=duplicate_rate,
+        seed=seed,
+    )
+    uvicorn.run(
+        clay_sim.create_app(settings), host=host, port=port, log_level="warning", access_log=False
+    )
+
+
+@app.command("run")
+def run_command(
+    file: str = typer.Argument(..., help="CSV or JSONL file."),
+    pipeline: str = typer.Option(..., "--pipeline"),
+    concurrency: int = typer.Option(16, min=1),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON too."),
+) -> None:
+    """Load + worker + receiver (+ clay-sim when no webhook is configured) until done."""
+    from pyworker import run
+
+    console = Console(stderr=as_json)
+    try:
+        summary = run.run(
+            config.database_url(), run.RunOptions(file, pipeline, concurrency), console
+        )
+    except loader.LoadError as exc:
+        _fail(f"{file}: {exc} (nothing was loaded)")
+    if as_json:
+        typer.echo(json.dumps(summary, default=str))
+
+
+@app.command("status")
+def status_command(
+    batch: UUID | None = typer.Argument(None, help="A batch id; all recent batches if omitted."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Progress per step; --json has "done": true once the batch is COMPLETED."""
+    with db.connect(config.database_url()) as conn:
+        statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
+    if batch and statuses[0] is None:
+        _fail(f"unknown batch {batch}")
+    if as_json:
+        typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
+        return
+    console = Console()
+    for status in statuses:
+        table = Table(
+            title=f"batch {status['batch_id']} ({status['pipeline']}): "
+            f"{status['status']}, {status['rows']} rows"
+        )
+        table.add_column("step")
+        for name in ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED"):
+            table.add_column(name.lower(), justify="right")
+        for step in status["steps"] or []:
+            table.add_row(
+                step["step"],
+                *(
+                    str(step["counts"].get(n, 0))
+                    for n in ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
+                ),
+            )
+        console.print(table)
+        for failure in status["failures"]:
+            console.print(
+                f"  {failure['items']} item(s) FAILED at {failure['step']}: {failure['error']}"
+            )
+
+
+@app.command("export")
+def export_command(
+    batch: UUID,
+    format: str = typer.Option("jsonl", "--format", help="csv or jsonl"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+) -> None:
+    """Every item of a batch with its keys, step statuses and enrichment results."""
+    if format not in ("csv", "jsonl"):
+        _fail("--format must be csv or jsonl", 2)
+    out = open(output, "w", newline="") if output else sys.stdout  # noqa: SIM115
+    try:
+        with db.connect(config.database_url(), autocommit=False) as conn:
+            if db.batch_status(conn, batch) is None:
+                _fail(f"unknown batch {batch}")
+            records = db.export_batch(conn, batch)
+            if format == "jsonl":
+                for record in records:
+                    out.write(json.dumps(record, default=str) + "\n")
+            else:
+                _write_csv(out, [_flatten(r) for r in records])
+    finally:
+        if output:
+            out.close()
+
+
+def _flatten(record: dict) -> dict:
+    flat = {
+        "row_number": record["row_number"],
+        "item_id": record["item_id"],
+        "status": record["status"],
+        "company_key": record["company_key"],
+        "person_key": record["person_key"],
+    }
+    flat.update({k: v for k, v in (record["input"] or {}).items()})
+    flat.update({f"step.{k}": v for k, v in (record["steps"] or {}).items()})
+    flat.update({f"error.{k}": v for k, v in (record["errors"] or {}).items()})
+    for entity in ("company", "person"):
+        for key, value in (record[entity] or {}).items():
+            flat[f"{entity}.{key}"] = (
+                json.dumps(value) if isinstance(value, (dict, list)) else value
+            )
+    return flat
+
+
+def _write_csv(out, rows: list[dict]) -> None:
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    writer = csv.DictWriter(out, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 @app.command("demo")

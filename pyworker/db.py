@@ -15,16 +15,6 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 
-@dataclass(frozen=True)
-class Dispatch:
-    dispatch_id: int
-    workflow_slug: str
-    entity_type: str
-    entity_id: UUID
-    attempt: int
-    payload: dict[str, Any]
-
-
 def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=autocommit)
 
@@ -33,13 +23,15 @@ def create_batch(conn: psycopg.Connection, pipeline: str, rows: list[dict[str, A
     return conn.execute("select enrich.create_batch(%s, %s)", (pipeline, Jsonb(rows))).fetchone()[0]
 
 
-def claim_dispatches(conn: psycopg.Connection, worker: str, limit: int) -> list[Dispatch]:
+def claim_dispatches(
+    conn: psycopg.Connection, worker: str, limit: int, include_unconfigured: bool = False
+) -> list[ClaimedDispatch]:
     rows = conn.execute(
-        "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, payload"
-        " from enrich.claim_dispatches(%s, %s)",
-        (worker, limit),
+        "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url, payload"
+        " from enrich.claim_dispatches(%s, %s, p_include_unconfigured => %s)",
+        (worker, limit, include_unconfigured),
     ).fetchall()
-    return [Dispatch(*row) for row in rows]
+    return [ClaimedDispatch(*row) for row in rows]
 
 
 def mark_dispatch_sent(conn: psycopg.Connection, dispatch_id: int, worker: str) -> bool:
@@ -91,5 +83,168 @@ def company_results_for_batch(conn: psycopg.Connection, batch_id: UUID) -> list[
             "       where cr.company_id = c.id and cr.workflow_slug = s.workflow_slug"
             "       order by cr.created_at desc limit 1) r on true"
             " where i.batch_id = %s group by c.domain, s.status, r.data order by c.domain",
+            (batch_id,),
+        ).fetchall()
+
+
+# -- worker and receiver (async, pooled) ---------------------------------------------------
+class AsyncDb:
+    """Named queries for the worker and the receiver over a psycopg_pool pool that
+    reconnects by itself (a connection that fails its check is replaced)."""
+
+    def __init__(self, url: str, max_size: int = 4) -> None:
+        from psycopg_pool import AsyncConnectionPool
+
+        self.pool = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=False,
+            kwargs={"autocommit": True},
+            check=AsyncConnectionPool.check_connection,
+            reconnect_timeout=0,
+        )
+
+    async def open(self) -> None:
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def _one(self, query: str, params: tuple) -> Any:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            row = await cur.fetchone()
+            return row[0] if row else None
+
+    async def claim_dispatches(
+        self, worker: str, limit: int, lease_seconds: float, include_unconfigured: bool
+    ) -> list[ClaimedDispatch]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
+                " payload from enrich.claim_dispatches(%s, %s, make_interval(secs => %s), %s)",
+                (worker, limit, lease_seconds, include_unconfigured),
+            )
+            return [ClaimedDispatch(*row) for row in await cur.fetchall()]
+
+    async def mark_dispatch_sent(self, dispatch_id: int, worker: str) -> bool:
+        return await self._one("select enrich.mark_dispatch_sent(%s, %s)", (dispatch_id, worker))
+
+    async def retry_dispatch(self, dispatch_id: int, worker: str, delay: float, error: str) -> str:
+        return await self._one(
+            "select enrich.retry_dispatch(%s, %s, make_interval(secs => %s), %s)",
+            (dispatch_id, worker, delay, error),
+        )
+
+    async def fail_dispatch(self, dispatch_id: int, worker: str, error: str) -> bool:
+        return await self._one(
+            "select enrich.fail_dispatch(%s, %s, %s)", (dispatch_id, worker, error)
+        )
+
+    async def release_dispatches(self, worker: str, ids: list[int] | None = None) -> int:
+        return await self._one("select enrich.release_dispatches(%s, %s)", (worker, ids))
+
+    async def reap_dispatches(self) -> tuple[int, int, int]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("select * from enrich.reap_dispatches()")
+            return tuple(await cur.fetchone())
+
+    async def receive_result(self, workflow: str, payload: Any) -> str:
+        return await self._one("select enrich.receive_result(%s, %s)", (workflow, Jsonb(payload)))
+
+    async def ping(self) -> bool:
+        return await self._one("select true", ()) is True
+
+
+@dataclass(frozen=True)
+class ClaimedDispatch:
+    dispatch_id: int
+    workflow_slug: str
+    entity_type: str
+    entity_id: UUID
+    attempt: int
+    webhook_url: str | None
+    payload: dict[str, Any]
+
+
+# -- configuration, loading, reporting ----------------------------------------------------
+def set_workflow(conn: psycopg.Connection, slug: str, **settings: Any) -> dict[str, Any]:
+    names = ", ".join(f"p_{key} => %({key})s" for key in settings)
+    query = f"select enrich.set_workflow(%(slug)s{', ' + names if names else ''})"
+    return conn.execute(query, {"slug": slug, **settings}).fetchone()[0]
+
+
+def describe_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
+    return conn.execute("select enrich.describe_workflow(%s)", (slug,)).fetchone()[0]
+
+
+def list_workflows(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return [
+        row[0]
+        for row in conn.execute(
+            "select enrich.describe_workflow(slug) from enrich.workflows order by slug"
+        )
+    ]
+
+
+def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
+    row = conn.execute("select steps from enrich.pipelines where name = %s", (pipeline,)).fetchone()
+    return row[0] if row else None
+
+
+def open_batch(conn: psycopg.Connection, pipeline: str) -> UUID:
+    return conn.execute("select enrich.open_batch(%s)", (pipeline,)).fetchone()[0]
+
+
+def copy_items(conn: psycopg.Connection, batch_id: UUID, rows: Any) -> int:
+    """COPY (row_number, row) pairs into the batch; returns how many."""
+    count = 0
+    with conn.cursor().copy(
+        "copy enrich.batch_items (batch_id, row_number, data) from stdin"
+    ) as copy:
+        for row_number, row in rows:
+            copy.write_row((batch_id, row_number, Jsonb(row)))
+            count += 1
+    return count
+
+
+def start_batch(conn: psycopg.Connection, batch_id: UUID) -> None:
+    conn.execute("select enrich.start_batch(%s)", (batch_id,))
+
+
+def batch_status(conn: psycopg.Connection, batch_id: UUID) -> dict[str, Any] | None:
+    return conn.execute("select enrich.batch_status(%s)", (batch_id,)).fetchone()[0]
+
+
+def recent_batches(conn: psycopg.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    return [
+        row[0]
+        for row in conn.execute(
+            "select enrich.batch_status(id) from enrich.batches order by created_at desc limit %s",
+            (limit,),
+        )
+    ]
+
+
+def export_batch(conn: psycopg.Connection, batch_id: UUID):  # -> Iterator[dict]
+    with conn.cursor(name="export") as cur:
+        cur.itersize = 2000
+        cur.execute("select record from enrich.export_batch(%s)", (batch_id,))
+        for (record,) in cur:
+            yield record
+
+
+def batch_savings(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
+    """Per entity step: items served, entities sent to Clay by this batch, calls saved."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "select ws.step_name as step, count(*) as items,"
+            "       count(distinct ws.entity_id) as entities,"
+            "       count(*) filter (where ws.entity_id is not null"
+            "                        and not ws.meta ? 'skipped') as sent"
+            "  from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id"
+            "  join enrich.workflows w on w.slug = ws.step_name"
+            " where i.batch_id = %s group by 1 order by 1",
             (batch_id,),
         ).fetchall()

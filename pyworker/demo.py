@@ -33,7 +33,7 @@ def run(url: str, console: Console) -> None:
         batch_id = db.create_batch(conn, "company", STAGE7_ROWS)
         console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")
         calls = 0
-        for dispatch in db.claim_dispatches(conn, WORKER, 100):
+        for dispatch in db.claim_dispatches(conn, WORKER, 100, include_unconfigured=True):
             calls += 1
             db.mark_dispatch_sent(conn, dispatch.dispatch_id, WORKER)
             domain = dispatch.payload["company_domain"]

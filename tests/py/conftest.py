@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.scratch_db import create_database, drop_database, migrated_database, url_for  # noqa: E402
 
-
 UNLIMITED = (
     "select enrich.set_workflow(slug, array['http://127.0.0.1:9/' || slug],"
     " p_rate_per_second => 1000000, p_burst => 1000000) from enrich.workflows;"

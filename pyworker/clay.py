@@ -1,0 +1,70 @@
+"""Outbound client: POST one entity to a Clay webhook and classify the outcome."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+MAX_PAYLOAD_BYTES = 100 * 1024  # Clay's limit per webhook row
+MAX_BACKOFF_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """sent: 2xx. retry: transient (429, 5xx, network) with a delay. fail: permanent."""
+
+    kind: str
+    delay_seconds: float = 0.0
+    error: str = ""
+
+
+def encode_payload(payload: dict, workflow: str, public_url: str) -> bytes:
+    body = dict(payload)
+    body["callback_url"] = f"{public_url.rstrip('/')}/callbacks/{workflow}"
+    return json.dumps(body, separators=(",", ":"), default=str).encode()
+
+
+def backoff_seconds(attempt: int, base: float = 2.0) -> float:
+    """Exponential backoff with full jitter: up to base * 2^(attempt-1), capped."""
+    ceiling = min(MAX_BACKOFF_SECONDS, base * 2 ** max(attempt - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def retry_after_seconds(header: str | None) -> float | None:
+    if not header:
+        return None
+    try:
+        return max(float(header), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+async def post_entity(
+    client: httpx.AsyncClient, url: str, body: bytes, auth_token: str | None, attempt: int
+) -> Outcome:
+    if len(body) > MAX_PAYLOAD_BYTES:
+        return Outcome("fail", error=f"payload is {len(body)} bytes, over Clay's 100 KB limit")
+    headers = {"content-type": "application/json"}
+    if auth_token:
+        headers["x-clay-webhook-auth"] = auth_token
+    try:
+        response = await client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        return Outcome("retry", backoff_seconds(attempt), f"network error: {type(exc).__name__}")
+    if 200 <= response.status_code < 300:
+        return Outcome("sent")
+    detail = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code == 429 or response.status_code >= 500:
+        delay = retry_after_seconds(response.headers.get("retry-after"))
+        return Outcome("retry", delay if delay is not None else backoff_seconds(attempt), detail)
+    return Outcome("fail", error=detail)

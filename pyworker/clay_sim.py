@@ -1,0 +1,208 @@
+"""`enrich clay-sim`: a local look-alike of Clay for demos, tests and trying the tool for free.
+
+POST /webhooks/{name} accepts one JSON row like a Clay webhook: checks x-clay-webhook-auth,
+enforces the workspace rate limit (429 + Retry-After), 100 KB payloads (413) and the
+50,000-submission cap per webhook (403), then calls the row's callback_url back with a
+Bearer secret and a plausible, deterministic enrichment after a delay — as a Clay HTTP API
+column would. Faults: a share of 500s, of dropped and of duplicated callbacks.
+GET /stats tells what it saw (tests assert on it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import math
+import random
+import time
+from collections import Counter
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from pyworker.logs import log
+
+INDUSTRIES = ["Software", "Retail", "Finance", "Healthcare", "Manufacturing", "Media"]
+SENIORITIES = ["Entry", "Senior", "Manager", "Director", "VP", "C-Level"]
+
+
+@dataclass
+class SimSettings:
+    auth_token: str | None = None
+    callback_secret: str | None = None
+    rate_per_second: float = 10.0
+    burst: int = 20
+    max_payload_bytes: int = 100 * 1024
+    max_submissions: int = 50_000
+    delay_min: float = 0.05
+    delay_max: float = 0.3
+    fail_rate: float = 0.0
+    drop_rate: float = 0.0
+    duplicate_rate: float = 0.0
+    seed: int | None = None
+
+
+@dataclass
+class SimStats:
+    accepted: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    per_entity: Counter = field(default_factory=Counter)
+    per_webhook: Counter = field(default_factory=Counter)
+    callbacks_sent: int = 0
+    callbacks_dropped: int = 0
+    callbacks_failed: int = 0
+    accepted_times: list = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "accepted": self.accepted,
+            "rejected": dict(self.rejected),
+            "per_entity": dict(self.per_entity),
+            "per_webhook": dict(self.per_webhook),
+            "callbacks_sent": self.callbacks_sent,
+            "callbacks_dropped": self.callbacks_dropped,
+            "callbacks_failed": self.callbacks_failed,
+            "accepted_times": self.accepted_times,
+        }
+
+
+def enrichment(row: dict) -> dict:
+    """Deterministic fake enrichment: the same entity always gets the same answer."""
+    key = row.get("company_domain") or row.get("email") or row.get("person_id") or ""
+    digest = int(hashlib.sha256(str(key).encode()).hexdigest(), 16)
+    if "person_id" in row:
+        return {
+            "person_id": row["person_id"],
+            "seniority": SENIORITIES[digest % len(SENIORITIES)],
+            "verified_email": row.get("email"),
+            "job_title": row.get("title") or "Engineer",
+        }
+    return {
+        "company_id": row.get("company_id"),
+        "industry": INDUSTRIES[digest % len(INDUSTRIES)],
+        "employee_count": 10 + digest % 5000,
+        "hq_country": ["US", "GB", "DE", "FR"][digest % 4],
+        "description": f"{row.get('company_domain', 'unknown')} (simulated by enrich clay-sim)",
+    }
+
+
+def create_app(settings: SimSettings) -> Starlette:
+    stats = SimStats()
+    rng = random.Random(settings.seed)
+    bucket = {"tokens": float(settings.burst), "at": time.monotonic()}
+    tasks: set[asyncio.Task] = set()
+    client: dict[str, httpx.AsyncClient] = {}
+
+    def take_token() -> float:
+        """0 if a token was taken, else seconds until one is available."""
+        now = time.monotonic()
+        bucket["tokens"] = min(
+            settings.burst, bucket["tokens"] + (now - bucket["at"]) * settings.rate_per_second
+        )
+        bucket["at"] = now
+        if bucket["tokens"] >= 1:
+            bucket["tokens"] -= 1
+            return 0.0
+        return (1 - bucket["tokens"]) / settings.rate_per_second
+
+    async def deliver(url: str, body: dict, delay: float) -> None:
+        await asyncio.sleep(delay)
+        headers = (
+            {"authorization": f"Bearer {settings.callback_secret}"}
+            if settings.callback_secret
+            else {}
+        )
+        for attempt in range(5):
+            try:
+                response = await client["http"].post(url, json=body, headers=headers)
+                if response.status_code < 500:
+                    stats.callbacks_sent += 1
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2 * 2**attempt)
+        stats.callbacks_failed += 1
+
+    def schedule(url: str, body: dict) -> None:
+        task = asyncio.create_task(
+            deliver(url, body, rng.uniform(settings.delay_min, settings.delay_max))
+        )
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    async def webhook(request: Request) -> JSONResponse:
+        name = request.path_params["name"]
+        if (
+            settings.auth_token
+            and request.headers.get("x-clay-webhook-auth") != settings.auth_token
+        ):
+            stats.rejected["unauthorized"] += 1
+            return JSONResponse({"error": "invalid x-clay-webhook-auth"}, status_code=401)
+        body = await request.body()
+        if len(body) > settings.max_payload_bytes:
+            stats.rejected["too_large"] += 1
+            return JSONResponse({"error": "payload over 100 KB"}, status_code=413)
+        if stats.per_webhook[name] >= settings.max_submissions:
+            stats.rejected["webhook_full"] += 1
+            return JSONResponse(
+                {"error": "this webhook has reached its submission limit"}, status_code=403
+            )
+        wait = take_token()
+        if wait > 0:
+            stats.rejected["rate_limited"] += 1
+            return JSONResponse(
+                {"error": "rate limited"},
+                status_code=429,
+                headers={"retry-after": str(max(1, math.ceil(wait)))},
+            )
+        if rng.random() < settings.fail_rate:
+            stats.rejected["server_error"] += 1
+            return JSONResponse({"error": "simulated server error"}, status_code=500)
+        try:
+            row = json.loads(body)
+        except ValueError:
+            stats.rejected["malformed"] += 1
+            return JSONResponse({"error": "body is not JSON"}, status_code=400)
+        if not isinstance(row, dict):
+            stats.rejected["malformed"] += 1
+            return JSONResponse({"error": "one JSON object per row"}, status_code=400)
+        stats.accepted += 1
+        stats.accepted_times.append(time.time())
+        stats.per_webhook[name] += 1
+        stats.per_entity[str(row.get("company_id") or row.get("person_id"))] += 1
+        callback_url = row.get("callback_url")
+        if callback_url:
+            if rng.random() < settings.drop_rate:
+                stats.callbacks_dropped += 1
+            else:
+                result = enrichment(row)
+                schedule(callback_url, result)
+                if rng.random() < settings.duplicate_rate:
+                    schedule(callback_url, result)
+        return JSONResponse({"status": "accepted"})
+
+    async def get_stats(request: Request) -> JSONResponse:
+        return JSONResponse(stats.as_json())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        client["http"] = httpx.AsyncClient(timeout=10.0)
+        log("clay_sim_started", rate=settings.rate_per_second, burst=settings.burst)
+        yield
+        for task in list(tasks):
+            task.cancel()
+        await client["http"].aclose()
+
+    return Starlette(
+        routes=[
+            Route("/webhooks/{name}", webhook, methods=["POST"]),
+            Route("/stats", get_stats, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

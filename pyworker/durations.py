@@ -1,0 +1,22 @@
+"""Durations on the command line: 4s, 30m, 2h, 30d (or a combination such as 1h30m)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    value = text.strip().lower()
+    parts = _PART.findall(value)
+    if not parts or "".join(n + u for n, u in parts) != value:
+        raise ValueError(f"invalid duration {text!r}: use e.g. 4s, 30m, 2h, 30d or 1h30m")
+    total = timedelta()
+    for number, unit in parts:
+        total += timedelta(**{_UNITS[unit]: float(number)})
+    if total <= timedelta(0):
+        raise ValueError(f"invalid duration {text!r}: must be positive")
+    return total

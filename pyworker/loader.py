@@ -1,0 +1,126 @@
+"""`enrich load`: stream a CSV or JSONL file (or stdin, gzip or not) into one batch with COPY.
+
+All or nothing: the batch, its items and the first steps run in one transaction, so a file
+that cannot be parsed (bad encoding, a JSONL line that is not an object, a ragged CSV row,
+a binary file) is refused with its line number and nothing is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import itertools
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+from uuid import UUID
+
+from pyworker import db
+
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+class LoadError(ValueError):
+    """The input cannot be loaded; the message names the line and the reason."""
+
+
+def _open_text(source: str) -> tuple[IO[str], str]:
+    raw: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    if head == b"\x1f\x8b":
+        raw = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+    name = source.removesuffix(".gz").lower()
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+    return text, name
+
+
+def _clean_row(row: dict) -> dict:
+    cleaned: dict = {}
+    for key, value in row.items():
+        if key is None:
+            continue
+        name = str(key).strip().lower()
+        if name and value not in (None, ""):
+            cleaned[name] = value
+    return cleaned
+
+
+def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
+    number = 0
+    for line_number, line in enumerate(text, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise LoadError(f"line {line_number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(value, dict):
+            raise LoadError(f"line {line_number}: a JSONL line must be a JSON object")
+        number += 1
+        yield number, _clean_row(value)
+
+
+def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
+    reader = csv.reader(text, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise LoadError(f"line 1: {exc}") from None
+    if "\x00" in "".join(header):
+        raise LoadError("line 1: binary data, not a CSV header")
+    names = [h.strip().lower() for h in header]
+    if not any(names):
+        raise LoadError("line 1: the CSV header is empty")
+    number = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise LoadError(f"line {reader.line_num}: {exc}") from None
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != len(names):
+            raise LoadError(
+                f"line {reader.line_num}: {len(fields)} fields, the header has "
+                f"{len(names)} (wrong delimiter or unquoted comma?)"
+            )
+        number += 1
+        yield number, _clean_row(dict(zip(names, fields, strict=True)))
+
+
+def read_rows(source: str) -> Iterator[tuple[int, dict]]:
+    text, name = _open_text(source)
+    try:
+        if name.endswith((".jsonl", ".ndjson", ".json")):
+            yield from _jsonl_rows(text)
+        elif name.endswith((".csv", ".tsv", ".txt")):
+            yield from _csv_rows(text)
+        else:
+            first_line = text.readline()
+            lines = itertools.chain([first_line], text)
+            jsonl = first_line.lstrip().startswith("{")
+            yield from (_jsonl_rows(lines) if jsonl else _csv_rows(lines))
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"the file is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    finally:
+        if source != "-":
+            text.close()
+
+
+def load(database_url: str, source: str, pipeline: str) -> tuple[UUID, int]:
+    """Load the file as one batch and run its first steps; returns (batch id, rows)."""
+    if source != "-" and not Path(source).is_file():
+        raise LoadError(f"{source}: no such file")
+    with db.connect(database_url, autocommit=False) as conn:
+        batch_id = db.open_batch(conn, pipeline)
+        rows = db.copy_items(conn, batch_id, read_rows(source))
+        db.start_batch(conn, batch_id)
+        conn.commit()
+    return batch_id, rows

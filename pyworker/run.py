@@ -1,0 +1,142 @@
+"""`enrich run`: the main job in one command.
+
+Migrate, start the receiver and a worker (and the Clay simulator for workflows that have no
+webhook configured), load the file, show progress until the batch is done, print a summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+from rich.console import Console
+from rich.table import Table
+
+from pyworker import clay_sim, db, loader, migrate, receiver
+from pyworker.servers import BackgroundServer
+from pyworker.worker import Worker, WorkerSettings
+
+
+@dataclass
+class RunOptions:
+    file: str
+    pipeline: str
+    concurrency: int = 16
+    sim: clay_sim.SimSettings | None = None
+    timeout_seconds: float | None = None
+
+
+def _needs_simulator(url: str, pipeline: str) -> bool:
+    with db.connect(url) as conn:
+        steps = db.pipeline_steps(conn, pipeline)
+        if steps is None:
+            raise loader.LoadError(f"unknown pipeline {pipeline!r}")
+        workflows = [db.describe_workflow(conn, step) for step in steps]
+    return any(w is not None and not w["webhooks"] for w in workflows)
+
+
+def run(url: str, options: RunOptions, console: Console) -> dict:
+    migrate.migrate(url)
+    secret = os.environ.get("ENRICH_CALLBACK_SECRET") or secrets.token_urlsafe(24)
+    auth_token = os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN")
+    use_sim = _needs_simulator(url, options.pipeline)
+    started = time.monotonic()
+    with BackgroundServer(receiver.create_app(url, secret)) as receiver_server:
+        public_url = os.environ.get("ENRICH_PUBLIC_URL") or receiver_server.url
+        sim_settings = options.sim or clay_sim.SimSettings()
+        sim_settings.callback_secret = secret
+        sim_settings.auth_token = auth_token
+        sim = BackgroundServer(clay_sim.create_app(sim_settings)) if use_sim else None
+        if sim:
+            sim.__enter__()
+            console.print(f"no webhook configured: using the Clay simulator at {sim.url}")
+        try:
+            batch_id, rows = loader.load(url, options.file, options.pipeline)
+            console.print(f"loaded {rows} rows as batch {batch_id}")
+            settings = WorkerSettings(
+                database_url=url,
+                public_url=public_url,
+                auth_token=auth_token,
+                concurrency=options.concurrency,
+                poll_interval=1.0,
+                reap_interval=5.0,
+                fallback_webhook_base=f"{sim.url}/webhooks" if sim else None,
+            )
+            asyncio.run(_work_until_done(url, batch_id, settings, console, options.timeout_seconds))
+        finally:
+            if sim:
+                sim.__exit__(None, None, None)
+    summary = _summary(url, batch_id, time.monotonic() - started)
+    _print_summary(summary, console)
+    return summary
+
+
+async def _work_until_done(
+    url: str, batch_id: UUID, settings: WorkerSettings, console: Console, timeout: float | None
+) -> None:
+    worker = Worker(settings)
+    deadline = time.monotonic() + timeout if timeout else None
+    last = {"line": ""}
+
+    async def done() -> bool:
+        with db.connect(url) as conn:
+            status = db.batch_status(conn, batch_id)
+        items = status["items"] or {}
+        line = (
+            f"{status['status']}: {items.get('COMPLETED', 0)} completed, "
+            f"{items.get('FAILED', 0)} failed, {items.get('IN_PROGRESS', 0)} in progress"
+        )
+        if line != last["line"]:
+            console.print(line)
+            last["line"] = line
+        return bool(status["done"]) or (deadline is not None and time.monotonic() > deadline)
+
+    await worker.run(until=done)
+
+
+def _summary(url: str, batch_id: UUID, seconds: float) -> dict:
+    with db.connect(url) as conn:
+        status = db.batch_status(conn, batch_id)
+        batch = db.batch_summary(conn, batch_id)
+        savings = db.batch_savings(conn, batch_id)
+    calls = sum(s["sent"] for s in savings)
+    served = sum(s["items"] for s in savings)
+    return {
+        "batch_id": str(batch_id),
+        "status": status["status"],
+        "done": status["done"],
+        "rows": batch["rows"],
+        "companies": batch["companies"],
+        "people": batch["people"],
+        "items": status["items"],
+        "clay_calls": calls,
+        "calls_saved": served - calls,
+        "steps": [{k: (str(v) if k == "step" else v) for k, v in s.items()} for s in savings],
+        "seconds": round(seconds, 1),
+    }
+
+
+def _print_summary(summary: dict, console: Console) -> None:
+    table = Table(title=f"batch {summary['batch_id']}: {summary['status']}")
+    for column in ("step", "items", "entities", "sent to Clay", "saved"):
+        table.add_column(column)
+    for step in summary["steps"]:
+        table.add_row(
+            step["step"],
+            str(step["items"]),
+            str(step["entities"]),
+            str(step["sent"]),
+            str(step["items"] - step["sent"]),
+        )
+    console.print(table)
+    items = summary["items"] or {}
+    console.print(
+        f"{summary['rows']} rows, {summary['companies']} unique companies, "
+        f"{summary['people']} unique people; {items.get('COMPLETED', 0)} completed, "
+        f"{items.get('FAILED', 0)} failed; {summary['clay_calls']} Clay calls made, "
+        f"{summary['calls_saved']} saved by dedupe; {summary['seconds']} s"
+    )

@@ -1,0 +1,219 @@
+"""`enrich worker`: LISTEN for claimed work, POST each entity to Clay, report through SQL.
+
+Thin by design: every decision about state is an `enrich.*` function. The worker wakes on
+NOTIFY enrich_dispatch and also polls, so a lost notification or a reconnect never strands
+work; it reconnects with backoff after a dropped connection or a PostgreSQL restart; it
+runs the reaper; on SIGINT/SIGTERM it stops claiming, lets in-flight POSTs finish (or hands
+their dispatches back) and exits 0. Killed with -9, it loses nothing: its leases expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import psycopg
+
+from pyworker import clay
+from pyworker.db import AsyncDb, ClaimedDispatch
+from pyworker.logs import log
+
+T = TypeVar("T")
+
+
+@dataclass
+class WorkerSettings:
+    database_url: str
+    public_url: str
+    auth_token: str | None = None
+    name: str = ""
+    concurrency: int = 16
+    poll_interval: float = 2.0
+    reap_interval: float = 10.0
+    lease_seconds: float = 120.0
+    shutdown_grace: float = 20.0
+    http_timeout: float = 30.0
+    # Base URL for workflows that have no webhook configured (the Clay simulator in
+    # `enrich run`); without it such workflows are left alone.
+    fallback_webhook_base: str | None = None
+
+
+class Worker:
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        self.name = settings.name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.db = AsyncDb(settings.database_url, max_size=4)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._inflight: dict[asyncio.Task[None], ClaimedDispatch] = {}
+        self.posted = 0
+
+    def stop(self) -> None:
+        if not self._stopping.is_set():
+            log("worker_stopping", worker=self.name, inflight=len(self._inflight))
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self, until: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Work until stop() (or a signal), or until `until()` answers True."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # outside the main thread there are no signal handlers: the caller stops us
+            with contextlib.suppress(RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.stop)
+        await self.db.open()
+        log("worker_started", worker=self.name, concurrency=self.settings.concurrency)
+        listener = asyncio.create_task(self._listen())
+        timeout = httpx.Timeout(self.settings.http_timeout, connect=10.0)
+        limits = httpx.Limits(max_connections=self.settings.concurrency)
+        try:
+            async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+                await self._loop(client, until)
+                await self._drain()
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+            await self.db.close()
+            log("worker_stopped", worker=self.name, posted=self.posted)
+
+    # -- main loop ------------------------------------------------------------------------
+    async def _loop(
+        self, client: httpx.AsyncClient, until: Callable[[], Awaitable[bool]] | None
+    ) -> None:
+        next_reap = 0.0
+        while not self._stopping.is_set():
+            if time.monotonic() >= next_reap:
+                next_reap = time.monotonic() + self.settings.reap_interval
+                reaped = await self._db(self.db.reap_dispatches)
+                if reaped and any(reaped):
+                    log("reaped", requeued=reaped[0], retried=reaped[1], failed=reaped[2])
+            if until is not None and await self._db(until):
+                self.stop()
+                break
+            free = self.settings.concurrency - len(self._inflight)
+            claimed: list[ClaimedDispatch] = []
+            if free > 0:
+                claimed = (
+                    await self._db(
+                        self.db.claim_dispatches,
+                        self.name,
+                        free,
+                        self.settings.lease_seconds,
+                        self.settings.fallback_webhook_base is not None,
+                    )
+                    or []
+                )
+            for dispatch in claimed:
+                task = asyncio.create_task(self._post(client, dispatch))
+                self._inflight[task] = dispatch
+                task.add_done_callback(self._finished)
+            if claimed and len(claimed) == free:
+                continue  # there may be more due right now
+            wait = 0.25 if claimed else self.settings.poll_interval
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._inflight.pop(task, None)
+        self._wake.set()
+
+    async def _drain(self) -> None:
+        """Graceful stop: in-flight POSTs may finish; whatever is left is handed back."""
+        if self._inflight:
+            done, pending = await asyncio.wait(
+                list(self._inflight), timeout=self.settings.shutdown_grace
+            )
+            unsent = [self._inflight[t].dispatch_id for t in pending if t in self._inflight]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            if unsent:
+                released = await self._db(self.db.release_dispatches, self.name, unsent)
+                log("released", worker=self.name, dispatches=released)
+
+    # -- one entity ---------------------------------------------------------------------------
+    async def _post(self, client: httpx.AsyncClient, dispatch: ClaimedDispatch) -> None:
+        url = (
+            dispatch.webhook_url
+            or f"{self.settings.fallback_webhook_base}/{dispatch.workflow_slug}"
+        )
+        body = clay.encode_payload(
+            dispatch.payload, dispatch.workflow_slug, self.settings.public_url
+        )
+        outcome = await clay.post_entity(
+            client, url, body, self.settings.auth_token, dispatch.attempt
+        )
+        self.posted += 1
+        fields: dict[str, Any] = {
+            "worker": self.name,
+            "workflow": dispatch.workflow_slug,
+            f"{dispatch.entity_type}_id": dispatch.entity_id,
+            "attempt": dispatch.attempt,
+        }
+        if outcome.kind == "sent":
+            await self._db(self.db.mark_dispatch_sent, dispatch.dispatch_id, self.name)
+            log("sent", **fields)
+        elif outcome.kind == "retry":
+            state = await self._db(
+                self.db.retry_dispatch,
+                dispatch.dispatch_id,
+                self.name,
+                outcome.delay_seconds,
+                outcome.error,
+            )
+            log(
+                "retry" if state == "QUEUED" else "failed",
+                delay=round(outcome.delay_seconds, 2),
+                error=outcome.error,
+                **fields,
+            )
+        else:
+            await self._db(self.db.fail_dispatch, dispatch.dispatch_id, self.name, outcome.error)
+            log("failed", error=outcome.error, **fields)
+
+    # -- database resilience ------------------------------------------------------------------
+    async def _db(self, call: Callable[..., Awaitable[T]], *args: Any) -> T | None:
+        """Run a query, retrying with backoff while the database is unreachable."""
+        delay = 0.5
+        while True:
+            try:
+                return await call(*args)
+            except (psycopg.OperationalError, psycopg.errors.DeadlockDetected) as exc:
+                if self._stopping.is_set() and delay > 4:
+                    log("db_unavailable_giving_up", error=type(exc).__name__)
+                    return None
+                log("db_unavailable", error=type(exc).__name__, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+            except Exception as exc:  # psycopg_pool raises PoolTimeout while reconnecting
+                if type(exc).__name__ != "PoolTimeout":
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _listen(self) -> None:
+        delay = 0.5
+        while not self._stopping.is_set():
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self.settings.database_url, autocommit=True
+                ) as conn:
+                    await conn.execute("listen enrich_dispatch")
+                    delay = 0.5
+                    self._wake.set()  # catch up on anything queued while we were away
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except psycopg.OperationalError as exc:
+                log("listen_reconnect", error=type(exc).__name__, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
