@@ -21,6 +21,7 @@ class Outcome:
     kind: str
     delay_seconds: float = 0.0
     error: str = ""
+    spend_attempt: bool = True  # a 429 (throttled) does not count as an attempt
 
 
 def encode_payload(payload: dict, workflow: str, public_url: str) -> bytes:
@@ -66,5 +67,10 @@ async def post_entity(
     detail = f"HTTP {response.status_code}: {response.text[:300]}"
     if response.status_code == 429 or response.status_code >= 500:
         delay = retry_after_seconds(response.headers.get("retry-after"))
-        return Outcome("retry", delay if delay is not None else backoff_seconds(attempt), detail)
+        return Outcome(
+            "retry",
+            delay if delay is not None else backoff_seconds(attempt),
+            detail,
+            spend_attempt=response.status_code != 429,
+        )
     return Outcome("fail", error=detail)

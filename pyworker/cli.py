@@ -95,7 +95,7 @@ def workflow_set(
         None,
         "--webhook-url",
         help="Clay webhook URL; repeat for several (used in order, rotated at the cap).",
-    ),  # noqa: E501
+    ),
     timeout: str | None = typer.Option(None, help="Callback deadline per attempt, e.g. 30m."),
     max_attempts: int | None = typer.Option(None, min=1, help="Attempts before an entity FAILS."),
     rate: float | None = typer.Option(
@@ -109,7 +109,7 @@ def workflow_set(
     credits_per_call: float | None = typer.Option(None, min=0, help="Clay credits one call costs."),
     max_submissions: int | None = typer.Option(
         None, min=1, help="Submissions per webhook before it is retired (Clay: 50000)."
-    ),  # noqa: E501
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Configure an enrichment workflow."""
@@ -212,7 +212,13 @@ def worker_command(
     poll_interval: float = typer.Option(2.0, min=0.1, help="Seconds between polls when idle."),
     use_simulator: str | None = typer.Option(
         None, help="Base URL of a clay-sim for workflows with no webhook configured."
-    ),  # noqa: E501
+    ),
+    lease: float = typer.Option(
+        120.0, min=1, help="Seconds a claim is held before another worker may take it."
+    ),
+    shutdown_grace: float = typer.Option(
+        20.0, min=0, help="Seconds in-flight POSTs may finish after SIGINT/SIGTERM."
+    ),
 ) -> None:
     """Run a worker until SIGINT/SIGTERM (graceful: in-flight work finishes or is handed back)."""
     from pyworker.worker import Worker, WorkerSettings
@@ -226,6 +232,8 @@ def worker_command(
         auth_token=os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN"),
         concurrency=concurrency,
         poll_interval=poll_interval,
+        lease_seconds=lease,
+        shutdown_grace=shutdown_grace,
         fallback_webhook_base=f"{use_simulator.rstrip('/')}/webhooks" if use_simulator else None,
     )
     asyncio.run(Worker(settings).run())
@@ -237,7 +245,7 @@ def serve_command(
     port: int = typer.Option(8000, help="Port to bind."),
     insecure_no_secret: bool = typer.Option(
         False, "--insecure-no-secret", help="Accept callbacks without a secret (local use only)."
-    ),  # noqa: E501
+    ),
 ) -> None:
     """Run the callback receiver (POST /callbacks/{workflow}, GET /healthz, GET /metrics)."""
     import uvicorn

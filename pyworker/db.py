@@ -131,10 +131,12 @@ class AsyncDb:
     async def mark_dispatch_sent(self, dispatch_id: int, worker: str) -> bool:
         return await self._one("select enrich.mark_dispatch_sent(%s, %s)", (dispatch_id, worker))
 
-    async def retry_dispatch(self, dispatch_id: int, worker: str, delay: float, error: str) -> str:
+    async def retry_dispatch(
+        self, dispatch_id: int, worker: str, delay: float, error: str, spend_attempt: bool = True
+    ) -> str:
         return await self._one(
-            "select enrich.retry_dispatch(%s, %s, make_interval(secs => %s), %s)",
-            (dispatch_id, worker, delay, error),
+            "select enrich.retry_dispatch(%s, %s, make_interval(secs => %s), %s, %s)",
+            (dispatch_id, worker, delay, error, spend_attempt),
         )
 
     async def fail_dispatch(self, dispatch_id: int, worker: str, error: str) -> bool:

@@ -124,7 +124,15 @@ class Worker:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        self._inflight.pop(task, None)
+        dispatch = self._inflight.pop(task, None)
+        if not task.cancelled() and task.exception() is not None and dispatch is not None:
+            # the lease will expire and the reaper re-queues it; say why
+            log(
+                "post_error",
+                worker=self.name,
+                dispatch=dispatch.dispatch_id,
+                error=type(task.exception()).__name__,
+            )
         self._wake.set()
 
     async def _drain(self) -> None:
@@ -170,6 +178,7 @@ class Worker:
                 self.name,
                 outcome.delay_seconds,
                 outcome.error,
+                outcome.spend_attempt,
             )
             log(
                 "retry" if state == "QUEUED" else "failed",

@@ -28,7 +28,8 @@ comment on function enrich._retry_or_fail(bigint, interval, text) is
   'its attempts are used up.';
 
 create or replace function enrich.retry_dispatch(
-  p_dispatch_id bigint, p_worker text, p_delay interval, p_error text
+  p_dispatch_id bigint, p_worker text, p_delay interval, p_error text,
+  p_spend_attempt boolean default true
 ) returns text
 language plpgsql set search_path = '' as $$
 begin
@@ -38,9 +39,20 @@ begin
   if not found then
     return null;
   end if;
+  if not p_spend_attempt then
+    -- throttled (429): Clay did not take the row; the attempt is given back
+    update enrich.dispatches d
+       set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+           attempt = greatest(d.attempt - 1, 0), leased_by = null, leased_until = null,
+           last_error = p_error, updated_at = now()
+     where d.id = p_dispatch_id;
+    return 'QUEUED';
+  end if;
   return enrich._retry_or_fail(p_dispatch_id, p_delay, p_error);
 end;
 $$;
-comment on function enrich.retry_dispatch(bigint, text, interval, text) is
+comment on function enrich.retry_dispatch(bigint, text, interval, text, boolean) is
   'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when '
-  'attempts reach max_attempts (returns FAILED). NULL when p_worker does not hold the lease.';
+  'attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row '
+  'was throttled, not tried) the attempt is given back and the entity never fails for it. '
+  'NULL when p_worker does not hold the lease.';

@@ -1,0 +1,118 @@
+"""Test support: the real stack on loopback — receiver, Clay simulator and workers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx
+import psycopg
+
+from pyworker import clay_sim, receiver
+from pyworker.servers import BackgroundServer
+from pyworker.worker import Worker, WorkerSettings
+
+SECRET = "test-callback-secret"
+COMPANY = "enrich_company_via_waterfall_in_clay"
+PERSON = "enrich_person_via_waterfall_in_clay"
+
+
+class Stack:
+    def __init__(self, db_url: str, receiver_server: BackgroundServer, sim: BackgroundServer):
+        self.db_url = db_url
+        self.receiver = receiver_server
+        self.sim = sim
+
+    def configure(self, slug: str, **settings: object) -> None:
+        names = ", ".join(f"p_{k} => %({k})s" for k in settings)
+        with psycopg.connect(self.db_url, autocommit=True) as conn:
+            conn.execute(
+                f"select enrich.set_workflow(%(slug)s, array[%(url)s]"
+                f"{', ' + names if names else ''})",
+                {"slug": slug, "url": f"{self.sim.url}/webhooks/{slug}", **settings},
+            )
+            conn.execute("update enrich.workflows set rate_tokens = burst where slug = %s", (slug,))
+
+    def stats(self) -> dict:
+        return httpx.get(f"{self.sim.url}/stats").json()
+
+    def worker_settings(self, **overrides: object) -> WorkerSettings:
+        settings = WorkerSettings(
+            database_url=self.db_url,
+            public_url=self.receiver.url,
+            poll_interval=0.3,
+            reap_interval=0.5,
+            lease_seconds=30,
+            shutdown_grace=5,
+        )
+        for key, value in overrides.items():
+            setattr(settings, key, value)
+        return settings
+
+    @contextmanager
+    def workers(self, count: int = 1, **overrides: object) -> Iterator[list[Worker]]:
+        """Run `count` workers, each on its own thread and event loop, until the block ends."""
+        workers = [Worker(self.worker_settings(**overrides)) for _ in range(count)]
+        loops: list[asyncio.AbstractEventLoop] = []
+        threads = []
+        for worker in workers:
+            loop = asyncio.new_event_loop()
+            loops.append(loop)
+            thread = threading.Thread(
+                target=loop.run_until_complete, args=(worker.run(),), daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+        try:
+            yield workers
+        finally:
+            for worker, loop in zip(workers, loops, strict=True):
+                loop.call_soon_threadsafe(worker.stop)
+            for thread in threads:
+                thread.join(timeout=30)
+
+
+@contextmanager
+def running_stack(db_url: str, **sim_settings: object) -> Iterator[Stack]:
+    settings = clay_sim.SimSettings(
+        callback_secret=SECRET,
+        rate_per_second=1000,
+        burst=1000,
+        delay_min=0.01,
+        delay_max=0.05,
+        seed=1,
+    )
+    for key, value in sim_settings.items():
+        setattr(settings, key, value)
+    with (
+        BackgroundServer(receiver.create_app(db_url, SECRET)) as receiver_server,
+        BackgroundServer(clay_sim.create_app(settings)) as sim,
+    ):
+        stack = Stack(db_url, receiver_server, sim)
+        stack.configure(COMPANY, rate_per_second=1000, burst=1000)
+        stack.configure(PERSON, rate_per_second=1000, burst=1000)
+        yield stack
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def batches_done(db_url: str) -> bool:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "select count(*) = 0 from enrich.batches where status <> 'COMPLETED'"
+        ).fetchone()[0]
+
+
+def scalar(db_url: str, query: str, params: tuple = ()) -> object:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(query, params).fetchone()[0]

@@ -1,0 +1,244 @@
+"""Faults: 429, 500s, network errors, permanent 4xx, lost / late / duplicate callbacks,
+a worker killed -9 and graceful shutdown. Each time every item ends COMPLETED or FAILED
+consistently with its entity, and nothing is stuck."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+from tests.py.stack import COMPANY, batches_done, running_stack, scalar, wait_for
+from tests.py.test_end_to_end import create_batch
+
+ENRICH = str(Path(sys.executable).with_name("enrich"))
+ROWS = [{"email": f"p{i}@fault{i % 8}.com"} for i in range(24)]  # 24 items, 8 companies
+
+
+def consistent(db_url: str) -> None:
+    """Items agree with their entities; nothing is stuck; every batch is done."""
+    with psycopg.connect(db_url) as conn:
+        stuck = conn.execute(
+            "select count(*) from enrich.workflow_states"
+            " where status in ('PENDING', 'IN_PROGRESS', 'WAITING')"
+        ).fetchone()[0]
+        disagree = conn.execute(
+            "select count(*) from enrich.workflow_states ws"
+            " join enrich.company_workflow_states s on s.company_id = ws.entity_id"
+            "  and s.workflow_slug = ws.step_name where ws.status <> s.status"
+        ).fetchone()[0]
+        unfinished = conn.execute(
+            "select count(*) from enrich.batches where status <> 'COMPLETED'"
+        ).fetchone()[0]
+        without_result = conn.execute(
+            "select count(*) from enrich.company_workflow_states s where s.status = 'COMPLETED'"
+            " and not exists (select from enrich.company_enrichment_results r"
+            "                 where r.company_id = s.company_id)"
+        ).fetchone()[0]
+    assert (stuck, disagree, unfinished, without_result) == (0, 0, 0, 0)
+
+
+def test_429_with_retry_after_is_honoured(db_url: str) -> None:
+    with running_stack(db_url, rate_per_second=4, burst=2) as stack, stack.workers(1):
+        create_batch(db_url, "company", ROWS)
+        wait_for(lambda: batches_done(db_url), timeout=60, what="the batch")
+        stats = stack.stats()
+    assert stats["rejected"].get("rate_limited", 0) > 0
+    assert stats["accepted"] == 8 and set(stats["per_entity"].values()) == {1}
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 24
+    )
+    consistent(db_url)
+
+
+def test_server_errors_are_retried(db_url: str) -> None:
+    with running_stack(db_url, fail_rate=0.4) as stack:
+        stack.configure(COMPANY, max_attempts=20)
+        with stack.workers(
+            1,
+        ):
+            create_batch(db_url, "company", ROWS)
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the batch")
+        stats = stack.stats()
+    assert stats["rejected"].get("server_error", 0) > 0
+    assert stats["accepted"] == 8
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 24
+    )
+    consistent(db_url)
+
+
+def test_network_errors_fail_after_max_attempts(db_url: str) -> None:
+    with running_stack(db_url) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "select enrich.set_workflow(%s, array['http://127.0.0.1:9/closed'],"
+                " p_max_attempts => 2)",
+                (COMPANY,),
+            )
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:4])
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the batch")
+    error = scalar(
+        db_url,
+        "select distinct meta ->> 'error' from enrich.workflow_states where step_name = %s",
+        (COMPANY,),
+    )
+    assert error.startswith("gave up after 2 attempt(s): network error")
+    assert scalar(db_url, "select count(*) from enrich.batch_items where status = 'FAILED'") == 4
+    consistent(db_url)
+
+
+def test_permanent_4xx_fails_at_once_with_the_response(db_url: str) -> None:
+    with running_stack(db_url, auth_token="expected-token") as stack, stack.workers(1):
+        create_batch(db_url, "company", ROWS[:4])
+        wait_for(lambda: batches_done(db_url), what="the batch")
+    assert scalar(db_url, "select max(attempts) from enrich.company_workflow_states") == 1
+    error = scalar(db_url, "select distinct last_error from enrich.company_workflow_states")
+    assert error.startswith("HTTP 401")
+    consistent(db_url)
+
+
+def test_lost_callbacks_time_out_retry_then_fail(db_url: str) -> None:
+    with running_stack(db_url, drop_rate=1.0) as stack:
+        stack.configure(COMPANY, timeout="1 second", max_attempts=2)
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:6])
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the timeouts")
+        stats = stack.stats()
+    assert stats["accepted"] == 6 * 2  # 6 companies, 2 attempts each
+    assert (
+        scalar(db_url, "select distinct last_error from enrich.company_workflow_states")
+        == "gave up after 2 attempt(s): no callback before the deadline"
+    )
+    assert scalar(db_url, "select count(*) from enrich.batch_items where status = 'FAILED'") == 6
+    consistent(db_url)
+
+
+def test_late_callback_after_failure_completes_items(db_url: str) -> None:
+    with running_stack(db_url, delay_min=2.5, delay_max=2.5) as stack:
+        stack.configure(COMPANY, timeout="1 second", max_attempts=1)
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:4])
+            wait_for(
+                lambda: (
+                    scalar(
+                        db_url, "select count(*) from enrich.batch_items where status = 'FAILED'"
+                    )
+                    == 4
+                ),
+                what="the timeout",
+            )
+            wait_for(
+                lambda: (
+                    scalar(
+                        db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'"
+                    )
+                    == 4
+                ),
+                what="late results",
+            )
+    assert scalar(db_url, "select count(*) from enrich.company_enrichment_results") == 4
+    consistent(db_url)
+
+
+def _black_hole() -> tuple[socket.socket, str]:
+    """A webhook that accepts connections and never answers: a POST in flight forever."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(100)
+    accepted: list[socket.socket] = []
+    threading.Thread(
+        target=lambda: [accepted.append(server.accept()[0]) for _ in range(100)], daemon=True
+    ).start()
+    return server, f"http://127.0.0.1:{server.getsockname()[1]}/hook"
+
+
+def _worker_process(db_url: str, public_url: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": db_url, "ENRICH_PUBLIC_URL": public_url}
+    return subprocess.Popen(
+        [ENRICH, "worker", "--poll-interval", "0.2", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_worker_killed_minus_nine_loses_nothing(db_url: str) -> None:
+    hole, hole_url = _black_hole()
+    with running_stack(db_url) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, hole_url))
+        create_batch(db_url, "company", ROWS)
+        victim = _worker_process(db_url, stack.receiver.url, "--lease", "2")
+        wait_for(
+            lambda: (
+                scalar(db_url, "select count(*) from enrich.dispatches where status = 'LEASED'")
+                == 8
+            ),
+            what="the victim's claims",
+        )
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        stack.configure(COMPANY)  # the webhook answers again
+        with stack.workers(1):
+            wait_for(lambda: batches_done(db_url), timeout=60, what="recovery")
+        stats = stack.stats()
+    hole.close()
+    assert stats["accepted"] == 8
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 24
+    )
+    consistent(db_url)
+
+
+def test_sigterm_stops_gracefully_and_hands_work_back(db_url: str) -> None:
+    hole, hole_url = _black_hole()
+    with running_stack(db_url) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, hole_url))
+        create_batch(db_url, "company", ROWS)
+        worker = _worker_process(db_url, stack.receiver.url, "--shutdown-grace", "1")
+        wait_for(
+            lambda: (
+                scalar(db_url, "select count(*) from enrich.dispatches where status = 'LEASED'")
+                == 8
+            ),
+            what="claims",
+        )
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(timeout=30)
+        stderr = worker.stderr.read()
+    hole.close()
+    assert code == 0, stderr
+    assert time.monotonic() - started < 15
+    assert "event=released" in stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(
+            "select status, max(attempt), count(*) from enrich.dispatches group by 1"
+        ).fetchall() == [("QUEUED", 0, 8)]
+
+
+def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None:
+    rows = [{"email": f"x@rate{i}.com"} for i in range(30)]
+    with running_stack(db_url) as stack:
+        stack.configure(COMPANY, rate_per_second=5, burst=5)
+        with stack.workers(2):
+            create_batch(db_url, "company", rows)
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the batch")
+        times = sorted(stack.stats()["accepted_times"])
+    assert len(times) == 30
+    # token bucket: in any window of w seconds at most burst + rate * w POSTs (+1 for clocks)
+    for i, start in enumerate(times):
+        for j in range(i, len(times)):
+            window = times[j] - start
+            assert j - i + 1 <= 5 + 5 * window + 1, (i, j, window)
