@@ -171,8 +171,23 @@ class ClaimedDispatch:
 
 
 # -- configuration, loading, reporting ----------------------------------------------------
+_WORKFLOW_SETTING_TYPES = {
+    "webhook_urls": "text[]",
+    "timeout": "interval",
+    "max_attempts": "integer",
+    "rate_per_second": "numeric",
+    "burst": "integer",
+    "ttl": "interval",
+    "clear_ttl": "boolean",
+    "entity_type": "text",
+    "credits_per_call": "numeric",
+    "max_submissions": "integer",
+}
+
+
 def set_workflow(conn: psycopg.Connection, slug: str, **settings: Any) -> dict[str, Any]:
-    names = ", ".join(f"p_{key} => %({key})s" for key in settings)
+    """enrich.set_workflow with named arguments; keys are fixed names, values parameters."""
+    names = ", ".join(f"p_{key} => %({key})s::{_WORKFLOW_SETTING_TYPES[key]}" for key in settings)
     query = f"select enrich.set_workflow(%(slug)s{', ' + names if names else ''})"
     return conn.execute(query, {"slug": slug, **settings}).fetchone()[0]
 

@@ -1568,10 +1568,10 @@ $$;
 COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]) IS 'Puts the worker''s leased dispatches (all, or the given ids) back in the queue, due now, giving back the attempt the claim counted. Returns how many.';
 
 --
--- Name: retry_dispatch(bigint, text, interval, text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: retry_dispatch(bigint, text, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text) RETURNS text
+CREATE FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -1582,15 +1582,24 @@ begin
   if not found then
     return null;
   end if;
+  if not p_spend_attempt then
+    -- throttled (429): Clay did not take the row; the attempt is given back
+    update enrich.dispatches d
+       set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+           attempt = greatest(d.attempt - 1, 0), leased_by = null, leased_until = null,
+           last_error = p_error, updated_at = now()
+     where d.id = p_dispatch_id;
+    return 'QUEUED';
+  end if;
   return enrich._retry_or_fail(p_dispatch_id, p_delay, p_error);
 end;
 $$;
 
 --
--- Name: FUNCTION retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text) IS 'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach max_attempts (returns FAILED). NULL when p_worker does not hold the lease.';
+COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean) IS 'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row was throttled, not tried) the attempt is given back and the entity never fails for it. NULL when p_worker does not hold the lease.';
 
 --
 -- Name: set_company_workflow_status(uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 
@@ -43,3 +44,143 @@ def test_demo_runs_stage7_and_second_run_costs_no_call(db_url: str) -> None:
             conn.execute("select count(*) from enrich.company_enrichment_results").fetchone()[0]
             == 3
         )
+
+
+def test_serve_refuses_to_start_without_a_secret(db_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ENRICH_CALLBACK_SECRET"}
+    result = subprocess.run(
+        [ENRICH, "serve"],
+        env={**env, "DATABASE_URL": db_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "ENRICH_CALLBACK_SECRET is not set" in result.stderr
+
+
+def test_workflow_set_and_show(db_url: str) -> None:
+    result = enrich(
+        db_url,
+        "workflow",
+        "set",
+        "enrich_company_via_waterfall_in_clay",
+        "--webhook-url",
+        "https://api.clay.test/a",
+        "--webhook-url",
+        "https://api.clay.test/b",
+        "--timeout",
+        "45m",
+        "--max-attempts",
+        "4",
+        "--rate",
+        "8",
+        "--burst",
+        "16",
+        "--ttl",
+        "30d",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    described = json.loads(result.stdout)
+    assert described["timeout_seconds"] == 45 * 60
+    assert described["ttl_seconds"] == 30 * 86400
+    live = [w["url"] for w in described["webhooks"] if not w["retired"]]
+    assert live == ["https://api.clay.test/a", "https://api.clay.test/b"]
+    bad = enrich(
+        db_url, "workflow", "set", "enrich_company_via_waterfall_in_clay", "--timeout", "soon"
+    )
+    assert bad.returncode == 2 and "invalid duration" in bad.stderr
+    shown = enrich(db_url, "workflow", "show", "enrich_company_via_waterfall_in_clay")
+    assert "https://api.clay.test/a" in shown.stdout
+
+
+def test_load_status_export(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "EMAIL,Company_Domain,crm\nada@acme.com,,1\nbob@acme.com,ACME.COM,2\nx@gmail.com,,3\n"
+    )
+    loaded = enrich(db_url, "load", str(source), "--pipeline", "company")
+    assert loaded.returncode == 0, loaded.stderr
+    batch_id = loaded.stdout.strip().splitlines()[-1]
+    status = json.loads(enrich(db_url, "status", batch_id, "--json").stdout)
+    assert status["done"] is False and status["rows"] == 3
+    assert status["steps"][1] == {"step": "split", "counts": {"COMPLETED": 2, "FAILED": 1}}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.receive_result('enrich_company_via_waterfall_in_clay',"
+            " jsonb_build_object('company_id', id, 'industry', 'Tools'))"
+            " from enrich.normalized_companies"
+        )
+    assert json.loads(enrich(db_url, "status", batch_id, "--json").stdout)["done"] is True
+    jsonl = [json.loads(line) for line in enrich(db_url, "export", batch_id).stdout.splitlines()]
+    assert [r["status"] for r in jsonl] == ["COMPLETED", "COMPLETED", "FAILED"]
+    assert jsonl[0]["company"] == {"industry": "Tools"} and jsonl[0]["input"]["crm"] == "1"
+    csv_out = enrich(db_url, "export", batch_id, "--format", "csv").stdout.splitlines()
+    assert "company.industry" in csv_out[0] and len(csv_out) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "bad.jsonl",
+            b'{"email": "a@b.com"}\n[1, 2]\n',
+            "line 2: a JSONL line must be a JSON object",
+        ),
+        ("bad2.jsonl", b'{"email": "a@b.com"}\n{"email": \n', "line 2: not valid JSON"),
+        ("ragged.csv", b"email,company_domain\na@b.com,b.com\nc@d.com\n", "line 3: 1 fields"),
+        ("latin1.csv", b"email,first_name\na@b.com,J\xe9r\xf4me\n", "not UTF-8"),
+        ("binary.csv", b"\x00\x01\x02\x03", "binary data"),
+    ],
+)
+def test_load_refuses_malformed_files_and_loads_nothing(
+    db_url: str, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = enrich(db_url, "load", str(path), "--pipeline", "company")
+    assert result.returncode == 1
+    assert message in result.stderr and "nothing was loaded" in result.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.batches").fetchone()[0] == 0
+
+
+def test_load_reads_gzip_and_stdin(db_url: str, tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "rows.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"email": "a@acme.com"}\n{"email": "b@beta.com"}\n'))
+    assert enrich(db_url, "load", str(path), "--pipeline", "company").returncode == 0
+    env = {**os.environ, "DATABASE_URL": db_url}
+    piped = subprocess.run(
+        [ENRICH, "load", "-", "--pipeline", "company"],
+        env=env,
+        input="email\nc@gamma.com\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.batch_items").fetchone()[0] == 3
+
+
+def test_run_main_job_on_example_file(db_url: str) -> None:
+    """No webhook configured: `enrich run` brings up the Clay simulator itself."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("delete from enrich.workflow_webhooks")
+    env_url = db_url
+    result = subprocess.run(
+        [ENRICH, "run", "examples/people.csv", "--pipeline", "company", "--json"],
+        env={**os.environ, "DATABASE_URL": env_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["done"] is True and summary["rows"] == 300
+    assert summary["clay_calls"] == summary["companies"]
+    assert summary["calls_saved"] == summary["items"]["COMPLETED"] - summary["companies"]

@@ -1,0 +1,104 @@
+"""The callback receiver: every reply code of the contract, and bad requests change nothing."""
+
+from __future__ import annotations
+
+import httpx
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from pyworker import receiver
+from pyworker.servers import BackgroundServer
+from tests.py.stack import COMPANY, SECRET
+
+AUTH = {"authorization": f"Bearer {SECRET}"}
+
+
+@pytest.fixture
+def served(db_url: str):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": "a@acme.com"}, {"email": "b@acme.com"}]),),
+        )
+        company_id = str(conn.execute("select id from enrich.normalized_companies").fetchone()[0])
+    with BackgroundServer(receiver.create_app(db_url, SECRET)) as server:
+        yield server.url, company_id
+
+
+def snapshot(db_url: str) -> tuple:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "select (select count(*) from enrich.company_enrichment_results),"
+            " (select count(*) from enrich.callback_log),"
+            " (select string_agg(status, ',' order by id) from enrich.workflow_states)"
+        ).fetchone()
+
+
+def test_completed_then_duplicate(served, db_url: str) -> None:
+    url, company_id = served
+    first = httpx.post(
+        f"{url}/callbacks/{COMPANY}", json={"company_id": company_id, "x": 1}, headers=AUTH
+    )
+    assert (first.status_code, first.json()) == (200, {"status": "completed"})
+    again = httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH)
+    assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+    with psycopg.connect(db_url) as conn:
+        assert (
+            conn.execute(
+                "select count(*) from enrich.batch_items where status = 'COMPLETED'"
+            ).fetchone()[0]
+            == 2
+        )
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "body", "code"),
+    [
+        (COMPANY, {}, b'{"company_id": "%s"}', 401),
+        (COMPANY, {"authorization": "Bearer wrong"}, b'{"company_id": "%s"}', 401),
+        (COMPANY, {"authorization": SECRET}, b'{"company_id": "%s"}', 401),
+        (COMPANY, AUTH, b"{not json", 400),
+        (COMPANY, AUTH, b"[1, 2]", 400),
+        (COMPANY, AUTH, b"\xff\xfe{}", 400),
+        (COMPANY, AUTH, b'{"company_id": 12}', 400),
+        (COMPANY, AUTH, b'{"company_id": "x\'; drop table y; --"}', 400),
+        (COMPANY, AUTH, b'{"company_id": "%s", "bad": "\\u0000"}', 400),
+        (COMPANY, AUTH, b'{"nothing": true}', 400),
+        ("no_such_workflow", AUTH, b'{"company_id": "%s"}', 404),
+        (COMPANY, AUTH, b'{"company_id": "00000000-0000-0000-0000-000000000000"}', 404),
+        (COMPANY, AUTH, b'{"company_id": "%s", "pad": "' + b"x" * (1024 * 1024) + b'"}', 413),
+    ],
+)
+def test_bad_requests_get_their_code_and_change_nothing(
+    served, db_url: str, path: str, headers: dict, body: bytes, code: int
+) -> None:
+    url, company_id = served
+    before = snapshot(db_url)
+    content = body.replace(b"%s", company_id.encode()) if b"%s" in body else body
+    response = httpx.post(
+        f"{url}/callbacks/{path}",
+        content=content,
+        headers={"content-type": "application/json", **headers},
+    )
+    assert response.status_code == code, response.text
+    assert "error" in response.json()
+    assert snapshot(db_url) == before
+
+
+def test_healthz_and_metrics(served) -> None:
+    url, company_id = served
+    assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+    httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH)
+    httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id})
+    metrics = httpx.get(f"{url}/metrics").text
+    assert 'enrich_callbacks_total{outcome="completed"} 1.0' in metrics
+    assert 'enrich_callbacks_total{outcome="unauthorized"} 1.0' in metrics
+    assert "enrich_callback_seconds_count" in metrics
+
+
+def test_secrets_never_reach_the_logs(served, capsys) -> None:
+    url, company_id = served
+    httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH)
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
