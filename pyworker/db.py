@@ -152,6 +152,25 @@ class AsyncDb:
             cur = await conn.execute("select * from enrich.reap_dispatches()")
             return tuple(await cur.fetchone())
 
+    async def webhook_warnings(self) -> list[tuple[str, str, str | None, int]]:
+        """(level, workflow, url, remaining): webhooks past 90% of their cap, and workflows
+        with queued work but no usable webhook left."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select 'nearly_full', h.workflow_slug, h.url, h.max_submissions - h.submissions"
+                "  from enrich.workflow_webhooks h"
+                " where h.retired_at is null and h.submissions >= 0.9 * h.max_submissions"
+                " union all"
+                " select 'none_left', w.slug, null, 0 from enrich.workflows w"
+                " where exists (select from enrich.workflow_webhooks h"
+                "               where h.workflow_slug = w.slug)"
+                "   and not exists (select from enrich.workflow_webhooks h"
+                "                   where h.workflow_slug = w.slug and h.retired_at is null)"
+                "   and exists (select from enrich.dispatches d where d.workflow_slug = w.slug"
+                "               and d.status = 'QUEUED')"
+            )
+            return await cur.fetchall()
+
     async def receive_result(self, workflow: str, payload: Any) -> str:
         return await self._one("select enrich.receive_result(%s, %s)", (workflow, Jsonb(payload)))
 

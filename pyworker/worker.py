@@ -96,6 +96,17 @@ class Worker:
                 reaped = await self._db(self.db.reap_dispatches)
                 if reaped and any(reaped):
                     log("reaped", requeued=reaped[0], retried=reaped[1], failed=reaped[2])
+                for level, workflow, url, remaining in (
+                    await self._db(self.db.webhook_warnings) or []
+                ):
+                    if level == "nearly_full":
+                        log("webhook_nearly_full", workflow=workflow, url=url, remaining=remaining)
+                    else:
+                        log(
+                            "error_no_webhook_left",
+                            workflow=workflow,
+                            hint="add a new Clay webhook with `enrich workflow set --webhook-url`",
+                        )
             if until is not None and await self._db(until):
                 self.stop()
                 break

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.py.stack import COMPANY, batches_done, running_stack, scalar, wait_for
 from tests.py.test_end_to_end import create_batch
@@ -242,3 +243,53 @@ def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None
         for j in range(i, len(times)):
             window = times[j] - start
             assert j - i + 1 <= 5 + 5 * window + 1, (i, j, window)
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="restarts the private cluster; never a user's server",
+)
+def test_postgres_restart_mid_run_workers_and_receiver_carry_on(db_url: str) -> None:
+    from pyworker.localdb import default_cluster
+
+    rows = [{"email": f"p{i}@restart{i % 12}.com"} for i in range(36)]
+    with running_stack(db_url, delay_min=0.3, delay_max=1.0) as stack:
+        stack.configure(COMPANY, rate_per_second=6, burst=3)
+        with stack.workers(1):
+            create_batch(db_url, "company_and_person", rows)
+            wait_for(lambda: stack.stats()["accepted"] >= 4, what="the first POSTs")
+            default_cluster().restart()
+            wait_for(lambda: batches_done(db_url), timeout=90, what="recovery after restart")
+        stats = stack.stats()
+    assert set(stats["per_entity"].values()) == {1}, "an entity was posted twice"
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 36
+    )
+    consistent(db_url)
+
+
+def test_webhook_rotation_warns_then_errors_when_none_is_left(db_url: str) -> None:
+    rows = [{"email": f"x@rotate{i}.com"} for i in range(12)]
+    with running_stack(db_url) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "select enrich.set_workflow(%s, array[%s, %s], p_max_submissions => 5)",
+                (COMPANY, f"{stack.sim.url}/webhooks/one", f"{stack.sim.url}/webhooks/two"),
+            )
+        log_lines: list[str] = []
+        import pyworker.worker as worker_module
+
+        original = worker_module.log
+        worker_module.log = lambda event, **fields: (
+            log_lines.append(event),
+            original(event, **fields),
+        )
+        try:
+            with stack.workers(1):
+                create_batch(db_url, "company", rows)
+                wait_for(lambda: "error_no_webhook_left" in log_lines, what="the error")
+        finally:
+            worker_module.log = original
+        stats = stack.stats()
+    assert stats["per_webhook"] == {"one": 5, "two": 5}
+    assert scalar(db_url, "select count(*) from enrich.dispatches where status = 'QUEUED'") == 2
