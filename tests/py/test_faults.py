@@ -173,20 +173,23 @@ def _worker_process(db_url: str, public_url: str, *args: str) -> subprocess.Pope
     )
 
 
+def create_batch_posting_into(db_url: str, webhook_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, webhook_url))
+    create_batch(db_url, "company", ROWS)
+
+
+def wait_until_all_leased(db_url: str) -> None:
+    query = "select count(*) from enrich.dispatches where status = 'LEASED'"
+    wait_for(lambda: scalar(db_url, query) == 8, what="a worker's claims on all 8 companies")
+
+
 def test_worker_killed_minus_nine_loses_nothing(db_url: str) -> None:
     hole, hole_url = _black_hole()
     with running_stack(db_url) as stack:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, hole_url))
-        create_batch(db_url, "company", ROWS)
+        create_batch_posting_into(db_url, hole_url)
         victim = _worker_process(db_url, stack.receiver.url, "--lease", "2")
-        wait_for(
-            lambda: (
-                scalar(db_url, "select count(*) from enrich.dispatches where status = 'LEASED'")
-                == 8
-            ),
-            what="the victim's claims",
-        )
+        wait_until_all_leased(db_url)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
         stack.configure(COMPANY)  # the webhook answers again
@@ -204,17 +207,9 @@ def test_worker_killed_minus_nine_loses_nothing(db_url: str) -> None:
 def test_sigterm_stops_gracefully_and_hands_work_back(db_url: str) -> None:
     hole, hole_url = _black_hole()
     with running_stack(db_url) as stack:
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, hole_url))
-        create_batch(db_url, "company", ROWS)
+        create_batch_posting_into(db_url, hole_url)
         worker = _worker_process(db_url, stack.receiver.url, "--shutdown-grace", "1")
-        wait_for(
-            lambda: (
-                scalar(db_url, "select count(*) from enrich.dispatches where status = 'LEASED'")
-                == 8
-            ),
-            what="claims",
-        )
+        wait_until_all_leased(db_url)
         started = time.monotonic()
         worker.send_signal(signal.SIGTERM)
         code = worker.wait(timeout=30)
@@ -238,11 +233,12 @@ def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None
             wait_for(lambda: batches_done(db_url), timeout=60, what="the batch")
         times = sorted(stack.stats()["accepted_times"])
     assert len(times) == 30
-    # token bucket: in any window of w seconds at most burst + rate * w POSTs (+1 for clocks)
+    # token bucket: in any window of w seconds at most burst + rate * w POSTs (+2: claim and
+    # arrival times differ by HTTP jitter)
     for i, start in enumerate(times):
         for j in range(i, len(times)):
             window = times[j] - start
-            assert j - i + 1 <= 5 + 5 * window + 1, (i, j, window)
+            assert j - i + 1 <= 5 + 5 * window + 2, (i, j, window)
 
 
 @pytest.mark.skipif(
