@@ -868,6 +868,78 @@ $$;
 COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons. NULL if unknown.';
 
 --
+-- Name: check_invariants(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_id text, detail text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- an item waits (or is in progress) on an entity that has already finished
+  select 'item_waiting_on_finished_entity', ws.item_id::text,
+         format('%s is %s but its entity %s is %s', ws.step_name, ws.status, ws.entity_id, s.status)
+  from enrich.workflow_states ws
+  join enrich.company_workflow_states s on s.company_id = ws.entity_id and s.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
+  union all
+  select 'item_waiting_on_finished_entity', ws.item_id::text,
+         format('%s is %s but its entity %s is %s', ws.step_name, ws.status, ws.entity_id, s.status)
+  from enrich.workflow_states ws
+  join enrich.person_workflow_states s on s.person_id = ws.entity_id and s.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
+  union all
+  -- an entity in progress that nothing will ever send or time out
+  select 'entity_in_progress_without_dispatch', s.company_id::text,
+         format('company %s is IN_PROGRESS for %s with no dispatch', s.company_id, s.workflow_slug)
+  from enrich.company_workflow_states s
+  where s.status = 'IN_PROGRESS'
+    and not exists (select from enrich.dispatches d
+                    where d.workflow_slug = s.workflow_slug and d.entity_id = s.company_id)
+  union all
+  select 'entity_in_progress_without_dispatch', s.person_id::text,
+         format('person %s is IN_PROGRESS for %s with no dispatch', s.person_id, s.workflow_slug)
+  from enrich.person_workflow_states s
+  where s.status = 'IN_PROGRESS'
+    and not exists (select from enrich.dispatches d
+                    where d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id)
+  union all
+  -- a lease that expired and nobody reaped (is any worker running?)
+  select 'dispatch_lease_expired', d.id::text,
+         format('leased by %s until %s', d.leased_by, d.leased_until)
+  from enrich.dispatches d
+  where d.status = 'LEASED' and d.leased_until < now() - interval '1 minute'
+  union all
+  -- a COMPLETED entity must have its data
+  select 'completed_entity_without_result', s.company_id::text,
+         format('company %s COMPLETED for %s without a result', s.company_id, s.workflow_slug)
+  from enrich.company_workflow_states s
+  where s.status = 'COMPLETED'
+    and not exists (select from enrich.company_enrichment_results r
+                    where r.company_id = s.company_id and r.workflow_slug = s.workflow_slug)
+  union all
+  select 'completed_entity_without_result', s.person_id::text,
+         format('person %s COMPLETED for %s without a result', s.person_id, s.workflow_slug)
+  from enrich.person_workflow_states s
+  where s.status = 'COMPLETED'
+    and not exists (select from enrich.person_enrichment_results r
+                    where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
+  union all
+  -- a batch's status must agree with its items
+  select 'batch_status_disagrees_with_items', b.id::text,
+         format('batch is %s; unfinished items: %s', b.status,
+                (select count(*) from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null))
+  from enrich.batches b
+  where (b.status = 'COMPLETED')
+        = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
+$$;
+
+--
+-- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, batches whose status disagrees with their items.';
+
+--
 -- Name: claim_dispatches(text, integer, interval, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1499,6 +1571,55 @@ $$;
 COMMENT ON FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slug text, p_data jsonb) IS 'Seed helper: store a person result (no state change); NULL if the person is unknown.';
 
 --
+-- Name: refresh_entities(text, interval, uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.refresh_entities(p_workflow text, p_older_than interval DEFAULT NULL::interval, p_entity_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_type text;
+  v_ids  uuid[];
+begin
+  select w.entity_type into v_type from enrich.workflows w where w.slug = p_workflow;
+  if not found then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workflow %s', quote_literal(p_workflow));
+  end if;
+  if p_older_than is null and p_entity_id is null then
+    raise exception using errcode = 'EN003',
+      message = 'refresh needs an age (p_older_than) or an entity id';
+  end if;
+  execute format($sql$
+    with due as (
+      select s.id from enrich.%1$I s
+      where s.workflow_slug = $1 and s.status = 'COMPLETED'
+        and ($2::interval is null or s.completed_at < now() - $2::interval)
+        and ($3::uuid is null or s.%2$I = $3)
+      order by s.%2$I
+      for update),
+    refreshed as (
+      update enrich.%1$I s
+         set status = 'IN_PROGRESS', attempts = 0, completed_at = null, started_at = now(),
+             updated_at = now()
+        from due where s.id = due.id
+      returning s.%2$I)
+    select coalesce(array_agg(%2$I), '{}') from refreshed
+  $sql$, v_type || '_workflow_states', v_type || '_id')
+    into v_ids using p_workflow, p_older_than, p_entity_id;
+  perform enrich._queue_dispatches(p_workflow, v_type, v_ids);
+  return cardinality(v_ids);
+end;
+$_$;
+
+--
+-- Name: FUNCTION refresh_entities(p_workflow text, p_older_than interval, p_entity_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.refresh_entities(p_workflow text, p_older_than interval, p_entity_id uuid) IS 'Re-enriches COMPLETED entities of a workflow whose result is older than p_older_than (or the one p_entity_id): they go back to IN_PROGRESS with a dispatch. Returns how many.';
+
+--
 -- Name: registrable_domain(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1602,6 +1723,70 @@ $$;
 COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean) IS 'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row was throttled, not tried) the attempt is given back and the entity never fails for it. NULL when p_worker does not hold the lease.';
 
 --
+-- Name: retry_failed(uuid, text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.retry_failed(p_batch_id uuid DEFAULT NULL::uuid, p_workflow text DEFAULT NULL::text, p_entity_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_workflow record;
+  v_ids      uuid[];
+  v_total    integer := 0;
+begin
+  for v_workflow in
+    select w.slug, w.entity_type from enrich.workflows w
+    where p_workflow is null or w.slug = p_workflow order by w.slug
+  loop
+    -- the failed entities in scope, reached through the items that failed with them
+    v_ids := array(
+      select distinct ws.entity_id from enrich.workflow_states ws
+      join enrich.batch_items i on i.id = ws.item_id
+      where ws.step_name = v_workflow.slug and ws.status = 'FAILED' and ws.entity_id is not null
+        and (p_batch_id is null or i.batch_id = p_batch_id)
+        and (p_entity_id is null or ws.entity_id = p_entity_id)
+      order by 1);
+    execute format($sql$
+      with retried as (
+        update enrich.%1$I s
+           set status = 'IN_PROGRESS', attempts = 0, last_error = null, failed_at = null,
+               started_at = now(), updated_at = now()
+         where s.workflow_slug = $1 and s.%2$I = any($2) and s.status = 'FAILED'
+        returning s.%2$I)
+      select coalesce(array_agg(%2$I order by %2$I), '{}') from retried
+    $sql$, v_workflow.entity_type || '_workflow_states', v_workflow.entity_type || '_id')
+      into v_ids using v_workflow.slug, v_ids;
+    if cardinality(v_ids) = 0 then
+      continue;
+    end if;
+    perform enrich._queue_dispatches(v_workflow.slug, v_workflow.entity_type, v_ids);
+
+    -- their failed items wait again (FAILED -> WAITING); items and batches reopen
+    with revived as (
+      update enrich.workflow_states ws
+         set status = 'WAITING', failed_at = null, meta = ws.meta - 'error', updated_at = now()
+       where ws.step_name = v_workflow.slug and ws.entity_id = any(v_ids) and ws.status = 'FAILED'
+      returning ws.item_id)
+    update enrich.batch_items i set status = 'IN_PROGRESS', finished_at = null
+      from revived r where i.id = r.item_id;
+    perform enrich._refresh_batch_status(array(
+      select distinct i.batch_id from enrich.workflow_states ws
+      join enrich.batch_items i on i.id = ws.item_id
+      where ws.step_name = v_workflow.slug and ws.entity_id = any(v_ids)));
+    v_total := v_total + cardinality(v_ids);
+  end loop;
+  return v_total;
+end;
+$_$;
+
+--
+-- Name: FUNCTION retry_failed(p_batch_id uuid, p_workflow text, p_entity_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.retry_failed(p_batch_id uuid, p_workflow text, p_entity_id uuid) IS 'Re-queues FAILED entities (those of a batch''s items, of a workflow, or one entity; all if no filter) with attempts reset; their FAILED items become WAITING again and their batches reopen. Returns how many entities were re-queued.';
+
+--
 -- Name: set_company_workflow_status(uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1634,6 +1819,45 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';
+
+--
+-- Name: set_pipeline(text, text[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_unknown text;
+begin
+  select s into v_unknown from unnest(p_steps) as s
+   where s not in ('normalize_all_core_values', 'split')
+     and not exists (select from enrich.workflows w where w.slug = s)
+   limit 1;
+  if v_unknown is not null then
+    raise exception using errcode = 'EN003',
+      message = format('unknown step %s: use normalize_all_core_values, split or a workflow slug',
+                       quote_literal(v_unknown));
+  end if;
+  if cardinality(p_steps) is distinct from (select count(distinct s) from unnest(p_steps) s)::int then
+    raise exception using errcode = 'EN003', message = 'a step may appear only once in a pipeline';
+  end if;
+  if p_steps[1:2] is distinct from array['normalize_all_core_values', 'split'] then
+    raise exception using errcode = 'EN003',
+      message = 'a pipeline starts with normalize_all_core_values, split (entity steps need them)';
+  end if;
+  insert into enrich.pipelines (name, steps) values (p_name, p_steps)
+  on conflict (name) do update set steps = excluded.steps, updated_at = now();
+  return p_steps;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_pipeline(p_name text, p_steps text[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) IS 'Creates or replaces a pipeline: normalize_all_core_values, split, then workflow slugs. Running batches keep the steps they started with.';
 
 --
 -- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1727,6 +1951,51 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing.';
+
+--
+-- Name: workflow_stats(timestamp with time zone); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(workflow_slug text, entities_enriched bigint, items_served bigint, dedupe_ratio numeric, calls_made bigint, calls_saved bigint, credits_saved numeric, failures jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with entity_states as (
+    select workflow_slug, status, attempts, completed_at, failed_at, last_error
+    from enrich.company_workflow_states
+    union all
+    select workflow_slug, status, attempts, completed_at, failed_at, last_error
+    from enrich.person_workflow_states
+  ),
+  per_workflow as (
+    select w.slug, w.credits_per_call,
+           (select count(*) from entity_states e where e.workflow_slug = w.slug
+              and e.status = 'COMPLETED' and (p_since is null or e.completed_at >= p_since)) as enriched,
+           (select count(*) from enrich.workflow_states ws where ws.step_name = w.slug
+              and ws.status = 'COMPLETED' and (p_since is null or ws.completed_at >= p_since)) as served,
+           (select coalesce(sum(e.attempts), 0) from entity_states e where e.workflow_slug = w.slug
+              and (p_since is null or coalesce(e.completed_at, e.failed_at) >= p_since))
+           + (select coalesce(sum(d.attempt), 0) from enrich.dispatches d
+               where d.workflow_slug = w.slug) as calls,
+           (select jsonb_object_agg(f.reason, f.n) from (
+              select coalesce(e.last_error, 'unknown') as reason, count(*) as n
+              from entity_states e where e.workflow_slug = w.slug and e.status = 'FAILED'
+                and (p_since is null or e.failed_at >= p_since)
+              group by 1) f) as failures
+    from enrich.workflows w
+  )
+  select slug, enriched, served,
+         case when enriched > 0 then round(served::numeric / enriched, 2) end,
+         calls, greatest(served - enriched, 0), greatest(served - enriched, 0) * credits_per_call,
+         coalesce(failures, '{}')
+  from per_workflow order by slug
+$$;
+
+--
+-- Name: FUNCTION workflow_stats(p_since timestamp with time zone); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS 'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio (items per entity), Clay calls made (attempts), calls saved by dedupe, estimated credits saved (calls saved x credits_per_call) and failures by reason.';
 
 --
 -- Name: batch_items; Type: TABLE; Schema: enrich; Owner: -

@@ -1,0 +1,67 @@
+-- enrich.check_invariants: what `enrich doctor` reports. Each row is one violation of the
+-- state machine's promises, with the ids needed to look at it. No rows: all is well.
+
+create or replace function enrich.check_invariants()
+returns table (invariant text, subject_id text, detail text)
+language sql stable set search_path = '' as $$
+  -- an item waits (or is in progress) on an entity that has already finished
+  select 'item_waiting_on_finished_entity', ws.item_id::text,
+         format('%s is %s but its entity %s is %s', ws.step_name, ws.status, ws.entity_id, s.status)
+  from enrich.workflow_states ws
+  join enrich.company_workflow_states s on s.company_id = ws.entity_id and s.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
+  union all
+  select 'item_waiting_on_finished_entity', ws.item_id::text,
+         format('%s is %s but its entity %s is %s', ws.step_name, ws.status, ws.entity_id, s.status)
+  from enrich.workflow_states ws
+  join enrich.person_workflow_states s on s.person_id = ws.entity_id and s.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
+  union all
+  -- an entity in progress that nothing will ever send or time out
+  select 'entity_in_progress_without_dispatch', s.company_id::text,
+         format('company %s is IN_PROGRESS for %s with no dispatch', s.company_id, s.workflow_slug)
+  from enrich.company_workflow_states s
+  where s.status = 'IN_PROGRESS'
+    and not exists (select from enrich.dispatches d
+                    where d.workflow_slug = s.workflow_slug and d.entity_id = s.company_id)
+  union all
+  select 'entity_in_progress_without_dispatch', s.person_id::text,
+         format('person %s is IN_PROGRESS for %s with no dispatch', s.person_id, s.workflow_slug)
+  from enrich.person_workflow_states s
+  where s.status = 'IN_PROGRESS'
+    and not exists (select from enrich.dispatches d
+                    where d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id)
+  union all
+  -- a lease that expired and nobody reaped (is any worker running?)
+  select 'dispatch_lease_expired', d.id::text,
+         format('leased by %s until %s', d.leased_by, d.leased_until)
+  from enrich.dispatches d
+  where d.status = 'LEASED' and d.leased_until < now() - interval '1 minute'
+  union all
+  -- a COMPLETED entity must have its data
+  select 'completed_entity_without_result', s.company_id::text,
+         format('company %s COMPLETED for %s without a result', s.company_id, s.workflow_slug)
+  from enrich.company_workflow_states s
+  where s.status = 'COMPLETED'
+    and not exists (select from enrich.company_enrichment_results r
+                    where r.company_id = s.company_id and r.workflow_slug = s.workflow_slug)
+  union all
+  select 'completed_entity_without_result', s.person_id::text,
+         format('person %s COMPLETED for %s without a result', s.person_id, s.workflow_slug)
+  from enrich.person_workflow_states s
+  where s.status = 'COMPLETED'
+    and not exists (select from enrich.person_enrichment_results r
+                    where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
+  union all
+  -- a batch's status must agree with its items
+  select 'batch_status_disagrees_with_items', b.id::text,
+         format('batch is %s; unfinished items: %s', b.status,
+                (select count(*) from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null))
+  from enrich.batches b
+  where (b.status = 'COMPLETED')
+        = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
+$$;
+comment on function enrich.check_invariants() is
+  'Violations of the state machine''s invariants (none expected): items waiting on finished '
+  'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
+  'entities without a result, batches whose status disagrees with their items.';
