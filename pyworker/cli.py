@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 from uuid import UUID
 
@@ -330,15 +331,28 @@ def run_command(
 def status_command(
     batch: UUID | None = typer.Argument(None, help="A batch id; all recent batches if omitted."),
     as_json: bool = JSON_OPTION,
+    watch: bool = typer.Option(False, "--watch", help="Redraw every 2 s until the batch is done."),
 ) -> None:
     """Progress per step; --json has "done": true once the batch is COMPLETED."""
-    with db.connect(config.database_url()) as conn:
-        statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
-    if batch and statuses[0] is None:
-        _fail(f"unknown batch {batch}")
-    if as_json:
-        typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
-        return
+    import time
+
+    while True:
+        with db.connect(config.database_url()) as conn:
+            statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
+        if batch and statuses[0] is None:
+            _fail(f"unknown batch {batch}")
+        if as_json:
+            typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
+        else:
+            if watch:
+                Console().clear()
+            _print_statuses(statuses)
+        if not watch or all(s["done"] for s in statuses):
+            return
+        time.sleep(2)
+
+
+def _print_statuses(statuses: list[dict]) -> None:
     console = Console()
     for status in statuses:
         table = Table(
@@ -420,3 +434,141 @@ def _write_csv(out, rows: list[dict]) -> None:
 def demo_command() -> None:
     """The seed plan's Stage 7 scenario through SQL (Clay played by SQL calls)."""
     demo.run(config.database_url(), Console())
+
+
+# -- operations -------------------------------------------------------------------------------
+pipeline_app = typer.Typer(help="Pipelines: named ordered steps.", no_args_is_help=True)
+app.add_typer(pipeline_app, name="pipeline")
+
+
+@pipeline_app.command("list")
+def pipeline_list(as_json: bool = JSON_OPTION) -> None:
+    """Every pipeline and its steps."""
+    with db.connect(config.database_url()) as conn:
+        pipelines = db.list_pipelines(conn)
+    if as_json:
+        typer.echo(json.dumps(pipelines))
+        return
+    for pipeline in pipelines:
+        typer.echo(f"{pipeline['name']}: {' -> '.join(pipeline['steps'])}")
+
+
+@pipeline_app.command("set")
+def pipeline_set(name: str, steps: list[str] = typer.Argument(..., help="Steps in order.")) -> None:
+    """Create or replace a pipeline: normalize_all_core_values split WORKFLOW..."""
+    import psycopg
+
+    try:
+        with db.connect(config.database_url()) as conn:
+            db.set_pipeline(conn, name, steps)
+    except psycopg.Error as exc:
+        _fail(exc.diag.message_primary or str(exc), 2)
+    typer.echo(f"{name}: {' -> '.join(steps)}")
+
+
+@app.command("doctor")
+def doctor_command(as_json: bool = JSON_OPTION) -> None:
+    """Check connection, migrations, workflow configuration and the invariants; exit 1 on any
+    violation."""
+    url = config.database_url()
+    status = migrate.migration_status(url)
+    with db.connect(url) as conn:
+        violations = db.check_invariants(conn)
+        workflows = db.list_workflows(conn)
+    problems = [
+        {"invariant": "migration_pending", "subject_id": m, "detail": "run enrich db migrate"}
+        for m in status.pending
+    ]
+    problems += violations
+    notes = []
+    for workflow in workflows:
+        live = [w for w in workflow["webhooks"] if not w["retired"]]
+        if not live:
+            notes.append(f"{workflow['slug']}: no usable webhook (enrich run uses the simulator)")
+        else:
+            left = sum(w["remaining"] for w in live)
+            notes.append(f"{workflow['slug']}: {len(live)} webhook(s), {left} submissions left")
+    if as_json:
+        typer.echo(json.dumps({"ok": not problems, "violations": problems, "workflows": notes}))
+    else:
+        typer.echo(
+            f"database: ok; migrations: {len(status.applied)} applied, "
+            f"{len(status.pending)} pending"
+        )
+        for note in notes:
+            typer.echo(f"workflow {note}")
+        for problem in problems:
+            typer.echo(
+                f"VIOLATION {problem['invariant']} {problem['subject_id']}: {problem['detail']}"
+            )
+        typer.echo("all invariants hold" if not problems else f"{len(problems)} violation(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("retry")
+def retry_command(
+    batch: UUID | None = typer.Option(None, "--batch", help="Only entities of this batch's items."),
+    workflow: str | None = typer.Option(None, "--workflow"),
+    entity: UUID | None = typer.Option(None, "--entity", help="One company or person id."),
+) -> None:
+    """Re-queue FAILED entities (and their items) with attempts reset."""
+    with db.connect(config.database_url()) as conn:
+        count = db.retry_failed(conn, batch, workflow, entity)
+    typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
+
+
+@app.command("refresh")
+def refresh_command(
+    workflow: str = typer.Option(..., "--workflow"),
+    older_than: str | None = typer.Option(None, "--older-than", help="e.g. 30d"),
+    entity: UUID | None = typer.Option(None, "--entity"),
+) -> None:
+    """Force re-enrichment of stale entities (or one entity)."""
+    import psycopg
+
+    if older_than is None and entity is None:
+        _fail("give --older-than or --entity", 2)
+    try:
+        with db.connect(config.database_url()) as conn:
+            count = db.refresh_entities(
+                conn, workflow, _duration(older_than, "--older-than"), entity
+            )
+    except psycopg.Error as exc:
+        _fail(exc.diag.message_primary or str(exc), 2)
+    typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")
+
+
+@app.command("stats")
+def stats_command(
+    since: str | None = typer.Option(None, "--since", help="Only the last e.g. 7d."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Per workflow: entities enriched, items served, dedupe ratio, calls made and saved,
+    estimated credits saved, failures by reason."""
+    from datetime import datetime
+
+    cutoff = datetime.now(UTC) - _duration(since, "--since") if since else None
+    with db.connect(config.database_url()) as conn:
+        rows = db.workflow_stats(conn, cutoff)
+    if as_json:
+        typer.echo(json.dumps(rows, default=str))
+        return
+    table = Table(title="enrichment stats" + (f" (last {since})" if since else ""))
+    columns = (
+        "workflow_slug",
+        "entities_enriched",
+        "items_served",
+        "dedupe_ratio",
+        "calls_made",
+        "calls_saved",
+        "credits_saved",
+    )
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    Console().print(table)
+    for row in rows:
+        for reason, count in (row["failures"] or {}).items():
+            typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")

@@ -284,3 +284,39 @@ def batch_savings(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, An
             " where i.batch_id = %s group by 1 order by 1",
             (batch_id,),
         ).fetchall()
+
+
+# -- operations ----------------------------------------------------------------------------
+def check_invariants(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select * from enrich.check_invariants()").fetchall()
+
+
+def retry_failed(
+    conn: psycopg.Connection, batch_id: UUID | None, workflow: str | None, entity_id: UUID | None
+) -> int:
+    return conn.execute(
+        "select enrich.retry_failed(%s, %s, %s)", (batch_id, workflow, entity_id)
+    ).fetchone()[0]
+
+
+def refresh_entities(
+    conn: psycopg.Connection, workflow: str, older_than: Any, entity_id: UUID | None
+) -> int:
+    return conn.execute(
+        "select enrich.refresh_entities(%s, %s, %s)", (workflow, older_than, entity_id)
+    ).fetchone()[0]
+
+
+def workflow_stats(conn: psycopg.Connection, since: Any) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select * from enrich.workflow_stats(%s)", (since,)).fetchall()
+
+
+def list_pipelines(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select name, steps from enrich.pipelines order by name").fetchall()
+
+
+def set_pipeline(conn: psycopg.Connection, name: str, steps: list[str]) -> list[str]:
+    return conn.execute("select enrich.set_pipeline(%s, %s::text[])", (name, steps)).fetchone()[0]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 
@@ -184,3 +185,66 @@ def test_run_main_job_on_example_file(db_url: str) -> None:
     assert summary["done"] is True and summary["rows"] == 300
     assert summary["clay_calls"] == summary["companies"]
     assert summary["calls_saved"] == summary["items"]["COMPLETED"] - summary["companies"]
+
+
+def test_doctor_finds_a_deliberately_broken_invariant(db_url: str) -> None:
+    ok = enrich(db_url, "doctor", "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": "a@acme.com"}, {"email": "b@acme.com"}]),),
+        )
+        conn.execute(
+            "update enrich.company_workflow_states set status = 'COMPLETED', completed_at = now()"
+        )  # behind the state machine's back
+    broken = enrich(db_url, "doctor")
+    assert broken.returncode == 1
+    assert "VIOLATION item_waiting_on_finished_entity" in broken.stdout
+    assert "VIOLATION completed_entity_without_result" in broken.stdout
+
+
+def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        batch_id = conn.execute(
+            "select enrich.create_batch('company', %s)", (Jsonb([{"email": "a@acme.com"}]),)
+        ).fetchone()[0]
+        dispatch = conn.execute(
+            "select dispatch_id from enrich.claim_dispatches('w', 1)"
+        ).fetchone()[0]
+        conn.execute("select enrich.fail_dispatch(%s, 'w', 'HTTP 400')", (dispatch,))
+    stats = json.loads(enrich(db_url, "stats", "--json").stdout)
+    company = next(s for s in stats if s["workflow_slug"] == "enrich_company_via_waterfall_in_clay")
+    assert company["failures"] == {"HTTP 400": 1}
+    retried = enrich(db_url, "retry", "--batch", str(batch_id))
+    assert retried.stdout.strip() == "re-queued 1 entity"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.receive_result('enrich_company_via_waterfall_in_clay',"
+            " jsonb_build_object('company_id', id)) from enrich.normalized_companies"
+        )
+    assert json.loads(enrich(db_url, "status", str(batch_id), "--json").stdout)["done"] is True
+    refreshed = enrich(
+        db_url,
+        "refresh",
+        "--workflow",
+        "enrich_company_via_waterfall_in_clay",
+        "--older-than",
+        "1s",
+    )
+    assert refreshed.returncode == 0 and refreshed.stdout.startswith("re-enriching")
+    assert enrich(db_url, "refresh", "--workflow", "x").returncode == 2
+    made = enrich(
+        db_url,
+        "pipeline",
+        "set",
+        "people",
+        "normalize_all_core_values",
+        "split",
+        "enrich_person_via_waterfall_in_clay",
+    )
+    assert made.returncode == 0, made.stderr
+    bad = enrich(db_url, "pipeline", "set", "bad", "split")
+    assert bad.returncode == 2 and "starts with normalize_all_core_values" in bad.stderr
+    names = [p["name"] for p in json.loads(enrich(db_url, "pipeline", "list", "--json").stdout)]
+    assert names == ["company", "company_and_person", "people"]
