@@ -572,3 +572,14 @@ def stats_command(
     for row in rows:
         for reason, count in (row["failures"] or {}).items():
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")
+
+
+@app.command("prune")
+def prune_command(
+    older_than: str = typer.Option(..., "--older-than", help="e.g. 90d"),
+) -> None:
+    """Delete finished batches (rows, states, callback logs) older than this; keep entity
+    results for reuse."""
+    with db.connect(config.database_url()) as conn:
+        batches, callbacks = db.prune_batches(conn, _duration(older_than, "--older-than"))
+    typer.echo(f"pruned {batches} batch(es) and {callbacks} callback log entries")

@@ -320,3 +320,7 @@ def list_pipelines(conn: psycopg.Connection) -> list[dict[str, Any]]:
 
 def set_pipeline(conn: psycopg.Connection, name: str, steps: list[str]) -> list[str]:
     return conn.execute("select enrich.set_pipeline(%s, %s::text[])", (name, steps)).fetchone()[0]
+
+
+def prune_batches(conn: psycopg.Connection, older_than: Any) -> tuple[int, int]:
+    return tuple(conn.execute("select * from enrich.prune_batches(%s)", (older_than,)).fetchone())

@@ -1416,6 +1416,37 @@ $$;
 COMMENT ON FUNCTION enrich.person_key(p_linkedin_url text, p_email text, p_full_name text, p_first_name text, p_last_name text, p_company_key text) IS 'Person dedupe key: normalised LinkedIn URL, else lower-cased email, else "name:<full name>@<company key>". NULL when none of these is known.';
 
 --
+-- Name: prune_batches(interval); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.prune_batches(p_older_than interval) RETURNS TABLE(batches bigint, callbacks bigint)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if p_older_than is null or p_older_than < interval '0' then
+    raise exception using errcode = 'EN003', message = 'prune needs a non-negative age';
+  end if;
+  with gone as (
+    delete from enrich.batches b
+     where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than
+    returning b.id)
+  select count(*) into batches from gone;      -- items and their states cascade
+  with gone as (
+    delete from enrich.callback_log c where c.received_at < now() - p_older_than
+    returning c.id)
+  select count(*) into callbacks from gone;
+  return next;
+end;
+$$;
+
+--
+-- Name: FUNCTION prune_batches(p_older_than interval); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.prune_batches(p_older_than interval) IS 'Deletes COMPLETED batches finished longer ago than p_older_than (items and workflow states cascade) and callback log entries as old; companies, people, their workflow states and results are kept. Returns the counts.';
+
+--
 -- Name: reap_dispatches(integer); Type: FUNCTION; Schema: enrich; Owner: -
 --
 

@@ -248,3 +248,17 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
     assert bad.returncode == 2 and "starts with normalize_all_core_values" in bad.stderr
     names = [p["name"] for p in json.loads(enrich(db_url, "pipeline", "list", "--json").stdout)]
     assert names == ["company", "company_and_person", "people"]
+
+
+def test_prune_keeps_recent_batches(db_url: str) -> None:
+    enrich(db_url, "demo")
+    assert enrich(db_url, "prune", "--older-than", "90d").stdout.strip() == (
+        "pruned 0 batch(es) and 0 callback log entries"
+    )
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "update enrich.batches set created_at = now() - interval '2 days',"
+            " completed_at = now() - interval '2 days'"
+        )
+    assert enrich(db_url, "prune", "--older-than", "1d").stdout.startswith("pruned 1 batch(es)")
+    assert enrich(db_url, "prune", "--older-than", "soon").returncode == 2

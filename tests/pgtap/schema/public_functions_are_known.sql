@@ -10,6 +10,7 @@ select functions_are('enrich', array[
   'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
+  'prune_batches',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_is_free_mail_domain', '_company_key',
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_all_core_values', '_step_split',
