@@ -196,7 +196,20 @@ def load_command(
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id."""
     try:
-        batch_id, rows = loader.load(config.database_url(), file, pipeline)
+        if err.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with Progress(*columns, console=err, transient=True) as progress:
+                task = progress.add_task("reading rows", total=None)
+                batch_id, rows = loader.load(
+                    config.database_url(),
+                    file,
+                    pipeline,
+                    on_rows=lambda n: progress.update(task, description=f"{n:,} rows sent"),
+                )
+        else:
+            batch_id, rows = loader.load(config.database_url(), file, pipeline)
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     except Exception as exc:  # psycopg errors carry the SQL function's message

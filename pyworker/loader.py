@@ -13,7 +13,7 @@ import io
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 from uuid import UUID
@@ -114,13 +114,24 @@ def read_rows(source: str) -> Iterator[tuple[int, dict]]:
             text.close()
 
 
-def load(database_url: str, source: str, pipeline: str) -> tuple[UUID, int]:
-    """Load the file as one batch and run its first steps; returns (batch id, rows)."""
+def _counted(rows: Iterator[tuple[int, dict]], on_rows: Callable[[int], None]):
+    for row in rows:
+        if row[0] % 1000 == 0:
+            on_rows(row[0])
+        yield row
+
+
+def load(
+    database_url: str, source: str, pipeline: str, on_rows: Callable[[int], None] | None = None
+) -> tuple[UUID, int]:
+    """Load the file as one batch and run its first steps; returns (batch id, rows).
+    on_rows(n) is called every 1,000 rows read (for a progress display)."""
     if source != "-" and not Path(source).is_file():
         raise LoadError(f"{source}: no such file")
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = db.open_batch(conn, pipeline)
-        rows = db.copy_items(conn, batch_id, read_rows(source))
+        rows = read_rows(source)
+        rows = db.copy_items(conn, batch_id, _counted(rows, on_rows) if on_rows else rows)
         db.start_batch(conn, batch_id)
         conn.commit()
     return batch_id, rows

@@ -262,3 +262,36 @@ def test_prune_keeps_recent_batches(db_url: str) -> None:
         )
     assert enrich(db_url, "prune", "--older-than", "1d").stdout.startswith("pruned 1 batch(es)")
     assert enrich(db_url, "prune", "--older-than", "soon").returncode == 2
+
+
+def test_loading_200k_rows_keeps_the_loader_in_constant_memory(db_url: str, tmp_path: Path) -> None:
+    """The loader streams: its peak memory must not grow with the file (measured on the
+    loader process; the database works set-based on its side)."""
+    script = (
+        "import resource, sys\n"
+        "from pyworker import loader\n"
+        "batch, rows = loader.load(sys.argv[1], sys.argv[2], 'company')\n"
+        "print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+
+    def peak_kib(rows: int) -> tuple[int, int]:
+        path = tmp_path / f"rows{rows}.csv"
+        with path.open("w") as fh:
+            fh.write("email,first_name,company_website\n")
+            for i in range(rows):
+                fh.write(f"p{i}@c{i % 40000}.example,P{i},https://www.c{i % 40000}.example/x\n")
+        out = subprocess.run(
+            [sys.executable, "-c", script, db_url, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
+        ).stdout
+        loaded, peak = out.split()
+        return int(loaded), int(peak)
+
+    small_rows, small_peak = peak_kib(2_000)
+    big_rows, big_peak = peak_kib(200_000)
+    assert (small_rows, big_rows) == (2_000, 200_000)
+    # 100x the rows; the file alone is ~13 MB: a loader holding it would grow by far more
+    assert big_peak - small_peak < 8 * 1024, (small_peak, big_peak)
