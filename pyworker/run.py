@@ -47,6 +47,11 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
     started = time.monotonic()
     with BackgroundServer(receiver.create_app(url, secret)) as receiver_server:
         public_url = os.environ.get("ENRICH_PUBLIC_URL") or receiver_server.url
+        if not use_sim and not os.environ.get("ENRICH_PUBLIC_URL"):
+            console.print(
+                f"[yellow]warning:[/] ENRICH_PUBLIC_URL is not set: callbacks go to "
+                f"{public_url}, which a real Clay table cannot reach"
+            )
         sim_settings = options.sim or clay_sim.SimSettings()
         sim_settings.callback_secret = secret
         sim_settings.auth_token = auth_token
