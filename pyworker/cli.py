@@ -409,7 +409,12 @@ def export_command(
                 for record in records:
                     out.write(json.dumps(record, default=str) + "\n")
             else:
-                _write_csv(out, [_flatten(r) for r in records])
+                writer = csv.DictWriter(
+                    out, fieldnames=_csv_columns(db.export_columns(conn, batch))
+                )
+                writer.writeheader()
+                for record in records:  # streamed: constant memory whatever the batch size
+                    writer.writerow(_flatten(record))
     finally:
         if output:
             out.close()
@@ -423,7 +428,7 @@ def _flatten(record: dict) -> dict:
         "company_key": record["company_key"],
         "person_key": record["person_key"],
     }
-    flat.update({k: v for k, v in (record["input"] or {}).items()})
+    flat.update({k: v for k, v in (record["input"] or {}).items() if k not in flat})
     flat.update({f"step.{k}": v for k, v in (record["steps"] or {}).items()})
     flat.update({f"error.{k}": v for k, v in (record["errors"] or {}).items()})
     for entity in ("company", "person"):
@@ -434,13 +439,20 @@ def _flatten(record: dict) -> dict:
     return flat
 
 
-def _write_csv(out, rows: list[dict]) -> None:
-    columns: dict[str, None] = {}
-    for row in rows:
-        columns.update(dict.fromkeys(row))
-    writer = csv.DictWriter(out, fieldnames=list(columns))
-    writer.writeheader()
-    writer.writerows(rows)
+def _csv_columns(keys: dict[str, list[str]]) -> list[str]:
+    """The CSV header, known before the first row (export_columns reads every key once)."""
+    return [
+        "row_number",
+        "item_id",
+        "status",
+        "company_key",
+        "person_key",
+        *[k for k in keys["input"] if k not in ("row_number", "item_id", "status")],
+        *[f"step.{s}" for s in keys["steps"]],
+        *[f"error.{s}" for s in keys["steps"]],
+        *[f"company.{k}" for k in keys["company"]],
+        *[f"person.{k}" for k in keys["person"]],
+    ]
 
 
 @app.command("demo")

@@ -324,3 +324,20 @@ def set_pipeline(conn: psycopg.Connection, name: str, steps: list[str]) -> list[
 
 def prune_batches(conn: psycopg.Connection, older_than: Any) -> tuple[int, int]:
     return tuple(conn.execute("select * from enrich.prune_batches(%s)", (older_than,)).fetchone())
+
+
+def export_columns(conn: psycopg.Connection, batch_id: UUID) -> dict[str, list[str]]:
+    """Every input key, step and result key of a batch (the CSV export's header)."""
+    row = conn.execute(
+        "select array(select distinct k from enrich.batch_items i, jsonb_object_keys(i.data) k"
+        "             where i.batch_id = %(b)s order by 1),"
+        "       (select steps from enrich.batches where id = %(b)s),"
+        "       array(select distinct k from enrich.export_batch(%(b)s) e,"
+        "             jsonb_object_keys(case when jsonb_typeof(e.record -> 'company') = 'object'"
+        "                               then e.record -> 'company' else '{}' end) k order by 1),"
+        "       array(select distinct k from enrich.export_batch(%(b)s) e,"
+        "             jsonb_object_keys(case when jsonb_typeof(e.record -> 'person') = 'object'"
+        "                               then e.record -> 'person' else '{}' end) k order by 1)",
+        {"b": batch_id},
+    ).fetchone()
+    return {"input": row[0], "steps": row[1], "company": row[2], "person": row[3]}
