@@ -11,6 +11,7 @@ from datetime import UTC
 from pathlib import Path
 from uuid import UUID
 
+import psycopg
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -212,8 +213,8 @@ def load_command(
             batch_id, rows = loader.load(config.database_url(), file, pipeline)
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
-    except Exception as exc:  # psycopg errors carry the SQL function's message
-        if getattr(exc, "sqlstate", None) == "EN004":
+    except psycopg.Error as exc:
+        if exc.sqlstate == "EN004":
             _fail(f"unknown pipeline {pipeline!r} (nothing was loaded)")
         raise
     err.print(f"loaded {rows} rows")
@@ -481,8 +482,6 @@ def pipeline_list(as_json: bool = JSON_OPTION) -> None:
 @pipeline_app.command("set")
 def pipeline_set(name: str, steps: list[str] = typer.Argument(..., help="Steps in order.")) -> None:
     """Create or replace a pipeline: normalize_all_core_values split WORKFLOW..."""
-    import psycopg
-
     try:
         with db.connect(config.database_url()) as conn:
             db.set_pipeline(conn, name, steps)
@@ -550,8 +549,6 @@ def refresh_command(
     entity: UUID | None = typer.Option(None, "--entity"),
 ) -> None:
     """Force re-enrichment of stale entities (or one entity)."""
-    import psycopg
-
     if older_than is None and entity is None:
         _fail("give --older-than or --entity", 2)
     try:

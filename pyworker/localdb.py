@@ -74,7 +74,7 @@ class LocalCluster:
                     "-t",
                     "60",
                     "-o",
-                    f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''",
+                    self._server_options(),
                     "start",
                 ]
             )
@@ -96,7 +96,7 @@ class LocalCluster:
                 "-t",
                 "60",
                 "-o",
-                f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''",
+                self._server_options(),
                 "restart",
             ]
         )
@@ -108,6 +108,10 @@ class LocalCluster:
         return True
 
     # -- internals ----------------------------------------------------------------------
+    def _server_options(self) -> str:
+        """Own port and socket dir, no TCP listener: private to this machine's users."""
+        return f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''"
+
     def _as_server_user(self) -> list[str]:
         return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 

@@ -7,6 +7,7 @@ webhook configured), load the file, show progress until the batch is done, print
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import time
@@ -55,11 +56,11 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
         sim_settings = options.sim or clay_sim.SimSettings()
         sim_settings.callback_secret = secret
         sim_settings.auth_token = auth_token
-        sim = BackgroundServer(clay_sim.create_app(sim_settings)) if use_sim else None
-        if sim:
-            sim.__enter__()
-            console.print(f"no webhook configured: using the Clay simulator at {sim.url}")
-        try:
+        with contextlib.ExitStack() as stack:
+            sim = None
+            if use_sim:
+                sim = stack.enter_context(BackgroundServer(clay_sim.create_app(sim_settings)))
+                console.print(f"no webhook configured: using the Clay simulator at {sim.url}")
             batch_id, rows = loader.load(url, options.file, options.pipeline)
             console.print(f"loaded {rows} rows as batch {batch_id}")
             settings = WorkerSettings(
@@ -72,9 +73,6 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
                 fallback_webhook_base=f"{sim.url}/webhooks" if sim else None,
             )
             asyncio.run(_work_until_done(url, batch_id, settings, console, options.timeout_seconds))
-        finally:
-            if sim:
-                sim.__exit__(None, None, None)
     summary = _summary(url, batch_id, time.monotonic() - started)
     _print_summary(summary, console)
     return summary

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import httpx
 import psycopg
+from psycopg_pool import PoolTimeout
 
 from pyworker import clay
 from pyworker.db import AsyncDb, ClaimedDispatch
@@ -208,16 +209,11 @@ class Worker:
         while True:
             try:
                 return await call(*args)
-            except (psycopg.OperationalError, psycopg.errors.DeadlockDetected) as exc:
+            except (psycopg.OperationalError, psycopg.errors.DeadlockDetected, PoolTimeout) as exc:
                 if self._stopping.is_set() and delay > 4:
                     log("db_unavailable_giving_up", error=type(exc).__name__)
                     return None
                 log("db_unavailable", error=type(exc).__name__, retry_in=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-            except Exception as exc:  # psycopg_pool raises PoolTimeout while reconnecting
-                if type(exc).__name__ != "PoolTimeout":
-                    raise
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 

@@ -347,6 +347,28 @@ $$;
 COMMENT ON FUNCTION enrich._refresh_batch_status(p_batch_ids uuid[]) IS 'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is unfinished, or back to IN_PROGRESS when a late result revived one.';
 
 --
+-- Name: _requeue_dispatch(bigint, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update enrich.dispatches d
+     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+         attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
+         leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
+         last_error = p_error, updated_at = now()
+   where d.id = p_dispatch_id
+$$;
+
+--
+-- Name: FUNCTION _requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean) IS 'Back to QUEUED, due after p_delay, optionally giving back the attempt the claim counted.';
+
+--
 -- Name: _retry_or_fail(bigint, interval, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -365,11 +387,7 @@ begin
       format('gave up after %s attempt(s): %s', v_dispatch.attempt, p_error));
     return 'FAILED';
   end if;
-  update enrich.dispatches d
-     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
-         leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
-         last_error = p_error, updated_at = now()
-   where d.id = p_dispatch_id;
+  perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, false);
   return 'QUEUED';
 end;
 $$;
@@ -1059,16 +1077,9 @@ CREATE FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) RETURNS uuid
     SET search_path TO ''
     AS $$
 declare
-  v_steps    text[];
   v_batch_id uuid;
   v_bad_row  bigint;
 begin
-  select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
-  if not found then
-    raise exception using errcode = 'EN004',
-      message = format('unknown pipeline %s', quote_literal(p_pipeline)),
-      hint = 'See enrich.pipelines (built-ins: company, company_and_person).';
-  end if;
   if jsonb_typeof(p_rows) is distinct from 'array' then
     raise exception using errcode = 'EN003',
       message = 'create_batch: p_rows must be a JSON array of row objects';
@@ -1080,9 +1091,7 @@ begin
       message = format('create_batch: row %s is not a JSON object', v_bad_row);
   end if;
 
-  insert into enrich.batches (pipeline, steps, item_count)
-  values (p_pipeline, v_steps, jsonb_array_length(p_rows))
-  returning id into v_batch_id;
+  v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
   select v_batch_id, r.ord,
@@ -1736,11 +1745,7 @@ begin
   end if;
   if not p_spend_attempt then
     -- throttled (429): Clay did not take the row; the attempt is given back
-    update enrich.dispatches d
-       set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
-           attempt = greatest(d.attempt - 1, 0), leased_by = null, leased_until = null,
-           last_error = p_error, updated_at = now()
-     where d.id = p_dispatch_id;
+    perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, true);
     return 'QUEUED';
   end if;
   return enrich._retry_or_fail(p_dispatch_id, p_delay, p_error);
@@ -1903,10 +1908,7 @@ declare
 begin
   insert into enrich.workflows (slug, entity_type)
   values (p_slug, coalesce(p_entity_type, 'company'))
-  on conflict (slug) do nothing;
-  if not found and p_entity_type is null then
-    null;  -- existing workflow: keep its entity type
-  end if;
+  on conflict (slug) do nothing;  -- an existing workflow keeps its values unless given
 
   update enrich.workflows w
      set entity_type      = coalesce(p_entity_type, w.entity_type),

@@ -4,16 +4,9 @@
 create or replace function enrich.create_batch(p_pipeline text, p_rows jsonb) returns uuid
 language plpgsql set search_path = '' as $$
 declare
-  v_steps    text[];
   v_batch_id uuid;
   v_bad_row  bigint;
 begin
-  select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
-  if not found then
-    raise exception using errcode = 'EN004',
-      message = format('unknown pipeline %s', quote_literal(p_pipeline)),
-      hint = 'See enrich.pipelines (built-ins: company, company_and_person).';
-  end if;
   if jsonb_typeof(p_rows) is distinct from 'array' then
     raise exception using errcode = 'EN003',
       message = 'create_batch: p_rows must be a JSON array of row objects';
@@ -25,9 +18,7 @@ begin
       message = format('create_batch: row %s is not a JSON object', v_bad_row);
   end if;
 
-  insert into enrich.batches (pipeline, steps, item_count)
-  values (p_pipeline, v_steps, jsonb_array_length(p_rows))
-  returning id into v_batch_id;
+  v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
   select v_batch_id, r.ord,

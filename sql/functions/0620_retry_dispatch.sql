@@ -1,6 +1,20 @@
 -- enrich.retry_dispatch: a transient failure (429, 5xx, network). Back to the queue after
 -- p_delay, or FAILED (cascading to items) once the workflow's max_attempts are used up.
 
+create or replace function enrich._requeue_dispatch(
+  p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean
+) returns void
+language sql set search_path = '' as $$
+  update enrich.dispatches d
+     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+         attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
+         leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
+         last_error = p_error, updated_at = now()
+   where d.id = p_dispatch_id
+$$;
+comment on function enrich._requeue_dispatch(bigint, interval, text, boolean) is
+  'Back to QUEUED, due after p_delay, optionally giving back the attempt the claim counted.';
+
 create or replace function enrich._retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text)
 returns text
 language plpgsql set search_path = '' as $$
@@ -15,11 +29,7 @@ begin
       format('gave up after %s attempt(s): %s', v_dispatch.attempt, p_error));
     return 'FAILED';
   end if;
-  update enrich.dispatches d
-     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
-         leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
-         last_error = p_error, updated_at = now()
-   where d.id = p_dispatch_id;
+  perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, false);
   return 'QUEUED';
 end;
 $$;
@@ -41,11 +51,7 @@ begin
   end if;
   if not p_spend_attempt then
     -- throttled (429): Clay did not take the row; the attempt is given back
-    update enrich.dispatches d
-       set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
-           attempt = greatest(d.attempt - 1, 0), leased_by = null, leased_until = null,
-           last_error = p_error, updated_at = now()
-     where d.id = p_dispatch_id;
+    perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, true);
     return 'QUEUED';
   end if;
   return enrich._retry_or_fail(p_dispatch_id, p_delay, p_error);

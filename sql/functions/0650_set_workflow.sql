@@ -19,10 +19,7 @@ declare
 begin
   insert into enrich.workflows (slug, entity_type)
   values (p_slug, coalesce(p_entity_type, 'company'))
-  on conflict (slug) do nothing;
-  if not found and p_entity_type is null then
-    null;  -- existing workflow: keep its entity type
-  end if;
+  on conflict (slug) do nothing;  -- an existing workflow keeps its values unless given
 
   update enrich.workflows w
      set entity_type      = coalesce(p_entity_type, w.entity_type),
