@@ -803,6 +803,32 @@ $_$;
 COMMENT ON FUNCTION enrich._url_host(p_value text) IS 'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, query or trailing dot. NULL unless it has two or more labels and an alphabetic TLD (so no IP addresses, no localhost, no free text).';
 
 --
+-- Name: _workflow_entity_type(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._workflow_entity_type(p_slug text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_type text;
+begin
+  select w.entity_type into v_type from enrich.workflows w where w.slug = p_slug;
+  if v_type is null then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workflow %s', quote_literal(p_slug));
+  end if;
+  return v_type;
+end;
+$$;
+
+--
+-- Name: FUNCTION _workflow_entity_type(p_slug text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._workflow_entity_type(p_slug text) IS 'company | person for a workflow slug; raises EN001 (unknown workflow) otherwise.';
+
+--
 -- Name: _workflow_states_after_insert(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1510,11 +1536,7 @@ declare
   v_status    text;
   v_outcome   text;
 begin
-  select w.entity_type into v_type from enrich.workflows w where w.slug = p_workflow;
-  if not found then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_workflow));
-  end if;
+  v_type := enrich._workflow_entity_type(p_workflow);
   if jsonb_typeof(p_payload) is distinct from 'object' then
     raise exception using errcode = 'EN003', message = 'callback body must be a JSON object';
   end if;
@@ -1622,11 +1644,7 @@ declare
   v_type text;
   v_ids  uuid[];
 begin
-  select w.entity_type into v_type from enrich.workflows w where w.slug = p_workflow;
-  if not found then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_workflow));
-  end if;
+  v_type := enrich._workflow_entity_type(p_workflow);
   if p_older_than is null and p_entity_id is null then
     raise exception using errcode = 'EN003',
       message = 'refresh needs an age (p_older_than) or an entity id';

@@ -11,11 +11,7 @@ declare
   v_status    text;
   v_outcome   text;
 begin
-  select w.entity_type into v_type from enrich.workflows w where w.slug = p_workflow;
-  if not found then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_workflow));
-  end if;
+  v_type := enrich._workflow_entity_type(p_workflow);
   if jsonb_typeof(p_payload) is distinct from 'object' then
     raise exception using errcode = 'EN003', message = 'callback body must be a JSON object';
   end if;

@@ -10,11 +10,7 @@ declare
   v_type text;
   v_ids  uuid[];
 begin
-  select w.entity_type into v_type from enrich.workflows w where w.slug = p_workflow;
-  if not found then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_workflow));
-  end if;
+  v_type := enrich._workflow_entity_type(p_workflow);
   if p_older_than is null and p_entity_id is null then
     raise exception using errcode = 'EN003',
       message = 'refresh needs an age (p_older_than) or an entity id';

@@ -16,7 +16,7 @@ select functions_are('enrich', array[
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_all_core_values', '_step_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
-  '_requeue_dispatch',
+  '_requeue_dispatch', '_workflow_entity_type',
   '_workflow_states_after_insert', '_workflow_states_after_update']);
 
 select is(
