@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pyworker import config, db, demo, loader, migrate
+from pyworker import config, db, demo, loader, migrate, progress
 from pyworker.durations import parse_duration
 
 app = typer.Typer(help="enrich-once: enrich every company and person once.", no_args_is_help=True)
@@ -197,20 +197,8 @@ def load_command(
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id."""
     try:
-        if err.is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            with Progress(*columns, console=err, transient=True) as progress:
-                task = progress.add_task("reading rows", total=None)
-                batch_id, rows = loader.load(
-                    config.database_url(),
-                    file,
-                    pipeline,
-                    on_rows=lambda n: progress.update(task, description=f"{n:,} rows sent"),
-                )
-        else:
-            batch_id, rows = loader.load(config.database_url(), file, pipeline)
+        with progress.loading(err) as on_progress:
+            batch_id, rows = loader.load(config.database_url(), file, pipeline, on_progress)
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     except psycopg.Error as exc:
@@ -366,29 +354,48 @@ def status_command(
         time.sleep(2)
 
 
+STEP_STATUSES = ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
+
+
 def _print_statuses(statuses: list[dict]) -> None:
-    console = Console()
+    """One table per batch with a progress bar per step. An item is finished with a step once
+    it is COMPLETED or FAILED there, or FAILED at an earlier step (it will never reach it)."""
+    from rich.progress_bar import ProgressBar
+
+    console = _wide_console()
     for status in statuses:
         table = Table(
             title=f"batch {status['batch_id']} ({status['pipeline']}): "
-            f"{status['status']}, {status['rows']} rows"
+            f"{status['status']}, {status['rows']:,} rows"
         )
-        table.add_column("step")
-        for name in ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED"):
+        table.add_column("step", no_wrap=True)
+        table.add_column("finished", width=20)
+        table.add_column("", justify="right")
+        for name in STEP_STATUSES:
             table.add_column(name.lower(), justify="right")
+        rows = max(status["rows"], 1)
+        active_so_far = 0
         for step in status["steps"] or []:
+            counts = step["counts"]
+            active_so_far += sum(counts.get(n, 0) for n in ("PENDING", "IN_PROGRESS", "WAITING"))
+            finished = status["rows"] - active_so_far
             table.add_row(
                 step["step"],
-                *(
-                    str(step["counts"].get(n, 0))
-                    for n in ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
-                ),
+                ProgressBar(total=rows, completed=finished, width=20),
+                f"{100 * finished // rows}%",
+                *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
             )
         console.print(table)
         for failure in status["failures"]:
             console.print(
-                f"  {failure['items']} item(s) FAILED at {failure['step']}: {failure['error']}"
+                f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}"
             )
+
+
+def _wide_console() -> Console:
+    """The terminal's width on a terminal; wide enough for whole workflow names elsewhere."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
 
 
 @app.command("export")

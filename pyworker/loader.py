@@ -114,24 +114,29 @@ def read_rows(source: str) -> Iterator[tuple[int, dict]]:
             text.close()
 
 
-def _counted(rows: Iterator[tuple[int, dict]], on_rows: Callable[[int], None]):
+def _counted(rows: Iterator[tuple[int, dict]], on_progress: Callable[[str], None]):
     for row in rows:
         if row[0] % 1000 == 0:
-            on_rows(row[0])
+            on_progress(f"{row[0]:,} rows read")
         yield row
 
 
 def load(
-    database_url: str, source: str, pipeline: str, on_rows: Callable[[int], None] | None = None
+    database_url: str,
+    source: str,
+    pipeline: str,
+    on_progress: Callable[[str], None] | None = None,
 ) -> tuple[UUID, int]:
     """Load the file as one batch and run its first steps; returns (batch id, rows).
-    on_rows(n) is called every 1,000 rows read (for a progress display)."""
+    on_progress(text) is told every 1,000 rows read and when the steps start."""
     if source != "-" and not Path(source).is_file():
         raise LoadError(f"{source}: no such file")
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = db.open_batch(conn, pipeline)
         rows = read_rows(source)
-        rows = db.copy_items(conn, batch_id, _counted(rows, on_rows) if on_rows else rows)
+        rows = db.copy_items(conn, batch_id, _counted(rows, on_progress) if on_progress else rows)
+        if on_progress:
+            on_progress(f"{rows:,} rows read; normalising keys and claiming entities")
         db.start_batch(conn, batch_id)
         conn.commit()
     return batch_id, rows

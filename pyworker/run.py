@@ -11,13 +11,14 @@ import contextlib
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from rich.console import Console
 from rich.table import Table
 
-from pyworker import clay_sim, db, loader, migrate, receiver
+from pyworker import clay_sim, db, loader, migrate, progress, receiver
 from pyworker.servers import BackgroundServer
 from pyworker.worker import Worker, WorkerSettings
 
@@ -61,7 +62,8 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
             if use_sim:
                 sim = stack.enter_context(BackgroundServer(clay_sim.create_app(sim_settings)))
                 console.print(f"no webhook configured: using the Clay simulator at {sim.url}")
-            batch_id, rows = loader.load(url, options.file, options.pipeline)
+            with progress.loading(console) as on_progress:
+                batch_id, rows = loader.load(url, options.file, options.pipeline, on_progress)
             console.print(f"loaded {rows} rows as batch {batch_id}")
             settings = WorkerSettings(
                 database_url=url,
@@ -72,30 +74,29 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
                 reap_interval=5.0,
                 fallback_webhook_base=f"{sim.url}/webhooks" if sim else None,
             )
-            asyncio.run(_work_until_done(url, batch_id, settings, console, options.timeout_seconds))
+            with progress.finishing(console, rows) as show:
+                asyncio.run(
+                    _work_until_done(url, batch_id, settings, show, options.timeout_seconds)
+                )
     summary = _summary(url, batch_id, time.monotonic() - started)
     _print_summary(summary, console)
     return summary
 
 
 async def _work_until_done(
-    url: str, batch_id: UUID, settings: WorkerSettings, console: Console, timeout: float | None
+    url: str,
+    batch_id: UUID,
+    settings: WorkerSettings,
+    show: Callable[[dict], None],
+    timeout: float | None,
 ) -> None:
     worker = Worker(settings)
     deadline = time.monotonic() + timeout if timeout else None
-    last = {"line": ""}
 
     async def done() -> bool:
         with db.connect(url) as conn:
             status = db.batch_status(conn, batch_id)
-        items = status["items"] or {}
-        line = (
-            f"{status['status']}: {items.get('COMPLETED', 0)} completed, "
-            f"{items.get('FAILED', 0)} failed, {items.get('IN_PROGRESS', 0)} in progress"
-        )
-        if line != last["line"]:
-            console.print(line)
-            last["line"] = line
+        show(status)
         return bool(status["done"]) or (deadline is not None and time.monotonic() > deadline)
 
     await worker.run(until=done)

@@ -107,6 +107,16 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
     status = json.loads(enrich(db_url, "status", batch_id, "--json").stdout)
     assert status["done"] is False and status["rows"] == 3
     assert status["steps"][1] == {"step": "split", "counts": {"COMPLETED": 2, "FAILED": 1}}
+    shown = {
+        line.split("│")[1].strip(): line.split("│")[3].strip()
+        for line in enrich(db_url, "status", batch_id).stdout.splitlines()
+        if line.count("│") > 3
+    }  # step -> finished %; the free-mail row failed at split, so it is finished for Clay
+    assert shown == {
+        "normalize_all_core_values": "100%",
+        "split": "100%",
+        "enrich_company_via_waterfall_in_clay": "33%",
+    }
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
             "select enrich.receive_result('enrich_company_via_waterfall_in_clay',"
@@ -165,6 +175,23 @@ def test_load_reads_gzip_and_stdin(db_url: str, tmp_path: Path) -> None:
     assert piped.returncode == 0, piped.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from enrich.batch_items").fetchone()[0] == 3
+
+
+def test_load_reports_progress_while_reading_and_before_the_steps(
+    db_url: str, tmp_path: Path
+) -> None:
+    from pyworker import loader
+
+    source = tmp_path / "rows.csv"
+    source.write_text("email\n" + "".join(f"p{n}@acme.com\n" for n in range(2500)))
+    told: list[str] = []
+    _, rows = loader.load(db_url, str(source), "company", told.append)
+    assert rows == 2500
+    assert told == [
+        "1,000 rows read",
+        "2,000 rows read",
+        "2,500 rows read; normalising keys and claiming entities",
+    ]
 
 
 def test_run_main_job_on_example_file(db_url: str) -> None:

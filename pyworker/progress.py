@@ -1,0 +1,67 @@
+"""Progress displays for a terminal (rich); plain lines when the output is not a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+
+@contextmanager
+def loading(console: Console) -> Iterator[Callable[[str], None] | None]:
+    """A spinner with the loader's progress text; None (no display) off a terminal."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("reading rows", total=None)
+        yield lambda text: progress.update(task, description=text)
+
+
+@contextmanager
+def finishing(console: Console, rows: int) -> Iterator[Callable[[dict], None]]:
+    """Show a batch's finished items (COMPLETED + FAILED) out of its rows, given batch_status
+    dicts: a progress bar on a terminal, else one line whenever the counts change."""
+    last = {"line": ""}
+    if console.is_terminal:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("items finished", total=rows)
+
+            def update(status: dict) -> None:
+                items = status["items"] or {}
+                progress.update(
+                    task,
+                    completed=items.get("COMPLETED", 0) + items.get("FAILED", 0),
+                    description=f"{items.get('FAILED', 0):,} failed",
+                )
+
+            yield update
+        return
+
+    def print_line(status: dict) -> None:
+        items = status["items"] or {}
+        line = (
+            f"{status['status']}: {items.get('COMPLETED', 0)} completed, "
+            f"{items.get('FAILED', 0)} failed, {items.get('IN_PROGRESS', 0)} in progress"
+        )
+        if line != last["line"]:
+            console.print(line)
+            last["line"] = line
+
+    yield print_line
