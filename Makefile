@@ -50,10 +50,18 @@ test-py: venv ## pytest only
 	$(BIN)/python -m pytest -q
 
 lint: venv ## ruff lint + format check
-	$(BIN)/ruff check pyworker tests scripts
-	$(BIN)/ruff format --check pyworker tests scripts
+	$(BIN)/ruff check pyworker tests scripts bench
+	$(BIN)/ruff format --check pyworker tests scripts bench
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH_STAMP) ## Benchmarks side by side with the alternatives (BENCH=ingest,... QUICK=1); not part of test
+	$(BIN)/python -m bench $(if $(BENCH),--only $(BENCH)) $(if $(QUICK),--quick)
 
 schema-dump: venv ## Rewrite schema/enrich.sql from a fresh migrate (commit the result)
 	$(BIN)/python tests/schema_dump.py --write
 
-.PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump
+.PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump bench
