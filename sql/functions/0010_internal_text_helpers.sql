@@ -16,24 +16,24 @@ $$;
 comment on function enrich._lower(text) is 'Unicode-aware lower case (ICU), whatever the database locale.';
 
 create or replace function enrich._percent_decode(p_value text) returns text
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable parallel restricted as $$
 begin
   if p_value is null or strpos(p_value, '%') = 0 then
-    return p_value;
-  end if;
-  return convert_from(
-    (select string_agg(
-              case when m[1] is not null then decode(substr(m[1], 2), 'hex')
-                   else convert_to(m[2], 'UTF8') end,
-              ''::bytea order by ord)
-       from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g') with ordinality as t(m, ord)),
-    'UTF8');
-exception when character_not_in_repertoire or untranslatable_character then
-  return p_value;  -- not valid UTF-8 once decoded: keep it as written
+    return p_value;  -- the common case, outside the block below: entering it starts a
+  end if;            -- subtransaction (costly per row, and not allowed in parallel workers)
+  begin
+    return convert_from(
+      (select string_agg(
+                case when m[1] is not null then decode(substr(m[1], 2), 'hex')
+                     else convert_to(m[2], 'UTF8') end,
+                ''::bytea order by ord)
+         from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g') with ordinality as t(m, ord)),
+      'UTF8');
+  exception when character_not_in_repertoire or untranslatable_character then
+    return p_value;  -- not valid UTF-8 once decoded: keep it as written
+  end;
 end;
 $$;
-comment on function enrich._percent_decode(text) is
-  'Decode %XX escapes as UTF-8; input that does not decode to valid UTF-8 is returned unchanged.';
 
 create or replace function enrich._url_host(p_value text) returns text
 language sql immutable parallel safe as $$

@@ -1,34 +1,50 @@
 -- enrich.registrable_domain: the Public-Suffix-aware registrable domain of a host or URL.
--- The company key is built from it (see company_key).
+-- The company key is built from it (see company_key). _registrable_domains is the one
+-- implementation, set-based so a million-row batch matches its hosts with hash joins.
+
+create or replace function enrich._registrable_domains(p_hosts text[])
+returns table (host text, registrable_domain text)
+language sql stable parallel safe set search_path = '' as $$
+  -- PSL algorithm: among every tail of the host (longest first), the first that matches an
+  -- exception rule (!tail) is the registrable domain; else the first matching plain or
+  -- wildcard rule is the public suffix, and the registrable domain is it plus one label;
+  -- with no match, the implicit rule "*" makes the last label the public suffix.
+  with hosts as (
+    select distinct h.host, string_to_array(h.host, '.') as labels
+    from unnest(p_hosts) as h(host)
+    where h.host is not null
+  ),
+  tails as (
+    select hosts.host, hosts.labels, t.i,
+           array_to_string(hosts.labels[t.i:], '.') as tail,
+           '*.' || array_to_string(hosts.labels[t.i + 1:], '.') as wildcard
+    from hosts cross join lateral generate_series(1, cardinality(hosts.labels)) as t(i)
+  ),
+  first_match as (
+    select distinct on (tails.host) tails.host, tails.labels, tails.i,
+           exception_rule.rule is not null as is_exception
+    from tails
+    left join enrich.public_suffix_rules exception_rule on exception_rule.rule = '!' || tails.tail
+    left join enrich.public_suffix_rules plain_rule on plain_rule.rule = tails.tail
+    left join enrich.public_suffix_rules wildcard_rule on wildcard_rule.rule = tails.wildcard
+    where coalesce(exception_rule.rule, plain_rule.rule, wildcard_rule.rule) is not null
+    order by tails.host, tails.i
+  )
+  select hosts.host,
+         case when m.is_exception then array_to_string(m.labels[m.i:], '.')
+              when m.i > 1 then array_to_string(m.labels[m.i - 1:], '.')
+              when m.i = 1 then null
+              else array_to_string(hosts.labels[cardinality(hosts.labels) - 1:], '.') end
+  from hosts left join first_match m on m.host = hosts.host
+$$;
+comment on function enrich._registrable_domains(text[]) is
+  'Registrable domain of each distinct host (already cleaned by _url_host): one row per '
+  'host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
 
 create or replace function enrich.registrable_domain(p_host_or_url text) returns text
-language plpgsql stable parallel safe set search_path = '' as $$
-declare
-  v_host   text := enrich._url_host(p_host_or_url);
-  v_labels text[];
-  v_tail   text;
-begin
-  if v_host is null then
-    return null;
-  end if;
-  v_labels := string_to_array(v_host, '.');
-  -- PSL algorithm, scanning from the longest tail: an exception rule (!rule) makes that tail
-  -- the registrable domain; else the first plain or wildcard rule that matches is the public
-  -- suffix, and the registrable domain is it plus one label.
-  for i in 1 .. cardinality(v_labels) loop
-    v_tail := array_to_string(v_labels[i:], '.');
-    if exists (select from enrich.public_suffix_rules r where r.rule = '!' || v_tail) then
-      return v_tail;
-    end if;
-    if exists (select from enrich.public_suffix_rules r
-                where r.rule = v_tail
-                   or r.rule = '*.' || array_to_string(v_labels[i + 1:], '.')) then
-      return case when i > 1 then array_to_string(v_labels[i - 1:], '.') end;
-    end if;
-  end loop;
-  -- no rule: the implicit rule "*" (the last label is the public suffix)
-  return array_to_string(v_labels[cardinality(v_labels) - 1:], '.');
-end;
+language sql stable parallel safe set search_path = '' as $$
+  select d.registrable_domain
+  from enrich._registrable_domains(array[enrich._url_host(p_host_or_url)]) as d
 $$;
 comment on function enrich.registrable_domain(text) is
   'Registrable domain (public suffix + one label) of a host or URL: '

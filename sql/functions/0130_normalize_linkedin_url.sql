@@ -1,7 +1,7 @@
 -- enrich.normalize_linkedin_url: canonical https://www.linkedin.com/in/<slug> form.
 
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
-language sql immutable parallel safe as $$
+language sql immutable parallel restricted as $$
   -- one expression (inlinable); the slug is the first capture group
   select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(substring(
     enrich._clean_text(p_url)

@@ -7,7 +7,10 @@ language plpgsql set search_path = ''
 -- statistics underestimate them and the planner would pick nested loops that rescan a CTE
 -- per row (quadratic at 100k rows). Hash joins and custom plans (arrays as constants, so
 -- `= any(array)` is a hashed lookup) keep every step O(n); single-row lookups stay indexed.
+-- No JIT: disabling nested loops inflates plan costs past the JIT thresholds, and compiling
+-- with inlining and optimisation then costs more than the statement itself.
 set enable_nestloop = off
+set jit = off
 set plan_cache_mode = force_custom_plan as $$
 begin
   if cardinality(p_item_ids) = 0 then

@@ -1,5 +1,5 @@
 -- Step normalize_all_core_values: clean the core columns and compute the dedupe keys.
--- Set-based; company keys are computed once per distinct (domain, website, email domain).
+-- Set-based: registrable domains are matched once per distinct host, with hash joins.
 
 create or replace function enrich._step_normalize_all_core_values(p_item_ids uuid[]) returns void
 language plpgsql set search_path = '' as $$
@@ -20,18 +20,34 @@ begin
     from enrich.batch_items i
     where i.id = any(p_item_ids)
   ),
-  keyed as (
-    -- '' stands for NULL so the join below is a plain (hashable) equality
-    select c.*, coalesce(c.company_domain, '') as domain_value,
-           coalesce(c.company_website, '') as website_value,
-           coalesce(split_part(c.email, '@', 2), '') as email_domain_value
+  hosted as materialized (
+    select c.*, enrich._url_host(c.company_domain) as domain_host,
+           enrich._url_host(c.company_website) as website_host,
+           nullif(split_part(c.email, '@', 2), '') as email_host
     from cleaned c
   ),
-  company_keys as materialized (
-    select domain_value, website_value, email_domain_value,
-           enrich._company_key(nullif(domain_value, ''), nullif(website_value, ''),
-                               nullif(email_domain_value, '')) as company_key
-    from (select distinct domain_value, website_value, email_domain_value from keyed) as d
+  registrable as materialized (
+    select d.host, d.registrable_domain
+    from enrich._registrable_domains(array(
+           select distinct h.host
+           from hosted, unnest(array[hosted.domain_host, hosted.website_host, hosted.email_host])
+                          as h(host)
+           where h.host is not null)) as d
+  ),
+  keyed as (
+    -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
+    -- the email's domain unless it is a free-mail provider's
+    select h.*,
+           coalesce(by_domain.registrable_domain, by_website.registrable_domain,
+                    case when free_host.domain is null and free_registrable.domain is null
+                         then by_email.registrable_domain end) as company_key
+    from hosted h
+    left join registrable by_domain on by_domain.host = h.domain_host
+    left join registrable by_website on by_website.host = h.website_host
+    left join registrable by_email on by_email.host = h.email_host
+    left join enrich.free_email_domains free_host on free_host.domain = h.email_host
+    left join enrich.free_email_domains free_registrable
+           on free_registrable.domain = by_email.registrable_domain
   )
   update enrich.batch_items i
      set email           = coalesce(c.email, c.raw_email),
@@ -44,15 +60,11 @@ begin
          company_name    = c.company_name,
          company_domain  = c.company_domain,
          company_website = c.company_website,
-         company_key     = k.company_key,
+         company_key     = c.company_key,
          person_key      = enrich._person_key(c.linkedin_key, c.email,
                                               coalesce(c.full_name, concat_ws(' ', c.first_name, c.last_name)),
-                                              k.company_key)
+                                              c.company_key)
     from keyed c
-    join company_keys k
-      on k.domain_value = c.domain_value
-     and k.website_value = c.website_value
-     and k.email_domain_value = c.email_domain_value
    where i.id = c.id;
 
   insert into enrich.workflow_states (item_id, step_name, status, completed_at)

@@ -53,6 +53,26 @@ language sql stable set search_path = '' as $$
     and not exists (select from enrich.person_enrichment_results r
                     where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
   union all
+  -- links that have no foreign key (a per-row check at bulk scale, see migration 0003)
+  select 'orphaned_link', ws.id::text,
+         format('workflow state %s of missing item %s', ws.step_name, ws.item_id)
+  from enrich.workflow_states ws
+  where not exists (select from enrich.batch_items i where i.id = ws.item_id)
+  union all
+  select 'orphaned_link', i.id::text,
+         format('item links to missing %s', concat_ws(' and ',
+           case when i.company_id is not null and c.id is null then 'company ' || i.company_id end,
+           case when i.person_id is not null and p.id is null then 'person ' || i.person_id end))
+  from enrich.batch_items i
+  left join enrich.normalized_companies c on c.id = i.company_id
+  left join enrich.normalized_people p on p.id = i.person_id
+  where (i.company_id is not null and c.id is null) or (i.person_id is not null and p.id is null)
+  union all
+  select 'orphaned_link', p.id::text, format('person first seen on missing item %s', p.batch_item_id)
+  from enrich.normalized_people p
+  where p.batch_item_id is not null
+    and not exists (select from enrich.batch_items i where i.id = p.batch_item_id)
+  union all
   -- a batch's status must agree with its items
   select 'batch_status_disagrees_with_items', b.id::text,
          format('batch is %s; unfinished items: %s', b.status,
@@ -64,4 +84,5 @@ $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
   'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
-  'entities without a result, batches whose status disagrees with their items.';
+  'entities without a result, rows linking to missing items, companies or people, batches '
+  'whose status disagrees with their items.';

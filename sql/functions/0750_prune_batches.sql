@@ -4,15 +4,26 @@
 create or replace function enrich.prune_batches(p_older_than interval)
 returns table (batches bigint, callbacks bigint)
 language plpgsql set search_path = '' as $$
+declare
+  v_batch_ids uuid[];
 begin
   if p_older_than is null or p_older_than < interval '0' then
     raise exception using errcode = 'EN003', message = 'prune needs a non-negative age';
   end if;
+  v_batch_ids := array(select b.id from enrich.batches b
+                        where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than);
+  -- states and people's first-item links have no foreign key (see migration 0003)
+  delete from enrich.workflow_states ws
+   using enrich.batch_items i
+   where i.id = ws.item_id and i.batch_id = any(v_batch_ids);
+  update enrich.normalized_people p
+     set batch_item_id = null
+    from enrich.batch_items i
+   where i.id = p.batch_item_id and i.batch_id = any(v_batch_ids);
   with gone as (
-    delete from enrich.batches b
-     where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than
+    delete from enrich.batches b where b.id = any(v_batch_ids)
     returning b.id)
-  select count(*) into batches from gone;      -- items and their states cascade
+  select count(*) into batches from gone;      -- items cascade
   with gone as (
     delete from enrich.callback_log c where c.received_at < now() - p_older_than
     returning c.id)
@@ -21,6 +32,6 @@ begin
 end;
 $$;
 comment on function enrich.prune_batches(interval) is
-  'Deletes COMPLETED batches finished longer ago than p_older_than (items and workflow '
-  'states cascade) and callback log entries as old; companies, people, their workflow '
+  'Deletes COMPLETED batches finished longer ago than p_older_than with their items and '
+  'workflow states and callback log entries as old; companies, people, their workflow '
   'states and results are kept. Returns the counts.';

@@ -1,5 +1,5 @@
 begin;
-select plan(4);
+select plan(5);
 select enrich.create_batch('company', enrich_test.stage7_rows()) as batch_id \gset
 -- break things behind the state machine's back
 update enrich.company_workflow_states set status = 'COMPLETED', completed_at = now()
@@ -16,5 +16,9 @@ select is((select subject_id from enrich.check_invariants()
 update enrich.batches set status = 'COMPLETED', completed_at = now() where id = :'batch_id';
 select is((select count(*) from enrich.check_invariants()
             where invariant = 'batch_status_disagrees_with_items'), 1::bigint, 'a batch done too early');
+delete from enrich.batch_items
+ where id = (select id from enrich.batch_items where batch_id = :'batch_id' and row_number = 1);
+select ok((select count(*) from enrich.check_invariants() where invariant = 'orphaned_link') >= 2,
+  'states (and a person) left pointing at a deleted item');
 select * from finish();
 rollback;
