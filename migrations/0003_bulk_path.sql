@@ -8,10 +8,14 @@ alter table enrich.workflow_states drop constraint workflow_states_item_id_fkey;
 alter table enrich.batch_items drop constraint batch_items_company_id_fkey;
 alter table enrich.batch_items drop constraint batch_items_person_id_fkey;
 alter table enrich.normalized_people drop constraint normalized_people_batch_item_id_fkey;
+alter table enrich.normalized_people drop constraint normalized_people_company_id_fkey;
 
--- Nothing looks items up by entity (the cascade goes through workflow_states' entity index).
+-- Nothing looks items up by entity (the cascade goes through workflow_states' entity index)
+-- nor people by company or first item.
 drop index enrich.batch_items_company_id_idx;
 drop index enrich.batch_items_person_id_idx;
+drop index enrich.normalized_people_company_id_idx;
+drop index enrich.normalized_people_batch_item_id_idx;
 
 -- normalize and split rewrite each item twice in its loading transaction; with room on the
 -- page and no indexed column changed, those are HOT updates (no index entries).

@@ -20,6 +20,16 @@ from pyworker.paths import REPO_ROOT
 
 PG_BIN = Path(os.environ.get("ENRICH_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE_NAME = "enrich"
+# A million-row batch runs in one transaction: its tables and indexes should fit in shared
+# buffers, its hash joins in work_mem, and checkpoints should not fire every few seconds
+# (each one makes the next change to every page write a full page image to the WAL).
+BULK_SETTINGS = {
+    "shared_buffers": "1GB",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "256MB",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "30min",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +119,11 @@ class LocalCluster:
 
     # -- internals ----------------------------------------------------------------------
     def _server_options(self) -> str:
-        """Own port and socket dir, no TCP listener: private to this machine's users."""
-        return f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''"
+        """Own port and socket dir, no TCP listener: private to this machine's users. Memory
+        and checkpoint settings for million-row batches (docs/performance.md explains them)."""
+        return f"-p {self.port} -k {self.socket_dir} -c listen_addresses='' " + " ".join(
+            f"-c {name}={value}" for name, value in BULK_SETTINGS.items()
+        )
 
     def _as_server_user(self) -> list[str]:
         return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

@@ -68,10 +68,13 @@ language sql stable set search_path = '' as $$
   left join enrich.normalized_people p on p.id = i.person_id
   where (i.company_id is not null and c.id is null) or (i.person_id is not null and p.id is null)
   union all
-  select 'orphaned_link', p.id::text, format('person first seen on missing item %s', p.batch_item_id)
+  select 'orphaned_link', p.id::text, format('person links to missing %s', concat_ws(' and ',
+           case when p.batch_item_id is not null and i.id is null then 'item ' || p.batch_item_id end,
+           case when p.company_id is not null and c.id is null then 'company ' || p.company_id end))
   from enrich.normalized_people p
-  where p.batch_item_id is not null
-    and not exists (select from enrich.batch_items i where i.id = p.batch_item_id)
+  left join enrich.batch_items i on i.id = p.batch_item_id
+  left join enrich.normalized_companies c on c.id = p.company_id
+  where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
   union all
   -- a batch's status must agree with its items
   select 'batch_status_disagrees_with_items', b.id::text,

@@ -39,13 +39,13 @@ select fk_ok('enrich', 'company_workflow_states', 'company_id', 'enrich', 'norma
 select fk_ok('enrich', 'company_enrichment_results', 'company_id', 'enrich', 'normalized_companies', 'id');
 select fk_ok('enrich', 'person_workflow_states', 'person_id', 'enrich', 'normalized_people', 'id');
 select fk_ok('enrich', 'person_enrichment_results', 'person_id', 'enrich', 'normalized_people', 'id');
-select fk_ok('enrich', 'normalized_people', 'company_id', 'enrich', 'normalized_companies', 'id');
 select fk_ok('enrich', 'batch_items', 'batch_id', 'enrich', 'batches', 'id');
 -- bulk-path links without a per-row foreign key check (migration 0003; doctor checks them)
 select col_isnt_fk('enrich', 'workflow_states', 'item_id');
 select col_isnt_fk('enrich', 'batch_items', 'company_id');
 select col_isnt_fk('enrich', 'batch_items', 'person_id');
 select col_isnt_fk('enrich', 'normalized_people', 'batch_item_id');
+select col_isnt_fk('enrich', 'normalized_people', 'company_id');
 
 select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_lookup',
                  array['company_id', 'workflow_slug']);
