@@ -1,11 +1,26 @@
 -- enrich.normalize_linkedin_url: canonical https://www.linkedin.com/in/<slug> form.
 
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
-language sql immutable parallel restricted as $$
-  -- one expression (inlinable); the slug is the first capture group
-  select 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(substring(
-    enrich._clean_text(p_url)
-    from '^(?:[hH][tT][tT][pP][sS]?://)?(?:[a-zA-Z0-9-]+\.)?[lL][iI][nN][kK][eE][dD][iI][nN]\.[cC][oO][mM]/[iI][nN]/([^/?#\s]+)')))
+language plpgsql immutable parallel restricted as $$
+-- String functions instead of one capturing regular expression: it runs for every row of a
+-- batch, and PostgreSQL's regex engine made it the costliest step of normalisation.
+declare
+  v_url  text := enrich._lower(enrich._clean_text(p_url));
+  v_at   integer := strpos(v_url, 'linkedin.com/in/');
+  v_slug text;
+begin
+  -- only a scheme and one subdomain label may come before linkedin.com/in/
+  if v_at = 0 or left(v_url, v_at - 1) !~ '^(https?://)?([a-z0-9-]+\.)?$' then
+    return null;
+  end if;
+  -- the slug ends at a path, query, fragment or space
+  v_slug := split_part(split_part(split_part(split_part(
+              substr(v_url, v_at + length('linkedin.com/in/')), '/', 1), '?', 1), '#', 1), ' ', 1);
+  if v_slug = '' then
+    return null;
+  end if;
+  return 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(v_slug));
+end;
 $$;
 comment on function enrich.normalize_linkedin_url(text) is
   'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing '
