@@ -92,7 +92,10 @@ class AsyncDb:
     """Named queries for the worker and the receiver over a psycopg_pool pool that
     reconnects by itself (a connection that fails its check is replaced)."""
 
-    def __init__(self, url: str, max_size: int = 4) -> None:
+    def __init__(self, url: str, max_size: int = 4, check: bool = True) -> None:
+        """check: test each connection with a round trip when it is taken from the pool.
+        The worker turns it off (it retries any query that fails on a dead connection,
+        and the round trip is a third of an idle worker's wake-up latency)."""
         from psycopg_pool import AsyncConnectionPool
 
         self.pool = AsyncConnectionPool(
@@ -101,7 +104,7 @@ class AsyncDb:
             max_size=max_size,
             open=False,
             kwargs={"autocommit": True},
-            check=AsyncConnectionPool.check_connection,
+            check=AsyncConnectionPool.check_connection if check else None,
             reconnect_timeout=0,
         )
 
@@ -125,6 +128,26 @@ class AsyncDb:
                 "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
                 " payload from enrich.claim_dispatches(%s, %s, make_interval(secs => %s), %s)",
                 (worker, limit, lease_seconds, include_unconfigured),
+            )
+            return [ClaimedDispatch(*row) for row in await cur.fetchall()]
+
+    async def record_sent_and_claim(
+        self,
+        worker: str,
+        sent: list[int],
+        limit: int,
+        lease_seconds: float,
+        include_unconfigured: bool,
+    ) -> list[ClaimedDispatch]:
+        """One statement (one round trip, one commit) per worker round: record the
+        dispatches whose POST was accepted as SENT, then lease up to `limit` more (none
+        when limit is 0)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
+                " payload from enrich.claim_dispatches(%s, %s, make_interval(secs => %s), %s,"
+                " %s::bigint[])",
+                (worker, limit, lease_seconds, include_unconfigured, sent),
             )
             return [ClaimedDispatch(*row) for row in await cur.fetchall()]
 

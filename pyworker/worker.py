@@ -30,6 +30,10 @@ from pyworker.logs import log
 
 T = TypeVar("T")
 
+# While POSTs are in flight, a freed slot or an accepted POST waits at most this long for
+# others before the worker records and claims (one transaction for all of them).
+BATCH_WINDOW = 0.02
+
 
 @dataclass
 class WorkerSettings:
@@ -52,16 +56,21 @@ class Worker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
         self.name = settings.name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.db = AsyncDb(settings.database_url, max_size=4)
+        self.db = AsyncDb(settings.database_url, max_size=4, check=False)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._inflight: dict[asyncio.Task[None], ClaimedDispatch] = {}
+        self._sent: list[int] = []  # POSTs accepted (2xx), not yet recorded as SENT
+        self._pending_since: float | None = None  # first slot freed since the last round
+        self._woken = True  # a NOTIFY or a poll: look for work without waiting to batch
         self.posted = 0
+        self.recorded = 0
 
     def stop(self) -> None:
         if not self._stopping.is_set():
             log("worker_stopping", worker=self.name, inflight=len(self._inflight))
         self._stopping.set()
+        self._woken = True
         self._wake.set()
 
     async def run(self, until: Callable[[], Awaitable[bool]] | None = None) -> None:
@@ -87,53 +96,100 @@ class Worker:
             log("worker_stopped", worker=self.name, posted=self.posted)
 
     # -- main loop ------------------------------------------------------------------------
+    # A "round" is one transaction: record the POSTs accepted since the last round as SENT
+    # and lease work for the free slots. Rounds are batched — while POSTs are in flight, a
+    # round waits until half the slots are free or BATCH_WINDOW has passed since the first
+    # slot freed — so a busy worker commits once per several entities, not twice per entity.
+    # An idle worker (nothing in flight) claims at once when woken.
     async def _loop(
         self, client: httpx.AsyncClient, until: Callable[[], Awaitable[bool]] | None
     ) -> None:
         next_reap = 0.0
+        refill_at = max(1, self.settings.concurrency // 2)
         while not self._stopping.is_set():
             if time.monotonic() >= next_reap:
                 next_reap = time.monotonic() + self.settings.reap_interval
-                reaped = await self._db(self.db.reap_dispatches)
-                if reaped and any(reaped):
-                    log("reaped", requeued=reaped[0], retried=reaped[1], failed=reaped[2])
-                for level, workflow, url, remaining in (
-                    await self._db(self.db.webhook_warnings) or []
-                ):
-                    if level == "nearly_full":
-                        log("webhook_nearly_full", workflow=workflow, url=url, remaining=remaining)
-                    else:
-                        log(
-                            "error_no_webhook_left",
-                            workflow=workflow,
-                            hint="add a new Clay webhook with `enrich workflow set --webhook-url`",
-                        )
+                await self._housekeeping()
             if until is not None and await self._db(until):
                 self.stop()
                 break
+            # cleared before the round: a NOTIFY arriving during it wakes the next wait
+            self._wake.clear()
+            woken, self._woken = self._woken, False
             free = self.settings.concurrency - len(self._inflight)
+            overdue = (
+                self._pending_since is not None
+                and time.monotonic() - self._pending_since >= BATCH_WINDOW
+            )
+            claim = (
+                free
+                if free > 0 and (not self._inflight or free >= refill_at or woken or overdue)
+                else 0
+            )
+            flush = bool(self._sent) and (claim > 0 or len(self._sent) >= refill_at or overdue)
             claimed: list[ClaimedDispatch] = []
-            if free > 0:
-                claimed = (
-                    await self._db(
-                        self.db.claim_dispatches,
-                        self.name,
-                        free,
-                        self.settings.lease_seconds,
-                        self.settings.fallback_webhook_base is not None,
-                    )
-                    or []
-                )
+            if claim or flush:
+                self._pending_since = None
+                claimed = await self._round(claim)
             for dispatch in claimed:
                 task = asyncio.create_task(self._post(client, dispatch))
                 self._inflight[task] = dispatch
                 task.add_done_callback(self._finished)
-            if claimed and len(claimed) == free:
+            if claim and len(claimed) == claim:
                 continue  # there may be more due right now
-            wait = 0.25 if claimed else self.settings.poll_interval
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
+            if self._pending_since is not None:
+                wait = max(0.0, self._pending_since + BATCH_WINDOW - time.monotonic())
+            else:
+                wait = 0.25 if claimed else self.settings.poll_interval
+            try:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except TimeoutError:
+                self._woken = self._pending_since is None  # a poll: look for work now
+        await self._record_sent()
+
+    async def _round(self, claim: int) -> list[ClaimedDispatch]:
+        """Record the accepted POSTs and claim up to `claim` dispatches, in one transaction."""
+        sent, self._sent = self._sent, []
+        claimed = await self._db(
+            self.db.record_sent_and_claim,
+            self.name,
+            sent,
+            claim,
+            self.settings.lease_seconds,
+            self.settings.fallback_webhook_base is not None,
+        )
+        if claimed is None:  # the database stayed away while stopping: keep them for later
+            self._sent[:0] = sent
+            return []
+        self.recorded += len(sent)
+        return claimed
+
+    async def _record_sent(self) -> None:
+        """Record whatever POSTs were accepted and not recorded yet (on the way out)."""
+        while self._sent:
+            sent = list(self._sent)
+            if (
+                await self._db(self.db.record_sent_and_claim, self.name, sent, 0, 1.0, False)
+                is None
+            ):
+                log("unrecorded_sends", worker=self.name, dispatches=sent)
+                return  # their leases expire and they are sent again: logged above
+            del self._sent[: len(sent)]
+            self.recorded += len(sent)
+
+    async def _housekeeping(self) -> None:
+        reaped = await self._db(self.db.reap_dispatches)
+        if reaped and any(reaped):
+            log("reaped", requeued=reaped[0], retried=reaped[1], failed=reaped[2])
+        for level, workflow, url, remaining in await self._db(self.db.webhook_warnings) or []:
+            if level == "nearly_full":
+                log("webhook_nearly_full", workflow=workflow, url=url, remaining=remaining)
+            else:
+                log(
+                    "error_no_webhook_left",
+                    workflow=workflow,
+                    hint="add a new Clay webhook with `enrich workflow set --webhook-url`",
+                )
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         dispatch = self._inflight.pop(task, None)
@@ -145,6 +201,8 @@ class Worker:
                 dispatch=dispatch.dispatch_id,
                 error=type(task.exception()).__name__,
             )
+        if self._pending_since is None:
+            self._pending_since = time.monotonic()
         self._wake.set()
 
     async def _drain(self) -> None:
@@ -157,9 +215,11 @@ class Worker:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+            await self._record_sent()
             if unsent:
                 released = await self._db(self.db.release_dispatches, self.name, unsent)
                 log("released", worker=self.name, dispatches=released)
+        await self._record_sent()
 
     # -- one entity ---------------------------------------------------------------------------
     async def _post(self, client: httpx.AsyncClient, dispatch: ClaimedDispatch) -> None:
@@ -181,7 +241,8 @@ class Worker:
             "attempt": dispatch.attempt,
         }
         if outcome.kind == "sent":
-            await self._db(self.db.mark_dispatch_sent, dispatch.dispatch_id, self.name)
+            # recorded as SENT by the next round, with the other POSTs that finished by then
+            self._sent.append(dispatch.dispatch_id)
             log("sent", **fields)
         elif outcome.kind == "retry":
             state = await self._db(
@@ -226,8 +287,10 @@ class Worker:
                 ) as conn:
                     await conn.execute("listen enrich_dispatch")
                     delay = 0.5
+                    self._woken = True
                     self._wake.set()  # catch up on anything queued while we were away
                     async for _ in conn.notifies():
+                        self._woken = True
                         self._wake.set()
             except psycopg.OperationalError as exc:
                 log("listen_reconnect", error=type(exc).__name__, retry_in=delay)
