@@ -1,21 +1,28 @@
 """`enrich serve`: the HTTP receiver for Clay's callbacks (Starlette).
 
-Thin: it authenticates the caller and calls enrich.receive_result; the SQL function decides
-everything, so a bad request can change nothing. Replies (DESIGN.md §3): 200
+Thin: it authenticates the caller and hands the payload to SQL, which decides everything, so
+a bad request can change nothing. Callbacks that arrive while earlier ones are being
+recorded are recorded together: one enrich._receive_results call (one transaction, one
+cascade) for the lot, each with its own outcome or error, the same as
+enrich.receive_result would give it alone (group commit: under load, fewer and larger
+transactions; alone, a callback goes straight through). Replies (DESIGN.md §3): 200
 {"status": "completed" | "duplicate"}; 400 malformed; 401 missing or wrong secret; 404
 unknown workflow or entity; 413 body over 1 MiB. GET /healthz, GET /metrics (Prometheus).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import time
 from contextlib import asynccontextmanager
+from typing import Any
 
 import psycopg
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from psycopg.types.json import Jsonb
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -30,8 +37,94 @@ _BAD_INPUT_CLASSES = ("22",)  # data exceptions: e.g. \u0000 in JSON text
 _RETRYABLE = {"40001", "40P01"}
 
 
+MAX_GROUP = 64  # callbacks recorded in one transaction, at most
+RECORDERS = 4  # groups recorded at once (each holds one pooled connection)
+
+
 class BodyTooLarge(Exception):
     pass
+
+
+class Recorder:
+    """Records callbacks through SQL, grouping those that wait at the same time.
+
+    RECORDERS tasks each take every queued callback (up to MAX_GROUP), and record them with
+    one enrich._receive_results call per workflow. Each caller gets its own (outcome,
+    sqlstate, message). If the group's call fails as a whole (a payload PostgreSQL refuses
+    as jsonb, a deadlock, a lost connection), each callback of the group is recorded alone
+    through enrich.receive_result, so a failure stays with its own callback."""
+
+    def __init__(self, db: AsyncDb) -> None:
+        self.db = db
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.tasks: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        self.tasks = [asyncio.create_task(self._run()) for _ in range(RECORDERS)]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def record(self, slug: str, payload: dict) -> tuple[str | None, str | None, str | None]:
+        """(outcome, None, None), or (None, sqlstate, message) for a refused callback; raises
+        psycopg.Error when the database fails."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait((slug, payload, future))
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            group = [await self.queue.get()]
+            while len(group) < MAX_GROUP and not self.queue.empty():
+                group.append(self.queue.get_nowait())
+            by_slug: dict[str, list] = {}
+            for entry in group:
+                by_slug.setdefault(entry[0], []).append(entry)
+            for slug, entries in by_slug.items():
+                await self._record(slug, entries)
+
+    async def _record(self, slug: str, entries: list) -> None:
+        entries = [entry for entry in entries if not entry[2].done()]  # caller gone
+        if not entries:
+            return
+        try:
+            results = await self._together(slug, [payload for _, payload, _ in entries])
+        except psycopg.Error:
+            for _, payload, future in entries:
+                try:
+                    outcome = await self.db.receive_result(slug, payload)
+                except psycopg.Error as exc:
+                    _settle(future, error=exc)
+                else:
+                    _settle(future, (outcome, None, None))
+            return
+        except BaseException as exc:  # cancelled, or a bug: no caller waits for ever
+            for _, _, future in entries:
+                _settle(future, error=exc)
+            raise
+        for (_, _, future), result in zip(entries, results, strict=True):
+            _settle(future, result)
+
+    async def _together(self, slug: str, payloads: list[dict]) -> list[tuple]:
+        # TODO(db.py owners): move this query into AsyncDb.receive_results.
+        async with self.db.pool.connection() as conn:
+            cur = await conn.execute(
+                "select outcome, error_state, error_message"
+                " from enrich._receive_results(%s, %s::jsonb[]) order by ord",
+                (slug, [Jsonb(payload) for payload in payloads]),
+            )
+            return [tuple(row) for row in await cur.fetchall()]
+
+
+def _settle(future: asyncio.Future, result: Any = None, error: BaseException | None = None):
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -49,6 +142,7 @@ async def _read_body(request: Request) -> bytes:
 def create_app(database_url: str, callback_secret: str | None) -> Starlette:
     """callback_secret None means no authentication (only with --insecure-no-secret)."""
     db = AsyncDb(database_url, max_size=8)
+    recorder = Recorder(db)
     registry = CollectorRegistry()
     callbacks = Counter(
         "enrich_callbacks_total", "Callbacks by outcome", ["outcome"], registry=registry
@@ -85,18 +179,20 @@ def create_app(database_url: str, callback_secret: str | None) -> Starlette:
             return reply("malformed", 400, error="body must be a JSON object")
         for attempt in range(3):
             try:
-                outcome = await db.receive_result(slug, payload)
-                return reply(outcome, 200, status=outcome)
+                outcome, state, message = await recorder.record(slug, payload)
             except psycopg.Error as exc:
-                state = exc.sqlstate or ""
-                if state in _NOT_FOUND:
-                    return reply("not_found", 404, error=exc.diag.message_primary or "not found")
-                if state == "EN003" or state.startswith(_BAD_INPUT_CLASSES):
-                    return reply("malformed", 400, error=exc.diag.message_primary or "malformed")
+                outcome, state = None, exc.sqlstate or ""
+                message = exc.diag.message_primary
                 if state in _RETRYABLE and attempt < 2:
                     continue
-                log("callback_error", workflow=slug, sqlstate=state, error=type(exc).__name__)
-                return reply("error", 503, error="database unavailable, retry later")
+            if outcome is not None:
+                return reply(outcome, 200, status=outcome)
+            if state in _NOT_FOUND:
+                return reply("not_found", 404, error=message or "not found")
+            if state == "EN003" or state.startswith(_BAD_INPUT_CLASSES):
+                return reply("malformed", 400, error=message or "malformed")
+            log("callback_error", workflow=slug, sqlstate=state, error="database error")
+            return reply("error", 503, error="database unavailable, retry later")
         return reply("error", 503, error="database busy, retry later")
 
     async def healthz(request: Request) -> JSONResponse:
@@ -112,8 +208,10 @@ def create_app(database_url: str, callback_secret: str | None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):
         await db.open()
+        recorder.start()
         log("receiver_started", authenticated=expected is not None)
         yield
+        await recorder.stop()
         await db.close()
 
     return Starlette(

@@ -1,69 +1,139 @@
 -- enrich.receive_result: a Clay callback. Records the result against the entity, completes
 -- the entity and cascades to every linked item. Idempotent: a repeat answers 'duplicate'.
+-- enrich._receive_results: the same for many callbacks of one workflow in one transaction
+-- (what `enrich serve` does with callbacks that arrive together): one cascade for all.
 
-create or replace function enrich.receive_result(p_workflow text, p_payload jsonb) returns text
+create or replace function enrich._receive_results(p_workflow text, p_payloads jsonb[])
+returns table (ord integer, outcome text, error_state text, error_message text)
 language plpgsql set search_path = '' as $$
 declare
   v_type      text;
   v_id_key    text;
   v_id_text   text;
-  v_entity_id uuid;
+  v_payload   jsonb;
+  v_item_entity uuid;
+  v_n         integer := coalesce(cardinality(p_payloads), 0);
+  v_entity    uuid[] := array_fill(null::uuid, array[v_n]);
+  v_outcome   text[] := array_fill(null::text, array[v_n]);
+  v_state     text[] := array_fill(null::text, array[v_n]);
+  v_message   text[] := array_fill(null::text, array[v_n]);
+  v_found     uuid[];
+  v_statuses  text[];
   v_status    text;
-  v_outcome   text;
+  v_done      uuid[] := '{}';
+  v_complete  integer[] := '{}';
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
-  if jsonb_typeof(p_payload) is distinct from 'object' then
-    raise exception using errcode = 'EN003', message = 'callback body must be a JSON object';
-  end if;
 
-  v_id_key := v_type || '_id';
-  if p_payload ? v_id_key then
-    v_id_text := p_payload ->> v_id_key;
-  elsif p_payload ? 'item_id' then
-    v_id_key := 'item_id';
-    v_id_text := p_payload ->> 'item_id';
-  else
-    raise exception using errcode = 'EN003',
-      message = format('callback for %s needs %s (or a batch item_id)', p_workflow, v_type || '_id');
-  end if;
-  if v_id_text is null
-     or v_id_text !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' then
-    raise exception using errcode = 'EN003',
-      message = format('%s must be a UUID, got %s', v_id_key, left(coalesce(p_payload -> v_id_key, 'null')::text, 80));
-  end if;
-
-  if v_id_key = 'item_id' then
-    execute format('select %I from enrich.batch_items where id = $1', v_type || '_id')
-      into v_entity_id using v_id_text::uuid;
-    if v_entity_id is null then
-      raise exception using errcode = 'EN002',
-        message = format('unknown item %s (or it has no %s)', v_id_text, v_type);
+  -- 1. Each payload: its entity id, or why it has none (EN003 malformed, EN002 unknown).
+  for i in 1 .. v_n loop
+    v_payload := p_payloads[i];
+    v_id_key := v_type || '_id';
+    if jsonb_typeof(v_payload) is distinct from 'object' then
+      v_state[i] := 'EN003';
+      v_message[i] := 'callback body must be a JSON object';
+      continue;
     end if;
-  else
-    v_entity_id := v_id_text::uuid;
-  end if;
+    if v_payload ? v_id_key then
+      v_id_text := v_payload ->> v_id_key;
+    elsif v_payload ? 'item_id' then
+      v_id_key := 'item_id';
+      v_id_text := v_payload ->> 'item_id';
+    else
+      v_state[i] := 'EN003';
+      v_message[i] := format('callback for %s needs %s (or a batch item_id)', p_workflow, v_type || '_id');
+      continue;
+    end if;
+    if v_id_text is null
+       or v_id_text !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' then
+      v_state[i] := 'EN003';
+      v_message[i] := format('%s must be a UUID, got %s', v_id_key,
+                             left(coalesce(v_payload -> v_id_key, 'null')::text, 80));
+      continue;
+    end if;
+    if v_id_key = 'item_id' then
+      execute format('select %I from enrich.batch_items where id = $1', v_type || '_id')
+        into v_item_entity using v_id_text::uuid;
+      v_entity[i] := v_item_entity;
+      if v_item_entity is null then
+        v_state[i] := 'EN002';
+        v_message[i] := format('unknown item %s (or it has no %s)', v_id_text, v_type);
+      end if;
+    else
+      v_entity[i] := v_id_text::uuid;
+    end if;
+  end loop;
 
-  -- The entity row lock serialises concurrent callbacks for one entity: one completes it,
-  -- the others see COMPLETED and answer 'duplicate'.
-  execute format('select status from enrich.%I where %I = $1 and workflow_slug = $2 for update',
-                 v_type || '_workflow_states', v_type || '_id')
-    into v_status using v_entity_id, p_workflow;
-  if v_status is null then
-    raise exception using errcode = 'EN002',
-      message = format('unknown %s %s for workflow %s', v_type, v_entity_id, p_workflow);
-  end if;
+  -- 2. Lock the entities' rows, in id order (concurrent calls cannot deadlock on them): one
+  --    of several concurrent callbacks for an entity completes it, the others then see
+  --    COMPLETED and answer 'duplicate'.
+  execute format($sql$
+    select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.status order by l.id), '{}')
+    from (select s.%2$I as id, s.status from enrich.%1$I s
+           where s.%2$I = any($1) and s.workflow_slug = $2
+           order by s.%2$I for update) l
+  $sql$, v_type || '_workflow_states', v_type || '_id')
+    into v_found, v_statuses using v_entity, p_workflow;
 
-  if v_status = 'COMPLETED' then
-    v_outcome := 'duplicate';
-  else
-    perform enrich._record_result(v_type, v_entity_id, p_workflow, p_payload);
-    perform enrich._settle_entity(p_workflow, v_entity_id, 'COMPLETED');
-    v_outcome := 'completed';
-  end if;
+  -- 3. Outcomes, in arrival order: the first callback for an entity not yet COMPLETED
+  --    completes it; every other one is a duplicate.
+  for i in 1 .. v_n loop
+    continue when v_entity[i] is null;
+    v_status := v_statuses[array_position(v_found, v_entity[i])];
+    if v_status is null then
+      v_state[i] := 'EN002';
+      v_message[i] := format('unknown %s %s for workflow %s', v_type, v_entity[i], p_workflow);
+      v_entity[i] := null;
+    elsif v_status = 'COMPLETED' or v_entity[i] = any(v_done) then
+      v_outcome[i] := 'duplicate';
+    else
+      v_outcome[i] := 'completed';
+      v_done := v_done || v_entity[i];
+      v_complete := v_complete || i;
+    end if;
+  end loop;
 
+  -- 4. Log every recorded callback, store each new result, settle the entities at once.
   insert into enrich.callback_log (workflow_slug, entity_type, entity_id, outcome, payload)
-  values (p_workflow, v_type, v_entity_id, v_outcome, p_payload);
-  return v_outcome;
+  select p_workflow, v_type, c.entity_id, c.outcome, c.payload
+    from unnest(v_entity, v_outcome, p_payloads) with ordinality as c(entity_id, outcome, payload, n)
+   where c.outcome is not null
+   order by c.n;
+  if cardinality(v_complete) > 0 then
+    execute format($sql$
+      insert into enrich.%1$I (%2$I, workflow_slug, data)
+      select e.id, $2, r.payload - array['company_id', 'person_id', 'item_id']
+      from unnest($1, $3) as r(entity_id, payload)
+      join enrich.%3$I e on e.id = r.entity_id
+    $sql$, v_type || '_enrichment_results', v_type || '_id',
+           case v_type when 'company' then 'normalized_companies' else 'normalized_people' end)
+    using array(select v_entity[i] from unnest(v_complete) as i), p_workflow,
+          array(select p_payloads[i] from unnest(v_complete) as i);
+    perform enrich._settle_entity(p_workflow, v_done, 'COMPLETED');
+  end if;
+
+  return query
+    select r.n::integer, r.outcome, r.state, r.message
+      from unnest(v_outcome, v_state, v_message) with ordinality as r(outcome, state, message, n);
+end;
+$$;
+comment on function enrich._receive_results(text, jsonb[]) is
+  'Many callbacks of one workflow in one transaction: per payload (in order) completed | '
+  'duplicate, or the error it would raise alone (EN002 unknown entity, EN003 malformed) '
+  'with nothing recorded for it. One cascade settles every entity completed. Raises EN001 '
+  'for an unknown workflow.';
+
+create or replace function enrich.receive_result(p_workflow text, p_payload jsonb) returns text
+language plpgsql set search_path = '' as $$
+declare
+  v_result record;
+begin
+  select r.outcome, r.error_state, r.error_message into v_result
+    from enrich._receive_results(p_workflow, array[p_payload]) r;
+  if v_result.error_state is not null then
+    raise exception using errcode = v_result.error_state, message = v_result.error_message;
+  end if;
+  return v_result.outcome;
 end;
 $$;
 comment on function enrich.receive_result(text, jsonb) is

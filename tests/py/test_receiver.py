@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
 from pyworker import receiver
+from pyworker.db import AsyncDb
 from pyworker.servers import BackgroundServer
 from tests.py.stack import COMPANY, SECRET
 
@@ -102,3 +105,56 @@ def test_secrets_never_reach_the_logs(served, capsys) -> None:
     httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH)
     captured = capsys.readouterr()
     assert SECRET not in captured.out + captured.err
+
+
+def test_callbacks_waiting_together_are_recorded_together(db_url: str) -> None:
+    """The receiver records queued callbacks in one call; each still gets its own outcome,
+    and one bad payload (refused by PostgreSQL for the whole call) fails alone."""
+    rows = [{"email": f"{who}@co{i}.com"} for i in range(12) for who in "ab"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company', %s)", (Jsonb(rows),))
+        ids = [
+            str(row[0])
+            for row in conn.execute("select id from enrich.normalized_companies order by domain")
+        ]
+    unknown = "00000000-0000-0000-0000-000000000000"
+
+    async def record_together(payloads: list[dict]) -> list:
+        db = AsyncDb(db_url, max_size=2)
+        await db.open()
+        recorder = receiver.Recorder(db)
+        waiting = [asyncio.create_task(recorder.record(COMPANY, p)) for p in payloads]
+        await asyncio.sleep(0)  # every callback is queued before a recorder starts
+        recorder.start()
+        try:
+            return await asyncio.gather(*waiting, return_exceptions=True)
+        finally:
+            await recorder.stop()
+            await db.close()
+
+    first = asyncio.run(
+        record_together(
+            [{"company_id": i, "n": 0} for i in ids]
+            + [{"company_id": unknown}, {"nothing": True}]
+            + [{"company_id": i, "n": 1} for i in ids]
+        )
+    )
+    assert first[:12] == [("completed", None, None)] * 12
+    assert [result[:2] for result in first[12:14]] == [(None, "EN002"), (None, "EN003")]
+    assert first[14:] == [("duplicate", None, None)] * 12
+
+    second = asyncio.run(
+        record_together([{"company_id": ids[1]}, {"company_id": ids[0], "bad": "\u0000"}])
+    )
+    assert second[0] == ("duplicate", None, None)
+    assert isinstance(second[1], psycopg.Error) and second[1].sqlstate.startswith("22")
+
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(
+            "select (select count(*) from enrich.company_enrichment_results),"
+            " (select count(*) filter (where data ->> 'n' = '0')"
+            "    from enrich.company_enrichment_results),"
+            " (select count(*) from enrich.callback_log),"
+            " (select count(*) from enrich.batch_items where status = 'COMPLETED'),"
+            " (select status from enrich.batches)"
+        ).fetchone() == (12, 12, 25, 24, "COMPLETED")
