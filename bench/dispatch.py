@@ -59,8 +59,20 @@ class Process:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def peak_rss_mb(self) -> int:
+        """VmHWM: the peak RSS of the process since it exec'd. (wait4's ru_maxrss is not
+        used: on Linux it also counts the parent's RSS at fork time, i.e. this harness.)"""
+        try:
+            for line in Path(f"/proc/{self.popen.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+        except OSError:
+            pass
+        return 0
+
     def stop(self, timeout: float = 30) -> tuple[int, float]:
-        """SIGTERM, wait; returns (peak RSS in MB, CPU seconds) from wait4's rusage."""
+        """SIGTERM, wait; returns (peak RSS in MB before the signal, CPU seconds)."""
+        peak = self.peak_rss_mb()
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
@@ -68,7 +80,7 @@ class Process:
             pid, status, usage = os.wait4(self.popen.pid, os.WNOHANG)
             if pid:
                 self.popen.returncode = os.waitstatus_to_exitcode(status)
-                return usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
+                return peak, usage.ru_utime + usage.ru_stime
             if time.monotonic() > deadline:
                 self.popen.kill()
             time.sleep(0.02)
