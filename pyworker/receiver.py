@@ -104,7 +104,12 @@ class Recorder:
                 else:
                     _settle(future, (outcome, None, None))
             return
-        except BaseException as exc:  # cancelled, or a bug: no caller waits for ever
+        except Exception as exc:  # a bug: its callers get a 500, the recorder goes on
+            log("callback_error", workflow=slug, error=type(exc).__name__)
+            for _, _, future in entries:
+                _settle(future, error=exc)
+            return
+        except BaseException as exc:  # cancelled: no caller waits for ever
             for _, _, future in entries:
                 _settle(future, error=exc)
             raise
