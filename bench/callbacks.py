@@ -55,11 +55,7 @@ TARGET_P99_MS = 50.0
 def prepare(url: str, companies: int) -> list[str]:
     """A `company` batch of ITEMS_PER_COMPANY rows per company, COPYed and started; returns
     the company ids (all IN_PROGRESS)."""
-    # a webhook is configured (as common.unlimited_workflows means to, one statement at a
-    # time: psycopg refuses two commands in one parameterised execute)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(common.UNLIMITED_WORKFLOWS.split(";")[0], ("http://127.0.0.1:9",))
-        conn.execute(common.UNLIMITED_WORKFLOWS.split(";")[1])
+    common.unlimited_workflows(url, "http://127.0.0.1:9")  # a webhook is configured
     rows = (
         (
             company * ITEMS_PER_COMPANY + k + 1,

@@ -26,11 +26,6 @@ from pyworker import config
 from tests.scratch_db import migrated_database, url_for
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-UNLIMITED_WORKFLOWS = (
-    "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
-    " p_rate_per_second => 1000000, p_burst => 1000000) from enrich.workflows;"
-    " update enrich.workflows set rate_tokens = burst"
-)
 console = Console()
 
 
@@ -45,7 +40,13 @@ def scratch_database() -> Iterator[str]:
 def unlimited_workflows(url: str, webhook_base: str) -> None:
     """Point every built-in workflow at webhook_base/webhooks/<slug>, with no rate limit."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(UNLIMITED_WORKFLOWS, (webhook_base,))
+        conn.execute(
+            "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
+            " p_rate_per_second => 1000000, p_burst => 1000000,"
+            " p_max_submissions => 1000000000) from enrich.workflows",
+            (webhook_base,),
+        )
+        conn.execute("update enrich.workflows set rate_tokens = burst")
 
 
 def alternate(systems: dict[str, Callable[[], dict]], rounds: int) -> dict[str, list[dict]]:

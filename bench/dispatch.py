@@ -40,7 +40,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
-from bench.common import alternate, medians, report, scratch_database
+from bench.common import alternate, medians, report, scratch_database, unlimited_workflows
 from pyworker.servers import free_port
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
@@ -130,22 +130,6 @@ def simulator(logdir: Path) -> Iterator[str]:
         yield url
     finally:
         sim.stop()
-
-
-def unlimited_workflows(url: str, webhook_base: str) -> None:
-    """Every workflow POSTs to webhook_base/webhooks/<slug>, with no rate limit.
-
-    (bench.common.unlimited_workflows sends its two statements with a parameter in one
-    prepared statement, which PostgreSQL refuses; this is the same, one statement each.)
-    """
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
-            " p_rate_per_second => 1000000, p_burst => 1000000,"
-            " p_max_submissions => 1000000000) from enrich.workflows",
-            (webhook_base,),
-        )
-        conn.execute("update enrich.workflows set rate_tokens = burst")
 
 
 def check_posts(sim_url: str, entities: int) -> int:

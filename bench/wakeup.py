@@ -25,8 +25,8 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
-from bench.common import percentile, report, scratch_database
-from bench.dispatch import ENRICH, PUBLIC_URL, simulator, start, unlimited_workflows, wait_until
+from bench.common import percentile, report, scratch_database, unlimited_workflows
+from bench.dispatch import ENRICH, PUBLIC_URL, simulator, start, wait_until
 
 P50_TARGET_MS = 5.0
 P99_TARGET_MS = 25.0

@@ -197,6 +197,19 @@ class AsyncDb:
     async def receive_result(self, workflow: str, payload: Any) -> str:
         return await self._one("select enrich.receive_result(%s, %s)", (workflow, Jsonb(payload)))
 
+    async def receive_results(
+        self, workflow: str, payloads: list[Any]
+    ) -> list[tuple[str | None, str | None, str | None]]:
+        """Many callbacks in one transaction: (outcome, None, None) or (None, sqlstate,
+        message) per payload, in order."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "select outcome, error_state, error_message"
+                " from enrich._receive_results(%s, %s::jsonb[]) order by ord",
+                (workflow, [Jsonb(payload) for payload in payloads]),
+            )
+            return [tuple(row) for row in await cur.fetchall()]
+
     async def ping(self) -> bool:
         return await self._one("select true", ()) is True
 

@@ -22,7 +22,6 @@ from typing import Any
 import psycopg
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from psycopg.types.json import Jsonb
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -94,7 +93,7 @@ class Recorder:
         if not entries:
             return
         try:
-            results = await self._together(slug, [payload for _, payload, _ in entries])
+            results = await self.db.receive_results(slug, [payload for _, payload, _ in entries])
         except psycopg.Error:
             for _, payload, future in entries:
                 try:
@@ -115,16 +114,6 @@ class Recorder:
             raise
         for (_, _, future), result in zip(entries, results, strict=True):
             _settle(future, result)
-
-    async def _together(self, slug: str, payloads: list[dict]) -> list[tuple]:
-        # TODO(db.py owners): move this query into AsyncDb.receive_results.
-        async with self.db.pool.connection() as conn:
-            cur = await conn.execute(
-                "select outcome, error_state, error_message"
-                " from enrich._receive_results(%s, %s::jsonb[]) order by ord",
-                (slug, [Jsonb(payload) for payload in payloads]),
-            )
-            return [tuple(row) for row in await cur.fetchall()]
 
 
 def _settle(future: asyncio.Future, result: Any = None, error: BaseException | None = None):
