@@ -40,7 +40,14 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
-from bench.common import alternate, medians, report, scratch_database, unlimited_workflows
+from bench.common import (
+    alternate,
+    medians,
+    peak_rss_mb,
+    report,
+    scratch_database,
+    unlimited_workflows,
+)
 from pyworker.servers import free_port
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
@@ -60,15 +67,7 @@ class Process:
         return self.log.read_text(errors="replace")
 
     def peak_rss_mb(self) -> int:
-        """VmHWM: the peak RSS of the process since it exec'd. (wait4's ru_maxrss is not
-        used: on Linux it also counts the parent's RSS at fork time, i.e. this harness.)"""
-        try:
-            for line in Path(f"/proc/{self.popen.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) // 1024
-        except OSError:
-            pass
-        return 0
+        return peak_rss_mb(self.popen.pid)
 
     def stop(self, timeout: float = 30) -> tuple[int, float]:
         """SIGTERM, wait; returns (peak RSS in MB before the signal, CPU seconds)."""
