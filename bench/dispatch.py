@@ -156,6 +156,18 @@ def _scalar(url: str, query: str) -> object:
         return conn.execute(query).fetchone()
 
 
+def figures(entities: int, seconds: float, posts: int, usage: list[tuple[int, float]]) -> dict:
+    """One round's result; usage is (peak RSS MB, CPU seconds) per worker process."""
+    return {
+        "entities": entities,
+        "seconds": seconds,
+        "entities_per_second": entities / seconds,
+        "posts": posts,
+        "worker_peak_rss_mb": max(rss for rss, _ in usage),
+        "worker_cpu_seconds": sum(cpu for _, cpu in usage),
+    }
+
+
 # -- enrich-once ---------------------------------------------------------------------------
 def drain(url: str, entities: int, workers: int = 2, concurrency: int = CONCURRENCY) -> dict:
     """Queue `entities` company dispatches in the (migrated) database at url, let `workers`
@@ -203,15 +215,7 @@ def drain(url: str, entities: int, workers: int = 2, concurrency: int = CONCURRE
         finally:
             usage = [proc.stop() for proc in procs]
         posts = check_posts(sim, entities)
-    seconds = last - started
-    return {
-        "entities": entities,
-        "seconds": seconds,
-        "entities_per_second": entities / seconds,
-        "posts": posts,
-        "worker_peak_rss_mb": max(rss for rss, _ in usage),
-        "worker_cpu_seconds": sum(cpu for _, cpu in usage),
-    }
+    return figures(entities, last - started, posts, usage)
 
 
 # -- PgQueuer ------------------------------------------------------------------------------
@@ -328,15 +332,7 @@ def pgqueuer_drain(
         finally:
             usage = [proc.stop() for proc in procs]
         posts = check_posts(sim, entities)
-    seconds = last - started
-    return {
-        "entities": entities,
-        "seconds": seconds,
-        "entities_per_second": entities / seconds,
-        "posts": posts,
-        "worker_peak_rss_mb": max(rss for rss, _ in usage),
-        "worker_cpu_seconds": sum(cpu for _, cpu in usage),
-    }
+    return figures(entities, last - started, posts, usage)
 
 
 # -- the benchmark -------------------------------------------------------------------------
