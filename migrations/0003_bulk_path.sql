@@ -24,3 +24,10 @@ alter table enrich.batch_items set (fillfactor = 35);
 comment on column enrich.workflow_states.item_id is
   'The item (batch_items.id). No foreign key (a per-row check at bulk scale); '
   'enrich.check_invariants reports orphans and prune_batches deletes states with items.';
+
+-- Workers look for due dispatches per workflow: with the index on available_at alone, a
+-- workflow with nothing due made every claim scan all the others' due dispatches
+-- (3.5 ms per claim at 10,000 queued).
+drop index enrich.dispatches_due_idx;
+create index dispatches_due_idx on enrich.dispatches (workflow_slug, available_at)
+  where status = 'QUEUED';
