@@ -45,6 +45,9 @@ begin
     select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
     where f.status = 'COMPLETED'
+      -- normalize_all_core_values finishes together with split (one pass, one statement):
+      -- those items move on from split
+      and f.step <> 'normalize_all_core_values'
     group by f.step
   loop
     for v_next in
@@ -159,9 +162,10 @@ begin
   if cardinality(p_item_ids) = 0 then
     return;
   elsif p_step = 'normalize_all_core_values' then
-    perform enrich._step_normalize_all_core_values(p_item_ids);
+    perform enrich._step_normalize_and_split(p_item_ids);  -- both SQL steps, one pass
   elsif p_step = 'split' then
-    perform enrich._step_split(p_item_ids);
+    raise exception using errcode = 'EN005',
+      message = 'split runs together with normalize_all_core_values, never on its own';
   else
     perform enrich._step_enter_entity_workflow(p_step, p_item_ids);
   end if;
@@ -860,16 +864,17 @@ $_$;
 COMMENT ON FUNCTION enrich._step_enter_entity_workflow(p_slug text, p_item_ids uuid[]) IS 'Entity step: claims each unclaimed (or PENDING, or stale) entity exactly once and queues a dispatch; the first item of a claimed entity is IN_PROGRESS, other items WAITING (meta.skipped=<type>_enrichment_in_progress); items of a fresh COMPLETED entity complete at once (<type>_already_enriched); items of a FAILED entity fail with its error.';
 
 --
--- Name: _step_normalize_all_core_values(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _step_normalize_and_split(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._step_normalize_all_core_values(p_item_ids uuid[]) RETURNS void
+CREATE FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
+  create temporary table normalized_items on commit drop as
   with cleaned as (
-    select i.id,
+    select i.id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
            enrich.normalize_email(i.data ->> 'email')       as email,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
@@ -913,88 +918,76 @@ begin
     left join enrich.free_email_domains free_registrable
            on free_registrable.domain = by_email.registrable_domain
   )
-  update enrich.batch_items i
-     set email           = coalesce(c.email, c.raw_email),
-         first_name      = c.first_name,
-         last_name       = c.last_name,
-         full_name       = coalesce(c.full_name,
-                                    nullif(concat_ws(' ', c.first_name, c.last_name), '')),
-         linkedin_url    = coalesce(c.linkedin_key, c.linkedin_url),
-         title           = c.title,
-         company_name    = c.company_name,
-         company_domain  = c.company_domain,
-         company_website = c.company_website,
-         company_key     = c.company_key,
-         person_key      = enrich._person_key(c.linkedin_key, c.email,
-                                              coalesce(c.full_name, concat_ws(' ', c.first_name, c.last_name)),
-                                              c.company_key)
-    from keyed c
-   where i.id = c.id;
+  select k.id, coalesce(k.email, k.raw_email) as email, k.first_name, k.last_name,
+         coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
+         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.title, k.company_name,
+         k.company_domain, k.company_website, k.company_key,
+         enrich._person_key(k.linkedin_key, k.email,
+                            coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
+                            k.company_key) as person_key,
+         k.row_number
+  from keyed k;
 
-  insert into enrich.workflow_states (item_id, step_name, status, completed_at)
-  select t.id, 'normalize_all_core_values', 'COMPLETED', now()
-  from unnest(p_item_ids) as t(id);
-end;
-$$;
-
---
--- Name: FUNCTION _step_normalize_all_core_values(p_item_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON FUNCTION enrich._step_normalize_all_core_values(p_item_ids uuid[]) IS 'Step normalize_all_core_values: trims core values (case-insensitive input columns are stored lower-case in data), canonicalises email and LinkedIn URL, computes company_key and person_key. Always COMPLETED; a row without keys fails at split.';
-
---
--- Name: _step_split(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich._step_split(p_item_ids uuid[]) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
   insert into enrich.normalized_companies (domain, name, website)
-  select distinct on (i.company_key) i.company_key, i.company_name, i.company_website
-  from enrich.batch_items i
-  where i.id = any(p_item_ids) and i.company_key is not null
-  order by i.company_key, i.company_name is null, i.row_number
+  select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
+  from pg_temp.normalized_items n
+  where n.company_key is not null
+  order by n.company_key, n.company_name is null, n.row_number
   on conflict (domain) do nothing;
 
   insert into enrich.normalized_people
     (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
      linkedin_url, title)
-  select distinct on (i.person_key)
-         i.person_key, i.id, c.id, i.email, i.first_name, i.last_name, i.full_name,
-         i.linkedin_url, i.title
-  from enrich.batch_items i
-  join enrich.normalized_companies c on c.domain = i.company_key
-  where i.id = any(p_item_ids) and i.person_key is not null
-  order by i.person_key, i.row_number
+  select distinct on (n.person_key)
+         n.person_key, n.id,
+         (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
+         n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url, n.title
+  from pg_temp.normalized_items n
+  where n.person_key is not null and n.company_key is not null
+  order by n.person_key, n.row_number
   on conflict (person_key) do nothing;
 
+  -- one write per item: its normalised values and its links (NULL without a company key)
   update enrich.batch_items i
-     set company_id = (select c.id from enrich.normalized_companies c where c.domain = i.company_key),
-         person_id  = (select p.id from enrich.normalized_people p where p.person_key = i.person_key)
-   where i.id = any(p_item_ids) and i.company_key is not null;
+     set email = n.email, first_name = n.first_name, last_name = n.last_name,
+         full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
+         company_name = n.company_name, company_domain = n.company_domain,
+         company_website = n.company_website, company_key = n.company_key,
+         person_key = n.person_key,
+         company_id = (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
+         person_id = case when n.company_key is not null
+                          then (select p.id from enrich.normalized_people p
+                                 where p.person_key = n.person_key) end
+    from pg_temp.normalized_items n
+   where i.id = n.id;
 
+  -- both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
+  -- the reason when the row has no company key
   insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
-  select i.id, 'split',
-         case when i.company_id is null then 'FAILED' else 'COMPLETED' end,
-         case when i.company_id is null
-              then jsonb_build_object('error', enrich._company_key_error(
-                     i.company_domain, i.company_website, i.email))
-              else jsonb_build_object('company_id', i.company_id, 'person_id', i.person_id) end,
-         case when i.company_id is not null then now() end,
-         case when i.company_id is null then now() end
+  select i.id, s.step_name, s.status, s.meta,
+         case when s.status = 'COMPLETED' then now() end,
+         case when s.status = 'FAILED' then now() end
   from enrich.batch_items i
+  cross join lateral (values
+    ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
+    ('split',
+     case when i.company_id is null then 'FAILED' else 'COMPLETED' end,
+     case when i.company_id is null
+          then jsonb_build_object('error', enrich._company_key_error(
+                 i.company_domain, i.company_website, i.email))
+          else jsonb_build_object('company_id', i.company_id, 'person_id', i.person_id) end)
+  ) as s(step_name, status, meta)
   where i.id = any(p_item_ids);
+
+  drop table pg_temp.normalized_items;
 end;
 $$;
 
 --
--- Name: FUNCTION _step_split(p_item_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _step_normalize_and_split(p_item_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._step_split(p_item_ids uuid[]) IS 'Step split: upserts companies by company_key and people by person_key (across batches), links each item to both. An item without a company key FAILS with meta.error saying why.';
+COMMENT ON FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) IS 'Steps normalize_all_core_values and split in one pass: trims core values, canonicalises email and LinkedIn URL, computes company_key and person_key; upserts companies and people (across batches) and links each item to both. normalize is always COMPLETED; split FAILS with meta.error saying why when the row has no company key.';
 
 --
 -- Name: _url_host(text); Type: FUNCTION; Schema: enrich; Owner: -

@@ -16,9 +16,10 @@ begin
   if cardinality(p_item_ids) = 0 then
     return;
   elsif p_step = 'normalize_all_core_values' then
-    perform enrich._step_normalize_all_core_values(p_item_ids);
+    perform enrich._step_normalize_and_split(p_item_ids);  -- both SQL steps, one pass
   elsif p_step = 'split' then
-    perform enrich._step_split(p_item_ids);
+    raise exception using errcode = 'EN005',
+      message = 'split runs together with normalize_all_core_values, never on its own';
   else
     perform enrich._step_enter_entity_workflow(p_step, p_item_ids);
   end if;

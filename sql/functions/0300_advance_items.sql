@@ -64,6 +64,9 @@ begin
     select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
     where f.status = 'COMPLETED'
+      -- normalize_all_core_values finishes together with split (one pass, one statement):
+      -- those items move on from split
+      and f.step <> 'normalize_all_core_values'
     group by f.step
   loop
     for v_next in

@@ -13,7 +13,7 @@ select functions_are('enrich', array[
   'prune_batches',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_is_free_mail_domain', '_company_key',
-  '_company_key_error', '_person_key', '_enter_step', '_step_normalize_all_core_values', '_step_split',
+  '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
   '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains',

@@ -1,0 +1,129 @@
+-- Steps normalize_all_core_values and split, which always follow each other (every pipeline
+-- starts with them) and finish in the same transaction: run as one pass, so each item is
+-- rewritten once and both steps' rows are written by one statement (one trigger run).
+-- normalize: clean the core columns and compute the dedupe keys (registrable domains are
+-- matched once per distinct host, with hash joins).
+-- split: upsert companies by company_key and people by person_key (ordered by key, so
+-- concurrent batches never deadlock on the same entities) and link each item to both.
+
+drop function if exists enrich._step_normalize_all_core_values(uuid[]);
+drop function if exists enrich._step_split(uuid[]);
+
+create or replace function enrich._step_normalize_and_split(p_item_ids uuid[]) returns void
+language plpgsql set search_path = '' as $$
+begin
+  create temporary table normalized_items on commit drop as
+  with cleaned as (
+    select i.id, i.row_number,
+           enrich._clean_text(i.data ->> 'email')           as raw_email,
+           enrich.normalize_email(i.data ->> 'email')       as email,
+           enrich._clean_text(i.data ->> 'first_name')      as first_name,
+           enrich._clean_text(i.data ->> 'last_name')       as last_name,
+           enrich._clean_text(i.data ->> 'full_name')       as full_name,
+           enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
+           enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
+           enrich._clean_text(i.data ->> 'title')           as title,
+           enrich._clean_text(i.data ->> 'company_name')    as company_name,
+           enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
+           enrich._clean_text(i.data ->> 'company_website') as company_website
+    from enrich.batch_items i
+    where i.id = any(p_item_ids)
+  ),
+  hosted as materialized (
+    select c.*, enrich._url_host(c.company_domain) as domain_host,
+           enrich._url_host(c.company_website) as website_host,
+           nullif(split_part(c.email, '@', 2), '') as email_host
+    from cleaned c
+  ),
+  registrable as materialized (
+    select d.host, d.registrable_domain
+    from enrich._registrable_domains(array(
+           select distinct h.host
+           from hosted, unnest(array[hosted.domain_host, hosted.website_host, hosted.email_host])
+                          as h(host)
+           where h.host is not null)) as d
+  ),
+  keyed as (
+    -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
+    -- the email's domain unless it is a free-mail provider's
+    select h.*,
+           coalesce(by_domain.registrable_domain, by_website.registrable_domain,
+                    case when free_host.domain is null and free_registrable.domain is null
+                         then by_email.registrable_domain end) as company_key
+    from hosted h
+    left join registrable by_domain on by_domain.host = h.domain_host
+    left join registrable by_website on by_website.host = h.website_host
+    left join registrable by_email on by_email.host = h.email_host
+    left join enrich.free_email_domains free_host on free_host.domain = h.email_host
+    left join enrich.free_email_domains free_registrable
+           on free_registrable.domain = by_email.registrable_domain
+  )
+  select k.id, coalesce(k.email, k.raw_email) as email, k.first_name, k.last_name,
+         coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
+         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.title, k.company_name,
+         k.company_domain, k.company_website, k.company_key,
+         enrich._person_key(k.linkedin_key, k.email,
+                            coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
+                            k.company_key) as person_key,
+         k.row_number
+  from keyed k;
+
+  insert into enrich.normalized_companies (domain, name, website)
+  select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
+  from pg_temp.normalized_items n
+  where n.company_key is not null
+  order by n.company_key, n.company_name is null, n.row_number
+  on conflict (domain) do nothing;
+
+  insert into enrich.normalized_people
+    (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+     linkedin_url, title)
+  select distinct on (n.person_key)
+         n.person_key, n.id,
+         (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
+         n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url, n.title
+  from pg_temp.normalized_items n
+  where n.person_key is not null and n.company_key is not null
+  order by n.person_key, n.row_number
+  on conflict (person_key) do nothing;
+
+  -- one write per item: its normalised values and its links (NULL without a company key)
+  update enrich.batch_items i
+     set email = n.email, first_name = n.first_name, last_name = n.last_name,
+         full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
+         company_name = n.company_name, company_domain = n.company_domain,
+         company_website = n.company_website, company_key = n.company_key,
+         person_key = n.person_key,
+         company_id = (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
+         person_id = case when n.company_key is not null
+                          then (select p.id from enrich.normalized_people p
+                                 where p.person_key = n.person_key) end
+    from pg_temp.normalized_items n
+   where i.id = n.id;
+
+  -- both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
+  -- the reason when the row has no company key
+  insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
+  select i.id, s.step_name, s.status, s.meta,
+         case when s.status = 'COMPLETED' then now() end,
+         case when s.status = 'FAILED' then now() end
+  from enrich.batch_items i
+  cross join lateral (values
+    ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
+    ('split',
+     case when i.company_id is null then 'FAILED' else 'COMPLETED' end,
+     case when i.company_id is null
+          then jsonb_build_object('error', enrich._company_key_error(
+                 i.company_domain, i.company_website, i.email))
+          else jsonb_build_object('company_id', i.company_id, 'person_id', i.person_id) end)
+  ) as s(step_name, status, meta)
+  where i.id = any(p_item_ids);
+
+  drop table pg_temp.normalized_items;
+end;
+$$;
+comment on function enrich._step_normalize_and_split(uuid[]) is
+  'Steps normalize_all_core_values and split in one pass: trims core values, canonicalises '
+  'email and LinkedIn URL, computes company_key and person_key; upserts companies and '
+  'people (across batches) and links each item to both. normalize is always COMPLETED; '
+  'split FAILS with meta.error saying why when the row has no company key.';
