@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import psycopg
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
 from pyworker import receiver
@@ -158,3 +161,43 @@ def test_callbacks_waiting_together_are_recorded_together(db_url: str) -> None:
             " (select count(*) from enrich.batch_items where status = 'COMPLETED'),"
             " (select status from enrich.batches)"
         ).fetchone() == (12, 12, 25, 24, "COMPLETED")
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+hostile_bodies = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(lambda value: json.dumps(value).encode()),
+    st.dictionaries(st.text(max_size=12), json_values, max_size=4).map(
+        lambda fields: json.dumps({**fields, "company_id": fields.get("id")}).encode()
+    ),
+    st.uuids().map(lambda some_id: json.dumps({"company_id": str(some_id)}).encode()),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=hostile_bodies)
+@example(body=b"[" * 100_000 + b"]" * 100_000)  # nesting deeper than any parser's stack
+@example(body=b'{"company_id": "' + "é".encode() * 5000 + b'"}')
+def test_hostile_bodies_get_400_or_404_and_change_nothing(served, db_url: str, body: bytes) -> None:
+    url, _ = served
+    before = snapshot(db_url)
+    reply = httpx.post(
+        f"{url}/callbacks/{COMPANY}",
+        content=body,
+        headers={**AUTH, "content-type": "application/json"},
+    )
+    assert reply.status_code in (400, 404), (reply.status_code, reply.text)
+    assert "error" in reply.json()
+    assert snapshot(db_url) == before
