@@ -48,6 +48,19 @@ def _clean_row(row: dict) -> dict:
     return cleaned
 
 
+NUL_REFUSED = "contains a NUL character (\\u0000), which PostgreSQL text cannot hold"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
     number = 0
     for line_number, line in enumerate(text, start=1):
@@ -59,6 +72,8 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
             raise LoadError(f"line {line_number}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):
             raise LoadError(f"line {line_number}: a JSONL line must be a JSON object")
+        if "\\u0000" in line and _has_nul(value):
+            raise LoadError(f"line {line_number}: {NUL_REFUSED}")
         number += 1
         yield number, _clean_row(value)
 
@@ -86,6 +101,8 @@ def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
             raise LoadError(f"line {reader.line_num}: {exc}") from None
         if not fields or all(not f.strip() for f in fields):
             continue
+        if any("\x00" in field for field in fields):
+            raise LoadError(f"line {reader.line_num}: {NUL_REFUSED}")
         if len(fields) != len(names):
             raise LoadError(
                 f"line {reader.line_num}: {len(fields)} fields, the header has "

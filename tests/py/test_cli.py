@@ -143,6 +143,8 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
         ("ragged.csv", b"email,company_domain\na@b.com,b.com\nc@d.com\n", "line 3: 1 fields"),
         ("latin1.csv", b"email,first_name\na@b.com,J\xe9r\xf4me\n", "not UTF-8"),
         ("binary.csv", b"\x00\x01\x02\x03", "binary data"),
+        ("nul.csv", b"email,first_name\na@b.com,A\x00da\n", "line 2: contains a NUL character"),
+        ("nul.jsonl", b'{"email": "a@b.com"}\n{"n": ["\\u0000"]}\n', "line 2: contains a NUL"),
     ],
 )
 def test_load_refuses_malformed_files_and_loads_nothing(
