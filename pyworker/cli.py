@@ -263,7 +263,11 @@ def serve_command(
             2,
         )
     uvicorn.run(
-        receiver.create_app(config.database_url(), secret or None),
+        receiver.create_app(
+            config.database_url(),
+            secret or None,
+            os.environ.get("ENRICH_CALLBACK_SECRET_PREVIOUS") or None,
+        ),
         host=host,
         port=port,
         log_level="warning",

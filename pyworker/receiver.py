@@ -137,8 +137,11 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def create_app(database_url: str, callback_secret: str | None) -> Starlette:
-    """callback_secret None means no authentication (only with --insecure-no-secret)."""
+def create_app(
+    database_url: str, callback_secret: str | None, previous_secret: str | None = None
+) -> Starlette:
+    """callback_secret None means no authentication (only with --insecure-no-secret).
+    previous_secret, while set, is accepted too: rotate a secret without downtime."""
     db = AsyncDb(database_url, max_size=8)
     recorder = Recorder(db)
     registry = CollectorRegistry()
@@ -146,7 +149,11 @@ def create_app(database_url: str, callback_secret: str | None) -> Starlette:
         "enrich_callbacks_total", "Callbacks by outcome", ["outcome"], registry=registry
     )
     latency = Histogram("enrich_callback_seconds", "Callback handling time", registry=registry)
-    expected = f"Bearer {callback_secret}".encode() if callback_secret else None
+    expected = (
+        [f"Bearer {secret}".encode() for secret in (callback_secret, previous_secret) if secret]
+        if callback_secret
+        else None
+    )
 
     def reply(outcome: str, code: int, **body: str) -> JSONResponse:
         callbacks.labels(outcome=outcome).inc()
@@ -163,7 +170,10 @@ def create_app(database_url: str, callback_secret: str | None) -> Starlette:
         slug = request.path_params["slug"]
         if expected is not None:
             given = request.headers.get("authorization", "").encode()
-            if not hmac.compare_digest(given, expected):
+            # every candidate compared in constant time, none skipped: the reply time does
+            # not tell which secret (if any) matched
+            matches = [hmac.compare_digest(given, secret) for secret in expected]
+            if not any(matches):
                 return reply("unauthorized", 401, error="missing or wrong bearer secret")
         try:
             body = await _read_body(request)

@@ -201,3 +201,25 @@ def test_hostile_bodies_get_400_or_404_and_change_nothing(served, db_url: str, b
     assert reply.status_code in (400, 404), (reply.status_code, reply.text)
     assert "error" in reply.json()
     assert snapshot(db_url) == before
+
+
+def test_a_previous_secret_is_accepted_while_rotating(db_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)", (Jsonb([{"email": "a@acme.com"}]),)
+        )
+        company_id = str(conn.execute("select id from enrich.normalized_companies").fetchone()[0])
+    app = receiver.create_app(db_url, "new-secret", previous_secret="old-secret")
+    with BackgroundServer(app) as server:
+
+        def post(secret: str) -> int:
+            return httpx.post(
+                f"{server.url}/callbacks/{COMPANY}",
+                json={"company_id": company_id},
+                headers={"authorization": f"Bearer {secret}"},
+            ).status_code
+
+        assert post("wrong") == 401
+        assert post("old-secret") == 200
+        assert post("new-secret") == 200  # duplicate, still authenticated
+        assert post("new-secretX") == 401
