@@ -180,17 +180,7 @@ class AsyncDb:
         with queued work but no usable webhook left."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "select 'nearly_full', h.workflow_slug, h.url, h.max_submissions - h.submissions"
-                "  from enrich.workflow_webhooks h"
-                " where h.retired_at is null and h.submissions >= 0.9 * h.max_submissions"
-                " union all"
-                " select 'none_left', w.slug, null, 0 from enrich.workflows w"
-                " where exists (select from enrich.workflow_webhooks h"
-                "               where h.workflow_slug = w.slug)"
-                "   and not exists (select from enrich.workflow_webhooks h"
-                "                   where h.workflow_slug = w.slug and h.retired_at is null)"
-                "   and exists (select from enrich.dispatches d where d.workflow_slug = w.slug"
-                "               and d.status = 'QUEUED')"
+                "select level, workflow_slug, url, remaining from enrich.webhook_warnings()"
             )
             return await cur.fetchall()
 

@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -126,6 +127,8 @@ def read_rows(source: str) -> Iterator[tuple[int, dict]]:
             yield from (_jsonl_rows(lines) if jsonl else _csv_rows(lines))
     except UnicodeDecodeError as exc:
         raise LoadError(f"the file is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise LoadError(f"the file is not valid gzip ({exc})") from None
     finally:
         if source != "-":
             text.close()

@@ -283,7 +283,7 @@ COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_
 --
 
 CREATE FUNCTION enrich._receive_results(p_workflow text, p_payloads jsonb[]) RETURNS TABLE(ord integer, outcome text, error_state text, error_message text)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 declare
@@ -1086,7 +1086,7 @@ $$;
 --
 
 CREATE FUNCTION enrich.batch_status(p_batch_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
@@ -1126,7 +1126,7 @@ COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progre
 --
 
 CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_id text, detail text)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   -- an item waits (or is in progress) on an entity that has already finished
@@ -1221,7 +1221,7 @@ COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machin
 --
 
 CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer DEFAULT 10, p_lease interval DEFAULT '00:02:00'::interval, p_include_unconfigured boolean DEFAULT false) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, payload jsonb)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1317,7 +1317,7 @@ COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_le
 --
 
 CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_sent bigint[]) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, payload jsonb)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
@@ -1359,7 +1359,7 @@ COMMENT ON FUNCTION enrich.company_key(p_company_domain text, p_company_website 
 --
 
 CREATE FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) RETURNS uuid
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1401,7 +1401,7 @@ COMMENT ON FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) IS 'Creat
 --
 
 CREATE FUNCTION enrich.describe_workflow(p_slug text) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
@@ -1431,7 +1431,7 @@ COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s sett
 --
 
 CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number integer, record jsonb)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select i.row_number,
@@ -1464,7 +1464,7 @@ COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per
 --
 
 CREATE FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) RETURNS boolean
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1492,7 +1492,7 @@ COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_
 --
 
 CREATE FUNCTION enrich.get_company_data(p_company_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select jsonb_strip_nulls(jsonb_build_object(
@@ -1512,7 +1512,7 @@ COMMENT ON FUNCTION enrich.get_company_data(p_company_id uuid) IS 'Seed helper: 
 --
 
 CREATE FUNCTION enrich.get_company_id_for_item(p_item_id uuid) RETURNS uuid
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select i.company_id from enrich.batch_items i where i.id = p_item_id
@@ -1529,7 +1529,7 @@ COMMENT ON FUNCTION enrich.get_company_id_for_item(p_item_id uuid) IS 'Seed help
 --
 
 CREATE FUNCTION enrich.get_company_workflow_status(p_company_id uuid, p_workflow_slug text) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select s.status from enrich.company_workflow_states s
@@ -1547,7 +1547,7 @@ COMMENT ON FUNCTION enrich.get_company_workflow_status(p_company_id uuid, p_work
 --
 
 CREATE FUNCTION enrich.get_person_data(p_person_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select jsonb_strip_nulls(jsonb_build_object(
@@ -1570,7 +1570,7 @@ COMMENT ON FUNCTION enrich.get_person_data(p_person_id uuid) IS 'Seed helper: th
 --
 
 CREATE FUNCTION enrich.get_person_id_for_item(p_item_id uuid) RETURNS uuid
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select i.person_id from enrich.batch_items i where i.id = p_item_id
@@ -1587,7 +1587,7 @@ COMMENT ON FUNCTION enrich.get_person_id_for_item(p_item_id uuid) IS 'Seed helpe
 --
 
 CREATE FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select s.status from enrich.person_workflow_states s
@@ -1605,7 +1605,7 @@ COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workfl
 --
 
 CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text) RETURNS integer
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1633,7 +1633,7 @@ COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker 
 --
 
 CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker text) RETURNS boolean
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
@@ -1710,7 +1710,7 @@ COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profi
 --
 
 CREATE FUNCTION enrich.open_batch(p_pipeline text) RETURNS uuid
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1758,7 +1758,7 @@ COMMENT ON FUNCTION enrich.person_key(p_linkedin_url text, p_email text, p_full_
 --
 
 CREATE FUNCTION enrich.prune_batches(p_older_than interval) RETURNS TABLE(batches bigint, callbacks bigint)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1800,7 +1800,7 @@ COMMENT ON FUNCTION enrich.prune_batches(p_older_than interval) IS 'Deletes COMP
 --
 
 CREATE FUNCTION enrich.reap_dispatches(p_limit integer DEFAULT 1000) RETURNS TABLE(requeued integer, retried integer, failed integer)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1839,7 +1839,7 @@ COMMENT ON FUNCTION enrich.reap_dispatches(p_limit integer) IS 'Re-queues dispat
 --
 
 CREATE FUNCTION enrich.receive_result(p_workflow text, p_payload jsonb) RETURNS text
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1865,7 +1865,7 @@ COMMENT ON FUNCTION enrich.receive_result(p_workflow text, p_payload jsonb) IS '
 --
 
 CREATE FUNCTION enrich.record_company_result(p_company_id uuid, p_workflow_slug text, p_data jsonb) RETURNS uuid
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select enrich._record_result('company', p_company_id, p_workflow_slug, p_data)
@@ -1882,7 +1882,7 @@ COMMENT ON FUNCTION enrich.record_company_result(p_company_id uuid, p_workflow_s
 --
 
 CREATE FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slug text, p_data jsonb) RETURNS uuid
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select enrich._record_result('person', p_person_id, p_workflow_slug, p_data)
@@ -1899,7 +1899,7 @@ COMMENT ON FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slu
 --
 
 CREATE FUNCTION enrich.refresh_entities(p_workflow text, p_older_than interval DEFAULT NULL::interval, p_entity_id uuid DEFAULT NULL::uuid) RETURNS integer
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 declare
@@ -1962,7 +1962,7 @@ COMMENT ON FUNCTION enrich.registrable_domain(p_host_or_url text) IS 'Registrabl
 --
 
 CREATE FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[] DEFAULT NULL::bigint[]) RETURNS integer
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -1989,7 +1989,7 @@ COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigi
 --
 
 CREATE FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean DEFAULT true) RETURNS text
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
@@ -2019,7 +2019,7 @@ COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p
 --
 
 CREATE FUNCTION enrich.retry_failed(p_batch_id uuid DEFAULT NULL::uuid, p_workflow text DEFAULT NULL::text, p_entity_id uuid DEFAULT NULL::uuid) RETURNS integer
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 declare
@@ -2083,7 +2083,7 @@ COMMENT ON FUNCTION enrich.retry_failed(p_batch_id uuid, p_workflow text, p_enti
 --
 
 CREATE FUNCTION enrich.set_company_workflow_status(p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb DEFAULT NULL::jsonb) RETURNS text
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select enrich._set_entity_workflow_status('company', p_company_id, p_workflow_slug, p_status, p_meta)
@@ -2100,7 +2100,7 @@ COMMENT ON FUNCTION enrich.set_company_workflow_status(p_company_id uuid, p_work
 --
 
 CREATE FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb DEFAULT NULL::jsonb) RETURNS text
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select enrich._set_entity_workflow_status('person', p_person_id, p_workflow_slug, p_status, p_meta)
@@ -2117,7 +2117,7 @@ COMMENT ON FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workfl
 --
 
 CREATE FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) RETURNS text[]
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -2156,7 +2156,7 @@ COMMENT ON FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) IS 'Creates
 --
 
 CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer) RETURNS jsonb
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -2210,7 +2210,7 @@ COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_ti
 --
 
 CREATE FUNCTION enrich.start_batch(p_batch_id uuid) RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -2242,11 +2242,38 @@ $$;
 COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing.';
 
 --
+-- Name: webhook_warnings(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.webhook_warnings() RETURNS TABLE(level text, workflow_slug text, url text, remaining integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select 'nearly_full', h.workflow_slug, h.url, h.max_submissions - h.submissions
+  from enrich.workflow_webhooks h
+  where h.retired_at is null and h.submissions >= 0.9 * h.max_submissions
+  union all
+  select 'none_left', w.slug, null, 0
+  from enrich.workflows w
+  where exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug)
+    and not exists (select from enrich.workflow_webhooks h
+                    where h.workflow_slug = w.slug and h.retired_at is null)
+    and exists (select from enrich.dispatches d
+                where d.workflow_slug = w.slug and d.status = 'QUEUED')
+$$;
+
+--
+-- Name: FUNCTION webhook_warnings(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.webhook_warnings() IS 'Webhooks past 90% of their submission cap (nearly_full, with what remains) and workflows with queued work but no usable webhook left (none_left).';
+
+--
 -- Name: workflow_stats(timestamp with time zone); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
 CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(workflow_slug text, entities_enriched bigint, items_served bigint, dedupe_ratio numeric, calls_made bigint, calls_saved bigint, credits_saved numeric, failures jsonb)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   with entity_states as (

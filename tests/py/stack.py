@@ -76,7 +76,10 @@ class Stack:
 
 
 @contextmanager
-def running_stack(db_url: str, **sim_settings: object) -> Iterator[Stack]:
+def running_stack(
+    db_url: str, receiver_url: str | None = None, **sim_settings: object
+) -> Iterator[Stack]:
+    """receiver_url: the receiver's own connection (e.g. as an enrich_receiver login)."""
     settings = clay_sim.SimSettings(
         callback_secret=SECRET,
         rate_per_second=1000,
@@ -88,7 +91,7 @@ def running_stack(db_url: str, **sim_settings: object) -> Iterator[Stack]:
     for key, value in sim_settings.items():
         setattr(settings, key, value)
     with (
-        BackgroundServer(receiver.create_app(db_url, SECRET)) as receiver_server,
+        BackgroundServer(receiver.create_app(receiver_url or db_url, SECRET)) as receiver_server,
         BackgroundServer(clay_sim.create_app(settings)) as sim,
     ):
         stack = Stack(db_url, receiver_server, sim)

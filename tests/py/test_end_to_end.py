@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import random
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
 from tests.py.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
@@ -99,3 +105,50 @@ def test_several_workers_duplicate_and_out_of_order_callbacks_one_post_per_entit
     assert (
         scalar(db_url, "select count(*) from enrich.callback_log where outcome = 'duplicate'") > 0
     )
+
+
+@contextmanager
+def login_as_member_of(db_url: str, role: str) -> Iterator[str]:
+    """A throw-away login role that is a member of `role`; yields its connection URL."""
+    name = f"enrich_test_{role}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        if not conn.execute(
+            "select rolcreaterole or rolsuper from pg_roles where rolname = current_user"
+        ).fetchone()[0]:
+            pytest.skip("creating login roles needs CREATEROLE on this server")
+        conn.execute(
+            sql.SQL("create role {} login in role {}").format(
+                sql.Identifier(name), sql.Identifier(role)
+            )
+        )
+    url = make_conninfo(db_url, user=name)
+    try:
+        try:
+            psycopg.connect(url).close()
+        except psycopg.OperationalError:
+            pytest.skip("this server does not let a new role log in without a password")
+        yield url
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(name)))
+
+
+def test_worker_and_receiver_run_as_their_least_privileged_roles(db_url: str) -> None:
+    with (
+        login_as_member_of(db_url, "enrich_worker") as worker_url,
+        login_as_member_of(db_url, "enrich_receiver") as receiver_url,
+    ):
+        with (
+            psycopg.connect(worker_url) as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            conn.execute("update enrich.dispatches set status = 'SENT'")
+        with (
+            running_stack(db_url, receiver_url=receiver_url) as stack,
+            stack.workers(2, database_url=worker_url),
+        ):
+            create_batch(db_url, "company_and_person", STAGE7)
+            wait_for(lambda: batches_done(db_url), what="the batch")
+            stats = stack.stats()
+    assert stats["accepted"] == 3 + 6  # companies, then people
+    assert sorted(set(stats["per_entity"].values())) == [1]

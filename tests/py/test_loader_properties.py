@@ -58,6 +58,8 @@ def counts(url: str) -> tuple[int, int]:
 @given(content=files, suffix=st.sampled_from([".csv", ".jsonl", ".txt", ""]))
 @example(content=b"email,name\nada@acme.com,A\x00da\n", suffix=".csv")
 @example(content=b'{"email": "ada@acme.com", "note": "\\u0000"}\n', suffix=".jsonl")
+@example(content=b"\x1f\x8b", suffix=".csv")  # a truncated gzip file
+@example(content=b"\x1f\x8b\x08\x00garbage", suffix="")
 def test_a_file_loads_whole_or_not_at_all(
     module_db: str, tmp_path_factory: pytest.TempPathFactory, content: bytes, suffix: str
 ) -> None:

@@ -37,7 +37,12 @@ def test_migrate_twice_changes_nothing() -> None:
         assert _fingerprint(url) == before
         status = migrate.migration_status(url)
         assert status.pending == []
-        assert status.applied == ["0001_create_schema", "0002_reference_data", "0003_bulk_path"]
+        assert status.applied == [
+            "0001_create_schema",
+            "0002_reference_data",
+            "0003_bulk_path",
+            "0004_roles",
+        ]
 
 
 def test_committed_schema_dump_is_current(template_db: str) -> None:

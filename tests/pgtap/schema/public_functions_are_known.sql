@@ -16,7 +16,7 @@ select functions_are('enrich', array[
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
-  '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains',
+  '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
   '_workflow_states_after_insert', '_workflow_states_after_update']);
 
 select is(

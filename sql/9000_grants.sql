@@ -1,0 +1,53 @@
+-- Least privilege (roles from migration 0004). Re-applied on every migrate, after every
+-- function, so a new function is covered at once.
+--
+-- Nobody but the owner writes a table: every change goes through a function. The functions
+-- a role may call run as their owner (SECURITY DEFINER, each with search_path = '' and
+-- every name schema-qualified, so a caller cannot slip in objects of its own). The pure
+-- normalisation helpers stay as invoker (inlinable) and only read the reference tables.
+
+do $$
+declare
+  v_function regprocedure;
+begin
+  for v_function in
+    select p.oid::regprocedure
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'enrich' and p.prokind = 'f'
+      and (p.proname !~ '^_' or p.proname = '_receive_results')
+      and p.proname not in ('company_key', 'normalize_email', 'normalize_linkedin_url',
+                            'person_key', 'registrable_domain')
+  loop
+    execute format('alter function %s security definer', v_function);
+  end loop;
+end;
+$$;
+
+revoke all on schema enrich from public;
+revoke all on all tables in schema enrich from public;
+revoke all on all sequences in schema enrich from public;
+revoke all on all functions in schema enrich from public;
+grant usage on schema enrich to enrich_worker, enrich_receiver, enrich_admin;
+
+-- workers: lease, report and reap dispatches; read what those functions return
+grant execute on function
+  enrich.claim_dispatches(text, integer, interval, boolean),
+  enrich.claim_dispatches(text, integer, interval, boolean, bigint[]),
+  enrich.mark_dispatch_sent(bigint, text),
+  enrich.mark_dispatch_sent(bigint[], text),
+  enrich.retry_dispatch(bigint, text, interval, text, boolean),
+  enrich.fail_dispatch(bigint, text, text),
+  enrich.release_dispatches(text, bigint[]),
+  enrich.reap_dispatches(integer),
+  enrich.webhook_warnings()
+  to enrich_worker;
+
+-- receivers: record callbacks, nothing else
+grant execute on function
+  enrich.receive_result(text, jsonb),
+  enrich._receive_results(text, jsonb[])
+  to enrich_receiver;
+
+-- the admin CLI: every function, and reading every table (status, export, stats)
+grant execute on all functions in schema enrich to enrich_admin;
+grant select on all tables in schema enrich to enrich_admin;
