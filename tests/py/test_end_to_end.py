@@ -13,6 +13,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
+from pyworker.servers import BackgroundServer
 from tests.py.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
 
 STAGE7 = [
@@ -152,3 +153,35 @@ def test_worker_and_receiver_run_as_their_least_privileged_roles(db_url: str) ->
             stats = stack.stats()
     assert stats["accepted"] == 3 + 6  # companies, then people
     assert sorted(set(stats["per_entity"].values())) == [1]
+
+
+def test_only_configured_webhooks_are_contacted_whatever_the_rows_hold(db_url: str) -> None:
+    """URLs in row data (websites, LinkedIn, a column named like a webhook) are data: the
+    worker POSTs to the workflow's configured webhook and nowhere else."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    hits: list[str] = []
+
+    async def anything(request):  # the address row data points at
+        hits.append(request.url.path)
+        return JSONResponse({})
+
+    bait = Starlette(routes=[Route("/{path:path}", anything, methods=["GET", "POST"])])
+    with BackgroundServer(bait) as evil:
+        rows = [
+            {
+                "email": "ada@acme.com",
+                "company_website": f"{evil.url}/site",
+                "linkedin_url": f"{evil.url}/in/ada",
+                "webhook_url": f"{evil.url}/webhook",
+                "callback_url": f"{evil.url}/callback",
+            }
+        ]
+        with running_stack(db_url) as stack, stack.workers(1):
+            create_batch(db_url, "company", rows)
+            wait_for(lambda: batches_done(db_url), what="the batch")
+            stats = stack.stats()
+    assert stats["accepted"] == 1
+    assert hits == []
