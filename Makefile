@@ -53,6 +53,9 @@ lint: venv ## ruff lint + format check
 	$(BIN)/ruff check pyworker tests scripts bench
 	$(BIN)/ruff format --check pyworker tests scripts bench
 
+soak: venv ## Minutes of faults (workers killed -9, PostgreSQL restarted); nothing lost (SOAK_ARGS=...)
+	$(BIN)/python -m tests.soak $(SOAK_ARGS)
+
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
@@ -64,4 +67,4 @@ bench: $(BENCH_STAMP) ## Benchmarks side by side with the alternatives (BENCH=in
 schema-dump: venv ## Rewrite schema/enrich.sql from a fresh migrate (commit the result)
 	$(BIN)/python tests/schema_dump.py --write
 
-.PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump bench
+.PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump bench soak
