@@ -120,17 +120,6 @@ class AsyncDb:
             row = await cur.fetchone()
             return row[0] if row else None
 
-    async def claim_dispatches(
-        self, worker: str, limit: int, lease_seconds: float, include_unconfigured: bool
-    ) -> list[ClaimedDispatch]:
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(
-                "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
-                " payload from enrich.claim_dispatches(%s, %s, make_interval(secs => %s), %s)",
-                (worker, limit, lease_seconds, include_unconfigured),
-            )
-            return [ClaimedDispatch(*row) for row in await cur.fetchall()]
-
     async def record_sent_and_claim(
         self,
         worker: str,
@@ -150,9 +139,6 @@ class AsyncDb:
                 (worker, limit, lease_seconds, include_unconfigured, sent),
             )
             return [ClaimedDispatch(*row) for row in await cur.fetchall()]
-
-    async def mark_dispatch_sent(self, dispatch_id: int, worker: str) -> bool:
-        return await self._one("select enrich.mark_dispatch_sent(%s, %s)", (dispatch_id, worker))
 
     async def retry_dispatch(
         self, dispatch_id: int, worker: str, delay: float, error: str, spend_attempt: bool = True

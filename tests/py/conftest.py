@@ -43,6 +43,16 @@ def db_url(template_db: str) -> Iterator[str]:
         drop_database(name)
 
 
+@pytest.fixture(scope="module")
+def module_db_url(template_db: str) -> Iterator[str]:
+    """One clone for a whole module (property-based tests run many examples against it)."""
+    name = create_database(template=template_db)
+    try:
+        yield url_for(name)
+    finally:
+        drop_database(name)
+
+
 @pytest.fixture
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as connection:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -14,7 +13,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pyworker import loader
-from tests.scratch_db import create_database, drop_database, url_for
 
 cell = st.text(max_size=12) | st.sampled_from(["ada@acme.com", "ACME.COM", '"', ",", "\n", ""])
 csv_tables = st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=8)
@@ -35,15 +33,6 @@ files = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
-def module_db(template_db: str) -> Iterator[str]:
-    name = create_database(template=template_db)
-    try:
-        yield url_for(name)
-    finally:
-        drop_database(name)
-
-
 def counts(url: str) -> tuple[int, int]:
     with psycopg.connect(url) as conn:
         return conn.execute(
@@ -61,20 +50,20 @@ def counts(url: str) -> tuple[int, int]:
 @example(content=b"\x1f\x8b", suffix=".csv")  # a truncated gzip file
 @example(content=b"\x1f\x8b\x08\x00garbage", suffix="")
 def test_a_file_loads_whole_or_not_at_all(
-    module_db: str, tmp_path_factory: pytest.TempPathFactory, content: bytes, suffix: str
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory, content: bytes, suffix: str
 ) -> None:
     path = Path(tmp_path_factory.mktemp("fuzz")) / f"input{suffix}"
     path.write_bytes(content)
-    before = counts(module_db)
+    before = counts(module_db_url)
     try:
-        batch_id, rows = loader.load(module_db, str(path), "company")
+        batch_id, rows = loader.load(module_db_url, str(path), "company")
     except loader.LoadError as exc:
         assert str(exc)  # a reason (and a line number where there is one)
-        assert counts(module_db) == before
+        assert counts(module_db_url) == before
         return
-    with psycopg.connect(module_db) as conn:
+    with psycopg.connect(module_db_url) as conn:
         loaded = conn.execute(
             "select count(*) from enrich.batch_items where batch_id = %s", (batch_id,)
         ).fetchone()[0]
     assert loaded == rows
-    assert counts(module_db) == (before[0] + 1, before[1] + rows)
+    assert counts(module_db_url) == (before[0] + 1, before[1] + rows)

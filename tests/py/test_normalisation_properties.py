@@ -13,8 +13,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tests.scratch_db import create_database, drop_database, url_for
-
 SUFFIXES = ("com", "io", "de", "co.uk", "com.au", "fr")
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 # PostgreSQL text cannot hold NUL, and lone surrogates are not UTF-8 (no file or request
@@ -26,13 +24,9 @@ any_text = st.text(
 
 
 @pytest.fixture(scope="module")
-def conn(template_db: str) -> Iterator[psycopg.Connection]:
-    name = create_database(template=template_db)
-    try:
-        with psycopg.connect(url_for(name), autocommit=True) as connection:
-            yield connection
-    finally:
-        drop_database(name)
+def conn(module_db_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(module_db_url, autocommit=True) as connection:
+        yield connection
 
 
 def one(conn: psycopg.Connection, query: str, *params: object) -> object:

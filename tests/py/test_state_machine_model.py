@@ -8,10 +8,7 @@ every callback finishes every batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -23,8 +20,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from psycopg.types.json import Jsonb
-
-from tests.scratch_db import create_database, drop_database, url_for
 
 WORKER = "model"
 PEOPLE = ("ann", "bob", "cy")
@@ -204,18 +199,9 @@ class EnrichModel(RuleBasedStateMachine):
         self.promises_hold()
 
 
-@pytest.fixture(scope="module")
-def model_db(template_db: str) -> Iterator[str]:
-    name = create_database(template=template_db)
-    try:
-        yield url_for(name)
-    finally:
-        drop_database(name)
-
-
-def test_invariants_hold_under_any_interleaving(model_db: str) -> None:
+def test_invariants_hold_under_any_interleaving(module_db_url: str) -> None:
     class Finishing(EnrichModel):
-        url = model_db
+        url = module_db_url
 
         def teardown(self) -> None:
             if hasattr(self, "conn"):
