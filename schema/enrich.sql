@@ -217,25 +217,26 @@ COMMENT ON FUNCTION enrich._lower(p_value text) IS 'Unicode-aware lower case (IC
 --
 
 CREATE FUNCTION enrich._percent_decode(p_value text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED
-    AS $$
-begin
-  if p_value is null or strpos(p_value, '%') = 0 then
-    return p_value;  -- the common case, outside the block below: entering it starts a
-  end if;            -- subtransaction (costly per row, and not allowed in parallel workers)
-  begin
-    return convert_from(
-      (select string_agg(
-                case when m[1] is not null then decode(substr(m[1], 2), 'hex')
-                     else convert_to(m[2], 'UTF8') end,
-                ''::bytea order by ord)
-         from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g') with ordinality as t(m, ord)),
-      'UTF8');
-  exception when character_not_in_repertoire or untranslatable_character then
-    return p_value;  -- not valid UTF-8 once decoded: keep it as written
-  end;
-end;
-$$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  -- %XX escapes decoded as UTF-8; text whose escapes do not decode to valid UTF-8 (or to a
+  -- NUL, which text cannot hold) stays as written. Validity is checked on the hex of the
+  -- bytes rather than by catching convert_from's error: an exception block would start a
+  -- subtransaction per call, which parallel workers cannot do (normalisation runs in
+  -- parallel plans).
+  select case
+    when p_value is null or strpos(p_value, '%') = 0 then p_value  -- the common case
+    else (select case when encode(decoded.bytes, 'hex') ~ '^(?:0[1-9a-f]|[1-7][0-9a-f]|c[2-9a-f][89ab][0-9a-f]|d[0-9a-f][89ab][0-9a-f]|e0[ab][0-9a-f][89ab][0-9a-f]|e[1-9a-cef][89ab][0-9a-f][89ab][0-9a-f]|ed[89][0-9a-f][89ab][0-9a-f]|f0[9ab][0-9a-f](?:[89ab][0-9a-f]){2}|f[1-3](?:[89ab][0-9a-f]){3}|f48[0-9a-f](?:[89ab][0-9a-f]){2})*$'
+                      then convert_from(decoded.bytes, 'UTF8')
+                      else p_value end
+            from (select string_agg(case when m[1] is not null
+                                         then decode(substr(m[1], 2), 'hex')
+                                         else convert_to(m[2], 'UTF8') end,
+                                    ''::bytea order by ord) as bytes
+                    from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g')
+                         with ordinality as t(m, ord)) as decoded)
+  end
+$_$;
 
 --
 -- Name: _person_key(text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -870,10 +871,16 @@ COMMENT ON FUNCTION enrich._step_enter_entity_workflow(p_slug text, p_item_ids u
 CREATE FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET parallel_tuple_cost TO '0.001'
     AS $$
 begin
-  create temporary table normalized_items on commit drop as
-  with cleaned as (
+  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
+  --    LinkedIn URL, and the hosts the company key is taken from.
+  create temporary table cleaned_items on commit drop as
+  select c.*, enrich._url_host(c.company_domain) as domain_host,
+         enrich._url_host(c.company_website) as website_host,
+         nullif(split_part(c.email, '@', 2), '') as email_host
+  from (
     select i.id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
            enrich.normalize_email(i.data ->> 'email')       as email,
@@ -888,19 +895,16 @@ begin
            enrich._clean_text(i.data ->> 'company_website') as company_website
     from enrich.batch_items i
     where i.id = any(p_item_ids)
-  ),
-  hosted as materialized (
-    select c.*, enrich._url_host(c.company_domain) as domain_host,
-           enrich._url_host(c.company_website) as website_host,
-           nullif(split_part(c.email, '@', 2), '') as email_host
-    from cleaned c
-  ),
-  registrable as materialized (
+  ) as c;
+
+  -- 2. The keys: registrable domains matched once per distinct host (hash joins).
+  create temporary table normalized_items on commit drop as
+  with registrable as materialized (
     select d.host, d.registrable_domain
     from enrich._registrable_domains(array(
            select distinct h.host
-           from hosted, unnest(array[hosted.domain_host, hosted.website_host, hosted.email_host])
-                          as h(host)
+           from pg_temp.cleaned_items c,
+                unnest(array[c.domain_host, c.website_host, c.email_host]) as h(host)
            where h.host is not null)) as d
   ),
   keyed as (
@@ -910,7 +914,7 @@ begin
            coalesce(by_domain.registrable_domain, by_website.registrable_domain,
                     case when free_host.domain is null and free_registrable.domain is null
                          then by_email.registrable_domain end) as company_key
-    from hosted h
+    from pg_temp.cleaned_items h
     left join registrable by_domain on by_domain.host = h.domain_host
     left join registrable by_website on by_website.host = h.website_host
     left join registrable by_email on by_email.host = h.email_host
@@ -927,6 +931,7 @@ begin
                             k.company_key) as person_key,
          k.row_number
   from keyed k;
+  drop table pg_temp.cleaned_items;
 
   insert into enrich.normalized_companies (domain, name, website)
   select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
@@ -1178,11 +1183,16 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
     and not exists (select from enrich.person_enrichment_results r
                     where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
   union all
-  -- links that have no foreign key (a per-row check at bulk scale, see migration 0003)
+  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003
+  -- and 0005)
   select 'orphaned_link', ws.id::text,
          format('workflow state %s of missing item %s', ws.step_name, ws.item_id)
   from enrich.workflow_states ws
   where not exists (select from enrich.batch_items i where i.id = ws.item_id)
+  union all
+  select 'orphaned_link', i.id::text, format('item of missing batch %s', i.batch_id)
+  from enrich.batch_items i
+  where not exists (select from enrich.batches b where b.id = i.batch_id)
   union all
   select 'orphaned_link', i.id::text,
          format('item links to missing %s', concat_ws(' and ',
@@ -1676,7 +1686,7 @@ COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-case
 --
 
 CREATE FUNCTION enrich.normalize_linkedin_url(p_url text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $_$
 -- String functions instead of one capturing regular expression: it runs for every row of a
 -- batch, and PostgreSQL's regex engine made it the costliest step of normalisation.
@@ -1695,7 +1705,10 @@ begin
   if v_slug = '' then
     return null;
   end if;
-  return 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(v_slug));
+  if strpos(v_slug, '%') > 0 then  -- rare: skip the call (a SQL function that cannot inline)
+    v_slug := enrich._percent_decode(v_slug);
+  end if;
+  return 'https://www.linkedin.com/in/' || enrich._lower(v_slug);
 end;
 $_$;
 
@@ -1739,7 +1752,7 @@ COMMENT ON FUNCTION enrich.open_batch(p_pipeline text) IS 'Creates an empty batc
 --
 
 CREATE FUNCTION enrich.person_key(p_linkedin_url text, p_email text, p_full_name text, p_first_name text, p_last_name text, p_company_key text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL RESTRICTED
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   select enrich._person_key(
     enrich.normalize_linkedin_url(p_linkedin_url), enrich.normalize_email(p_email),
@@ -1769,7 +1782,8 @@ begin
   end if;
   v_batch_ids := array(select b.id from enrich.batches b
                         where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than);
-  -- states and people's first-item links have no foreign key (see migration 0003)
+  -- items, their states and people's first-item links have no foreign key (migrations
+  -- 0003 and 0005)
   delete from enrich.workflow_states ws
    using enrich.batch_items i
    where i.id = ws.item_id and i.batch_id = any(v_batch_ids);
@@ -1777,10 +1791,11 @@ begin
      set batch_item_id = null
     from enrich.batch_items i
    where i.id = p.batch_item_id and i.batch_id = any(v_batch_ids);
+  delete from enrich.batch_items i where i.batch_id = any(v_batch_ids);
   with gone as (
     delete from enrich.batches b where b.id = any(v_batch_ids)
     returning b.id)
-  select count(*) into batches from gone;      -- items cascade
+  select count(*) into batches from gone;
   with gone as (
     delete from enrich.callback_log c where c.received_at < now() - p_older_than
     returning c.id)
@@ -2352,6 +2367,12 @@ WITH (fillfactor='35');
 COMMENT ON TABLE enrich.batch_items IS 'One input row. data holds the row as given; the typed columns hold its core values after normalize_all_core_values; company_id / person_id link it to its entities after split.';
 
 --
+-- Name: COLUMN batch_items.batch_id; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batch_items.batch_id IS 'The batch (batches.id). No foreign key (per-row checks at bulk scale, see migration 0005); enrich.check_invariants reports orphans and prune_batches deletes items with their batch.';
+
+--
 -- Name: COLUMN batch_items.status; Type: COMMENT; Schema: enrich; Owner: -
 --
 
@@ -2702,6 +2723,12 @@ CREATE TABLE enrich.workflow_states (
 COMMENT ON TABLE enrich.workflow_states IS 'One row per item x step the item has entered. Entity steps carry meta.company_id or meta.person_id (and entity_id, its indexed copy).';
 
 --
+-- Name: COLUMN workflow_states.id; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflow_states.id IS 'A unique id for the item step (gen_random_uuid()); not indexed: rows are found by their key, (item_id, step_name).';
+
+--
 -- Name: COLUMN workflow_states.item_id; Type: COMMENT; Schema: enrich; Owner: -
 --
 
@@ -2929,18 +2956,11 @@ ALTER TABLE ONLY enrich.public_suffix_rules
     ADD CONSTRAINT public_suffix_rules_pkey PRIMARY KEY (rule);
 
 --
--- Name: workflow_states workflow_states_item_id_step_name_key; Type: CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.workflow_states
-    ADD CONSTRAINT workflow_states_item_id_step_name_key UNIQUE (item_id, step_name);
-
---
 -- Name: workflow_states workflow_states_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
 ALTER TABLE ONLY enrich.workflow_states
-    ADD CONSTRAINT workflow_states_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT workflow_states_pkey PRIMARY KEY (item_id, step_name);
 
 --
 -- Name: workflow_webhooks workflow_webhooks_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
@@ -3046,13 +3066,6 @@ CREATE TRIGGER workflow_states_0700_advance_after_insert AFTER INSERT ON enrich.
 --
 
 CREATE TRIGGER workflow_states_0700_advance_after_update AFTER UPDATE ON enrich.workflow_states REFERENCING OLD TABLE AS previous_rows NEW TABLE AS finished_rows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflow_states_after_update();
-
---
--- Name: batch_items batch_items_batch_id_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.batch_items
-    ADD CONSTRAINT batch_items_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES enrich.batches(id) ON DELETE CASCADE;
 
 --
 -- Name: batches batches_pipeline_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -

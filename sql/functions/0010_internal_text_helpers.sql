@@ -16,23 +16,24 @@ $$;
 comment on function enrich._lower(text) is 'Unicode-aware lower case (ICU), whatever the database locale.';
 
 create or replace function enrich._percent_decode(p_value text) returns text
-language plpgsql immutable parallel restricted as $$
-begin
-  if p_value is null or strpos(p_value, '%') = 0 then
-    return p_value;  -- the common case, outside the block below: entering it starts a
-  end if;            -- subtransaction (costly per row, and not allowed in parallel workers)
-  begin
-    return convert_from(
-      (select string_agg(
-                case when m[1] is not null then decode(substr(m[1], 2), 'hex')
-                     else convert_to(m[2], 'UTF8') end,
-                ''::bytea order by ord)
-         from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g') with ordinality as t(m, ord)),
-      'UTF8');
-  exception when character_not_in_repertoire or untranslatable_character then
-    return p_value;  -- not valid UTF-8 once decoded: keep it as written
-  end;
-end;
+language sql immutable parallel safe as $$
+  -- %XX escapes decoded as UTF-8; text whose escapes do not decode to valid UTF-8 (or to a
+  -- NUL, which text cannot hold) stays as written. Validity is checked on the hex of the
+  -- bytes rather than by catching convert_from's error: an exception block would start a
+  -- subtransaction per call, which parallel workers cannot do (normalisation runs in
+  -- parallel plans).
+  select case
+    when p_value is null or strpos(p_value, '%') = 0 then p_value  -- the common case
+    else (select case when encode(decoded.bytes, 'hex') ~ '^(?:0[1-9a-f]|[1-7][0-9a-f]|c[2-9a-f][89ab][0-9a-f]|d[0-9a-f][89ab][0-9a-f]|e0[ab][0-9a-f][89ab][0-9a-f]|e[1-9a-cef][89ab][0-9a-f][89ab][0-9a-f]|ed[89][0-9a-f][89ab][0-9a-f]|f0[9ab][0-9a-f](?:[89ab][0-9a-f]){2}|f[1-3](?:[89ab][0-9a-f]){3}|f48[0-9a-f](?:[89ab][0-9a-f]){2})*$'
+                      then convert_from(decoded.bytes, 'UTF8')
+                      else p_value end
+            from (select string_agg(case when m[1] is not null
+                                         then decode(substr(m[1], 2), 'hex')
+                                         else convert_to(m[2], 'UTF8') end,
+                                    ''::bytea order by ord) as bytes
+                    from regexp_matches(p_value, '(%[0-9A-Fa-f]{2})|([^%]+|%)', 'g')
+                         with ordinality as t(m, ord)) as decoded)
+  end
 $$;
 
 create or replace function enrich._url_host(p_value text) returns text

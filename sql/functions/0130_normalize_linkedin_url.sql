@@ -1,7 +1,7 @@
 -- enrich.normalize_linkedin_url: canonical https://www.linkedin.com/in/<slug> form.
 
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
-language plpgsql immutable parallel restricted as $$
+language plpgsql immutable parallel safe as $$
 -- String functions instead of one capturing regular expression: it runs for every row of a
 -- batch, and PostgreSQL's regex engine made it the costliest step of normalisation.
 declare
@@ -19,7 +19,10 @@ begin
   if v_slug = '' then
     return null;
   end if;
-  return 'https://www.linkedin.com/in/' || enrich._lower(enrich._percent_decode(v_slug));
+  if strpos(v_slug, '%') > 0 then  -- rare: skip the call (a SQL function that cannot inline)
+    v_slug := enrich._percent_decode(v_slug);
+  end if;
+  return 'https://www.linkedin.com/in/' || enrich._lower(v_slug);
 end;
 $$;
 comment on function enrich.normalize_linkedin_url(text) is

@@ -10,10 +10,19 @@ drop function if exists enrich._step_normalize_all_core_values(uuid[]);
 drop function if exists enrich._step_split(uuid[]);
 
 create or replace function enrich._step_normalize_and_split(p_item_ids uuid[]) returns void
-language plpgsql set search_path = '' as $$
+language plpgsql set search_path = ''
+-- The row-wise cleaning below is pure, CPU-bound work (a few dozen regular expressions per
+-- row) that the planner costs at one operator each: make parallel workers worth their
+-- tuple transfer, so a big batch is cleaned on every core.
+set parallel_tuple_cost = 0.001 as $$
 begin
-  create temporary table normalized_items on commit drop as
-  with cleaned as (
+  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
+  --    LinkedIn URL, and the hosts the company key is taken from.
+  create temporary table cleaned_items on commit drop as
+  select c.*, enrich._url_host(c.company_domain) as domain_host,
+         enrich._url_host(c.company_website) as website_host,
+         nullif(split_part(c.email, '@', 2), '') as email_host
+  from (
     select i.id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
            enrich.normalize_email(i.data ->> 'email')       as email,
@@ -28,19 +37,16 @@ begin
            enrich._clean_text(i.data ->> 'company_website') as company_website
     from enrich.batch_items i
     where i.id = any(p_item_ids)
-  ),
-  hosted as materialized (
-    select c.*, enrich._url_host(c.company_domain) as domain_host,
-           enrich._url_host(c.company_website) as website_host,
-           nullif(split_part(c.email, '@', 2), '') as email_host
-    from cleaned c
-  ),
-  registrable as materialized (
+  ) as c;
+
+  -- 2. The keys: registrable domains matched once per distinct host (hash joins).
+  create temporary table normalized_items on commit drop as
+  with registrable as materialized (
     select d.host, d.registrable_domain
     from enrich._registrable_domains(array(
            select distinct h.host
-           from hosted, unnest(array[hosted.domain_host, hosted.website_host, hosted.email_host])
-                          as h(host)
+           from pg_temp.cleaned_items c,
+                unnest(array[c.domain_host, c.website_host, c.email_host]) as h(host)
            where h.host is not null)) as d
   ),
   keyed as (
@@ -50,7 +56,7 @@ begin
            coalesce(by_domain.registrable_domain, by_website.registrable_domain,
                     case when free_host.domain is null and free_registrable.domain is null
                          then by_email.registrable_domain end) as company_key
-    from hosted h
+    from pg_temp.cleaned_items h
     left join registrable by_domain on by_domain.host = h.domain_host
     left join registrable by_website on by_website.host = h.website_host
     left join registrable by_email on by_email.host = h.email_host
@@ -67,6 +73,7 @@ begin
                             k.company_key) as person_key,
          k.row_number
   from keyed k;
+  drop table pg_temp.cleaned_items;
 
   insert into enrich.normalized_companies (domain, name, website)
   select distinct on (n.company_key) n.company_key, n.company_name, n.company_website

@@ -53,11 +53,16 @@ language sql stable set search_path = '' as $$
     and not exists (select from enrich.person_enrichment_results r
                     where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
   union all
-  -- links that have no foreign key (a per-row check at bulk scale, see migration 0003)
+  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003
+  -- and 0005)
   select 'orphaned_link', ws.id::text,
          format('workflow state %s of missing item %s', ws.step_name, ws.item_id)
   from enrich.workflow_states ws
   where not exists (select from enrich.batch_items i where i.id = ws.item_id)
+  union all
+  select 'orphaned_link', i.id::text, format('item of missing batch %s', i.batch_id)
+  from enrich.batch_items i
+  where not exists (select from enrich.batches b where b.id = i.batch_id)
   union all
   select 'orphaned_link', i.id::text,
          format('item links to missing %s', concat_ws(' and ',

@@ -12,7 +12,8 @@ begin
   end if;
   v_batch_ids := array(select b.id from enrich.batches b
                         where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than);
-  -- states and people's first-item links have no foreign key (see migration 0003)
+  -- items, their states and people's first-item links have no foreign key (migrations
+  -- 0003 and 0005)
   delete from enrich.workflow_states ws
    using enrich.batch_items i
    where i.id = ws.item_id and i.batch_id = any(v_batch_ids);
@@ -20,10 +21,11 @@ begin
      set batch_item_id = null
     from enrich.batch_items i
    where i.id = p.batch_item_id and i.batch_id = any(v_batch_ids);
+  delete from enrich.batch_items i where i.batch_id = any(v_batch_ids);
   with gone as (
     delete from enrich.batches b where b.id = any(v_batch_ids)
     returning b.id)
-  select count(*) into batches from gone;      -- items cascade
+  select count(*) into batches from gone;
   with gone as (
     delete from enrich.callback_log c where c.received_at < now() - p_older_than
     returning c.id)

@@ -26,7 +26,13 @@ def test_db_migrate_is_idempotent_and_status_lists_migrations(db_url: str) -> No
     assert "applied 0 migration(s)" in first.stdout
     status = enrich(db_url, "db", "status", "--json")
     assert json.loads(status.stdout) == {
-        "applied": ["0001_create_schema", "0002_reference_data", "0003_bulk_path", "0004_roles"],
+        "applied": [
+            "0001_create_schema",
+            "0002_reference_data",
+            "0003_bulk_path",
+            "0004_roles",
+            "0005_lighter_bulk_writes",
+        ],
         "pending": [],
     }
 

@@ -42,6 +42,7 @@ def test_migrate_twice_changes_nothing() -> None:
             "0002_reference_data",
             "0003_bulk_path",
             "0004_roles",
+            "0005_lighter_bulk_writes",
         ]
 
 

@@ -1,5 +1,5 @@
 begin;
-select plan(5);
+select plan(6);
 select enrich.create_batch('company', enrich_test.stage7_rows()) as batch_id \gset
 -- break things behind the state machine's back
 update enrich.company_workflow_states set status = 'COMPLETED', completed_at = now()
@@ -20,5 +20,10 @@ delete from enrich.batch_items
  where id = (select id from enrich.batch_items where batch_id = :'batch_id' and row_number = 1);
 select ok((select count(*) from enrich.check_invariants() where invariant = 'orphaned_link') >= 2,
   'states (and a person) left pointing at a deleted item');
+delete from enrich.batches where id = :'batch_id';
+select is((select count(*) from enrich.check_invariants()
+            where invariant = 'orphaned_link' and detail like 'item of missing batch %'),
+  (select count(*) from enrich.batch_items where batch_id = :'batch_id'),
+  'items left behind by a deleted batch');
 select * from finish();
 rollback;

@@ -33,14 +33,16 @@ select col_is_unique('enrich', 'company_workflow_states', array['company_id', 'w
 select col_is_unique('enrich', 'person_workflow_states', array['person_id', 'workflow_slug']);
 select col_is_unique('enrich', 'normalized_companies', array['domain']);
 select col_is_unique('enrich', 'normalized_people', array['person_key']);
-select col_is_unique('enrich', 'workflow_states', array['item_id', 'step_name']);
+select col_is_pk('enrich', 'workflow_states', array['item_id', 'step_name'],
+  'an item step is keyed by its item and step (migration 0005)');
 
 select fk_ok('enrich', 'company_workflow_states', 'company_id', 'enrich', 'normalized_companies', 'id');
 select fk_ok('enrich', 'company_enrichment_results', 'company_id', 'enrich', 'normalized_companies', 'id');
 select fk_ok('enrich', 'person_workflow_states', 'person_id', 'enrich', 'normalized_people', 'id');
 select fk_ok('enrich', 'person_enrichment_results', 'person_id', 'enrich', 'normalized_people', 'id');
-select fk_ok('enrich', 'batch_items', 'batch_id', 'enrich', 'batches', 'id');
--- bulk-path links without a per-row foreign key check (migration 0003; doctor checks them)
+-- bulk-path links without a per-row foreign key check (migrations 0003 and 0005; doctor
+-- checks them)
+select col_isnt_fk('enrich', 'batch_items', 'batch_id');
 select col_isnt_fk('enrich', 'workflow_states', 'item_id');
 select col_isnt_fk('enrich', 'batch_items', 'company_id');
 select col_isnt_fk('enrich', 'batch_items', 'person_id');
