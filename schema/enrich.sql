@@ -933,57 +933,84 @@ begin
   from keyed k;
   drop table pg_temp.cleaned_items;
 
-  insert into enrich.normalized_companies (domain, name, website)
-  select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
-  from pg_temp.normalized_items n
-  where n.company_key is not null
-  order by n.company_key, n.company_name is null, n.row_number
-  on conflict (domain) do nothing;
+  -- 3. Companies and people (across batches): insert the new ones, keeping their ids, then
+  --    look up the ones other batches created, once per key (not once per row).
+  create temporary table batch_companies (company_key text, id uuid) on commit drop;
+  with inserted as (
+    insert into enrich.normalized_companies (domain, name, website)
+    select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
+    from pg_temp.normalized_items n
+    where n.company_key is not null
+    order by n.company_key, n.company_name is null, n.row_number
+    on conflict (domain) do nothing
+    returning domain, id)
+  insert into pg_temp.batch_companies select domain, id from inserted;
+  insert into pg_temp.batch_companies
+  select c.domain, c.id from enrich.normalized_companies c
+  where c.domain = any(array(select n.company_key from pg_temp.normalized_items n
+                              where n.company_key is not null
+                             except
+                             select b.company_key from pg_temp.batch_companies b));
 
-  insert into enrich.normalized_people
-    (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
-     linkedin_url, title)
-  select distinct on (n.person_key)
-         n.person_key, n.id,
-         (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
-         n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url, n.title
-  from pg_temp.normalized_items n
-  where n.person_key is not null and n.company_key is not null
-  order by n.person_key, n.row_number
-  on conflict (person_key) do nothing;
+  create temporary table batch_people (person_key text, id uuid) on commit drop;
+  with inserted as (
+    insert into enrich.normalized_people
+      (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+       linkedin_url, title)
+    select distinct on (n.person_key)
+           n.person_key, n.id, c.id, n.email, n.first_name, n.last_name, n.full_name,
+           n.linkedin_url, n.title
+    from pg_temp.normalized_items n
+    join pg_temp.batch_companies c on c.company_key = n.company_key
+    where n.person_key is not null
+    order by n.person_key, n.row_number
+    on conflict (person_key) do nothing
+    returning person_key, id)
+  insert into pg_temp.batch_people select person_key, id from inserted;
+  insert into pg_temp.batch_people
+  select p.person_key, p.id from enrich.normalized_people p
+  where p.person_key = any(array(select n.person_key from pg_temp.normalized_items n
+                                  where n.person_key is not null and n.company_key is not null
+                                 except
+                                 select b.person_key from pg_temp.batch_people b));
 
-  -- one write per item: its normalised values and its links (NULL without a company key)
+  -- 4. Each item's links: its company, and its person when it has a company (NULL otherwise).
+  create temporary table item_links on commit drop as
+  select n.id, c.id as company_id, p.id as person_id
+  from pg_temp.normalized_items n
+  left join pg_temp.batch_companies c on c.company_key = n.company_key
+  left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
+
+  -- 5. One write per item: its normalised values and its links.
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
          company_name = n.company_name, company_domain = n.company_domain,
          company_website = n.company_website, company_key = n.company_key,
-         person_key = n.person_key,
-         company_id = (select c.id from enrich.normalized_companies c where c.domain = n.company_key),
-         person_id = case when n.company_key is not null
-                          then (select p.id from enrich.normalized_people p
-                                 where p.person_key = n.person_key) end
+         person_key = n.person_key, company_id = l.company_id, person_id = l.person_id
     from pg_temp.normalized_items n
+    join pg_temp.item_links l on l.id = n.id
    where i.id = n.id;
 
-  -- both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
-  -- the reason when the row has no company key
+  -- 6. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
+  --    the reason when the row has no company key.
   insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
-  select i.id, s.step_name, s.status, s.meta,
+  select n.id, s.step_name, s.status, s.meta,
          case when s.status = 'COMPLETED' then now() end,
          case when s.status = 'FAILED' then now() end
-  from enrich.batch_items i
+  from pg_temp.normalized_items n
+  join pg_temp.item_links l on l.id = n.id
   cross join lateral (values
     ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
     ('split',
-     case when i.company_id is null then 'FAILED' else 'COMPLETED' end,
-     case when i.company_id is null
+     case when l.company_id is null then 'FAILED' else 'COMPLETED' end,
+     case when l.company_id is null
           then jsonb_build_object('error', enrich._company_key_error(
-                 i.company_domain, i.company_website, i.email))
-          else jsonb_build_object('company_id', i.company_id, 'person_id', i.person_id) end)
-  ) as s(step_name, status, meta)
-  where i.id = any(p_item_ids);
+                 n.company_domain, n.company_website, n.email))
+          else jsonb_build_object('company_id', l.company_id, 'person_id', l.person_id) end)
+  ) as s(step_name, status, meta);
 
+  drop table pg_temp.item_links, pg_temp.batch_people, pg_temp.batch_companies;
   drop table pg_temp.normalized_items;
 end;
 $$;
