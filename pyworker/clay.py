@@ -71,7 +71,10 @@ async def post_entity(
     try:
         response = await client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
-        return Outcome("retry", backoff_seconds(attempt), f"network error: {type(exc).__name__}")
+        # the reason says what failed (refused, timed out, certificate not trusted...); never
+        # the webhook URL (Clay's webhook URLs are capabilities) or a header
+        reason = f"{type(exc).__name__}: {exc}".replace(url, "<webhook url>")[:300]
+        return Outcome("retry", backoff_seconds(attempt), f"network error: {reason}")
     if 200 <= response.status_code < 300:
         return Outcome("sent")
     detail = f"HTTP {response.status_code}: {response.text[:300]}"

@@ -7,7 +7,8 @@ cascade) for the lot, each with its own outcome or error, the same as
 enrich.receive_result would give it alone (group commit: under load, fewer and larger
 transactions; alone, a callback goes straight through). Replies (DESIGN.md §3): 200
 {"status": "completed" | "duplicate"}; 400 malformed; 401 missing or wrong secret; 404
-unknown workflow or entity; 413 body over 1 MiB. GET /healthz, GET /metrics (Prometheus).
+unknown workflow or entity; 413 body over 1 MiB. A body must be a JSON object nested at most
+MAX_JSON_DEPTH levels. GET /healthz, GET /metrics (Prometheus).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pyworker.db import AsyncDb
 from pyworker.logs import log
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32  # nested objects/arrays in a callback; Clay's results use a few
 _NOT_FOUND = {"EN001", "EN002"}
 _BAD_INPUT_CLASSES = ("22",)  # data exceptions: e.g. \u0000 in JSON text
 _RETRYABLE = {"40001", "40P01"}
@@ -125,6 +127,19 @@ def _settle(future: asyncio.Future, result: Any = None, error: BaseException | N
         future.set_result(result)
 
 
+def _nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether objects/arrays nest more than `limit` levels (iterative: no recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -185,6 +200,8 @@ def create_app(
             return reply("malformed", 400, error="body is not UTF-8 JSON")
         if not isinstance(payload, dict):
             return reply("malformed", 400, error="body must be a JSON object")
+        if _nested_deeper_than(payload, MAX_JSON_DEPTH):
+            return reply("malformed", 400, error=f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
         for attempt in range(3):
             try:
                 outcome, state, message = await recorder.record(slug, payload)

@@ -16,18 +16,26 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class BackgroundServer:
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, **uvicorn_options) -> None:
+        """uvicorn_options go to uvicorn.Config (e.g. ssl_certfile and ssl_keyfile: HTTPS)."""
         self.host = host
         self.port = port or free_port(host)
+        self.scheme = "https" if uvicorn_options.get("ssl_certfile") else "http"
         config = uvicorn.Config(
-            app, host=host, port=self.port, log_level="warning", lifespan="on", access_log=False
+            app,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+            **uvicorn_options,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def __enter__(self) -> BackgroundServer:
         self.thread.start()

@@ -203,6 +203,28 @@ def test_hostile_bodies_get_400_or_404_and_change_nothing(served, db_url: str, b
     assert snapshot(db_url) == before
 
 
+def test_json_nesting_is_limited_before_anything_is_recorded(served, db_url: str) -> None:
+    url, company_id = served
+
+    def nested(levels: int) -> dict:
+        value: object = "leaf"
+        for _ in range(levels - 1):
+            value = {"deeper": value}
+        return {"company_id": company_id, "result": value}
+
+    before = snapshot(db_url)
+    too_deep = httpx.post(
+        f"{url}/callbacks/{COMPANY}", json=nested(receiver.MAX_JSON_DEPTH + 1), headers=AUTH
+    )
+    assert too_deep.status_code == 400
+    assert too_deep.json() == {"error": f"JSON nested deeper than {receiver.MAX_JSON_DEPTH} levels"}
+    assert snapshot(db_url) == before
+    deepest = httpx.post(
+        f"{url}/callbacks/{COMPANY}", json=nested(receiver.MAX_JSON_DEPTH), headers=AUTH
+    )
+    assert deepest.json() == {"status": "completed"}
+
+
 def test_a_previous_secret_is_accepted_while_rotating(db_url: str) -> None:
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
