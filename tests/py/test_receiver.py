@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 
 import httpx
 import psycopg
@@ -245,3 +246,79 @@ def test_a_previous_secret_is_accepted_while_rotating(db_url: str) -> None:
         assert post("old-secret") == 200
         assert post("new-secret") == 200  # duplicate, still authenticated
         assert post("new-secretX") == 401
+
+
+@pytest.fixture(scope="module")
+def module_receiver(module_db_url: str):
+    with BackgroundServer(receiver.create_app(module_db_url, SECRET)) as server:
+        yield server.url
+
+
+fresh_company = iter(range(10**9))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    extra=st.dictionaries(st.text(max_size=12), json_values, max_size=4).filter(
+        lambda fields: "\\u0000" not in json.dumps(fields)  # NUL: refused, tested above
+    ),
+    copies=st.integers(min_value=2, max_value=8),
+    by_item=st.booleans(),
+)
+def test_concurrent_copies_of_one_callback_record_one_result(
+    module_db_url: str, module_receiver: str, extra: dict, copies: int, by_item: bool
+) -> None:
+    """The same callback sent `copies` times at once (Clay retrying, or duplicating) through
+    the receiver, which may record several of them in one group: one copy completes the
+    entity, the others are duplicates; one result row holding the payload; every copy logged."""
+    domain = f"duplicated-callback-{next(fresh_company)}.com"
+    with psycopg.connect(module_db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": f"{n}@{domain}"} for n in range(3)]),),
+        )
+        company_id, item_id = conn.execute(
+            "select i.company_id, i.id from enrich.batch_items i"
+            " where i.company_key = %s order by i.row_number limit 1",
+            (domain,),
+        ).fetchone()
+    payload = {k: v for k, v in extra.items() if k not in ("company_id", "person_id", "item_id")}
+    result = dict(payload)  # stored without the correlation ids
+    if by_item:
+        payload["item_id"] = str(item_id)
+    else:
+        payload["company_id"] = str(company_id)
+    body = json.dumps(payload).encode()
+
+    async def send_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=module_receiver, headers=AUTH) as client:
+            return await asyncio.gather(
+                *(
+                    client.post(
+                        f"/callbacks/{COMPANY}",
+                        content=body,
+                        headers={"content-type": "application/json"},
+                    )
+                    for _ in range(copies)
+                )
+            )
+
+    replies = asyncio.run(send_all())
+    assert sorted(r.json()["status"] for r in replies) == ["completed"] + ["duplicate"] * (
+        copies - 1
+    ), [r.text for r in replies]
+    with psycopg.connect(module_db_url) as conn:
+        results, stored, logged, finished = conn.execute(
+            "select (select count(*) from enrich.company_enrichment_results r"
+            "         where r.company_id = %(c)s),"
+            " (select r.data::text from enrich.company_enrichment_results r"
+            "   where r.company_id = %(c)s limit 1),"
+            " (select count(*) from enrich.callback_log where entity_id = %(c)s),"
+            " (select count(*) from enrich.batch_items where company_id = %(c)s"
+            "   and status = 'COMPLETED')",
+            {"c": company_id},
+        ).fetchone()
+    assert (results, logged, finished) == (1, copies, 3)
+    # as JSON numbers (jsonb keeps the decimal digits sent, not a binary float)
+    exact = {"parse_float": Decimal, "parse_int": Decimal}
+    assert json.loads(stored, **exact) == json.loads(json.dumps(result), **exact)
