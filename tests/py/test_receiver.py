@@ -104,11 +104,27 @@ def test_healthz_and_metrics(served) -> None:
     assert "enrich_callback_seconds_count" in metrics
 
 
-def test_secrets_never_reach_the_logs(served, capsys) -> None:
+def test_secrets_never_reach_logs_replies_or_metrics(served, capsys) -> None:
     url, company_id = served
-    httpx.post(f"{url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH)
+    guessed = {"authorization": "Bearer guessed-token-1234"}
+    endpoint = f"{url}/callbacks/{COMPANY}"
+    replies = [
+        httpx.post(endpoint, json={"company_id": company_id}, headers=AUTH),
+        httpx.post(endpoint, json={"company_id": company_id}, headers=guessed),
+        httpx.post(endpoint, content=b"{not json", headers=AUTH),
+        httpx.post(
+            endpoint, json={"company_id": "00000000-0000-0000-0000-000000000000"}, headers=AUTH
+        ),
+        httpx.post(
+            f"{url}/callbacks/no_such_workflow", json={"company_id": company_id}, headers=AUTH
+        ),
+    ]
+    assert [r.status_code for r in replies] == [200, 401, 400, 404, 404]
+    seen = "".join(r.text for r in replies) + httpx.get(f"{url}/metrics").text
     captured = capsys.readouterr()
-    assert SECRET not in captured.out + captured.err
+    seen += captured.out + captured.err
+    assert SECRET not in seen
+    assert "guessed-token-1234" not in seen
 
 
 def test_callbacks_waiting_together_are_recorded_together(db_url: str) -> None:
