@@ -769,9 +769,9 @@ begin
   end if;
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
-  execute format('select coalesce(array_agg(distinct i.%1$I), ''{}'') from enrich.batch_items i
-                   where i.id = any($1) and i.%1$I is not null', v_id)
-    into v_entities using p_item_ids;
+  execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                 where i.id = any($1) and i.%1$I is not null)', v_id)
+    into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
@@ -2257,22 +2257,20 @@ CREATE FUNCTION enrich.start_batch(p_batch_id uuid) RETURNS void
     AS $$
 declare
   v_first_step text;
+  v_item_ids   uuid[];
 begin
   select b.steps[1] into v_first_step from enrich.batches b where b.id = p_batch_id;
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
-  update enrich.batches b
-     set item_count = (select count(*) from enrich.batch_items i where i.batch_id = p_batch_id)
-   where b.id = p_batch_id;
+  v_item_ids := array(select i.id from enrich.batch_items i
+                       where i.batch_id = p_batch_id order by i.row_number);
+  update enrich.batches b set item_count = cardinality(v_item_ids) where b.id = p_batch_id;
   -- already started? (one index probe: items enter the first step together)
-  if exists (select from enrich.workflow_states ws
-              where ws.item_id = (select i.id from enrich.batch_items i
-                                   where i.batch_id = p_batch_id order by i.row_number limit 1)) then
+  if exists (select from enrich.workflow_states ws where ws.item_id = v_item_ids[1]) then
     return;
   end if;
-  perform enrich._enter_step(v_first_step, array(
-    select i.id from enrich.batch_items i where i.batch_id = p_batch_id order by i.row_number));
+  perform enrich._enter_step(v_first_step, v_item_ids);
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;

@@ -21,9 +21,9 @@ begin
   end if;
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
-  execute format('select coalesce(array_agg(distinct i.%1$I), ''{}'') from enrich.batch_items i
-                   where i.id = any($1) and i.%1$I is not null', v_id)
-    into v_entities using p_item_ids;
+  execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                 where i.id = any($1) and i.%1$I is not null)', v_id)
+    into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
