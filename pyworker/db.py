@@ -105,7 +105,12 @@ class AsyncDb:
             open=False,
             kwargs={"autocommit": True},
             check=AsyncConnectionPool.check_connection if check else None,
-            reconnect_timeout=0,
+            # reconnect_timeout stays psycopg_pool's (minutes): the pool keeps trying, with
+            # backoff, to replace connections lost to a PostgreSQL restart. With 0 it gave up
+            # after one failed attempt while the server was down, and whoever waited for a
+            # connection then waited out the whole pool timeout (30 s) though PostgreSQL was
+            # back in a second or two: after a restart that found them at work, the receiver
+            # stopped recording callbacks and workers stopped claiming for ~30 s.
         )
 
     async def open(self) -> None:
