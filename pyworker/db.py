@@ -119,6 +119,12 @@ class AsyncDb:
     async def close(self) -> None:
         await self.pool.close()
 
+    async def discard_broken(self) -> None:
+        """Test the idle connections now (a round trip each) and replace the dead ones: after
+        a failure, so that a pool without `check` does not hand out, one retry at a time,
+        every other connection a PostgreSQL restart killed while it sat idle."""
+        await self.pool.check()
+
     async def _one(self, query: str, params: tuple) -> Any:
         async with self.pool.connection() as conn:
             cur = await conn.execute(query, params)

@@ -5,6 +5,7 @@ consistently with its entity, and nothing is stuck."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -338,6 +339,34 @@ def test_receiver_and_worker_work_again_soon_after_postgres_is_back(db_url: str)
     queries_back = min(at for at in queried if at > back) - back
     assert callbacks_back < 8, f"callbacks recorded again {callbacks_back:.1f} s after"
     assert queries_back < 8, f"the worker's queries worked again {queries_back:.1f} s after"
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="restarts the private cluster; never a user's server",
+)
+def test_worker_retries_on_a_live_connection_after_a_restart(db_url: str) -> None:
+    """A restart kills the worker's idle pooled connections (not tested before use, for
+    latency): its first query fails, and the retry must not meet the next dead one."""
+    from pyworker.localdb import default_cluster
+
+    async def first_query_after_restart() -> float:
+        worker = Worker(WorkerSettings(database_url=db_url, public_url="http://127.0.0.1:9"))
+        await worker.db.open()
+        try:
+            async with contextlib.AsyncExitStack() as held:  # four connections, then idle
+                for _ in range(4):
+                    await held.enter_async_context(worker.db.pool.connection())
+            assert worker.db.pool.get_stats()["pool_available"] == 4
+            await asyncio.to_thread(default_cluster().restart)
+            started = time.monotonic()
+            assert await worker._db(worker.db.ping)
+            return time.monotonic() - started
+        finally:
+            await worker.db.close()
+
+    took = asyncio.run(first_query_after_restart())
+    assert took < 2, f"the worker's first query after the restart took {took:.1f} s"
 
 
 def test_webhook_rotation_warns_then_errors_when_none_is_left(db_url: str) -> None:
