@@ -6,11 +6,20 @@ enforces the workspace rate limit (429 + Retry-After), 100 KB payloads (413) and
 Bearer secret and a plausible, deterministic enrichment after a delay — as a Clay HTTP API
 column would. Faults: a share of 500s, of dropped and of duplicated callbacks.
 GET /stats tells what it saw (tests assert on it).
+
+Callbacks go out through a fixed number of delivery slots (callback_concurrency), each with
+its own HTTP client and keep-alive connection; the others wait their turn. Without the bound,
+every due callback queued inside one shared httpx connection pool, whose bookkeeping walks
+every queued request times every connection at each request's start and end, and whose 10 s
+pool timeout failed the longest-queued callbacks only for them to queue again: a backlog of a
+few hundred (a burst of accepted rows, a slow or stalled receiver) took the whole event loop
+(96% of the process in httpcore under py-spy), and webhooks and GET /stats stopped answering.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import math
@@ -46,6 +55,7 @@ class SimSettings:
     drop_rate: float = 0.0
     duplicate_rate: float = 0.0
     seed: int | None = None
+    callback_concurrency: int = 32  # callbacks in flight at once, at most
 
 
 @dataclass
@@ -97,7 +107,7 @@ def create_app(settings: SimSettings) -> Starlette:
     rng = random.Random(settings.seed)
     bucket = {"tokens": float(settings.burst), "at": time.monotonic()}
     tasks: set[asyncio.Task] = set()
-    client: dict[str, httpx.AsyncClient] = {}
+    slots: dict[str, asyncio.Queue] = {}  # "idle": the delivery clients not in use
 
     def take_token() -> float:
         """0 if a token was taken, else seconds until one is available."""
@@ -119,14 +129,17 @@ def create_app(settings: SimSettings) -> Starlette:
             else {}
         )
         for attempt in range(5):
+            http = await slots["idle"].get()  # a free delivery slot (waiting costs nothing)
             try:
-                response = await client["http"].post(url, json=body, headers=headers)
-                if response.status_code < 500:
-                    stats.callbacks_sent += 1
-                    return
+                response = await http.post(url, json=body, headers=headers)
             except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2 * 2**attempt)
+                response = None
+            finally:
+                slots["idle"].put_nowait(http)
+            if response is not None and response.status_code < 500:
+                stats.callbacks_sent += 1
+                return
+            await asyncio.sleep(0.2 * 2**attempt)  # the slot serves others meanwhile
         stats.callbacks_failed += 1
 
     def schedule(url: str, body: dict) -> None:
@@ -192,12 +205,26 @@ def create_app(settings: SimSettings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        client["http"] = httpx.AsyncClient(timeout=10.0)
-        log("clay_sim_started", rate=settings.rate_per_second, burst=settings.burst)
-        yield
-        for task in list(tasks):
-            task.cancel()
-        await client["http"].aclose()
+        # one client (one connection) per slot: nothing ever queues inside httpx
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with contextlib.AsyncExitStack() as clients:
+            slots["idle"] = asyncio.Queue()
+            for _ in range(max(1, settings.callback_concurrency)):
+                slots["idle"].put_nowait(
+                    await clients.enter_async_context(
+                        httpx.AsyncClient(timeout=10.0, limits=limits)
+                    )
+                )
+            log(
+                "clay_sim_started",
+                rate=settings.rate_per_second,
+                burst=settings.burst,
+                callback_concurrency=settings.callback_concurrency,
+            )
+            yield
+            for task in list(tasks):
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     return Starlette(
         routes=[

@@ -288,6 +288,9 @@ def clay_sim_command(
     drop_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks never sent."),
     duplicate_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks sent twice."),
     seed: int | None = typer.Option(None, help="Random seed for reproducible faults."),
+    callback_concurrency: int = typer.Option(
+        32, min=1, help="Callbacks in flight at once, at most (the others wait their turn)."
+    ),
 ) -> None:
     """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
     import uvicorn
@@ -306,6 +309,7 @@ def clay_sim_command(
         drop_rate=drop_rate,
         duplicate_rate=duplicate_rate,
         seed=seed,
+        callback_concurrency=callback_concurrency,
     )
     uvicorn.run(
         clay_sim.create_app(settings), host=host, port=port, log_level="warning", access_log=False

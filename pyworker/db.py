@@ -105,7 +105,12 @@ class AsyncDb:
             open=False,
             kwargs={"autocommit": True},
             check=AsyncConnectionPool.check_connection if check else None,
-            reconnect_timeout=0,
+            # reconnect_timeout stays psycopg_pool's (minutes): the pool keeps trying, with
+            # backoff, to replace connections lost to a PostgreSQL restart. With 0 it gave up
+            # after one failed attempt while the server was down, and whoever waited for a
+            # connection then waited out the whole pool timeout (30 s) though PostgreSQL was
+            # back in a second or two: after a restart that found them at work, the receiver
+            # stopped recording callbacks and workers stopped claiming for ~30 s.
         )
 
     async def open(self) -> None:
@@ -113,6 +118,12 @@ class AsyncDb:
 
     async def close(self) -> None:
         await self.pool.close()
+
+    async def discard_broken(self) -> None:
+        """Test the idle connections now (a round trip each) and replace the dead ones: after
+        a failure, so that a pool without `check` does not hand out, one retry at a time,
+        every other connection a PostgreSQL restart killed while it sat idle."""
+        await self.pool.check()
 
     async def _one(self, query: str, params: tuple) -> Any:
         async with self.pool.connection() as conn:

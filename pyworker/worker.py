@@ -292,6 +292,9 @@ class Worker:
                 log("db_unavailable", error=type(exc).__name__, retry_in=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
+                # connections are not tested before use: after a restart the idle ones are
+                # all dead, and each would fail a retry (0.5 + 1 + 2 + 4 s for four of them)
+                await self.db.discard_broken()
 
     async def _listen(self) -> None:
         delay = 0.5
