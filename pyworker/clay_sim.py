@@ -201,7 +201,9 @@ def create_app(settings: SimSettings) -> Starlette:
         return JSONResponse({"status": "accepted"})
 
     async def get_stats(request: Request) -> JSONResponse:
-        return JSONResponse(stats.as_json())
+        # callbacks_pending: scheduled (waiting out their delay, a slot or a retry), not yet
+        # delivered nor given up
+        return JSONResponse({**stats.as_json(), "callbacks_pending": len(tasks)})
 
     @asynccontextmanager
     async def lifespan(app: Starlette):

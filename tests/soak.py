@@ -63,6 +63,14 @@ def scalar(url: str, query: str) -> object:
     raise RuntimeError("database unreachable for 30 s")
 
 
+def callbacks_pending(sim_url: str) -> int:
+    """Callbacks the simulator still has to deliver (unknown while it does not answer)."""
+    try:
+        return httpx.get(f"{sim_url}/stats", timeout=10).json()["callbacks_pending"]
+    except httpx.HTTPError:
+        return -1
+
+
 def soak(
     rows: int,
     workers: int,
@@ -114,8 +122,13 @@ def soak(
             worker_args = [ENRICH, "worker", "--lease", "5", "--poll-interval", "0.5"]
             fleet = [start(worker_args, env, logs / f"worker{n}.log") for n in range(workers)]
             deadline = started + minutes * 60
+            # done: every batch COMPLETED, no callback left to deliver (a late one would
+            # revive items of an entity that failed meanwhile), twice in a row
             done = "select count(*) = 0 from enrich.batches where status <> 'COMPLETED'"
-            while not scalar(url, done):
+            settled = 0
+            while settled < 2:
+                quiet = scalar(url, done) and callbacks_pending(sim_url) == 0
+                settled = settled + 1 if quiet else 0
                 if time.monotonic() > deadline:
                     print(f"not finished after {minutes} minutes", file=sys.stderr)
                     break
@@ -195,9 +208,9 @@ def report(url, rows, kills, restarts, seconds, stats, logs) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.soak")
-    parser.add_argument("--rows", type=int, default=5_000)
+    parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--minutes", type=float, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--kills-per-minute", type=float, default=3)
     parser.add_argument("--restarts-per-minute", type=float, default=1)
