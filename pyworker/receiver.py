@@ -97,11 +97,17 @@ class Recorder:
         try:
             results = await self.db.receive_results(slug, [payload for _, payload, _ in entries])
         except psycopg.Error:
+            unreachable: psycopg.Error | None = None
             for _, payload, future in entries:
+                if unreachable is not None:  # the rest would each wait out the pool timeout
+                    _settle(future, error=unreachable)
+                    continue
                 try:
                     outcome = await self.db.receive_result(slug, payload)
                 except psycopg.Error as exc:
                     _settle(future, error=exc)
+                    if _database_unreachable(exc):
+                        unreachable = exc
                 else:
                     _settle(future, (outcome, None, None))
             return
@@ -116,6 +122,13 @@ class Recorder:
             raise
         for (_, _, future), result in zip(entries, results, strict=True):
             _settle(future, result)
+
+
+def _database_unreachable(exc: psycopg.Error) -> bool:
+    """No connection (pool timeout, connection lost or refused, server shutting down), as
+    opposed to a refusal of this callback or a conflict: the callers get 503 and retry."""
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
 
 def _settle(future: asyncio.Future, result: Any = None, error: BaseException | None = None):

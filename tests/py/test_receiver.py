@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from decimal import Decimal
 
 import httpx
@@ -15,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from pyworker import receiver
 from pyworker.db import AsyncDb
+from pyworker.receiver import Recorder
 from pyworker.servers import BackgroundServer
 from tests.py.stack import COMPANY, SECRET
 
@@ -338,3 +340,31 @@ def test_concurrent_copies_of_one_callback_record_one_result(
     # as JSON numbers (jsonb keeps the decimal digits sent, not a binary float)
     exact = {"parse_float": Decimal, "parse_int": Decimal}
     assert json.loads(stored, **exact) == json.loads(json.dumps(result), **exact)
+
+
+def test_an_unreachable_database_fails_a_group_once_not_once_per_callback() -> None:
+    """With PostgreSQL unreachable, a group's call fails, then the first callback retried
+    alone fails the same way: the rest get the error at once (503 for their callers, who
+    retry) instead of each waiting out the pool timeout in turn."""
+
+    async def record_six() -> tuple[list, float]:
+        db = AsyncDb("postgresql://enrich@127.0.0.1:9/unreachable?connect_timeout=1")
+        db.pool.timeout = 0.5  # seconds a caller waits for a connection
+        await db.open()
+        recorder = Recorder(db)
+        recorder.start()
+        started = time.monotonic()
+        outcomes = await asyncio.gather(
+            *(recorder.record(COMPANY, {"company_id": str(n)}) for n in range(6)),
+            return_exceptions=True,
+        )
+        elapsed = time.monotonic() - started
+        await recorder.stop()
+        await db.close()
+        return outcomes, elapsed
+
+    outcomes, elapsed = asyncio.run(record_six())
+    assert all(isinstance(outcome, psycopg.OperationalError) for outcome in outcomes)
+    # the group's call and one retry: two waits of 0.5 s (seven before), with room for a
+    # slow machine
+    assert elapsed < 2.5, elapsed
