@@ -203,23 +203,47 @@ hostile_bodies = st.one_of(
 )
 
 
+# The content type is not trusted either way: the body decides (a JSON object, or 400).
+content_types = st.sampled_from(
+    [None, "application/json", "application/json; charset=latin-1", "text/plain",
+     "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "image/png"]
+)  # fmt: skip
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(body=hostile_bodies)
-@example(body=b"[" * 100_000 + b"]" * 100_000)  # nesting deeper than any parser's stack
-@example(body=b'{"company_id": "' + "é".encode() * 5000 + b'"}')
-def test_hostile_bodies_get_400_or_404_and_change_nothing(served, db_url: str, body: bytes) -> None:
+@given(body=hostile_bodies, content_type=content_types)
+@example(body=b"[" * 100_000 + b"]" * 100_000, content_type="application/json")
+@example(body=b'{"company_id": "' + "é".encode() * 5000 + b'"}', content_type="application/json")
+@example(body=b"company_id=1&x=2", content_type="application/x-www-form-urlencoded")
+def test_hostile_bodies_get_400_or_404_and_change_nothing(
+    served, db_url: str, body: bytes, content_type: str | None
+) -> None:
     url, _ = served
     before = snapshot(db_url)
     reply = httpx.post(
         f"{url}/callbacks/{COMPANY}",
         content=body,
-        headers={**AUTH, "content-type": "application/json"},
+        headers={**AUTH, **({"content-type": content_type} if content_type else {})},
     )
     assert reply.status_code in (400, 404), (reply.status_code, reply.text)
     assert "error" in reply.json()
     assert snapshot(db_url) == before
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/octet-stream"])
+def test_a_json_object_is_a_callback_whatever_its_content_type(
+    served, content_type: str | None
+) -> None:
+    """Clay's HTTP API column sends whatever headers the user configured: the body decides."""
+    url, company_id = served
+    reply = httpx.post(
+        f"{url}/callbacks/{COMPANY}",
+        content=json.dumps({"company_id": company_id}).encode(),
+        headers={**AUTH, **({"content-type": content_type} if content_type else {})},
+    )
+    assert reply.json() == {"status": "completed"}
 
 
 def test_json_nesting_is_limited_before_anything_is_recorded(served, db_url: str) -> None:
