@@ -60,6 +60,16 @@ def retry_after_seconds(header: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
+def _reason(exc: httpx.HTTPError, url: str) -> str:
+    """What failed, for the entity's error and the logs. The message only for failures to
+    connect or time-outs (socket and TLS text: refused, CERTIFICATE_VERIFY_FAILED...):
+    other errors may quote the request (a protocol error quotes an illegal header, i.e.
+    the auth token). Never the webhook URL either (Clay's webhook URLs are capabilities)."""
+    if isinstance(exc, httpx.ConnectError | httpx.TimeoutException) and str(exc):
+        return f"{type(exc).__name__}: {exc}".replace(url, "<webhook url>")[:300]
+    return type(exc).__name__
+
+
 async def post_entity(
     client: httpx.AsyncClient, url: str, body: bytes, auth_token: str | None, attempt: int
 ) -> Outcome:
@@ -71,10 +81,7 @@ async def post_entity(
     try:
         response = await client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
-        # the reason says what failed (refused, timed out, certificate not trusted...); never
-        # the webhook URL (Clay's webhook URLs are capabilities) or a header
-        reason = f"{type(exc).__name__}: {exc}".replace(url, "<webhook url>")[:300]
-        return Outcome("retry", backoff_seconds(attempt), f"network error: {reason}")
+        return Outcome("retry", backoff_seconds(attempt), f"network error: {_reason(exc, url)}")
     if 200 <= response.status_code < 300:
         return Outcome("sent")
     detail = f"HTTP {response.status_code}: {response.text[:300]}"

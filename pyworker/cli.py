@@ -31,6 +31,13 @@ err = Console(stderr=True)
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output.")
 
 
+def _webhook_auth_token() -> str | None:
+    try:
+        return config.webhook_auth_token()
+    except config.BadSetting as exc:
+        _fail(str(exc), 2)
+
+
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[red]error:[/] {message}")
     raise typer.Exit(code)
@@ -232,7 +239,7 @@ def worker_command(
     settings = WorkerSettings(
         database_url=config.database_url(),
         public_url=public_url,
-        auth_token=os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN"),
+        auth_token=_webhook_auth_token(),
         concurrency=concurrency,
         poll_interval=poll_interval,
         lease_seconds=lease,
@@ -298,7 +305,7 @@ def clay_sim_command(
     from pyworker import clay_sim
 
     settings = clay_sim.SimSettings(
-        auth_token=os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN"),
+        auth_token=_webhook_auth_token(),
         callback_secret=os.environ.get("ENRICH_CALLBACK_SECRET"),
         rate_per_second=rate,
         burst=burst,
@@ -327,6 +334,7 @@ def run_command(
     from pyworker import run
 
     console = Console(stderr=as_json)
+    _webhook_auth_token()  # refused before anything is loaded
     try:
         summary = run.run(
             config.database_url(), run.RunOptions(file, pipeline, concurrency), console

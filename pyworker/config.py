@@ -13,3 +13,21 @@ def database_url() -> str:
     if url:
         return url
     return default_cluster().ensure_running()
+
+
+class BadSetting(ValueError):
+    """An environment setting that cannot work; the message names it, never its value."""
+
+
+def webhook_auth_token() -> str | None:
+    """CLAY_WEBHOOK_AUTH_TOKEN, sent as the x-clay-webhook-auth header. Surrounding
+    whitespace is dropped (a header value cannot carry it; a trailing newline is what
+    `echo` leaves in a secret file); a token with characters no header can carry is refused
+    here rather than failing every POST with an error that would quote it."""
+    token = (os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN") or "").strip()
+    if any(not " " <= char <= "~" for char in token):
+        raise BadSetting(
+            "CLAY_WEBHOOK_AUTH_TOKEN holds a control or non-ASCII character, which an HTTP "
+            "header cannot carry"
+        )
+    return token or None

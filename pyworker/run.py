@@ -18,7 +18,7 @@ from uuid import UUID
 from rich.console import Console
 from rich.table import Table
 
-from pyworker import clay_sim, db, loader, migrate, progress, receiver
+from pyworker import clay_sim, config, db, loader, migrate, progress, receiver
 from pyworker.servers import BackgroundServer
 from pyworker.worker import Worker, WorkerSettings
 
@@ -44,7 +44,7 @@ def _needs_simulator(url: str, pipeline: str) -> bool:
 def run(url: str, options: RunOptions, console: Console) -> dict:
     migrate.migrate(url)
     secret = os.environ.get("ENRICH_CALLBACK_SECRET") or secrets.token_urlsafe(24)
-    auth_token = os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN")
+    auth_token = config.webhook_auth_token()
     use_sim = _needs_simulator(url, options.pipeline)
     started = time.monotonic()
     with BackgroundServer(receiver.create_app(url, secret)) as receiver_server:

@@ -63,6 +63,9 @@ def scalar(url: str, query: str) -> object:
     raise RuntimeError("database unreachable for 30 s")
 
 
+QUIET_SECONDS = 35  # > a worker's HTTP timeout (30 s) plus the simulator's callback delay
+
+
 def callbacks_pending(sim_url: str) -> int:
     """Callbacks the simulator still has to deliver (unknown while it does not answer)."""
     try:
@@ -122,13 +125,14 @@ def soak(
             worker_args = [ENRICH, "worker", "--lease", "5", "--poll-interval", "0.5"]
             fleet = [start(worker_args, env, logs / f"worker{n}.log") for n in range(workers)]
             deadline = started + minutes * 60
-            # done: every batch COMPLETED, no callback left to deliver (a late one would
-            # revive items of an entity that failed meanwhile), twice in a row
+            # done: every batch COMPLETED and no callback left to deliver (a late one would
+            # revive items of an entity that failed meanwhile), for longer than a worker's
+            # POST can take (one that outlived its lease may still land and call back)
             done = "select count(*) = 0 from enrich.batches where status <> 'COMPLETED'"
-            settled = 0
-            while settled < 2:
+            quiet_since: float | None = None
+            while quiet_since is None or time.monotonic() - quiet_since < QUIET_SECONDS:
                 quiet = scalar(url, done) and callbacks_pending(sim_url) == 0
-                settled = settled + 1 if quiet else 0
+                quiet_since = (quiet_since or time.monotonic()) if quiet else None
                 if time.monotonic() > deadline:
                     print(f"not finished after {minutes} minutes", file=sys.stderr)
                     break

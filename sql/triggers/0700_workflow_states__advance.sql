@@ -23,7 +23,8 @@ declare
 begin
   select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
     into v_item_ids, v_steps, v_statuses
-    from finished_rows n join previous_rows o on o.id = n.id
+    from finished_rows n
+    join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
    where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status;
   if v_item_ids is not null then
     perform enrich._advance_items(v_item_ids, v_steps, v_statuses);

@@ -66,6 +66,27 @@ def test_serve_refuses_to_start_without_a_secret(db_url: str) -> None:
     assert "ENRICH_CALLBACK_SECRET is not set" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["worker"], ["clay-sim", "--port", "9"]])
+def test_an_auth_token_no_header_can_carry_is_refused_without_quoting_it(
+    db_url: str, command: list[str]
+) -> None:
+    result = subprocess.run(
+        [ENRICH, *command],
+        env={
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "ENRICH_PUBLIC_URL": "http://127.0.0.1:9",
+            "CLAY_WEBHOOK_AUTH_TOKEN": "tok-SECRET\r\nX-Injected: 1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "CLAY_WEBHOOK_AUTH_TOKEN holds a control or non-ASCII character" in result.stderr
+    assert "SECRET" not in result.stdout + result.stderr
+
+
 def test_workflow_set_and_show(db_url: str) -> None:
     result = enrich(
         db_url,

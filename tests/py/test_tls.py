@@ -4,6 +4,7 @@ entity retries, then fails with the reason."""
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from pyworker import clay
 from pyworker.servers import BackgroundServer
 from tests.py.stack import COMPANY, batches_done, running_stack, scalar, wait_for
 from tests.py.test_end_to_end import create_batch
@@ -64,3 +66,25 @@ def test_webhooks_with_untrusted_certificates_receive_nothing(db_url: str, tmp_p
     assert errors[0].startswith("gave up after 2 attempt(s): network error: ConnectError")
     assert "CERTIFICATE_VERIFY_FAILED" in errors[0]
     assert "/hook" not in errors[0]  # the webhook URL is not repeated in errors
+
+
+def test_a_failed_post_never_quotes_the_request(tmp_path: Path) -> None:
+    """A protocol error quotes the offending header (here, an auth token a header cannot
+    carry, as it would be if the setting were not checked at start): the recorded reason
+    is the error's type only. Failures to connect keep their message (see above)."""
+
+    async def hook(request):
+        return JSONResponse({"status": "accepted"})
+
+    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    with BackgroundServer(app) as webhook:
+
+        async def post() -> clay.Outcome:
+            async with httpx.AsyncClient() as client:
+                return await clay.post_entity(
+                    client, f"{webhook.url}/hook", b"{}", "tok-SECRET-123\n", attempt=1
+                )
+
+        outcome = asyncio.run(post())
+    assert outcome.kind == "retry"
+    assert outcome.error == "network error: LocalProtocolError"
