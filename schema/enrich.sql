@@ -1045,6 +1045,30 @@ $_$;
 COMMENT ON FUNCTION enrich._url_host(p_value text) IS 'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, query or trailing dot. NULL unless it has two or more labels and an alphabetic TLD (so no IP addresses, no localhost, no free text).';
 
 --
+-- Name: _uuid_v7(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._uuid_v7() RETURNS uuid
+    LANGUAGE sql PARALLEL SAFE
+    AS $$
+  select pg_catalog.encode(
+           pg_catalog.set_bit(pg_catalog.set_bit(   -- version 4 -> 7 (0100 -> 0111)
+             pg_catalog.overlay(
+               pg_catalog.uuid_send(pg_catalog.gen_random_uuid()),
+               pg_catalog.substr(pg_catalog.int8send(pg_catalog.floor(
+                 pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000)::bigint), 3),
+               1, 6),
+             52, 1), 53, 1),
+           'hex')::pg_catalog.uuid
+$$;
+
+--
+-- Name: FUNCTION _uuid_v7(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._uuid_v7() IS 'A UUID version 7 (48-bit Unix time in ms, version, random bits): ids that sort by creation.';
+
+--
 -- Name: _workflow_entity_type(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2359,7 +2383,7 @@ COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS '
 --
 
 CREATE TABLE enrich.batch_items (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     batch_id uuid NOT NULL,
     row_number integer NOT NULL,
     data jsonb NOT NULL,
@@ -2615,7 +2639,7 @@ COMMENT ON TABLE enrich.normalized_companies IS 'Companies deduplicated by regis
 --
 
 CREATE TABLE enrich.normalized_people (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     person_key text NOT NULL,
     batch_item_id uuid,
     company_id uuid,

@@ -32,6 +32,7 @@ def test_db_migrate_is_idempotent_and_status_lists_migrations(db_url: str) -> No
             "0003_bulk_path",
             "0004_roles",
             "0005_lighter_bulk_writes",
+            "0006_time_ordered_ids",
         ],
         "pending": [],
     }

@@ -43,6 +43,7 @@ def test_migrate_twice_changes_nothing() -> None:
             "0003_bulk_path",
             "0004_roles",
             "0005_lighter_bulk_writes",
+            "0006_time_ordered_ids",
         ]
 
 

@@ -17,7 +17,7 @@ select functions_are('enrich', array[
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
   '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
-  '_workflow_states_after_insert', '_workflow_states_after_update']);
+  '_workflow_states_after_insert', '_workflow_states_after_update', '_uuid_v7']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')
@@ -25,7 +25,9 @@ select is(
     join pg_language l on l.oid = p.prolang
     where n.nspname = 'enrich'
       and not exists (select from unnest(p.proconfig) c where c like 'search_path=%')
-      and p.provolatile <> 'i'),
+      and p.provolatile <> 'i'
+      -- a column default (migration 0006): must inline, so every name in it is qualified
+      and p.proname <> '_uuid_v7'),
   '{}'::text[],
   'every function pins its search_path, except immutable pure ones (kept inlinable)');
 
