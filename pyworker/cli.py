@@ -334,11 +334,12 @@ def run_command(
     from pyworker import run
 
     console = Console(stderr=as_json)
-    _webhook_auth_token()  # refused before anything is loaded
     try:
         summary = run.run(
             config.database_url(), run.RunOptions(file, pipeline, concurrency), console
         )
+    except config.BadSetting as exc:
+        _fail(str(exc), 2)
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     if as_json:

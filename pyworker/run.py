@@ -42,9 +42,9 @@ def _needs_simulator(url: str, pipeline: str) -> bool:
 
 
 def run(url: str, options: RunOptions, console: Console) -> dict:
+    auth_token = config.webhook_auth_token()  # a bad one is refused before anything runs
     migrate.migrate(url)
     secret = os.environ.get("ENRICH_CALLBACK_SECRET") or secrets.token_urlsafe(24)
-    auth_token = config.webhook_auth_token()
     use_sim = _needs_simulator(url, options.pipeline)
     started = time.monotonic()
     with BackgroundServer(receiver.create_app(url, secret)) as receiver_server:

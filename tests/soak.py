@@ -53,6 +53,18 @@ def wait_up(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def stop(processes: list[subprocess.Popen], grace: float = 30) -> None:
+    """SIGTERM to all, then SIGKILL to whichever has not exited within `grace` seconds."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def scalar(url: str, query: str) -> object:
     for _ in range(60):  # the server may be restarting
         try:
@@ -152,13 +164,7 @@ def soak(
                 print(f"clay-sim /stats unavailable ({type(exc).__name__})", file=sys.stderr)
                 stats = None
         finally:
-            for process in [*fleet, receiver, sim]:
-                process.send_signal(signal.SIGTERM)
-            for process in [*fleet, receiver, sim]:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop([*fleet, receiver, sim])
         return report(url, rows, kills, restarts, time.monotonic() - started, stats, logs)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -34,23 +35,26 @@ def template_db() -> Iterator[str]:
         yield name
 
 
-@pytest.fixture
-def db_url(template_db: str) -> Iterator[str]:
-    name = create_database(template=template_db)
+@contextmanager
+def _clone(template: str) -> Iterator[str]:
+    name = create_database(template=template)
     try:
         yield url_for(name)
     finally:
         drop_database(name)
+
+
+@pytest.fixture
+def db_url(template_db: str) -> Iterator[str]:
+    with _clone(template_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def module_db_url(template_db: str) -> Iterator[str]:
     """One clone for a whole module (property-based tests run many examples against it)."""
-    name = create_database(template=template_db)
-    try:
-        yield url_for(name)
-    finally:
-        drop_database(name)
+    with _clone(template_db) as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pyworker.servers import BackgroundServer, free_port
+from tests.soak import stop, wait_up
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = 1000
@@ -69,17 +70,6 @@ async def post_rows(sim_url: str, callback_url: str) -> float:
     return slowest
 
 
-def wait_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            assert time.monotonic() < deadline, f"{url} did not come up"
-            time.sleep(0.1)
-
-
 def stats_until(sim_url: str, done, timeout: float) -> tuple[dict, float]:
     """Poll GET /stats until done(stats); returns the last stats and the slowest answer."""
     slowest, deadline = 0.0, time.monotonic() + timeout
@@ -116,12 +106,7 @@ def test_callback_backlog_leaves_the_simulator_responsive_and_loses_nothing() ->
                 sim_url, lambda s: s["callbacks_sent"] + s["callbacks_failed"] >= ROWS, 30
             )
     finally:
-        sim.terminate()
-        try:
-            sim.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            sim.kill()
-            sim.wait()
+        stop([sim], grace=10)
     assert after["accepted"] == ROWS
     # every callback delivered within 30 s of the receiver answering again, none given up
     assert (after["callbacks_sent"], after["callbacks_failed"]) == (ROWS, 0), after

@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from tests.py.test_migrations import MIGRATIONS
+
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
@@ -26,14 +28,7 @@ def test_db_migrate_is_idempotent_and_status_lists_migrations(db_url: str) -> No
     assert "applied 0 migration(s)" in first.stdout
     status = enrich(db_url, "db", "status", "--json")
     assert json.loads(status.stdout) == {
-        "applied": [
-            "0001_create_schema",
-            "0002_reference_data",
-            "0003_bulk_path",
-            "0004_roles",
-            "0005_lighter_bulk_writes",
-            "0006_time_ordered_ids",
-        ],
+        "applied": MIGRATIONS,
         "pending": [],
     }
 

@@ -8,6 +8,16 @@ from pyworker import migrate
 from tests.schema_dump import SCHEMA_FILE, dump
 from tests.scratch_db import migrated_database, url_for
 
+# every migration, in order: a new one is added here (test_cli checks `enrich db status`)
+MIGRATIONS = [
+    "0001_create_schema",
+    "0002_reference_data",
+    "0003_bulk_path",
+    "0004_roles",
+    "0005_lighter_bulk_writes",
+    "0006_time_ordered_ids",
+]
+
 
 def _fingerprint(url: str) -> tuple:
     with psycopg.connect(url) as conn:
@@ -37,14 +47,7 @@ def test_migrate_twice_changes_nothing() -> None:
         assert _fingerprint(url) == before
         status = migrate.migration_status(url)
         assert status.pending == []
-        assert status.applied == [
-            "0001_create_schema",
-            "0002_reference_data",
-            "0003_bulk_path",
-            "0004_roles",
-            "0005_lighter_bulk_writes",
-            "0006_time_ordered_ids",
-        ]
+        assert status.applied == MIGRATIONS
 
 
 def test_committed_schema_dump_is_current(template_db: str) -> None:
