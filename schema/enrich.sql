@@ -265,6 +265,12 @@ CREATE FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_enti
     AS $$
 begin
   if cardinality(p_entity_ids) > 0 then
+    -- locked: dispatches have no per-row foreign key to their workflow (migration 0007)
+    perform from enrich.workflows w where w.slug = p_slug for key share;
+    if not found then
+      raise exception using errcode = 'EN001',
+        message = format('unknown workflow %s', quote_literal(p_slug));
+    end if;
     insert into enrich.dispatches (workflow_slug, entity_type, entity_id)
     select p_slug, p_entity_type, e from unnest(p_entity_ids) as e
     on conflict (workflow_slug, entity_id) do nothing;
@@ -592,8 +598,10 @@ begin
       message = format('invalid status %s (PENDING, IN_PROGRESS, COMPLETED or FAILED)',
                        coalesce(quote_literal(p_status), 'NULL'));
   end if;
-  if not exists (select from enrich.workflows w
-                  where w.slug = p_workflow_slug and w.entity_type = p_entity_type) then
+  -- locked: entity states have no per-row foreign key to their workflow (migration 0007)
+  perform from enrich.workflows w
+   where w.slug = p_workflow_slug and w.entity_type = p_entity_type for key share;
+  if not found then
     return null;
   end if;
 
@@ -761,7 +769,10 @@ declare
   v_claimed  uuid[];
   v_reclaimed uuid[];
 begin
-  select w.entity_type, w.ttl into v_type, v_ttl from enrich.workflows w where w.slug = p_slug;
+  -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
+  -- have no per-row foreign key to it: migration 0007)
+  select w.entity_type, w.ttl into v_type, v_ttl from enrich.workflows w where w.slug = p_slug
+  for key share;
   if not found then
     raise exception using errcode = 'EN001',
       message = format('unknown step or workflow %s', quote_literal(p_slug)),
@@ -1139,6 +1150,24 @@ end;
 $$;
 
 --
+-- Name: _workflows_after_delete(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._workflows_after_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
+  delete from enrich.company_workflow_states s
+   where s.workflow_slug in (select o.slug from deleted_workflows o);
+  delete from enrich.person_workflow_states s
+   where s.workflow_slug in (select o.slug from deleted_workflows o);
+  return null;
+end;
+$$;
+
+--
 -- Name: batch_status(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1235,8 +1264,8 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
     and not exists (select from enrich.person_enrichment_results r
                     where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
   union all
-  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003
-  -- and 0005)
+  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003,
+  -- 0005 and 0007)
   select 'orphaned_link', ws.id::text,
          format('workflow state %s of missing item %s', ws.step_name, ws.item_id)
   from enrich.workflow_states ws
@@ -1263,6 +1292,20 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
   left join enrich.normalized_companies c on c.id = p.company_id
   where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
   union all
+  select 'orphaned_link', s.company_id::text,
+         format('company state of missing workflow %s', s.workflow_slug)
+  from enrich.company_workflow_states s
+  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
+  union all
+  select 'orphaned_link', s.person_id::text,
+         format('person state of missing workflow %s', s.workflow_slug)
+  from enrich.person_workflow_states s
+  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
+  union all
+  select 'orphaned_link', d.id::text, format('dispatch of missing workflow %s', d.workflow_slug)
+  from enrich.dispatches d
+  where not exists (select from enrich.workflows w where w.slug = d.workflow_slug)
+  union all
   -- a batch's status must agree with its items
   select 'batch_status_disagrees_with_items', b.id::text,
          format('batch is %s; unfinished items: %s', b.status,
@@ -1276,7 +1319,7 @@ $$;
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies or people, batches whose status disagrees with their items.';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2545,6 +2588,12 @@ CREATE TABLE enrich.company_workflow_states (
 COMMENT ON TABLE enrich.company_workflow_states IS 'One row per company x workflow: the company is sent to Clay once per workflow.';
 
 --
+-- Name: COLUMN company_workflow_states.workflow_slug; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.company_workflow_states.workflow_slug IS 'The workflow (workflows.slug). No foreign key (a per-row check at bulk scale, see migration 0007): writers lock the workflow once, deleting it deletes these rows.';
+
+--
 -- Name: COLUMN company_workflow_states.status; Type: COMMENT; Schema: enrich; Owner: -
 --
 
@@ -2581,6 +2630,12 @@ CREATE TABLE enrich.dispatches (
 --
 
 COMMENT ON TABLE enrich.dispatches IS 'Outbox: one row per entity x workflow while the entity is IN_PROGRESS; deleted when the entity is COMPLETED or FAILED.';
+
+--
+-- Name: COLUMN dispatches.workflow_slug; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.workflow_slug IS 'The workflow (workflows.slug). No foreign key (a per-row check at bulk scale, see migration 0007): writers lock the workflow once, deleting it deletes these rows.';
 
 --
 -- Name: COLUMN dispatches.status; Type: COMMENT; Schema: enrich; Owner: -
@@ -2705,6 +2760,12 @@ CREATE TABLE enrich.person_workflow_states (
 --
 
 COMMENT ON TABLE enrich.person_workflow_states IS 'One row per person x workflow: the person is sent to Clay once per workflow.';
+
+--
+-- Name: COLUMN person_workflow_states.workflow_slug; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.person_workflow_states.workflow_slug IS 'The workflow (workflows.slug). No foreign key (a per-row check at bulk scale, see migration 0007): writers lock the workflow once, deleting it deletes these rows.';
 
 --
 -- Name: COLUMN person_workflow_states.status; Type: COMMENT; Schema: enrich; Owner: -
@@ -3118,6 +3179,12 @@ CREATE TRIGGER workflow_states_0700_advance_after_insert AFTER INSERT ON enrich.
 CREATE TRIGGER workflow_states_0700_advance_after_update AFTER UPDATE ON enrich.workflow_states REFERENCING OLD TABLE AS previous_rows NEW TABLE AS finished_rows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflow_states_after_update();
 
 --
+-- Name: workflows workflows_0710_delete_cascade; Type: TRIGGER; Schema: enrich; Owner: -
+--
+
+CREATE TRIGGER workflows_0710_delete_cascade AFTER DELETE ON enrich.workflows REFERENCING OLD TABLE AS deleted_workflows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflows_after_delete();
+
+--
 -- Name: batches batches_pipeline_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -3139,25 +3206,11 @@ ALTER TABLE ONLY enrich.company_workflow_states
     ADD CONSTRAINT company_workflow_states_company_id_fkey FOREIGN KEY (company_id) REFERENCES enrich.normalized_companies(id) ON DELETE CASCADE;
 
 --
--- Name: company_workflow_states company_workflow_states_workflow_slug_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.company_workflow_states
-    ADD CONSTRAINT company_workflow_states_workflow_slug_fkey FOREIGN KEY (workflow_slug) REFERENCES enrich.workflows(slug) ON DELETE CASCADE;
-
---
 -- Name: dispatches dispatches_webhook_id_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
 --
 
 ALTER TABLE ONLY enrich.dispatches
     ADD CONSTRAINT dispatches_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES enrich.workflow_webhooks(id) ON DELETE SET NULL;
-
---
--- Name: dispatches dispatches_workflow_slug_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.dispatches
-    ADD CONSTRAINT dispatches_workflow_slug_fkey FOREIGN KEY (workflow_slug) REFERENCES enrich.workflows(slug) ON DELETE CASCADE;
 
 --
 -- Name: person_enrichment_results person_enrichment_results_person_id_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
@@ -3172,13 +3225,6 @@ ALTER TABLE ONLY enrich.person_enrichment_results
 
 ALTER TABLE ONLY enrich.person_workflow_states
     ADD CONSTRAINT person_workflow_states_person_id_fkey FOREIGN KEY (person_id) REFERENCES enrich.normalized_people(id) ON DELETE CASCADE;
-
---
--- Name: person_workflow_states person_workflow_states_workflow_slug_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.person_workflow_states
-    ADD CONSTRAINT person_workflow_states_workflow_slug_fkey FOREIGN KEY (workflow_slug) REFERENCES enrich.workflows(slug) ON DELETE CASCADE;
 
 --
 -- Name: workflow_webhooks workflow_webhooks_workflow_slug_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -

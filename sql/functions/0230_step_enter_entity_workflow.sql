@@ -13,7 +13,10 @@ declare
   v_claimed  uuid[];
   v_reclaimed uuid[];
 begin
-  select w.entity_type, w.ttl into v_type, v_ttl from enrich.workflows w where w.slug = p_slug;
+  -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
+  -- have no per-row foreign key to it: migration 0007)
+  select w.entity_type, w.ttl into v_type, v_ttl from enrich.workflows w where w.slug = p_slug
+  for key share;
   if not found then
     raise exception using errcode = 'EN001',
       message = format('unknown step or workflow %s', quote_literal(p_slug)),

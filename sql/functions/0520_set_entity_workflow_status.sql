@@ -7,6 +7,12 @@ create or replace function enrich._queue_dispatches(
 language plpgsql set search_path = '' as $$
 begin
   if cardinality(p_entity_ids) > 0 then
+    -- locked: dispatches have no per-row foreign key to their workflow (migration 0007)
+    perform from enrich.workflows w where w.slug = p_slug for key share;
+    if not found then
+      raise exception using errcode = 'EN001',
+        message = format('unknown workflow %s', quote_literal(p_slug));
+    end if;
     insert into enrich.dispatches (workflow_slug, entity_type, entity_id)
     select p_slug, p_entity_type, e from unnest(p_entity_ids) as e
     on conflict (workflow_slug, entity_id) do nothing;
@@ -31,8 +37,10 @@ begin
       message = format('invalid status %s (PENDING, IN_PROGRESS, COMPLETED or FAILED)',
                        coalesce(quote_literal(p_status), 'NULL'));
   end if;
-  if not exists (select from enrich.workflows w
-                  where w.slug = p_workflow_slug and w.entity_type = p_entity_type) then
+  -- locked: entity states have no per-row foreign key to their workflow (migration 0007)
+  perform from enrich.workflows w
+   where w.slug = p_workflow_slug and w.entity_type = p_entity_type for key share;
+  if not found then
     return null;
   end if;
 

@@ -53,8 +53,8 @@ language sql stable set search_path = '' as $$
     and not exists (select from enrich.person_enrichment_results r
                     where r.person_id = s.person_id and r.workflow_slug = s.workflow_slug)
   union all
-  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003
-  -- and 0005)
+  -- links that have no foreign key (a per-row check at bulk scale, see migrations 0003,
+  -- 0005 and 0007)
   select 'orphaned_link', ws.id::text,
          format('workflow state %s of missing item %s', ws.step_name, ws.item_id)
   from enrich.workflow_states ws
@@ -81,6 +81,20 @@ language sql stable set search_path = '' as $$
   left join enrich.normalized_companies c on c.id = p.company_id
   where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
   union all
+  select 'orphaned_link', s.company_id::text,
+         format('company state of missing workflow %s', s.workflow_slug)
+  from enrich.company_workflow_states s
+  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
+  union all
+  select 'orphaned_link', s.person_id::text,
+         format('person state of missing workflow %s', s.workflow_slug)
+  from enrich.person_workflow_states s
+  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
+  union all
+  select 'orphaned_link', d.id::text, format('dispatch of missing workflow %s', d.workflow_slug)
+  from enrich.dispatches d
+  where not exists (select from enrich.workflows w where w.slug = d.workflow_slug)
+  union all
   -- a batch's status must agree with its items
   select 'batch_status_disagrees_with_items', b.id::text,
          format('batch is %s; unfinished items: %s', b.status,
@@ -92,5 +106,5 @@ $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
   'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
-  'entities without a result, rows linking to missing items, companies or people, batches '
-  'whose status disagrees with their items.';
+  'entities without a result, rows linking to missing items, companies, people or '
+  'workflows, batches whose status disagrees with their items.';

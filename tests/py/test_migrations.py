@@ -16,6 +16,7 @@ MIGRATIONS = [
     "0004_roles",
     "0005_lighter_bulk_writes",
     "0006_time_ordered_ids",
+    "0007_workflow_links_checked_once",
 ]
 
 

@@ -1,5 +1,5 @@
 begin;
-select plan(36);
+select plan(39);
 
 select has_schema('enrich');
 select tables_are('enrich', array[
@@ -48,6 +48,10 @@ select col_isnt_fk('enrich', 'batch_items', 'company_id');
 select col_isnt_fk('enrich', 'batch_items', 'person_id');
 select col_isnt_fk('enrich', 'normalized_people', 'batch_item_id');
 select col_isnt_fk('enrich', 'normalized_people', 'company_id');
+-- (migration 0007; writers lock the workflow once, a trigger deletes them with it)
+select col_isnt_fk('enrich', 'company_workflow_states', 'workflow_slug');
+select col_isnt_fk('enrich', 'person_workflow_states', 'workflow_slug');
+select col_isnt_fk('enrich', 'dispatches', 'workflow_slug');
 
 select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_lookup',
                  array['company_id', 'workflow_slug']);

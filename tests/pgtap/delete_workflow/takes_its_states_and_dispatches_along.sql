@@ -1,0 +1,50 @@
+-- Entity states and dispatches have no per-row foreign key to their workflow (migration
+-- 0007): a statement trigger deletes them with the workflow, writers lock the workflow
+-- first, and doctor reports any row of a missing workflow.
+begin;
+select plan(7);
+
+select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http://clay.test/a']);
+select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/b']);
+select enrich.create_batch('company_and_person', enrich_test.stage7_rows());
+select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
+
+select isnt_empty($$select from enrich.dispatches d
+                     where d.workflow_slug = 'enrich_person_via_waterfall_in_clay'$$,
+                  'people were claimed, with dispatches');
+
+savepoint cascade;
+delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay';
+select is_empty(
+  $$select from enrich.person_workflow_states s
+     where s.workflow_slug = 'enrich_person_via_waterfall_in_clay'$$,
+  'deleting a workflow deletes its entity states');
+select is_empty(
+  $$select from enrich.dispatches d where d.workflow_slug = 'enrich_person_via_waterfall_in_clay'$$,
+  'and its dispatches');
+select isnt_empty(
+  $$select from enrich.company_workflow_states s
+     where s.workflow_slug = 'enrich_company_via_waterfall_in_clay'$$,
+  'other workflows keep theirs');
+rollback to savepoint cascade;
+
+select throws_ok(
+  $$select enrich._queue_dispatches('no_such_workflow', 'company',
+      array[enrich_test.company_id('acme.com')])$$,
+  'EN001', 'unknown workflow ''no_such_workflow''',
+  'no dispatch is queued for a workflow that does not exist');
+
+-- a row written around the functions (no foreign key stops it) is reported by doctor
+alter table enrich.workflows disable trigger workflows_0710_delete_cascade;
+delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay';
+select isnt_empty(
+  $$select from enrich.check_invariants()
+     where invariant = 'orphaned_link' and detail like 'person state of missing workflow %'$$,
+  'doctor reports entity states of a missing workflow');
+select isnt_empty(
+  $$select from enrich.check_invariants()
+     where invariant = 'orphaned_link' and detail like 'dispatch of missing workflow %'$$,
+  'and dispatches of a missing workflow');
+
+select * from finish();
+rollback;
