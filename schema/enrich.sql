@@ -45,9 +45,6 @@ begin
     select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
     where f.status = 'COMPLETED'
-      -- normalize_all_core_values finishes together with split (one pass, one statement):
-      -- those items move on from split
-      and f.step <> 'normalize_all_core_values'
     group by f.step
   loop
     for v_next in
@@ -81,7 +78,7 @@ $$;
 -- Name: FUNCTION _advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status.';
+COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status. The triggers leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
 
 --
 -- Name: _clean_text(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -943,6 +940,9 @@ begin
          k.row_number
   from keyed k;
   drop table pg_temp.cleaned_items;
+  -- statistics for the joins below (a temporary table has none): without them the planner
+  -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
+  analyze pg_temp.normalized_items;
 
   -- 3. Companies and people (across batches): insert the new ones, keeping their ids, then
   --    look up the ones other batches created, once per key (not once per row).
@@ -962,6 +962,7 @@ begin
                               where n.company_key is not null
                              except
                              select b.company_key from pg_temp.batch_companies b));
+  analyze pg_temp.batch_companies;
 
   create temporary table batch_people (person_key text, id uuid) on commit drop;
   with inserted as (
@@ -984,13 +985,17 @@ begin
                                   where n.person_key is not null and n.company_key is not null
                                  except
                                  select b.person_key from pg_temp.batch_people b));
+  analyze pg_temp.batch_people;
 
-  -- 4. Each item's links: its company, and its person when it has a company (NULL otherwise).
-  create temporary table item_links on commit drop as
-  select n.id, c.id as company_id, p.id as person_id
+  -- 4. Each item with its links: its company, and its person when it has a company (NULL
+  --    otherwise). One table, so the two writes below read it without a join.
+  create temporary table linked_items on commit drop as
+  select n.*, c.id as company_id, p.id as person_id
   from pg_temp.normalized_items n
   left join pg_temp.batch_companies c on c.company_key = n.company_key
   left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
+  drop table pg_temp.normalized_items;
+  analyze pg_temp.linked_items;
 
   -- 5. One write per item: its normalised values and its links.
   update enrich.batch_items i
@@ -998,9 +1003,8 @@ begin
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
          company_name = n.company_name, company_domain = n.company_domain,
          company_website = n.company_website, company_key = n.company_key,
-         person_key = n.person_key, company_id = l.company_id, person_id = l.person_id
-    from pg_temp.normalized_items n
-    join pg_temp.item_links l on l.id = n.id
+         person_key = n.person_key, company_id = n.company_id, person_id = n.person_id
+    from pg_temp.linked_items n
    where i.id = n.id;
 
   -- 6. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
@@ -1009,20 +1013,18 @@ begin
   select n.id, s.step_name, s.status, s.meta,
          case when s.status = 'COMPLETED' then now() end,
          case when s.status = 'FAILED' then now() end
-  from pg_temp.normalized_items n
-  join pg_temp.item_links l on l.id = n.id
+  from pg_temp.linked_items n
   cross join lateral (values
     ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
     ('split',
-     case when l.company_id is null then 'FAILED' else 'COMPLETED' end,
-     case when l.company_id is null
+     case when n.company_id is null then 'FAILED' else 'COMPLETED' end,
+     case when n.company_id is null
           then jsonb_build_object('error', enrich._company_key_error(
                  n.company_domain, n.company_website, n.email))
-          else jsonb_build_object('company_id', l.company_id, 'person_id', l.person_id) end)
+          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
 
-  drop table pg_temp.item_links, pg_temp.batch_people, pg_temp.batch_companies;
-  drop table pg_temp.normalized_items;
+  drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
 end;
 $$;
 
@@ -1060,16 +1062,17 @@ COMMENT ON FUNCTION enrich._url_host(p_value text) IS 'The host of a domain, URL
 --
 
 CREATE FUNCTION enrich._uuid_v7() RETURNS uuid
-    LANGUAGE sql PARALLEL SAFE
-    AS $$
+    LANGUAGE sql PARALLEL RESTRICTED
+    AS $$  -- restricted, like random()
   select pg_catalog.encode(
-           pg_catalog.set_bit(pg_catalog.set_bit(   -- version 4 -> 7 (0100 -> 0111)
-             pg_catalog.overlay(
-               pg_catalog.uuid_send(pg_catalog.gen_random_uuid()),
-               pg_catalog.substr(pg_catalog.int8send(pg_catalog.floor(
-                 pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000)::bigint), 3),
-               1, 6),
-             52, 1), 53, 1),
+           pg_catalog.int8send(  -- 48-bit Unix time in ms, version 7, 12 random bits
+             (pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())
+                               * 1000)::bigint << 16)
+             | 28672 | pg_catalog.floor(pg_catalog.random() * 4096)::bigint)
+           || pg_catalog.int8send(  -- variant 10, 62 random bits (two draws of 31)
+             (-9223372036854775808)::bigint
+             | (pg_catalog.floor(pg_catalog.random() * 2147483648)::bigint << 31)
+             | pg_catalog.floor(pg_catalog.random() * 2147483648)::bigint),
            'hex')::pg_catalog.uuid
 $$;
 
@@ -1077,7 +1080,7 @@ $$;
 -- Name: FUNCTION _uuid_v7(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._uuid_v7() IS 'A UUID version 7 (48-bit Unix time in ms, version, random bits): ids that sort by creation.';
+COMMENT ON FUNCTION enrich._uuid_v7() IS 'A UUID version 7 (48-bit Unix time in ms, version, 74 random bits from random()): ids that sort by creation. Identifiers, not secrets (see migration 0008).';
 
 --
 -- Name: _workflow_entity_type(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1118,7 +1121,9 @@ declare
 begin
   select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
     into v_item_ids, v_steps, v_statuses
-    from finished_rows n where n.status in ('COMPLETED', 'FAILED');
+    from finished_rows n
+   where n.status in ('COMPLETED', 'FAILED')
+     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
   if v_item_ids is not null then
     perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
   end if;
@@ -1141,7 +1146,8 @@ begin
     into v_item_ids, v_steps, v_statuses
     from finished_rows n
     join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
-   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status;
+   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status
+     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
   if v_item_ids is not null then
     perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
   end if;
@@ -2563,7 +2569,7 @@ COMMENT ON TABLE enrich.company_enrichment_results IS 'Every result received for
 --
 
 CREATE TABLE enrich.company_workflow_states (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     company_id uuid NOT NULL,
     workflow_slug text NOT NULL,
     status text DEFAULT 'PENDING'::text NOT NULL,
@@ -2675,7 +2681,7 @@ COMMENT ON TABLE enrich.free_email_domains IS 'Free-mail providers: an email at 
 --
 
 CREATE TABLE enrich.normalized_companies (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     domain text NOT NULL,
     name text,
     website text,
@@ -2737,7 +2743,7 @@ COMMENT ON TABLE enrich.person_enrichment_results IS 'Every result received for 
 --
 
 CREATE TABLE enrich.person_workflow_states (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     person_id uuid NOT NULL,
     workflow_slug text NOT NULL,
     status text DEFAULT 'PENDING'::text NOT NULL,
@@ -2811,7 +2817,7 @@ COMMENT ON TABLE enrich.public_suffix_rules IS 'Public Suffix List rules as writ
 --
 
 CREATE TABLE enrich.workflow_states (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT enrich._uuid_v7() NOT NULL,
     item_id uuid NOT NULL,
     step_name text NOT NULL,
     status text DEFAULT 'PENDING'::text NOT NULL,
@@ -2837,7 +2843,7 @@ COMMENT ON TABLE enrich.workflow_states IS 'One row per item x step the item has
 -- Name: COLUMN workflow_states.id; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON COLUMN enrich.workflow_states.id IS 'A unique id for the item step (gen_random_uuid()); not indexed: rows are found by their key, (item_id, step_name).';
+COMMENT ON COLUMN enrich.workflow_states.id IS 'A unique id for the item step (time-ordered, enrich._uuid_v7()); not indexed: rows are found by their key, (item_id, step_name).';
 
 --
 -- Name: COLUMN workflow_states.item_id; Type: COMMENT; Schema: enrich; Owner: -

@@ -74,6 +74,9 @@ begin
          k.row_number
   from keyed k;
   drop table pg_temp.cleaned_items;
+  -- statistics for the joins below (a temporary table has none): without them the planner
+  -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
+  analyze pg_temp.normalized_items;
 
   -- 3. Companies and people (across batches): insert the new ones, keeping their ids, then
   --    look up the ones other batches created, once per key (not once per row).
@@ -93,6 +96,7 @@ begin
                               where n.company_key is not null
                              except
                              select b.company_key from pg_temp.batch_companies b));
+  analyze pg_temp.batch_companies;
 
   create temporary table batch_people (person_key text, id uuid) on commit drop;
   with inserted as (
@@ -115,13 +119,17 @@ begin
                                   where n.person_key is not null and n.company_key is not null
                                  except
                                  select b.person_key from pg_temp.batch_people b));
+  analyze pg_temp.batch_people;
 
-  -- 4. Each item's links: its company, and its person when it has a company (NULL otherwise).
-  create temporary table item_links on commit drop as
-  select n.id, c.id as company_id, p.id as person_id
+  -- 4. Each item with its links: its company, and its person when it has a company (NULL
+  --    otherwise). One table, so the two writes below read it without a join.
+  create temporary table linked_items on commit drop as
+  select n.*, c.id as company_id, p.id as person_id
   from pg_temp.normalized_items n
   left join pg_temp.batch_companies c on c.company_key = n.company_key
   left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
+  drop table pg_temp.normalized_items;
+  analyze pg_temp.linked_items;
 
   -- 5. One write per item: its normalised values and its links.
   update enrich.batch_items i
@@ -129,9 +137,8 @@ begin
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
          company_name = n.company_name, company_domain = n.company_domain,
          company_website = n.company_website, company_key = n.company_key,
-         person_key = n.person_key, company_id = l.company_id, person_id = l.person_id
-    from pg_temp.normalized_items n
-    join pg_temp.item_links l on l.id = n.id
+         person_key = n.person_key, company_id = n.company_id, person_id = n.person_id
+    from pg_temp.linked_items n
    where i.id = n.id;
 
   -- 6. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
@@ -140,20 +147,18 @@ begin
   select n.id, s.step_name, s.status, s.meta,
          case when s.status = 'COMPLETED' then now() end,
          case when s.status = 'FAILED' then now() end
-  from pg_temp.normalized_items n
-  join pg_temp.item_links l on l.id = n.id
+  from pg_temp.linked_items n
   cross join lateral (values
     ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
     ('split',
-     case when l.company_id is null then 'FAILED' else 'COMPLETED' end,
-     case when l.company_id is null
+     case when n.company_id is null then 'FAILED' else 'COMPLETED' end,
+     case when n.company_id is null
           then jsonb_build_object('error', enrich._company_key_error(
                  n.company_domain, n.company_website, n.email))
-          else jsonb_build_object('company_id', l.company_id, 'person_id', l.person_id) end)
+          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
 
-  drop table pg_temp.item_links, pg_temp.batch_people, pg_temp.batch_companies;
-  drop table pg_temp.normalized_items;
+  drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
 end;
 $$;
 comment on function enrich._step_normalize_and_split(uuid[]) is

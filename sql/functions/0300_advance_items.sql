@@ -64,9 +64,6 @@ begin
     select f.step, array_agg(f.item_id) as item_ids
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
     where f.status = 'COMPLETED'
-      -- normalize_all_core_values finishes together with split (one pass, one statement):
-      -- those items move on from split
-      and f.step <> 'normalize_all_core_values'
     group by f.step
   loop
     for v_next in
@@ -97,4 +94,5 @@ end;
 $$;
 comment on function enrich._advance_items(uuid[], text[], text[]) is
   'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), '
-  'enter the next step, finish the item, and refresh its batch''s status.';
+  'enter the next step, finish the item, and refresh its batch''s status. The triggers '
+  'leave out COMPLETED normalize_all_core_values rows (their items move on from split).';

@@ -1,5 +1,7 @@
 -- Statement triggers on workflow_states: every item step that becomes COMPLETED or FAILED
 -- is handed to enrich._advance_items (next step, item finished, batch status), set-based.
+-- Except a COMPLETED normalize_all_core_values: it is written together with its split row
+-- (one pass, one statement), and the item moves on from split.
 
 create or replace function enrich._workflow_states_after_insert() returns trigger
 language plpgsql set search_path = '' as $$
@@ -8,7 +10,9 @@ declare
 begin
   select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
     into v_item_ids, v_steps, v_statuses
-    from finished_rows n where n.status in ('COMPLETED', 'FAILED');
+    from finished_rows n
+   where n.status in ('COMPLETED', 'FAILED')
+     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
   if v_item_ids is not null then
     perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
   end if;
@@ -25,7 +29,8 @@ begin
     into v_item_ids, v_steps, v_statuses
     from finished_rows n
     join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
-   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status;
+   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status
+     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
   if v_item_ids is not null then
     perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
   end if;

@@ -17,6 +17,7 @@ MIGRATIONS = [
     "0005_lighter_bulk_writes",
     "0006_time_ordered_ids",
     "0007_workflow_links_checked_once",
+    "0008_cheaper_ids",
 ]
 
 
