@@ -1,6 +1,6 @@
 -- Ids without a cryptographic random number per row. gen_random_uuid() asks OpenSSL for 16
--- random bytes on every call, 1.5 µs on our machine (OpenSSL 3), and a loading batch makes
--- about five million ids (items, people, three item steps per item): 7 s of a 1,000,000-row
+-- random bytes on every call, 1.0-1.5 µs on our machine (OpenSSL 3), and a loading batch makes
+-- about five million ids (items, people, three item steps per item): 5-7 s of a 1,000,000-row
 -- load went to random bytes. enrich._uuid_v7() now takes its 74 random bits from random()
 -- (PostgreSQL's per-session xoroshiro128** generator, seeded from the system's strong
 -- randomness when a session first calls it): 0.6 µs per id instead of 1.9 µs.

@@ -1164,12 +1164,52 @@ CREATE FUNCTION enrich._workflows_after_delete() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  if current_setting('transaction_isolation') <> 'read committed' then
+    raise exception using errcode = 'EN005',
+      message = 'delete workflows in a READ COMMITTED transaction',
+      detail = 'Their entity states and dispatches are deleted with them, and a '
+               || current_setting('transaction_isolation')
+               || ' snapshot would miss the ones committed since it was taken.';
+  end if;
   delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.company_workflow_states s
    where s.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.person_workflow_states s
    where s.workflow_slug in (select o.slug from deleted_workflows o);
   return null;
+end;
+$$;
+
+--
+-- Name: _workflows_after_truncate(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._workflows_after_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- (not TRUNCATE: TRUNCATE ... CASCADE is already truncating dispatches, through
+  -- workflow_webhooks, in this statement)
+  delete from enrich.dispatches;
+  delete from enrich.company_workflow_states;
+  delete from enrich.person_workflow_states;
+  return null;
+end;
+$$;
+
+--
+-- Name: _workflows_before_slug_change(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._workflows_before_slug_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'EN005',
+    message = format('a workflow''s slug cannot change (%s -> %s)', old.slug, new.slug),
+    hint = 'Pipelines, entity states and dispatches name it: create a new workflow instead.';
 end;
 $$;
 
@@ -3189,6 +3229,18 @@ CREATE TRIGGER workflow_states_0700_advance_after_update AFTER UPDATE ON enrich.
 --
 
 CREATE TRIGGER workflows_0710_delete_cascade AFTER DELETE ON enrich.workflows REFERENCING OLD TABLE AS deleted_workflows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflows_after_delete();
+
+--
+-- Name: workflows workflows_0710_slug_is_fixed; Type: TRIGGER; Schema: enrich; Owner: -
+--
+
+CREATE TRIGGER workflows_0710_slug_is_fixed BEFORE UPDATE OF slug ON enrich.workflows FOR EACH ROW WHEN ((old.slug IS DISTINCT FROM new.slug)) EXECUTE FUNCTION enrich._workflows_before_slug_change();
+
+--
+-- Name: workflows workflows_0710_truncate_cascade; Type: TRIGGER; Schema: enrich; Owner: -
+--
+
+CREATE TRIGGER workflows_0710_truncate_cascade AFTER TRUNCATE ON enrich.workflows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflows_after_truncate();
 
 --
 -- Name: batches batches_pipeline_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -

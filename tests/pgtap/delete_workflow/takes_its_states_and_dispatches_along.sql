@@ -2,7 +2,7 @@
 -- 0007): a statement trigger deletes them with the workflow, writers lock the workflow
 -- first, and doctor reports any row of a missing workflow.
 begin;
-select plan(7);
+select plan(9);
 
 select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http://clay.test/a']);
 select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/b']);
@@ -27,6 +27,18 @@ select isnt_empty(
      where s.workflow_slug = 'enrich_company_via_waterfall_in_clay'$$,
   'other workflows keep theirs');
 rollback to savepoint cascade;
+
+-- TRUNCATE ... CASCADE takes them along too; a slug never changes
+savepoint truncated;
+truncate enrich.workflows cascade;
+select is_empty(
+  $$select from enrich.company_workflow_states union all select from enrich.person_workflow_states
+    union all select from enrich.dispatches$$,
+  'truncating workflows truncates entity states and dispatches');
+rollback to savepoint truncated;
+select throws_ok(
+  $$update enrich.workflows set slug = 'renamed' where slug = 'enrich_company_via_waterfall_in_clay'$$,
+  'EN005', null, 'a workflow''s slug cannot change');
 
 select throws_ok(
   $$select enrich._queue_dispatches('no_such_workflow', 'company',
