@@ -81,19 +81,16 @@ language sql stable set search_path = '' as $$
   left join enrich.normalized_companies c on c.id = p.company_id
   where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
   union all
-  select 'orphaned_link', s.company_id::text,
-         format('company state of missing workflow %s', s.workflow_slug)
-  from enrich.company_workflow_states s
-  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
-  union all
-  select 'orphaned_link', s.person_id::text,
-         format('person state of missing workflow %s', s.workflow_slug)
-  from enrich.person_workflow_states s
-  where not exists (select from enrich.workflows w where w.slug = s.workflow_slug)
-  union all
-  select 'orphaned_link', d.id::text, format('dispatch of missing workflow %s', d.workflow_slug)
-  from enrich.dispatches d
-  where not exists (select from enrich.workflows w where w.slug = d.workflow_slug)
+  select 'orphaned_link', r.id, format('%s of missing workflow %s', r.kind, r.workflow_slug)
+  from (select s.company_id::text, s.workflow_slug, 'company state'
+          from enrich.company_workflow_states s
+        union all
+        select s.person_id::text, s.workflow_slug, 'person state'
+          from enrich.person_workflow_states s
+        union all
+        select d.id::text, d.workflow_slug, 'dispatch' from enrich.dispatches d
+       ) as r(id, workflow_slug, kind)
+  where not exists (select from enrich.workflows w where w.slug = r.workflow_slug)
   union all
   -- a batch's status must agree with its items
   select 'batch_status_disagrees_with_items', b.id::text,
