@@ -7,7 +7,11 @@
 create or replace function enrich._settle_entity(
   p_slug text, p_entity_ids uuid[], p_status text, p_error text default null
 ) returns void
-language plpgsql set search_path = '' as $$
+language plpgsql set search_path = ''
+-- Index scans only: a session reuses generic plans of these statements, and one made while
+-- the tables were small (a demo batch) must not keep scanning them whole after a million-row
+-- batch lands. Every lookup here has its index.
+set enable_seqscan = off as $$
 declare
   v_type      text;
   v_ids       uuid[];

@@ -18,6 +18,7 @@ MIGRATIONS = [
     "0006_time_ordered_ids",
     "0007_workflow_links_checked_once",
     "0008_cheaper_ids",
+    "0009_entity_states_two_indexes",
 ]
 
 

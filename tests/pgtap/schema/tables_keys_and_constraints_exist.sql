@@ -53,12 +53,12 @@ select col_isnt_fk('enrich', 'company_workflow_states', 'workflow_slug');
 select col_isnt_fk('enrich', 'person_workflow_states', 'workflow_slug');
 select col_isnt_fk('enrich', 'dispatches', 'workflow_slug');
 
-select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_lookup',
-                 array['company_id', 'workflow_slug']);
-select has_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_status', array['status']);
-select has_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_lookup',
-                 array['person_id', 'workflow_slug']);
-select has_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_status', array['status']);
+-- (migration 0009) the seed plan's lookup indexes repeated the unique constraints, and
+-- nothing reads entity states by status alone: claims and callbacks write two indexes, not four
+select hasnt_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_lookup');
+select hasnt_index('enrich', 'company_workflow_states', 'idx_company_workflow_states_status');
+select hasnt_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_lookup');
+select hasnt_index('enrich', 'person_workflow_states', 'idx_person_workflow_states_status');
 
 select is(
   (select array_agg(confdeltype::text order by conname) from pg_constraint

@@ -30,9 +30,10 @@ select is(
     where a.attname = 'id' and d.adrelid in ('enrich.batch_items'::regclass,
       'enrich.normalized_people'::regclass, 'enrich.workflow_states'::regclass,
       'enrich.normalized_companies'::regclass, 'enrich.company_workflow_states'::regclass,
-      'enrich.person_workflow_states'::regclass)),
+      'enrich.person_workflow_states'::regclass, 'enrich.company_enrichment_results'::regclass,
+      'enrich.person_enrichment_results'::regclass)),
   array['enrich._uuid_v7()'],
-  'items, people, item steps, companies and entity states default to it');
+  'items, people, item steps, companies, entity states and results default to it');
 
 -- items and people get them by default: rows made later sort after earlier ones (with
 -- random ids, ten against ten would interleave)
