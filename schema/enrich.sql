@@ -827,48 +827,53 @@ begin
   -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
   perform enrich._queue_dispatches(p_slug, v_type, v_claimed);
 
-  -- 4. Items: read each entity's status under a share lock (so a concurrent result cannot
-  --    complete the entity between our read and our commit), then write the item states.
+  -- 4. Items: the first item (by batch, row) of an entity we claimed is IN_PROGRESS, the
+  --    others wait on it. Entities claimed before us are read under a share lock (so a
+  --    concurrent result cannot complete one between our read and our commit); ours are
+  --    locked already. The first item per entity is found for every entity (one sort):
+  --    filtering the items by the claimed ones first cost more than it saved.
   execute format($sql$
     with items as (
       select i.id as item_id, i.%2$I as entity_id, i.batch_id, i.row_number
       from enrich.batch_items i where i.id = any($2)
     ),
-    entities as (
+    claimed_before as (
       select s.%2$I as entity_id, s.status, s.last_error from enrich.%1$I s
-      where s.workflow_slug = $1 and s.%2$I = any($5)
+      where s.workflow_slug = $1 and s.%2$I = any($5) and s.%2$I <> all($3)
       order by s.%2$I
       for share
     ),
-    claimers as (
+    firsts as (
       select distinct on (entity_id) item_id from items
-      where entity_id = any($3)
+      where entity_id is not null
       order by entity_id, batch_id, row_number
     ),
     decided as (
       select it.item_id, it.entity_id,
              case when it.entity_id is null then 'FAILED'
-                  when c.item_id is not null then 'IN_PROGRESS'
+                  when e.entity_id is null and f.item_id is not null then 'IN_PROGRESS'
+                  when e.entity_id is null then 'WAITING'
                   when e.status in ('PENDING', 'IN_PROGRESS') then 'WAITING'
                   when e.status = 'COMPLETED' then 'COMPLETED'
                   else 'FAILED' end as status,
              e.last_error
       from items it
-      left join entities e on e.entity_id = it.entity_id
-      left join claimers c on c.item_id = it.item_id
+      left join claimed_before e on e.entity_id = it.entity_id
+      left join firsts f on f.item_id = it.item_id
     )
     insert into enrich.workflow_states
       (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
     select d.item_id, $1, d.status, d.entity_id,
            case when d.entity_id is null
                 then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
-                else jsonb_strip_nulls(jsonb_build_object(
-                       $4 || '_id', d.entity_id,
-                       'skipped', case d.status
-                                    when 'WAITING' then $4 || '_enrichment_in_progress'
-                                    when 'COMPLETED' then $4 || '_already_enriched'
-                                    when 'FAILED' then $4 || '_enrichment_failed' end,
-                       'error', case when d.status = 'FAILED' then d.last_error end))
+                when d.status = 'IN_PROGRESS'
+                then jsonb_build_object($4 || '_id', d.entity_id)
+                when d.status = 'FAILED'
+                then jsonb_strip_nulls(jsonb_build_object($4 || '_id', d.entity_id,
+                       'skipped', $4 || '_enrichment_failed', 'error', d.last_error))
+                else jsonb_build_object($4 || '_id', d.entity_id,
+                       'skipped', $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
+                                                      else '_already_enriched' end)
            end,
            case when d.status = 'COMPLETED' then now() end,
            case when d.status = 'FAILED' then now() end
