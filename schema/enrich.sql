@@ -489,6 +489,40 @@ $$;
 COMMENT ON FUNCTION enrich._refresh_batch_status(p_batch_ids uuid[]) IS 'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is unfinished, or back to IN_PROGRESS when a late result revived one.';
 
 --
+-- Name: _refuse_deleting_used_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._refuse_deleting_used_workflows(p_slugs text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_slug      text;
+  v_pipelines text;
+  v_batches   bigint;
+begin
+  select u.slug, u.pipelines, u.batches into v_slug, v_pipelines, v_batches
+  from (select o.slug,
+               (select string_agg(p.name, ', ' order by p.name) from enrich.pipelines p
+                 where o.slug = any(p.steps)) as pipelines,
+               (select count(*) from enrich.batches b
+                 where b.status <> 'COMPLETED' and o.slug = any(b.steps)) as batches
+          from unnest(p_slugs) as o(slug)) u
+  where u.pipelines is not null or u.batches > 0
+  order by u.slug limit 1;
+  if v_slug is not null then
+    raise exception using errcode = 'EN005',
+      message = format('workflow %s is still in use: %s', quote_literal(v_slug),
+                       concat_ws(' and ',
+                         'pipeline ' || v_pipelines,
+                         case when v_batches > 0 then v_batches || ' unfinished batch(es)' end)),
+      hint = 'Take it out of the pipelines (enrich pipeline set) and let its batches finish '
+             || '(or prune them) first: their items would never finish.';
+  end if;
+end;
+$$;
+
+--
 -- Name: _registrable_domains(text[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1187,6 +1221,7 @@ begin
                || current_setting('transaction_isolation')
                || ' snapshot would miss the ones committed since it was taken.';
   end if;
+  perform enrich._refuse_deleting_used_workflows(array(select o.slug from deleted_workflows o));
   delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.company_workflow_states s
    where s.workflow_slug in (select o.slug from deleted_workflows o);
@@ -1205,6 +1240,14 @@ CREATE FUNCTION enrich._workflows_after_truncate() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  -- (the truncated rows are out of reach: any entity step still named counts)
+  perform enrich._refuse_deleting_used_workflows(array(
+    select s from (select p.steps from enrich.pipelines p
+                   union all
+                   select b.steps from enrich.batches b where b.status <> 'COMPLETED') u,
+                  unnest(u.steps) as s
+     where s not in ('normalize_all_core_values', 'split')
+     group by s));
   -- (not TRUNCATE: TRUNCATE ... CASCADE is already truncating dispatches, through
   -- workflow_webhooks, in this statement)
   delete from enrich.dispatches;
@@ -2292,6 +2335,8 @@ CREATE FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) RETURNS text[]
 declare
   v_unknown text;
 begin
+  -- locked, so none can be deleted before this pipeline naming it commits
+  perform 1 from enrich.workflows w where w.slug = any(p_steps) order by w.slug for key share;
   select s into v_unknown from unnest(p_steps) as s
    where s not in ('normalize_all_core_values', 'split')
      and not exists (select from enrich.workflows w where w.slug = s)

@@ -5,6 +5,8 @@ language plpgsql set search_path = '' as $$
 declare
   v_unknown text;
 begin
+  -- locked, so none can be deleted before this pipeline naming it commits
+  perform 1 from enrich.workflows w where w.slug = any(p_steps) order by w.slug for key share;
   select s into v_unknown from unnest(p_steps) as s
    where s not in ('normalize_all_core_values', 'split')
      and not exists (select from enrich.workflows w where w.slug = s)

@@ -5,6 +5,37 @@
 -- and then sees their rows — under READ COMMITTED, where each statement takes a fresh
 -- snapshot. A REPEATABLE READ or SERIALIZABLE deleter would keep its older snapshot and
 -- miss rows committed meanwhile, so it is refused.
+-- A workflow that a pipeline or an unfinished batch still names cannot go: the batch's
+-- items waiting at that step would never finish, and items before it would fail the
+-- callback that moves them on (unknown workflow) for as long as Clay retries it.
+
+create or replace function enrich._refuse_deleting_used_workflows(p_slugs text[]) returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_slug      text;
+  v_pipelines text;
+  v_batches   bigint;
+begin
+  select u.slug, u.pipelines, u.batches into v_slug, v_pipelines, v_batches
+  from (select o.slug,
+               (select string_agg(p.name, ', ' order by p.name) from enrich.pipelines p
+                 where o.slug = any(p.steps)) as pipelines,
+               (select count(*) from enrich.batches b
+                 where b.status <> 'COMPLETED' and o.slug = any(b.steps)) as batches
+          from unnest(p_slugs) as o(slug)) u
+  where u.pipelines is not null or u.batches > 0
+  order by u.slug limit 1;
+  if v_slug is not null then
+    raise exception using errcode = 'EN005',
+      message = format('workflow %s is still in use: %s', quote_literal(v_slug),
+                       concat_ws(' and ',
+                         'pipeline ' || v_pipelines,
+                         case when v_batches > 0 then v_batches || ' unfinished batch(es)' end)),
+      hint = 'Take it out of the pipelines (enrich pipeline set) and let its batches finish '
+             || '(or prune them) first: their items would never finish.';
+  end if;
+end;
+$$;
 
 create or replace function enrich._workflows_after_delete() returns trigger
 language plpgsql set search_path = '' as $$
@@ -16,6 +47,7 @@ begin
                || current_setting('transaction_isolation')
                || ' snapshot would miss the ones committed since it was taken.';
   end if;
+  perform enrich._refuse_deleting_used_workflows(array(select o.slug from deleted_workflows o));
   delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.company_workflow_states s
    where s.workflow_slug in (select o.slug from deleted_workflows o);
@@ -28,6 +60,14 @@ $$;
 create or replace function enrich._workflows_after_truncate() returns trigger
 language plpgsql set search_path = '' as $$
 begin
+  -- (the truncated rows are out of reach: any entity step still named counts)
+  perform enrich._refuse_deleting_used_workflows(array(
+    select s from (select p.steps from enrich.pipelines p
+                   union all
+                   select b.steps from enrich.batches b where b.status <> 'COMPLETED') u,
+                  unnest(u.steps) as s
+     where s not in ('normalize_all_core_values', 'split')
+     group by s));
   -- (not TRUNCATE: TRUNCATE ... CASCADE is already truncating dispatches, through
   -- workflow_webhooks, in this statement)
   delete from enrich.dispatches;

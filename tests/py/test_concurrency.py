@@ -223,3 +223,46 @@ def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
                 f" group by 1 having count(*) > 1"
             ).fetchall()
             assert repeated == [], f"{kind} results recorded twice: {repeated}"
+
+
+def test_workflow_delete_waits_for_a_pipeline_naming_it_and_is_refused(db_url: str) -> None:
+    """set_pipeline locks the workflows it names: a delete started meanwhile waits for its
+    commit, then sees the pipeline and is refused (EN005), so no pipeline ever names a
+    workflow that is gone (its batches' items would never finish)."""
+    with psycopg.connect(db_url, autocommit=True) as setup:
+        setup.execute("select enrich.set_workflow('people_v2', p_entity_type => 'person')")
+    naming = psycopg.connect(db_url)
+    try:
+        naming.execute(
+            "select enrich.set_pipeline('people_v2_only', array['normalize_all_core_values',"
+            " 'split', 'people_v2'])"
+        )
+        outcome: dict[str, object] = {}
+
+        def delete() -> None:
+            with psycopg.connect(db_url, autocommit=True) as deleter:
+                try:
+                    deleter.execute("delete from enrich.workflows where slug = 'people_v2'")
+                    outcome["deleted"] = True
+                except psycopg.Error as exc:
+                    outcome["sqlstate"] = exc.sqlstate
+                    outcome["message"] = str(exc)
+
+        deleting = threading.Thread(target=delete)
+        deleting.start()
+        deleting.join(timeout=1.0)
+        assert deleting.is_alive(), f"the delete did not wait for the pipeline: {outcome}"
+        naming.commit()
+        deleting.join(timeout=10)
+        assert not deleting.is_alive()
+    finally:
+        naming.close()
+    assert outcome.get("sqlstate") == "EN005", outcome
+    assert "pipeline people_v2_only" in str(outcome["message"])
+    with psycopg.connect(db_url) as conn:
+        assert (
+            conn.execute(
+                "select count(*) from enrich.workflows where slug = 'people_v2'"
+            ).fetchone()[0]
+            == 1
+        )

@@ -2,7 +2,7 @@
 -- 0007): a statement trigger deletes them with the workflow, writers lock the workflow
 -- first, and doctor reports any row of a missing workflow.
 begin;
-select plan(9);
+select plan(13);
 
 select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http://clay.test/a']);
 select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/b']);
@@ -12,6 +12,35 @@ select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
 select isnt_empty($$select from enrich.dispatches d
                      where d.workflow_slug = 'enrich_person_via_waterfall_in_clay'$$,
                   'people were claimed, with dispatches');
+
+-- in use: a pipeline names it and the batch's items wait at its step
+select throws_ok(
+  $$delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay'$$,
+  'EN005', 'workflow ''enrich_person_via_waterfall_in_clay'' is still in use: pipeline '
+           || 'company_and_person and 1 unfinished batch(es)',
+  'a workflow that a pipeline and an unfinished batch name cannot be deleted');
+select throws_ok($$truncate enrich.workflows cascade$$, 'EN005', null,
+  'nor truncated');
+
+-- no longer in use: the batch finished, the pipeline no longer names it; a refresh queued
+-- dispatches again (they belong to no batch)
+select enrich_test.deliver_all('enrich_person_via_waterfall_in_clay');
+select enrich.set_pipeline('company_and_person',
+  array['normalize_all_core_values', 'split', 'enrich_company_via_waterfall_in_clay']);
+select throws_ok(
+  $$delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay'$$,
+  'EN005', 'workflow ''enrich_person_via_waterfall_in_clay'' is still in use: pipeline '
+           || 'company_and_person_v2',
+  'the message names every pipeline that still uses it (only one left here)')
+  from (select enrich.set_pipeline('company_and_person_v2', array['normalize_all_core_values',
+          'split', 'enrich_person_via_waterfall_in_clay'])) as still_named;
+select enrich.set_pipeline('company_and_person_v2',
+  array['normalize_all_core_values', 'split', 'enrich_company_via_waterfall_in_clay']);
+select enrich.refresh_entities('enrich_person_via_waterfall_in_clay', p_entity_id => s.person_id)
+  from enrich.person_workflow_states s;
+select isnt_empty($$select from enrich.dispatches d
+                     where d.workflow_slug = 'enrich_person_via_waterfall_in_clay'$$,
+                  'refreshed people have dispatches again');
 
 savepoint cascade;
 delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay';
@@ -28,8 +57,9 @@ select isnt_empty(
   'other workflows keep theirs');
 rollback to savepoint cascade;
 
--- TRUNCATE ... CASCADE takes them along too; a slug never changes
+-- TRUNCATE ... CASCADE takes them along too, once no pipeline or unfinished batch uses any
 savepoint truncated;
+update enrich.pipelines set steps = steps[1:2];
 truncate enrich.workflows cascade;
 select is_empty(
   $$select from enrich.company_workflow_states union all select from enrich.person_workflow_states

@@ -18,7 +18,8 @@ select functions_are('enrich', array[
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
   '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
   '_workflow_states_after_insert', '_workflow_states_after_update', '_uuid_v7',
-  '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change']);
+  '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
+  '_refuse_deleting_used_workflows']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')
