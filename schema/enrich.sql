@@ -506,7 +506,11 @@ begin
                (select string_agg(p.name, ', ' order by p.name) from enrich.pipelines p
                  where o.slug = any(p.steps)) as pipelines,
                (select count(*) from enrich.batches b
-                 where b.status <> 'COMPLETED' and o.slug = any(b.steps)) as batches
+                 where o.slug = any(b.steps)
+                   and (b.status <> 'COMPLETED'
+                        -- a late result or enrich retry revives a failed item: it moves on
+                        or exists (select from enrich.batch_items i
+                                    where i.batch_id = b.id and i.status = 'FAILED'))) as batches
           from unnest(p_slugs) as o(slug)) u
   where u.pipelines is not null or u.batches > 0
   order by u.slug limit 1;
@@ -515,9 +519,12 @@ begin
       message = format('workflow %s is still in use: %s', quote_literal(v_slug),
                        concat_ws(' and ',
                          'pipeline ' || v_pipelines,
-                         case when v_batches > 0 then v_batches || ' unfinished batch(es)' end)),
-      hint = 'Take it out of the pipelines (enrich pipeline set) and let its batches finish '
-             || '(or prune them) first: their items would never finish.';
+                         case when v_batches > 0
+                              then v_batches || ' batch(es) whose items can still reach it' end)),
+      detail = 'A batch can reach it while it is unfinished, or while it has failed items '
+               || '(a late result or enrich retry revives them and they move on).',
+      hint = 'Take it out of the pipelines (enrich pipeline set), let its batches finish and '
+             || 'prune those (enrich prune) first: their items would never finish.';
   end if;
 end;
 $$;
@@ -1188,6 +1195,7 @@ $$;
 CREATE FUNCTION enrich._workflow_states_after_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET enable_nestloop TO 'off'
     AS $$
 declare
   v_item_ids uuid[]; v_steps text[]; v_statuses text[];
@@ -1240,11 +1248,11 @@ CREATE FUNCTION enrich._workflows_after_truncate() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  -- (the truncated rows are out of reach: any entity step still named counts)
+  -- (the truncated rows are out of reach: every entity step still named is checked)
   perform enrich._refuse_deleting_used_workflows(array(
     select s from (select p.steps from enrich.pipelines p
                    union all
-                   select b.steps from enrich.batches b where b.status <> 'COMPLETED') u,
+                   select b.steps from enrich.batches b) u,
                   unnest(u.steps) as s
      where s not in ('normalize_all_core_values', 'split')
      group by s));
@@ -1925,10 +1933,25 @@ CREATE FUNCTION enrich.open_batch(p_pipeline text) RETURNS uuid
     AS $$
 declare
   v_batch_id uuid;
+  v_steps    text[];
+  v_missing  text;
 begin
-  insert into enrich.batches (pipeline, steps)
-  select p.name, p.steps from enrich.pipelines p where p.name = p_pipeline
-  returning id into v_batch_id;
+  select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
+  if found then
+    -- locked, so none can be deleted before this batch naming it commits (a delete waits,
+    -- then sees the batch and refuses); one deleted since we read the pipeline is refused here
+    perform 1 from enrich.workflows w where w.slug = any(v_steps) order by w.slug for key share;
+    select s into v_missing from unnest(v_steps) as s
+     where s not in ('normalize_all_core_values', 'split')
+       and not exists (select from enrich.workflows w where w.slug = s)
+     limit 1;
+    if v_missing is not null then
+      raise exception using errcode = 'EN001',
+        message = format('unknown step or workflow %s', quote_literal(v_missing));
+    end if;
+    insert into enrich.batches (pipeline, steps) values (p_pipeline, v_steps)
+    returning id into v_batch_id;
+  end if;
   if v_batch_id is null then
     raise exception using errcode = 'EN004',
       message = format('unknown pipeline %s', quote_literal(p_pipeline)),

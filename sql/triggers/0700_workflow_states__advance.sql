@@ -21,7 +21,11 @@ end;
 $$;
 
 create or replace function enrich._workflow_states_after_update() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql set search_path = ''
+-- The join of the transition tables has no parameter, so its plan is made once per session
+-- and kept: made on a one-row update (a callback), a nested loop rescans the old rows for
+-- every new one, quadratic for an entity with thousands of waiting items.
+set enable_nestloop = off as $$
 declare
   v_item_ids uuid[]; v_steps text[]; v_statuses text[];
 begin

@@ -5,9 +5,12 @@
 -- and then sees their rows — under READ COMMITTED, where each statement takes a fresh
 -- snapshot. A REPEATABLE READ or SERIALIZABLE deleter would keep its older snapshot and
 -- miss rows committed meanwhile, so it is refused.
--- A workflow that a pipeline or an unfinished batch still names cannot go: the batch's
+-- A workflow that a pipeline or a batch whose items can still reach it names cannot go:
 -- items waiting at that step would never finish, and items before it would fail the
--- callback that moves them on (unknown workflow) for as long as Clay retries it.
+-- callback that moves them on (unknown workflow) for as long as Clay retries it. A batch
+-- can reach it while unfinished, or while it has failed items (a late result or retry
+-- revives them). Batches lock the workflows they name when they open (open_batch), and
+-- pipelines when they are set, so a delete waits for them and then sees them.
 
 create or replace function enrich._refuse_deleting_used_workflows(p_slugs text[]) returns void
 language plpgsql set search_path = '' as $$
@@ -21,7 +24,11 @@ begin
                (select string_agg(p.name, ', ' order by p.name) from enrich.pipelines p
                  where o.slug = any(p.steps)) as pipelines,
                (select count(*) from enrich.batches b
-                 where b.status <> 'COMPLETED' and o.slug = any(b.steps)) as batches
+                 where o.slug = any(b.steps)
+                   and (b.status <> 'COMPLETED'
+                        -- a late result or enrich retry revives a failed item: it moves on
+                        or exists (select from enrich.batch_items i
+                                    where i.batch_id = b.id and i.status = 'FAILED'))) as batches
           from unnest(p_slugs) as o(slug)) u
   where u.pipelines is not null or u.batches > 0
   order by u.slug limit 1;
@@ -30,9 +37,12 @@ begin
       message = format('workflow %s is still in use: %s', quote_literal(v_slug),
                        concat_ws(' and ',
                          'pipeline ' || v_pipelines,
-                         case when v_batches > 0 then v_batches || ' unfinished batch(es)' end)),
-      hint = 'Take it out of the pipelines (enrich pipeline set) and let its batches finish '
-             || '(or prune them) first: their items would never finish.';
+                         case when v_batches > 0
+                              then v_batches || ' batch(es) whose items can still reach it' end)),
+      detail = 'A batch can reach it while it is unfinished, or while it has failed items '
+               || '(a late result or enrich retry revives them and they move on).',
+      hint = 'Take it out of the pipelines (enrich pipeline set), let its batches finish and '
+             || 'prune those (enrich prune) first: their items would never finish.';
   end if;
 end;
 $$;
@@ -60,11 +70,11 @@ $$;
 create or replace function enrich._workflows_after_truncate() returns trigger
 language plpgsql set search_path = '' as $$
 begin
-  -- (the truncated rows are out of reach: any entity step still named counts)
+  -- (the truncated rows are out of reach: every entity step still named is checked)
   perform enrich._refuse_deleting_used_workflows(array(
     select s from (select p.steps from enrich.pipelines p
                    union all
-                   select b.steps from enrich.batches b where b.status <> 'COMPLETED') u,
+                   select b.steps from enrich.batches b) u,
                   unnest(u.steps) as s
      where s not in ('normalize_all_core_values', 'split')
      group by s));

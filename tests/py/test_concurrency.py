@@ -266,3 +266,61 @@ def test_workflow_delete_waits_for_a_pipeline_naming_it_and_is_refused(db_url: s
             ).fetchone()[0]
             == 1
         )
+
+
+def test_workflow_delete_waits_for_a_loading_batch_naming_it_and_is_refused(db_url: str) -> None:
+    """open_batch locks the workflows its pipeline names: a delete of a later step's workflow
+    (no longer in the pipeline) waits for the loading batch, then sees it and is refused, so
+    the batch never names a workflow that is gone (every callback moving its items on would
+    fail)."""
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        admin.execute("select enrich.set_workflow('later_step')")
+        admin.execute(
+            "select enrich.set_pipeline('two_steps', array['normalize_all_core_values', 'split',"
+            f" '{COMPANY}', 'later_step'])"
+        )
+        loader = psycopg.connect(db_url)
+        try:
+            batch_id = loader.execute("select enrich.open_batch('two_steps')").fetchone()[0]
+            admin.execute(
+                "select enrich.set_pipeline('two_steps',"
+                f" array['normalize_all_core_values', 'split', '{COMPANY}'])"
+            )
+            outcome: dict[str, object] = {}
+
+            def delete() -> None:
+                with psycopg.connect(db_url, autocommit=True) as deleter:
+                    try:
+                        deleter.execute("delete from enrich.workflows where slug = 'later_step'")
+                        outcome["deleted"] = True
+                    except psycopg.Error as exc:
+                        outcome["sqlstate"] = exc.sqlstate
+                        outcome["message"] = str(exc)
+
+            deleting = threading.Thread(target=delete)
+            deleting.start()
+            deleting.join(timeout=1.0)
+            assert deleting.is_alive(), f"the delete did not wait for the load: {outcome}"
+            loader.execute(
+                "insert into enrich.batch_items (batch_id, row_number, data)"
+                ' values (%s, 1, \'{"email": "x@loading.example.com"}\')',
+                (batch_id,),
+            )
+            loader.execute("select enrich.start_batch(%s)", (batch_id,))
+            loader.commit()
+            deleting.join(timeout=10)
+            assert not deleting.is_alive()
+        finally:
+            loader.close()
+        assert outcome.get("sqlstate") == "EN005", outcome
+        assert "1 batch(es) whose items can still reach it" in str(outcome["message"])
+        company_id = admin.execute(
+            "select company_id from enrich.batch_items where batch_id = %s", (batch_id,)
+        ).fetchone()[0]
+        assert (
+            admin.execute(
+                "select enrich.receive_result(%s, jsonb_build_object('company_id', %s::uuid))",
+                (COMPANY, company_id),
+            ).fetchone()[0]
+            == "completed"
+        ), "the callback moving the item on to the later step works"

@@ -17,7 +17,7 @@ select isnt_empty($$select from enrich.dispatches d
 select throws_ok(
   $$delete from enrich.workflows where slug = 'enrich_person_via_waterfall_in_clay'$$,
   'EN005', 'workflow ''enrich_person_via_waterfall_in_clay'' is still in use: pipeline '
-           || 'company_and_person and 1 unfinished batch(es)',
+           || 'company_and_person and 1 batch(es) whose items can still reach it',
   'a workflow that a pipeline and an unfinished batch name cannot be deleted');
 select throws_ok($$truncate enrich.workflows cascade$$, 'EN005', null,
   'nor truncated');
