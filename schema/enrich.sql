@@ -204,6 +204,32 @@ $$;
 COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the host, or its registrable domain, is a free-mail provider (gmail.com, ...).';
 
 --
+-- Name: _lock_step_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._lock_step_workflows(p_steps text[]) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_unknown text;
+begin
+  perform 1 from enrich.workflows w where w.slug = any(p_steps) order by w.slug for key share;
+  select s into v_unknown from unnest(p_steps) as s
+   where s not in ('normalize_all_core_values', 'split')
+     and not exists (select from enrich.workflows w where w.slug = s)
+   limit 1;
+  return v_unknown;
+end;
+$$;
+
+--
+-- Name: FUNCTION _lock_step_workflows(p_steps text[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._lock_step_workflows(p_steps text[]) IS 'Locks the workflows named by a list of steps (FOR KEY SHARE) and returns the first step that is no workflow (NULL when all exist).';
+
+--
 -- Name: _lower(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1938,13 +1964,9 @@ declare
 begin
   select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
   if found then
-    -- locked, so none can be deleted before this batch naming it commits (a delete waits,
-    -- then sees the batch and refuses); one deleted since we read the pipeline is refused here
-    perform 1 from enrich.workflows w where w.slug = any(v_steps) order by w.slug for key share;
-    select s into v_missing from unnest(v_steps) as s
-     where s not in ('normalize_all_core_values', 'split')
-       and not exists (select from enrich.workflows w where w.slug = s)
-     limit 1;
+    -- none can go before we commit (a delete waits, then sees the batch and refuses); one
+    -- deleted since the pipeline named it is refused here
+    v_missing := enrich._lock_step_workflows(v_steps);
     if v_missing is not null then
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));
@@ -2358,12 +2380,7 @@ CREATE FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) RETURNS text[]
 declare
   v_unknown text;
 begin
-  -- locked, so none can be deleted before this pipeline naming it commits
-  perform 1 from enrich.workflows w where w.slug = any(p_steps) order by w.slug for key share;
-  select s into v_unknown from unnest(p_steps) as s
-   where s not in ('normalize_all_core_values', 'split')
-     and not exists (select from enrich.workflows w where w.slug = s)
-   limit 1;
+  v_unknown := enrich._lock_step_workflows(p_steps);  -- none can go before we commit
   if v_unknown is not null then
     raise exception using errcode = 'EN003',
       message = format('unknown step %s: use normalize_all_core_values, split or a workflow slug',

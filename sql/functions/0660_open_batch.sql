@@ -10,13 +10,9 @@ declare
 begin
   select p.steps into v_steps from enrich.pipelines p where p.name = p_pipeline;
   if found then
-    -- locked, so none can be deleted before this batch naming it commits (a delete waits,
-    -- then sees the batch and refuses); one deleted since we read the pipeline is refused here
-    perform 1 from enrich.workflows w where w.slug = any(v_steps) order by w.slug for key share;
-    select s into v_missing from unnest(v_steps) as s
-     where s not in ('normalize_all_core_values', 'split')
-       and not exists (select from enrich.workflows w where w.slug = s)
-     limit 1;
+    -- none can go before we commit (a delete waits, then sees the batch and refuses); one
+    -- deleted since the pipeline named it is refused here
+    v_missing := enrich._lock_step_workflows(v_steps);
     if v_missing is not null then
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));

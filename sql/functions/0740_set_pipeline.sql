@@ -5,12 +5,7 @@ language plpgsql set search_path = '' as $$
 declare
   v_unknown text;
 begin
-  -- locked, so none can be deleted before this pipeline naming it commits
-  perform 1 from enrich.workflows w where w.slug = any(p_steps) order by w.slug for key share;
-  select s into v_unknown from unnest(p_steps) as s
-   where s not in ('normalize_all_core_values', 'split')
-     and not exists (select from enrich.workflows w where w.slug = s)
-   limit 1;
+  v_unknown := enrich._lock_step_workflows(p_steps);  -- none can go before we commit
   if v_unknown is not null then
     raise exception using errcode = 'EN003',
       message = format('unknown step %s: use normalize_all_core_values, split or a workflow slug',

@@ -225,6 +225,26 @@ def test_batches_and_callbacks_racing_leave_no_item_stuck(db_url: str) -> None:
             assert repeated == [], f"{kind} results recorded twice: {repeated}"
 
 
+def delete_workflow_in_background(db_url: str, slug: str) -> tuple[threading.Thread, dict]:
+    """Start deleting a workflow on its own connection; returns the thread and, once it has
+    ended, its outcome: {"deleted": True} or the error's sqlstate and message."""
+    outcome: dict[str, object] = {}
+
+    def delete() -> None:
+        with psycopg.connect(db_url, autocommit=True) as deleter:
+            try:
+                deleter.execute("delete from enrich.workflows where slug = %s", (slug,))
+                outcome["deleted"] = True
+            except psycopg.Error as exc:
+                outcome["sqlstate"] = exc.sqlstate
+                outcome["message"] = str(exc)
+
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    deleting.join(timeout=1.0)
+    return deleting, outcome
+
+
 def test_workflow_delete_waits_for_a_pipeline_naming_it_and_is_refused(db_url: str) -> None:
     """set_pipeline locks the workflows it names: a delete started meanwhile waits for its
     commit, then sees the pipeline and is refused (EN005), so no pipeline ever names a
@@ -237,20 +257,7 @@ def test_workflow_delete_waits_for_a_pipeline_naming_it_and_is_refused(db_url: s
             "select enrich.set_pipeline('people_v2_only', array['normalize_all_core_values',"
             " 'split', 'people_v2'])"
         )
-        outcome: dict[str, object] = {}
-
-        def delete() -> None:
-            with psycopg.connect(db_url, autocommit=True) as deleter:
-                try:
-                    deleter.execute("delete from enrich.workflows where slug = 'people_v2'")
-                    outcome["deleted"] = True
-                except psycopg.Error as exc:
-                    outcome["sqlstate"] = exc.sqlstate
-                    outcome["message"] = str(exc)
-
-        deleting = threading.Thread(target=delete)
-        deleting.start()
-        deleting.join(timeout=1.0)
+        deleting, outcome = delete_workflow_in_background(db_url, "people_v2")
         assert deleting.is_alive(), f"the delete did not wait for the pipeline: {outcome}"
         naming.commit()
         deleting.join(timeout=10)
@@ -286,20 +293,7 @@ def test_workflow_delete_waits_for_a_loading_batch_naming_it_and_is_refused(db_u
                 "select enrich.set_pipeline('two_steps',"
                 f" array['normalize_all_core_values', 'split', '{COMPANY}'])"
             )
-            outcome: dict[str, object] = {}
-
-            def delete() -> None:
-                with psycopg.connect(db_url, autocommit=True) as deleter:
-                    try:
-                        deleter.execute("delete from enrich.workflows where slug = 'later_step'")
-                        outcome["deleted"] = True
-                    except psycopg.Error as exc:
-                        outcome["sqlstate"] = exc.sqlstate
-                        outcome["message"] = str(exc)
-
-            deleting = threading.Thread(target=delete)
-            deleting.start()
-            deleting.join(timeout=1.0)
+            deleting, outcome = delete_workflow_in_background(db_url, "later_step")
             assert deleting.is_alive(), f"the delete did not wait for the load: {outcome}"
             loader.execute(
                 "insert into enrich.batch_items (batch_id, row_number, data)"
