@@ -556,6 +556,26 @@ end;
 $$;
 
 --
+-- Name: _refuse_outside_read_committed(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._refuse_outside_read_committed(p_action text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if current_setting('transaction_isolation') <> 'read committed' then
+    raise exception using errcode = 'EN005',
+      message = format('%s workflows in a READ COMMITTED transaction', p_action),
+      detail = 'Their entity states and dispatches are deleted with them, and the pipelines '
+               || 'and batches still naming them are looked for: a '
+               || current_setting('transaction_isolation')
+               || ' snapshot would miss the ones committed since it was taken.';
+  end if;
+end;
+$$;
+
+--
 -- Name: _registrable_domains(text[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1248,13 +1268,7 @@ CREATE FUNCTION enrich._workflows_after_delete() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  if current_setting('transaction_isolation') <> 'read committed' then
-    raise exception using errcode = 'EN005',
-      message = 'delete workflows in a READ COMMITTED transaction',
-      detail = 'Their entity states and dispatches are deleted with them, and a '
-               || current_setting('transaction_isolation')
-               || ' snapshot would miss the ones committed since it was taken.';
-  end if;
+  perform enrich._refuse_outside_read_committed('delete');
   perform enrich._refuse_deleting_used_workflows(array(select o.slug from deleted_workflows o));
   delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.company_workflow_states s
@@ -1274,6 +1288,7 @@ CREATE FUNCTION enrich._workflows_after_truncate() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  perform enrich._refuse_outside_read_committed('truncate');
   -- (the truncated rows are out of reach: every entity step still named is checked)
   perform enrich._refuse_deleting_used_workflows(array(
     select s from (select p.steps from enrich.pipelines p

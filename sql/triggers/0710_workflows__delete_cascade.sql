@@ -3,8 +3,8 @@
 -- workflows deletes them, set-based, once per statement; a slug never changes. Writers lock
 -- the workflow row (FOR KEY SHARE) before they add rows for it, so a delete waits for them
 -- and then sees their rows — under READ COMMITTED, where each statement takes a fresh
--- snapshot. A REPEATABLE READ or SERIALIZABLE deleter would keep its older snapshot and
--- miss rows committed meanwhile, so it is refused.
+-- snapshot. A REPEATABLE READ or SERIALIZABLE delete or truncate would keep its older
+-- snapshot and miss rows (and pipelines, batches) committed meanwhile, so it is refused.
 -- A workflow that a pipeline or a batch whose items can still reach it names cannot go:
 -- items waiting at that step would never finish, and items before it would fail the
 -- callback that moves them on (unknown workflow) for as long as Clay retries it. A batch
@@ -47,16 +47,24 @@ begin
 end;
 $$;
 
-create or replace function enrich._workflows_after_delete() returns trigger
+create or replace function enrich._refuse_outside_read_committed(p_action text) returns void
 language plpgsql set search_path = '' as $$
 begin
   if current_setting('transaction_isolation') <> 'read committed' then
     raise exception using errcode = 'EN005',
-      message = 'delete workflows in a READ COMMITTED transaction',
-      detail = 'Their entity states and dispatches are deleted with them, and a '
+      message = format('%s workflows in a READ COMMITTED transaction', p_action),
+      detail = 'Their entity states and dispatches are deleted with them, and the pipelines '
+               || 'and batches still naming them are looked for: a '
                || current_setting('transaction_isolation')
                || ' snapshot would miss the ones committed since it was taken.';
   end if;
+end;
+$$;
+
+create or replace function enrich._workflows_after_delete() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  perform enrich._refuse_outside_read_committed('delete');
   perform enrich._refuse_deleting_used_workflows(array(select o.slug from deleted_workflows o));
   delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
   delete from enrich.company_workflow_states s
@@ -70,6 +78,7 @@ $$;
 create or replace function enrich._workflows_after_truncate() returns trigger
 language plpgsql set search_path = '' as $$
 begin
+  perform enrich._refuse_outside_read_committed('truncate');
   -- (the truncated rows are out of reach: every entity step still named is checked)
   perform enrich._refuse_deleting_used_workflows(array(
     select s from (select p.steps from enrich.pipelines p

@@ -2,7 +2,7 @@
 -- snapshot and miss the ones committed since: refused (READ COMMITTED works, see
 -- takes_its_states_and_dispatches_along.sql).
 begin isolation level repeatable read;
-select plan(2);
+select plan(3);
 
 select throws_ok(
   $$delete from enrich.workflows where slug = 'enrich_company_via_waterfall_in_clay'$$,
@@ -11,6 +11,9 @@ select throws_ok(
 select isnt_empty(
   $$select from enrich.workflows where slug = 'enrich_company_via_waterfall_in_clay'$$,
   'and the workflow stays');
+select throws_ok($$truncate enrich.workflows cascade$$,
+  'EN005', 'truncate workflows in a READ COMMITTED transaction',
+  'truncating workflows under REPEATABLE READ is refused too (it looks for batches naming them)');
 
 select * from finish();
 rollback;

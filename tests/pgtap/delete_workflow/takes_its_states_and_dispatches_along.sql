@@ -2,7 +2,7 @@
 -- 0007): a statement trigger deletes them with the workflow, writers lock the workflow
 -- first, and doctor reports any row of a missing workflow.
 begin;
-select plan(13);
+select plan(14);
 
 select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http://clay.test/a']);
 select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/b']);
@@ -21,6 +21,13 @@ select throws_ok(
   'a workflow that a pipeline and an unfinished batch name cannot be deleted');
 select throws_ok($$truncate enrich.workflows cascade$$, 'EN005', null,
   'nor truncated');
+savepoint batch_alone;
+update enrich.pipelines set steps = steps[1:2];
+select throws_ok($$truncate enrich.workflows cascade$$, 'EN005',
+  'workflow ''enrich_company_via_waterfall_in_clay'' is still in use: 1 batch(es) whose items '
+  || 'can still reach it',
+  'the unfinished batch alone refuses a truncate (no pipeline names a workflow any more)');
+rollback to savepoint batch_alone;
 
 -- no longer in use: the batch finished, the pipeline no longer names it; a refresh queued
 -- dispatches again (they belong to no batch)

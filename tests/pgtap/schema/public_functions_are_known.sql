@@ -19,7 +19,8 @@ select functions_are('enrich', array[
   '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
   '_workflow_states_after_insert', '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
-  '_refuse_deleting_used_workflows', '_lock_step_workflows']);
+  '_refuse_deleting_used_workflows', '_lock_step_workflows',
+  '_refuse_outside_read_committed']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')
