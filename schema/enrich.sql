@@ -1267,14 +1267,14 @@ CREATE FUNCTION enrich._workflows_after_delete() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_slugs text[] := array(select o.slug from deleted_workflows o);
 begin
   perform enrich._refuse_outside_read_committed('delete');
-  perform enrich._refuse_deleting_used_workflows(array(select o.slug from deleted_workflows o));
-  delete from enrich.dispatches d where d.workflow_slug in (select o.slug from deleted_workflows o);
-  delete from enrich.company_workflow_states s
-   where s.workflow_slug in (select o.slug from deleted_workflows o);
-  delete from enrich.person_workflow_states s
-   where s.workflow_slug in (select o.slug from deleted_workflows o);
+  perform enrich._refuse_deleting_used_workflows(v_slugs);
+  delete from enrich.dispatches d where d.workflow_slug = any(v_slugs);
+  delete from enrich.company_workflow_states s where s.workflow_slug = any(v_slugs);
+  delete from enrich.person_workflow_states s where s.workflow_slug = any(v_slugs);
   return null;
 end;
 $$;
