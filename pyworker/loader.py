@@ -79,7 +79,17 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
         yield number, _clean_row(value)
 
 
+def _csv_keys(header: list[str]) -> list[str | None]:
+    """Per column, the key its values go under in the row: the trimmed, lower-case name;
+    None for a column without one, or one a later column of the same name overrides."""
+    names = [h.strip().lower() for h in header]
+    return [name if name and name not in names[i + 1 :] else None for i, name in enumerate(names)]
+
+
 def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
+    # Runs once per row of files with millions: every check looks at the row's fields
+    # joined into one string, and the row's dict is built once, its keys worked out from
+    # the header (the same dict as _clean_row of the row zipped with the header would be).
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
@@ -89,28 +99,27 @@ def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
         raise LoadError(f"line 1: {exc}") from None
     if "\x00" in "".join(header):
         raise LoadError("line 1: binary data, not a CSV header")
-    names = [h.strip().lower() for h in header]
-    if not any(names):
+    keys = _csv_keys(header)
+    if not any(keys):
         raise LoadError("line 1: the CSV header is empty")
+    width = len(keys)
     number = 0
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise LoadError(f"line {reader.line_num}: {exc}") from None
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if any("\x00" in field for field in fields):
-            raise LoadError(f"line {reader.line_num}: {NUL_REFUSED}")
-        if len(fields) != len(names):
-            raise LoadError(
-                f"line {reader.line_num}: {len(fields)} fields, the header has "
-                f"{len(names)} (wrong delimiter or unquoted comma?)"
-            )
-        number += 1
-        yield number, _clean_row(dict(zip(names, fields, strict=True)))
+    try:
+        for fields in reader:
+            joined = "".join(fields)
+            if not joined.strip():
+                continue
+            if "\x00" in joined:
+                raise LoadError(f"line {reader.line_num}: {NUL_REFUSED}")
+            if len(fields) != width:
+                raise LoadError(
+                    f"line {reader.line_num}: {len(fields)} fields, the header has "
+                    f"{width} (wrong delimiter or unquoted comma?)"
+                )
+            number += 1
+            yield number, {k: v for k, v in zip(keys, fields, strict=True) if k and v}
+    except csv.Error as exc:
+        raise LoadError(f"line {reader.line_num}: {exc}") from None
 
 
 def read_rows(source: str) -> Iterator[tuple[int, dict]]:

@@ -1,5 +1,6 @@
 """Loader fuzzing (hypothesis): whatever the file holds, `enrich load` either loads every row
-or refuses the file with a LoadError naming the line, and then nothing is loaded."""
+or refuses the file with a LoadError naming the line, and then nothing is loaded; and each
+CSV row becomes the row a plain reading of the file gives."""
 
 from __future__ import annotations
 
@@ -67,3 +68,43 @@ def test_a_file_loads_whole_or_not_at_all(
         ).fetchone()[0]
     assert loaded == rows
     assert counts(module_db_url) == (before[0] + 1, before[1] + rows)
+
+
+header_names = st.sampled_from(["email", "Email ", " EMAIL", "name", "", " ", "notes"])
+row_cell = cell | st.just("A\x00da")
+
+
+@settings(max_examples=300)
+@given(header=st.lists(header_names, min_size=1, max_size=5), data=st.data())
+def test_each_csv_row_is_its_fields_under_the_header(
+    header: list[str], data: st.DataObject
+) -> None:
+    """The fast CSV path (keys worked out once from the header, checks on the joined
+    fields) gives, row by row, what the plain definition gives: the fields zipped with the
+    trimmed, lower-case header into a dict (a later column of a name overrides an earlier
+    one), without empty names or values; blank rows skipped, numbered from 1."""
+    width = len(header)
+    rows = data.draw(
+        st.lists(
+            st.lists(row_cell, min_size=width, max_size=width)
+            | st.lists(row_cell, max_size=width + 1),  # now and then a ragged row
+            max_size=6,
+        )
+    )
+    text = as_csv([header, *rows]).decode()
+    names = [h.strip().lower() for h in header]
+    _, *lines = csv.reader(io.StringIO(text, newline=""))
+    expected = [fields for fields in lines if "".join(fields).strip()]
+    try:
+        got = list(loader._csv_rows(io.StringIO(text, newline="")))
+    except loader.LoadError as exc:
+        # refused: no name in the header, a NUL, or a row of another width
+        assert not any(names) or any(
+            "\x00" in "".join(f) or len(f) != len(names) for f in expected
+        ), exc
+        return
+    assert any(names) and not any("\x00" in "".join(f) for f in expected)
+    assert got == [
+        (number, {k: v for k, v in dict(zip(names, fields, strict=True)).items() if k and v})
+        for number, fields in enumerate(expected, start=1)
+    ]
