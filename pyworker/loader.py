@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO
 from uuid import UUID
 
+import psycopg
+
 from pyworker import db
 
 csv.field_size_limit(10 * 1024 * 1024)
@@ -150,6 +152,22 @@ def _counted(rows: Iterator[tuple[int, dict]], on_progress: Callable[[str], None
         yield row
 
 
+OPEN_BATCH_ATTEMPTS = 5
+
+
+def _open_batch(conn: psycopg.Connection, pipeline: str) -> UUID:
+    """open_batch locks the pipeline's workflows in slug order. A transaction taking them in
+    another order (a delete of several workflows locks them as it finds them) can deadlock
+    with it, and PostgreSQL may pick the load to fail: as the load's first statement it has
+    done nothing yet, so it starts again (the other side has ended by then)."""
+    for _ in range(OPEN_BATCH_ATTEMPTS - 1):
+        try:
+            return db.open_batch(conn, pipeline)
+        except psycopg.errors.DeadlockDetected:
+            conn.rollback()
+    return db.open_batch(conn, pipeline)
+
+
 def load(
     database_url: str,
     source: str,
@@ -161,7 +179,7 @@ def load(
     if source != "-" and not Path(source).is_file():
         raise LoadError(f"{source}: no such file")
     with db.connect(database_url, autocommit=False) as conn:
-        batch_id = db.open_batch(conn, pipeline)
+        batch_id = _open_batch(conn, pipeline)
         rows = read_rows(source)
         rows = db.copy_items(conn, batch_id, _counted(rows, on_progress) if on_progress else rows)
         if on_progress:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -318,3 +320,63 @@ def test_workflow_delete_waits_for_a_loading_batch_naming_it_and_is_refused(db_u
             ).fetchone()[0]
             == "completed"
         ), "the callback moving the item on to the later step works"
+
+
+def test_a_load_deadlocked_at_open_batch_starts_again(db_url: str, tmp_path: Path) -> None:
+    """open_batch locks its pipeline's workflows in slug order; a transaction locking them
+    in the other order (as a delete of several does) deadlocks with it. When PostgreSQL
+    picks the load, `enrich load` opens its batch again and loads the file."""
+    from pyworker import loader
+
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        for slug in ("deadlock_a", "deadlock_b"):
+            admin.execute("select enrich.set_workflow(%s)", (slug,))
+        admin.execute(
+            "select enrich.set_pipeline('deadlock_ab', array['normalize_all_core_values',"
+            " 'split', 'deadlock_a', 'deadlock_b'])"
+        )
+    source = tmp_path / "rows.csv"
+    source.write_text("email\nada@deadlock.example.com\n")
+    other = psycopg.connect(db_url)
+    outcome: dict[str, object] = {}
+
+    def load() -> None:
+        try:
+            outcome["loaded"] = loader.load(db_url, str(source), "deadlock_ab")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcome["error"] = exc
+
+    try:
+        # b first, then a: the other order from open_batch's
+        other.execute("select 1 from enrich.workflows where slug = 'deadlock_b' for update")
+        loading = threading.Thread(target=load)
+        loading.start()
+        # the load holds deadlock_a and waits for deadlock_b
+        with psycopg.connect(db_url, autocommit=True) as watcher:
+            for _ in range(100):
+                waiting = watcher.execute(
+                    "select count(*) from pg_stat_activity where datname = current_database()"
+                    " and wait_event_type = 'Lock'"
+                ).fetchone()[0]
+                if waiting:
+                    break
+                time.sleep(0.05)
+        assert waiting == 1 and loading.is_alive()
+        # the load began waiting first: its deadlock check (after deadlock_timeout) finds
+        # the cycle and fails the load's open_batch
+        other.execute("select 1 from enrich.workflows where slug = 'deadlock_a' for update")
+        other.rollback()
+        loading.join(timeout=30)
+        assert not loading.is_alive()
+    finally:
+        other.close()
+    assert "error" not in outcome, outcome
+    batch_id, rows = outcome["loaded"]
+    assert rows == 1
+    with psycopg.connect(db_url) as conn:
+        assert (
+            conn.execute(
+                "select item_count from enrich.batches where id = %s", (batch_id,)
+            ).fetchone()[0]
+            == 1
+        )
