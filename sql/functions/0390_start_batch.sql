@@ -11,8 +11,8 @@ begin
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
-  v_item_ids := array(select i.id from enrich.batch_items i
-                       where i.batch_id = p_batch_id order by i.row_number);
+  -- in no particular order: the steps are set-based, and order by row where it matters
+  v_item_ids := array(select i.id from enrich.batch_items i where i.batch_id = p_batch_id);
   update enrich.batches b set item_count = cardinality(v_item_ids) where b.id = p_batch_id;
   -- already started? (one index probe: items enter the first step together)
   if exists (select from enrich.workflow_states ws where ws.item_id = v_item_ids[1]) then
