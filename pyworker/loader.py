@@ -40,12 +40,17 @@ def _open_text(source: str) -> tuple[IO[str], str]:
     return text, name
 
 
+def _row_key(name: object) -> str:
+    """The key a column or JSON field goes under in an item's data: trimmed, lower case."""
+    return str(name).strip().lower()
+
+
 def _clean_row(row: dict) -> dict:
     cleaned: dict = {}
     for key, value in row.items():
         if key is None:
             continue
-        name = str(key).strip().lower()
+        name = _row_key(key)
         if name and value not in (None, ""):
             cleaned[name] = value
     return cleaned
@@ -84,7 +89,7 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
 def _csv_keys(header: list[str]) -> list[str | None]:
     """Per column, the key its values go under in the row: the trimmed, lower-case name;
     None for a column without one, or one a later column of the same name overrides."""
-    names = [h.strip().lower() for h in header]
+    names = [_row_key(h) for h in header]
     return [name if name and name not in names[i + 1 :] else None for i, name in enumerate(names)]
 
 
