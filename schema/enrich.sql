@@ -854,6 +854,7 @@ COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_id uuid, p_statu
 CREATE FUNCTION enrich._step_enter_entity_workflow(p_slug text, p_item_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'auto'
     AS $_$
 declare
   v_type     text;
