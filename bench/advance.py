@@ -5,10 +5,11 @@ Not a comparison with another system: a tool for measuring a change to the path 
 most of a load's time (the orchestrator, the entity step, their claims and dispatches),
 which whole-load timings on a shared machine cannot resolve (they move by 10 % and more
 between runs). The generated people file (bench/ingest.py's) is loaded once into a scratch
-database with the advance trigger off, so every item stops after split. Each round then
-runs what the trigger would have run, `enrich._advance_items` over the split rows, and
-rolls it back; the tables it wrote are vacuumed before every round, since rolled-back rows
-would slow the next one. With --alternate, the two SQL files (say, the old and the new
+database under a pipeline of the two SQL steps only, and the batch is then given the real
+pipeline's steps with its items unfinished: as if split had just finished. Each round then
+runs what split runs next, `enrich._advance_items` over the split rows, and rolls it
+back; the tables it wrote are vacuumed before every round, since rolled-back rows would
+slow the next one. With --alternate, the two SQL files (say, the old and the new
 version of a function from sql/) are applied in turn before the rounds, A first.
 """
 
@@ -35,13 +36,30 @@ ADVANCE = (
 )
 
 
+SPLIT_ONLY = "bench_split_only"
+
+
 def load_stopped_after_split(url: str, path: Path) -> None:
     with psycopg.connect(url) as conn:
-        conn.execute("alter table enrich.workflow_states disable trigger user")
-        batch_id = db.open_batch(conn, PIPELINE)
+        conn.execute(
+            "select enrich.set_pipeline(%s, array['normalize_all_core_values', 'split'])",
+            (SPLIT_ONLY,),
+        )
+        batch_id = db.open_batch(conn, SPLIT_ONLY)
         db.copy_items(conn, batch_id, loader.read_rows(str(path)))
         db.start_batch(conn, batch_id)
-        conn.execute("alter table enrich.workflow_states enable trigger user")
+        # as if split had just finished in a batch of the real pipeline
+        conn.execute(
+            "update enrich.batches set pipeline = p.name, steps = p.steps,"
+            " status = 'IN_PROGRESS', completed_at = null"
+            " from enrich.pipelines p where p.name = %s and enrich.batches.id = %s",
+            (PIPELINE, batch_id),
+        )
+        conn.execute(
+            "update enrich.batch_items set status = 'IN_PROGRESS', finished_at = null"
+            " where batch_id = %s and status = 'COMPLETED'",
+            (batch_id,),
+        )
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("vacuum analyze")
 

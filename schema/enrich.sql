@@ -864,6 +864,10 @@ declare
   v_entities uuid[];
   v_claimed  uuid[];
   v_reclaimed uuid[];
+  v_keyless  boolean;
+  v_settled  uuid[];
+  v_finished_ids uuid[];
+  v_finished_statuses text[];
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -877,8 +881,10 @@ begin
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
-                                 where i.id = any($1) and i.%1$I is not null)', v_id)
+                                 where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
+  v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
+  v_entities := array_remove(v_entities, null);
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
@@ -967,6 +973,29 @@ begin
            case when d.status = 'FAILED' then now() end
     from decided d
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
+
+  -- 5. The items that finished at once (no key, or an entity claimed before us that is
+  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on. A step
+  --    hands the rows it finished to the orchestrator itself: an insert trigger's transition
+  --    table would copy every row written, a million for a big batch.
+  execute format($sql$
+    select array_agg(s.%2$I) from enrich.%1$I s
+    where s.workflow_slug = $1 and s.%2$I = any($2) and s.%2$I <> all($3)
+      and s.status in ('COMPLETED', 'FAILED')
+  $sql$, v_states, v_id) into v_settled using p_slug, v_entities, v_claimed;
+  if v_keyless or v_settled is not null then
+    execute format($sql$
+      select array_agg(i.id), array_agg(coalesce(s.status, 'FAILED'))
+      from enrich.batch_items i
+      left join enrich.%1$I s
+             on s.workflow_slug = $1 and s.%2$I = i.%2$I and s.%2$I = any($3)
+      where i.id = any($2) and (i.%2$I is null or i.%2$I = any($3))
+    $sql$, v_states, v_id) into v_finished_ids, v_finished_statuses
+      using p_slug, p_item_ids, coalesce(v_settled, '{}');
+    perform enrich._advance_items(v_finished_ids,
+                                  array_fill(p_slug, array[cardinality(v_finished_ids)]),
+                                  v_finished_statuses);
+  end if;
 end;
 $_$;
 
@@ -985,6 +1014,9 @@ CREATE FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) RETURNS void
     SET search_path TO ''
     SET parallel_tuple_cost TO '0.001'
     AS $$
+declare
+  v_split_item_ids uuid[];
+  v_split_statuses text[];
 begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
   --    LinkedIn URL, and the hosts the company key is taken from.
@@ -1128,7 +1160,17 @@ begin
           else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
 
+  -- 7. The items move on from split (a step hands the rows it finished to the orchestrator
+  --    itself: an insert trigger's transition table would copy every row written).
+  select array_agg(n.id), array_agg(case when n.company_id is null then 'FAILED' else 'COMPLETED' end)
+    into v_split_item_ids, v_split_statuses
+  from pg_temp.linked_items n;
   drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
+  if v_split_item_ids is not null then
+    perform enrich._advance_items(v_split_item_ids,
+                                  array_fill('split'::text, array[cardinality(v_split_item_ids)]),
+                                  v_split_statuses);
+  end if;
 end;
 $$;
 
@@ -1211,29 +1253,6 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._workflow_entity_type(p_slug text) IS 'company | person for a workflow slug; raises EN001 (unknown workflow) otherwise.';
-
---
--- Name: _workflow_states_after_insert(); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich._workflow_states_after_insert() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_item_ids uuid[]; v_steps text[]; v_statuses text[];
-begin
-  select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
-    into v_item_ids, v_steps, v_statuses
-    from finished_rows n
-   where n.status in ('COMPLETED', 'FAILED')
-     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
-  if v_item_ids is not null then
-    perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
-  end if;
-  return null;
-end;
-$$;
 
 --
 -- Name: _workflow_states_after_update(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3301,12 +3320,6 @@ CREATE INDEX person_enrichment_results_lookup_idx ON enrich.person_enrichment_re
 --
 
 CREATE INDEX workflow_states_entity_idx ON enrich.workflow_states USING btree (step_name, entity_id) WHERE (entity_id IS NOT NULL);
-
---
--- Name: workflow_states workflow_states_0700_advance_after_insert; Type: TRIGGER; Schema: enrich; Owner: -
---
-
-CREATE TRIGGER workflow_states_0700_advance_after_insert AFTER INSERT ON enrich.workflow_states REFERENCING NEW TABLE AS finished_rows FOR EACH STATEMENT EXECUTE FUNCTION enrich._workflow_states_after_insert();
 
 --
 -- Name: workflow_states workflow_states_0700_advance_after_update; Type: TRIGGER; Schema: enrich; Owner: -

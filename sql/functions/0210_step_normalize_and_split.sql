@@ -15,6 +15,9 @@ language plpgsql set search_path = ''
 -- row) that the planner costs at one operator each: make parallel workers worth their
 -- tuple transfer, so a big batch is cleaned on every core.
 set parallel_tuple_cost = 0.001 as $$
+declare
+  v_split_item_ids uuid[];
+  v_split_statuses text[];
 begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
   --    LinkedIn URL, and the hosts the company key is taken from.
@@ -158,7 +161,17 @@ begin
           else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
 
+  -- 7. The items move on from split (a step hands the rows it finished to the orchestrator
+  --    itself: an insert trigger's transition table would copy every row written).
+  select array_agg(n.id), array_agg(case when n.company_id is null then 'FAILED' else 'COMPLETED' end)
+    into v_split_item_ids, v_split_statuses
+  from pg_temp.linked_items n;
   drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
+  if v_split_item_ids is not null then
+    perform enrich._advance_items(v_split_item_ids,
+                                  array_fill('split'::text, array[cardinality(v_split_item_ids)]),
+                                  v_split_statuses);
+  end if;
 end;
 $$;
 comment on function enrich._step_normalize_and_split(uuid[]) is

@@ -17,6 +17,10 @@ declare
   v_entities uuid[];
   v_claimed  uuid[];
   v_reclaimed uuid[];
+  v_keyless  boolean;
+  v_settled  uuid[];
+  v_finished_ids uuid[];
+  v_finished_statuses text[];
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -30,8 +34,10 @@ begin
   v_states := v_type || '_workflow_states';
   v_id := v_type || '_id';
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
-                                 where i.id = any($1) and i.%1$I is not null)', v_id)
+                                 where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
+  v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
+  v_entities := array_remove(v_entities, null);
 
   -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
   --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
@@ -120,6 +126,29 @@ begin
            case when d.status = 'FAILED' then now() end
     from decided d
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
+
+  -- 5. The items that finished at once (no key, or an entity claimed before us that is
+  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on. A step
+  --    hands the rows it finished to the orchestrator itself: an insert trigger's transition
+  --    table would copy every row written, a million for a big batch.
+  execute format($sql$
+    select array_agg(s.%2$I) from enrich.%1$I s
+    where s.workflow_slug = $1 and s.%2$I = any($2) and s.%2$I <> all($3)
+      and s.status in ('COMPLETED', 'FAILED')
+  $sql$, v_states, v_id) into v_settled using p_slug, v_entities, v_claimed;
+  if v_keyless or v_settled is not null then
+    execute format($sql$
+      select array_agg(i.id), array_agg(coalesce(s.status, 'FAILED'))
+      from enrich.batch_items i
+      left join enrich.%1$I s
+             on s.workflow_slug = $1 and s.%2$I = i.%2$I and s.%2$I = any($3)
+      where i.id = any($2) and (i.%2$I is null or i.%2$I = any($3))
+    $sql$, v_states, v_id) into v_finished_ids, v_finished_statuses
+      using p_slug, p_item_ids, coalesce(v_settled, '{}');
+    perform enrich._advance_items(v_finished_ids,
+                                  array_fill(p_slug, array[cardinality(v_finished_ids)]),
+                                  v_finished_statuses);
+  end if;
 end;
 $$;
 comment on function enrich._step_enter_entity_workflow(text, uuid[]) is

@@ -1,5 +1,5 @@
 begin;
-select plan(3);
+select plan(5);
 
 select enrich.create_batch('company', '[{"email": "a@acme.com"}]');
 select dispatch_id from enrich.claim_dispatches('w1', 1) \gset
@@ -12,6 +12,10 @@ select is((select meta ->> 'skipped' from enrich.workflow_states
             where item_id = enrich_test.item_id(:'batch_id', 1) and step_name like 'enrich%'),
   'company_enrichment_failed', 'meta.skipped says so');
 select is((select count(*) from enrich.dispatches), 0::bigint, 'nothing is sent');
+select is((select status from enrich.batch_items where id = enrich_test.item_id(:'batch_id', 1)),
+  'FAILED', 'the item is FAILED in the same transaction');
+select is((select status from enrich.batches where id = :'batch_id'), 'COMPLETED',
+  'and its batch, all of whose items are finished, is COMPLETED');
 
 select * from finish();
 rollback;

@@ -1,12 +1,12 @@
 begin;
 select plan(3);
 
-select triggers_are('enrich', 'workflow_states', array[
-  'workflow_states_0700_advance_after_insert', 'workflow_states_0700_advance_after_update']);
+-- inserts are the steps' own: they hand the rows they finished to the orchestrator (0700's header)
+select triggers_are('enrich', 'workflow_states', array['workflow_states_0700_advance_after_update']);
 select is(
   (select array_agg(distinct (tgtype & 1)::int) from pg_trigger
     where tgrelid = 'enrich.workflow_states'::regclass and not tgisinternal),
-  array[0], 'the advance triggers are statement-level (not per row)');
+  array[0], 'the advance trigger is statement-level (not per row)');
 select trigger_is('enrich', 'workflow_states', 'workflow_states_0700_advance_after_update',
   'enrich', '_workflow_states_after_update');
 
