@@ -3319,7 +3319,7 @@ CREATE INDEX person_enrichment_results_lookup_idx ON enrich.person_enrichment_re
 -- Name: workflow_states_entity_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
-CREATE INDEX workflow_states_entity_idx ON enrich.workflow_states USING btree (step_name, entity_id) WHERE (entity_id IS NOT NULL);
+CREATE INDEX workflow_states_entity_idx ON enrich.workflow_states USING btree (entity_id) WHERE (entity_id IS NOT NULL);
 
 --
 -- Name: workflow_states workflow_states_0700_advance_after_update; Type: TRIGGER; Schema: enrich; Owner: -

@@ -19,6 +19,7 @@ MIGRATIONS = [
     "0007_workflow_links_checked_once",
     "0008_cheaper_ids",
     "0009_entity_states_two_indexes",
+    "0010_entity_index_by_id",
 ]
 
 
