@@ -29,9 +29,8 @@ CREATE FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statu
     SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 declare
-  v_failed   uuid[];
-  v_finished record;
-  v_next     record;
+  v_batch_ids uuid[] := '{}';
+  v_next      record;
 begin
   -- A few callbacks' cascade (tens of items) reuses generic plans instead: planning these
   -- statements with their arrays for every group of callbacks cost a fifth of the group's
@@ -42,45 +41,45 @@ begin
             set_config('enable_nestloop', 'on', true);
   end if;
 
-  v_failed := array(select f.item_id from unnest(p_item_ids, p_statuses) as f(item_id, status)
-                     where f.status = 'FAILED');
-  if cardinality(v_failed) > 0 then
-    update enrich.batch_items i
-       set status = 'FAILED', finished_at = now()
-     where i.id = any(v_failed) and i.status <> 'FAILED';
-  end if;
-
-  -- Rows of one statement are usually all one step; batches may follow different pipelines.
-  for v_finished in
-    select f.step, array_agg(f.item_id) as item_ids
+  -- Each item's batch is read once (for a million items, every extra pass over them cost a
+  -- second or more): the items grouped by what comes next, FAILED ones first, each group
+  -- with its batches and whether any of its items must be reopened (a late result revived
+  -- it). Rows of one statement are usually all one step; batches may follow different
+  -- pipelines.
+  for v_next in
+    select f.status,
+           case when f.status = 'COMPLETED'
+                then b.steps[array_position(b.steps, f.step) + 1] end as step,
+           array_agg(i.id) as item_ids,
+           array_agg(distinct i.batch_id) as batch_ids,
+           bool_or(i.status <> 'IN_PROGRESS') as reopens
     from unnest(p_item_ids, p_steps, p_statuses) as f(item_id, step, status)
-    where f.status = 'COMPLETED'
-    group by f.step
+    join enrich.batch_items i on i.id = f.item_id
+    join enrich.batches b on b.id = i.batch_id
+    where f.status in ('COMPLETED', 'FAILED')
+    group by 1, 2
+    order by f.status desc, 2 nulls first  -- FAILED, then COMPLETED
   loop
-    for v_next in
-      select b.steps[array_position(b.steps, v_finished.step) + 1] as step,
-             array_agg(i.id) as item_ids
-      from enrich.batch_items i
-      join enrich.batches b on b.id = i.batch_id
-      where i.id = any(v_finished.item_ids)
-      group by 1
-    loop
-      if v_next.step is null then
-        update enrich.batch_items i
-           set status = 'COMPLETED', finished_at = now()
-         where i.id = any(v_next.item_ids);
-      else
-        -- an item revived by a late result is unfinished again
+    v_batch_ids := v_batch_ids || v_next.batch_ids;
+    if v_next.status = 'FAILED' then
+      update enrich.batch_items i
+         set status = 'FAILED', finished_at = now()
+       where i.id = any(v_next.item_ids) and i.status <> 'FAILED';
+    elsif v_next.step is null then
+      update enrich.batch_items i
+         set status = 'COMPLETED', finished_at = now()
+       where i.id = any(v_next.item_ids);
+    else
+      if v_next.reopens then  -- an item revived by a late result is unfinished again
         update enrich.batch_items i
            set status = 'IN_PROGRESS', finished_at = null
          where i.id = any(v_next.item_ids) and i.status <> 'IN_PROGRESS';
-        perform enrich._enter_step(v_next.step, v_next.item_ids);
       end if;
-    end loop;
+      perform enrich._enter_step(v_next.step, v_next.item_ids);
+    end if;
   end loop;
 
-  perform enrich._refresh_batch_status(array(
-    select distinct i.batch_id from enrich.batch_items i where i.id = any(p_item_ids)));
+  perform enrich._refresh_batch_status(array(select distinct unnest(v_batch_ids)));
 end;
 $$;
 
