@@ -1043,12 +1043,16 @@ begin
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
   create temporary table normalized_items on commit drop as
   with registrable as materialized (
+    -- the distinct hosts from one hashed grouping of the three columns (distinct over an
+    -- unnest of each row's three was a sort of two million hosts, spilling to disk)
     select d.host, d.registrable_domain
     from enrich._registrable_domains(array(
-           select distinct h.host
-           from pg_temp.cleaned_items c,
-                unnest(array[c.domain_host, c.website_host, c.email_host]) as h(host)
-           where h.host is not null)) as d
+           select h.host
+           from (select c.domain_host from pg_temp.cleaned_items c
+                 union all select c.website_host from pg_temp.cleaned_items c
+                 union all select c.email_host from pg_temp.cleaned_items c) as h(host)
+           where h.host is not null
+           group by h.host)) as d
   ),
   keyed as (
     -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
