@@ -64,7 +64,8 @@ begin
   -- second or more): the items grouped by what comes next, FAILED ones first, each group
   -- with its batches and whether any of its items must be reopened (a late result revived
   -- it). Rows of one statement are usually all one step; batches may follow different
-  -- pipelines.
+  -- pipelines. An item comes once per call (a step hands over one row per item; a cascade
+  -- updates one step's rows), so a group's `reopens`, read before the FAILED update, holds.
   for v_next in
     select f.status,
            case when f.status = 'COMPLETED'
