@@ -975,9 +975,8 @@ begin
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is
-  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on. A step
-  --    hands the rows it finished to the orchestrator itself: an insert trigger's transition
-  --    table would copy every row written, a million for a big batch.
+  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on: the
+  --    steps hand their finished rows to the orchestrator (sql/triggers/0700's header says why).
   execute format($sql$
     select array_agg(s.%2$I) from enrich.%1$I s
     where s.workflow_slug = $1 and s.%2$I = any($2) and s.%2$I <> all($3)
@@ -1130,7 +1129,8 @@ begin
   -- 4. Each item with its links: its company, and its person when it has a company (NULL
   --    otherwise). One table, so the two writes below read it without a join.
   create temporary table linked_items on commit drop as
-  select n.*, c.id as company_id, p.id as person_id
+  select n.*, c.id as company_id, p.id as person_id,
+         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status
   from pg_temp.normalized_items n
   left join pg_temp.batch_companies c on c.company_key = n.company_key
   left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
@@ -1157,17 +1157,16 @@ begin
   cross join lateral (values
     ('normalize_all_core_values', 'COMPLETED', '{}'::jsonb),
     ('split',
-     case when n.company_id is null then 'FAILED' else 'COMPLETED' end,
+     n.split_status,
      case when n.company_id is null
           then jsonb_build_object('error', enrich._company_key_error(
                  n.company_domain, n.company_website, n.email))
           else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
 
-  -- 7. The items move on from split (a step hands the rows it finished to the orchestrator
-  --    itself: an insert trigger's transition table would copy every row written).
-  select array_agg(n.id), array_agg(case when n.company_id is null then 'FAILED' else 'COMPLETED' end)
-    into v_split_item_ids, v_split_statuses
+  -- 7. The items move on from split (the steps hand their finished rows to the orchestrator:
+  --    sql/triggers/0700's header says why).
+  select array_agg(n.id), array_agg(n.split_status) into v_split_item_ids, v_split_statuses
   from pg_temp.linked_items n;
   drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
   if v_split_item_ids is not null then

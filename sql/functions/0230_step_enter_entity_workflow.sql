@@ -128,9 +128,8 @@ begin
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is
-  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on. A step
-  --    hands the rows it finished to the orchestrator itself: an insert trigger's transition
-  --    table would copy every row written, a million for a big batch.
+  --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on: the
+  --    steps hand their finished rows to the orchestrator (sql/triggers/0700's header says why).
   execute format($sql$
     select array_agg(s.%2$I) from enrich.%1$I s
     where s.workflow_slug = $1 and s.%2$I = any($2) and s.%2$I <> all($3)
