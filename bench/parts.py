@@ -1,0 +1,121 @@
+"""`python -m bench.parts [--rows N] [--parts K] [--rounds R]`: what loading one file from
+K connections at once would gain, before building it.
+
+Not one of the issue's comparisons: a yardstick for the loading design that docs/
+performance.md proposes to reach the ingest target (one batch stepped from several
+connections whose rows never share a company). The generated people file is cut into K
+files by company (a row goes to the part its email's domain hashes to: in the generated
+file that is always the company's domain), and each round, alternating, times
+
+- **parts**: K `enrich load` processes started together into one fresh database, one per
+  part (K batches), until the last exits;
+- **one batch**: `enrich load` of the whole file into another fresh database.
+
+Every item must end at the company step (or failed before it) and every company must be
+claimed once, as bench.ingest checks. The parts' time is an upper bound on what the
+design can gain: it leaves out the coordination a real multi-part load of one batch
+needs (routing rows by a company key the loader can only guess, a batch hidden until
+every part has committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import time
+import zlib
+from pathlib import Path
+
+from bench.common import alternate, medians, report, scratch_database
+from bench.ingest import ENRICH, PIPELINE, check_all_claimed, people_file
+
+
+def part_files(path: Path, parts: int) -> list[Path]:
+    """The file cut into `parts` CSV files by company (made once, next to the file)."""
+    paths = [path.with_name(f"{path.stem}-part{k + 1}of{parts}.csv") for k in range(parts)]
+    if all(p.exists() for p in paths):
+        return paths
+    with open(path, newline="") as source:
+        reader = csv.reader(source)
+        header = next(reader)
+        email = header.index("email")
+        outs = [open(p.with_suffix(".tmp"), "w", newline="") for p in paths]  # noqa: SIM115
+        try:
+            writers = [csv.writer(out) for out in outs]
+            for writer in writers:
+                writer.writerow(header)
+            for row in reader:
+                domain = row[email].rpartition("@")[2].lower()
+                writers[zlib.crc32(domain.encode()) % parts].writerow(row)
+        finally:
+            for out in outs:
+                out.close()
+    for p in paths:
+        p.with_suffix(".tmp").rename(p)
+    return paths
+
+
+def load_parts(paths: list[Path], rows: int) -> dict:
+    with scratch_database() as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        started = time.perf_counter()
+        loads = [
+            subprocess.Popen(
+                [ENRICH, "load", str(p), "--pipeline", PIPELINE], env=env, stdout=subprocess.DEVNULL
+            )
+            for p in paths
+        ]
+        codes = [load.wait() for load in loads]
+        seconds = time.perf_counter() - started
+        if any(codes):
+            raise RuntimeError(f"a part's load failed: exit codes {codes}")
+        check_all_claimed(url, rows)
+    return {"seconds": seconds}
+
+
+def load_whole(path: Path, rows: int) -> dict:
+    with scratch_database() as url:
+        started = time.perf_counter()
+        subprocess.run(
+            [ENRICH, "load", str(path), "--pipeline", PIPELINE],
+            env={**os.environ, "DATABASE_URL": url},
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        seconds = time.perf_counter() - started
+        check_all_claimed(url, rows)
+    return {"seconds": seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.parts")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--parts", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    path = people_file(args.rows)
+    paths = part_files(path, args.parts)
+    measured = alternate(
+        {
+            f"{args.parts} parts at once": lambda: load_parts(paths, args.rows),
+            "one batch": lambda: load_whole(path, args.rows),
+        },
+        args.rounds,
+    )
+    parts = medians(measured[f"{args.parts} parts at once"])["seconds"]
+    whole = medians(measured["one batch"])["seconds"]
+    report(
+        "parts",
+        f"{args.rows:,} rows: {args.parts} parts by company at once vs one batch",
+        [
+            {"system": f"{args.parts} parts at once", "seconds": parts},
+            {"system": "one batch", "seconds": whole},
+        ],
+        {"speed-up": round(whole / parts, 2), "parts ≤ 60 s": parts <= 60},
+    )
+
+
+if __name__ == "__main__":
+    main()
