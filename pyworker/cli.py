@@ -201,11 +201,20 @@ def load_command(
     pipeline: str = typer.Option(
         ..., "--pipeline", help="company or company_and_person (or yours)."
     ),
+    parts: int | None = typer.Option(
+        None,
+        min=1,
+        help="Connections that load the file at once, each in its own transaction (default: "
+        f"{loader.PARTS} for files of {loader.PARTS_FROM_BYTES // 2**20} MB or more, else 1; "
+        "1: one transaction, all or nothing).",
+    ),
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id."""
     try:
         with progress.loading(err) as on_progress:
-            batch_id, rows = loader.load(config.database_url(), file, pipeline, on_progress)
+            batch_id, rows = loader.load(
+                config.database_url(), file, pipeline, on_progress, parts=parts
+            )
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     except psycopg.Error as exc:

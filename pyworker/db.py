@@ -6,6 +6,7 @@ transition. Data goes in as parameters, never by string formatting.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -252,18 +253,36 @@ def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
     return row[0] if row else None
 
 
-def open_batch(conn: psycopg.Connection, pipeline: str) -> UUID:
-    return conn.execute("select enrich.open_batch(%s)", (pipeline,)).fetchone()[0]
+def open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -> UUID:
+    return conn.execute("select enrich.open_batch(%s, %s)", (pipeline, loading)).fetchone()[0]
+
+
+def finish_loading(conn: psycopg.Connection, batch_id: UUID) -> None:
+    conn.execute("select enrich.finish_loading(%s)", (batch_id,))
+
+
+def discard_loading_batch(conn: psycopg.Connection, batch_id: UUID) -> bool:
+    return conn.execute("select enrich.discard_loading_batch(%s)", (batch_id,)).fetchone()[0]
+
+
+COPY_ITEMS = "copy enrich.batch_items (batch_id, row_number, data) from stdin"
 
 
 def copy_items(conn: psycopg.Connection, batch_id: UUID, rows: Any) -> int:
     """COPY (row_number, row) pairs into the batch; returns how many."""
+    return copy_items_in_parts([conn], batch_id, rows, lambda row: 0)
+
+
+def copy_items_in_parts(
+    conns: list[psycopg.Connection], batch_id: UUID, rows: Any, part_of: Any
+) -> int:
+    """COPY (row_number, row) pairs into the batch, each through the connection
+    conns[part_of(row)] (one COPY per connection, all open at once); returns how many."""
     count = 0
-    with conn.cursor().copy(
-        "copy enrich.batch_items (batch_id, row_number, data) from stdin"
-    ) as copy:
+    with ExitStack() as stack:
+        copies = [stack.enter_context(conn.cursor().copy(COPY_ITEMS)) for conn in conns]
         for row_number, row in rows:
-            copy.write_row((batch_id, row_number, Jsonb(row)))
+            copies[part_of(row)].write_row((batch_id, row_number, Jsonb(row)))
             count += 1
     return count
 

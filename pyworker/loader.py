@@ -1,8 +1,16 @@
 """`enrich load`: stream a CSV or JSONL file (or stdin, gzip or not) into one batch with COPY.
 
-All or nothing: the batch, its items and the first steps run in one transaction, so a file
-that cannot be parsed (bad encoding, a JSONL line that is not an object, a ragged CSV row,
-a binary file) is refused with its line number and nothing is loaded.
+A file that cannot be parsed (bad encoding, a JSONL line that is not an object, a ragged
+CSV row, a binary file) is refused with its line number and nothing is loaded.
+
+In one part (small files, stdin, `--parts 1`), the batch, its items and the first steps are
+one transaction: all or nothing. In parts (files of PARTS_FROM_BYTES or more), the rows go
+to several connections by their company (so that the parts rarely wait for one another's
+companies), each COPYs and starts its rows in its own transaction, and PostgreSQL writes on
+as many cores: the batch is LOADING until every part has committed, then finish_loading
+ends it. A part that fails after the file was read leaves the others committed: the loader
+then deletes the batch (discard_loading_batch); the companies and claims those parts made
+stay, like any batch's, and serve the file's next load.
 """
 
 from __future__ import annotations
@@ -12,9 +20,12 @@ import gzip
 import io
 import itertools
 import json
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 from uuid import UUID
@@ -158,19 +169,80 @@ def _counted(rows: Iterator[tuple[int, dict]], on_progress: Callable[[str], None
 
 
 OPEN_BATCH_ATTEMPTS = 5
+# Files this big load in PARTS connections: measured on 2 cores, a 1M-row file (about 100
+# MB) loaded 1.28-1.46x faster in two parts (docs/performance.md, `python -m bench.parts`).
+PARTS_FROM_BYTES = 8 * 1024 * 1024
+PARTS = 2
 
 
-def _open_batch(conn: psycopg.Connection, pipeline: str) -> UUID:
+def _open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -> UUID:
     """open_batch locks the pipeline's workflows in slug order. A transaction taking them in
     another order (a delete of several workflows locks them as it finds them) can deadlock
     with it, and PostgreSQL may pick the load to fail: as the load's first statement it has
     done nothing yet, so it starts again (the other side has ended by then)."""
     for _ in range(OPEN_BATCH_ATTEMPTS - 1):
         try:
-            return db.open_batch(conn, pipeline)
+            return db.open_batch(conn, pipeline, loading)
         except psycopg.errors.DeadlockDetected:
             conn.rollback()
-    return db.open_batch(conn, pipeline)
+    return db.open_batch(conn, pipeline, loading)
+
+
+def default_parts(source: str) -> int:
+    if source == "-" or Path(source).stat().st_size < PARTS_FROM_BYTES:
+        return 1
+    return PARTS
+
+
+_HOST_END = re.compile(r"[/?#\\:]")
+
+
+def company_hint(row: dict) -> str:
+    """Where the row's company probably is, worked out without the database: the last two
+    labels (three after a short second-level label such as co.uk) of the host of
+    company_domain, else company_website, else the email. Only a hint for spreading rows
+    over parts: the company key needs the database's public-suffix and free-mail lists."""
+    value = row.get("company_domain") or row.get("company_website") or ""
+    if value:
+        host = str(value).strip().lower().split("://", 1)[-1].lstrip("/")
+        host = _HOST_END.split(host.rpartition("@")[2], maxsplit=1)[0]
+    else:
+        host = str(row.get("email") or "").rpartition("@")[2].strip().lower()
+    labels = host.strip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def _start_part(conn: psycopg.Connection, batch_id: UUID) -> None:
+    db.start_batch(conn, batch_id)
+    conn.commit()
+
+
+def _load_in_parts(
+    database_url: str,
+    batch_id: UUID,
+    rows: Iterator[tuple[int, dict]],
+    parts: int,
+    on_progress: Callable[[str], None] | None,
+) -> int:
+    """COPY the rows over `parts` connections, then start each part in its own transaction
+    (all at once); raises if any part failed, after the others have finished."""
+    with ExitStack() as stack:
+        conns = [
+            stack.enter_context(db.connect(database_url, autocommit=False)) for _ in range(parts)
+        ]
+        count = db.copy_items_in_parts(
+            conns, batch_id, rows, lambda row: zlib.crc32(company_hint(row).encode()) % parts
+        )
+        if on_progress:
+            on_progress(
+                f"{count:,} rows read; normalising keys and claiming entities ({parts} parts)"
+            )
+        with ThreadPoolExecutor(parts) as pool:
+            started = [pool.submit(_start_part, conn, batch_id) for conn in conns]
+        for part in started:
+            part.result()
+    return count
 
 
 def load(
@@ -178,17 +250,34 @@ def load(
     source: str,
     pipeline: str,
     on_progress: Callable[[str], None] | None = None,
+    parts: int | None = None,
 ) -> tuple[UUID, int]:
     """Load the file as one batch and run its first steps; returns (batch id, rows).
-    on_progress(text) is told every 1,000 rows read and when the steps start."""
+    on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
+    many connections load it (default: default_parts)."""
     if source != "-" and not Path(source).is_file():
         raise LoadError(f"{source}: no such file")
+    parts = parts or default_parts(source)
     with db.connect(database_url, autocommit=False) as conn:
-        batch_id = _open_batch(conn, pipeline)
+        batch_id = _open_batch(conn, pipeline, loading=parts > 1)
         rows = read_rows(source)
-        rows = db.copy_items(conn, batch_id, _counted(rows, on_progress) if on_progress else rows)
         if on_progress:
-            on_progress(f"{rows:,} rows read; normalising keys and claiming entities")
-        db.start_batch(conn, batch_id)
-        conn.commit()
-    return batch_id, rows
+            rows = _counted(rows, on_progress)
+        if parts == 1:
+            count = db.copy_items(conn, batch_id, rows)
+            if on_progress:
+                on_progress(f"{count:,} rows read; normalising keys and claiming entities")
+            db.start_batch(conn, batch_id)
+            conn.commit()
+            return batch_id, count
+        conn.commit()  # the LOADING batch, for the parts to fill
+        try:
+            count = _load_in_parts(database_url, batch_id, rows, parts, on_progress)
+            db.finish_loading(conn, batch_id)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            db.discard_loading_batch(conn, batch_id)
+            conn.commit()
+            raise
+    return batch_id, count

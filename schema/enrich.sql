@@ -155,6 +155,41 @@ $$;
 COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_website text, p_email text) IS 'Why company_key() is NULL for these values, for the split step''s meta.error.';
 
 --
+-- Name: _delete_batches(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._delete_batches(p_batch_ids uuid[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_deleted bigint;
+begin
+  -- items, their states and people's first-item links have no foreign key (migrations
+  -- 0003 and 0005)
+  delete from enrich.workflow_states ws
+   using enrich.batch_items i
+   where i.id = ws.item_id and i.batch_id = any(p_batch_ids);
+  update enrich.normalized_people p
+     set batch_item_id = null
+    from enrich.batch_items i
+   where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
+  delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
+  with gone as (
+    delete from enrich.batches b where b.id = any(p_batch_ids)
+    returning b.id)
+  select count(*) into v_deleted from gone;
+  return v_deleted;
+end;
+$$;
+
+--
+-- Name: FUNCTION _delete_batches(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[]) IS 'Deletes batches with their items and item steps (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches.';
+
+--
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -202,6 +237,45 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the host, or its registrable domain, is a free-mail provider (gmail.com, ...).';
+
+--
+-- Name: _loading_lock_holder(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._loading_lock_holder(p_batch_id uuid) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select l.pid from pg_catalog.pg_locks l
+  where l.locktype = 'advisory' and l.granted and l.objsubid = 1  -- a bigint key, split in two
+    and l.database = (select d.oid from pg_catalog.pg_database d
+                      where d.datname = pg_catalog.current_database())
+    and l.classid::bigint = (enrich._loading_lock_key(p_batch_id) >> 32) & 4294967295
+    and l.objid::bigint = enrich._loading_lock_key(p_batch_id) & 4294967295
+  limit 1
+$$;
+
+--
+-- Name: FUNCTION _loading_lock_holder(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._loading_lock_holder(p_batch_id uuid) IS 'The process id of the session holding a LOADING batch''s lock (its loader), or NULL.';
+
+--
+-- Name: _loading_lock_key(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._loading_lock_key(p_batch_id uuid) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select pg_catalog.hashtextextended(p_batch_id::text, 0)
+$$;
+
+--
+-- Name: FUNCTION _loading_lock_key(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._loading_lock_key(p_batch_id uuid) IS 'The advisory lock a load in parts holds on its LOADING batch, in the session that opened it, until finish_loading or discard_loading_batch (or until that session ends: doctor then reports the batch as abandoned).';
 
 --
 -- Name: _lock_step_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -494,6 +568,7 @@ begin
                              where i.batch_id = b.id and i.finished_at is null)
                 then 'IN_PROGRESS' else 'COMPLETED' end as status
     from enrich.batches b where b.id = any(p_batch_ids)
+      and b.status <> 'LOADING'  -- a load in parts: enrich.finish_loading decides
   ),
   changed as (
     update enrich.batches b
@@ -512,7 +587,7 @@ $$;
 -- Name: FUNCTION _refresh_batch_status(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._refresh_batch_status(p_batch_ids uuid[]) IS 'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is unfinished, or back to IN_PROGRESS when a late result revived one.';
+COMMENT ON FUNCTION enrich._refresh_batch_status(p_batch_ids uuid[]) IS 'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is unfinished, or back to IN_PROGRESS when a late result revived one. LOADING batches stay.';
 
 --
 -- Name: _refuse_deleting_used_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -621,6 +696,18 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._registrable_domains(p_hosts text[]) IS 'Registrable domain of each distinct host (already cleaned by _url_host): one row per host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
+
+--
+-- Name: _release_loading_lock(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._release_loading_lock(p_batch_id uuid) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.pg_advisory_unlock(enrich._loading_lock_key(p_batch_id))
+  where enrich._loading_lock_holder(p_batch_id) = pg_catalog.pg_backend_pid()
+$$;
 
 --
 -- Name: _requeue_dispatch(bigint, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1485,15 +1572,25 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
          format('batch is %s; unfinished items: %s', b.status,
                 (select count(*) from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null))
   from enrich.batches b
-  where (b.status = 'COMPLETED')
+  where b.status <> 'LOADING'
+    and (b.status = 'COMPLETED')
         = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
+  union all
+  -- a load in parts whose loader is gone (its session held the batch's advisory lock)
+  select 'loading_batch_abandoned', b.id::text,
+         format('LOADING since %s and its loader is gone: keep the rows it loaded with '
+                'select enrich.finish_loading(%L), or delete them with '
+                'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
+  from enrich.batches b
+  where b.status = 'LOADING'
+    and enrich._loading_lock_holder(b.id) is null
 $$;
 
 --
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items.';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1706,6 +1803,31 @@ $$;
 COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s settings and webhooks (with submissions used and remaining) as JSON; NULL if unknown.';
 
 --
+-- Name: discard_loading_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.discard_loading_batch(p_batch_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING' for update;
+  if not found then
+    return false;
+  end if;
+  perform enrich._delete_batches(array[p_batch_id]);
+  perform enrich._release_loading_lock(p_batch_id);
+  return true;
+end;
+$$;
+
+--
+-- Name: FUNCTION discard_loading_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch.';
+
+--
 -- Name: export_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1765,6 +1887,34 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) IS 'Permanent failure: the entity FAILS with p_error, cascading to its items. False when p_worker does not hold the lease.';
+
+--
+-- Name: finish_loading(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update enrich.batches b
+     set status = 'IN_PROGRESS',
+         item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
+   where b.id = p_batch_id and b.status = 'LOADING';
+  if not found then
+    raise exception using errcode = 'EN002',
+      message = format('no LOADING batch %s', p_batch_id);
+  end if;
+  perform enrich._release_loading_lock(p_batch_id);
+  perform enrich._refresh_batch_status(array[p_batch_id]);
+end;
+$$;
+
+--
+-- Name: FUNCTION finish_loading(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished).';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1988,10 +2138,10 @@ $_$;
 COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing slash, sub-page, query or fragment -> https://www.linkedin.com/in/<slug> (slug percent-decoded, lower-case). NULL when it is not a /in/ profile URL.';
 
 --
--- Name: open_batch(text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: open_batch(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.open_batch(p_pipeline text) RETURNS uuid
+CREATE FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean DEFAULT false) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -2009,8 +2159,12 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));
     end if;
-    insert into enrich.batches (pipeline, steps) values (p_pipeline, v_steps)
+    insert into enrich.batches (pipeline, steps, status)
+    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
+    if p_loading then  -- held by this session until the load ends (see _loading_lock_key)
+      perform pg_catalog.pg_advisory_lock(enrich._loading_lock_key(v_batch_id));
+    end if;
   end if;
   if v_batch_id is null then
     raise exception using errcode = 'EN004',
@@ -2022,10 +2176,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION open_batch(p_pipeline text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION open_batch(p_pipeline text, p_loading boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.open_batch(p_pipeline text) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction.';
+COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading.';
 
 --
 -- Name: person_key(text, text, text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2062,20 +2216,7 @@ begin
   end if;
   v_batch_ids := array(select b.id from enrich.batches b
                         where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than);
-  -- items, their states and people's first-item links have no foreign key (migrations
-  -- 0003 and 0005)
-  delete from enrich.workflow_states ws
-   using enrich.batch_items i
-   where i.id = ws.item_id and i.batch_id = any(v_batch_ids);
-  update enrich.normalized_people p
-     set batch_item_id = null
-    from enrich.batch_items i
-   where i.id = p.batch_item_id and i.batch_id = any(v_batch_ids);
-  delete from enrich.batch_items i where i.batch_id = any(v_batch_ids);
-  with gone as (
-    delete from enrich.batches b where b.id = any(v_batch_ids)
-    returning b.id)
-  select count(*) into batches from gone;
+  batches := enrich._delete_batches(v_batch_ids);
   with gone as (
     delete from enrich.callback_log c where c.received_at < now() - p_older_than
     returning c.id)
@@ -2507,15 +2648,24 @@ CREATE FUNCTION enrich.start_batch(p_batch_id uuid) RETURNS void
     AS $$
 declare
   v_first_step text;
+  v_status     text;
   v_item_ids   uuid[];
 begin
-  select b.steps[1] into v_first_step from enrich.batches b where b.id = p_batch_id;
+  select b.steps[1], b.status into v_first_step, v_status
+  from enrich.batches b where b.id = p_batch_id;
   if not found then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
   end if;
   -- in no particular order: the steps are set-based, and order by row where it matters
-  v_item_ids := array(select i.id from enrich.batch_items i where i.batch_id = p_batch_id);
-  update enrich.batches b set item_count = cardinality(v_item_ids) where b.id = p_batch_id;
+  if v_status = 'LOADING' then
+    -- one part of a load in parts: the items this transaction wrote (the other parts' are
+    -- started and committed, or not visible; finish_loading counts them all)
+    v_item_ids := array(select i.id from enrich.batch_items i
+                        where i.batch_id = p_batch_id and i.xmin = pg_current_xact_id()::xid);
+  else
+    v_item_ids := array(select i.id from enrich.batch_items i where i.batch_id = p_batch_id);
+    update enrich.batches b set item_count = cardinality(v_item_ids) where b.id = p_batch_id;
+  end if;
   -- already started? (one index probe: items enter the first step together)
   if exists (select from enrich.workflow_states ws where ws.item_id = v_item_ids[1]) then
     return;
@@ -2529,7 +2679,7 @@ $$;
 -- Name: FUNCTION start_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing.';
+COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing. For a LOADING batch (a load in parts), the items this transaction wrote.';
 
 --
 -- Name: webhook_warnings(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2667,14 +2817,14 @@ CREATE TABLE enrich.batches (
     completed_at timestamp with time zone,
     CONSTRAINT completed_at_after_created_at CHECK ((completed_at >= created_at)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
-    CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['IN_PROGRESS'::text, 'COMPLETED'::text])))
+    CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['LOADING'::text, 'IN_PROGRESS'::text, 'COMPLETED'::text])))
 );
 
 --
 -- Name: TABLE batches; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON TABLE enrich.batches IS 'One load of rows. COMPLETED once every item has finished every step (COMPLETED or FAILED).';
+COMMENT ON TABLE enrich.batches IS 'One load of rows. LOADING while `enrich load --parts` writes it from several connections; COMPLETED once every item has finished every step (COMPLETED or FAILED).';
 
 --
 -- Name: COLUMN batches.steps; Type: COMMENT; Schema: enrich; Owner: -

@@ -16,6 +16,7 @@ begin
                              where i.batch_id = b.id and i.finished_at is null)
                 then 'IN_PROGRESS' else 'COMPLETED' end as status
     from enrich.batches b where b.id = any(p_batch_ids)
+      and b.status <> 'LOADING'  -- a load in parts: enrich.finish_loading decides
   ),
   changed as (
     update enrich.batches b
@@ -31,7 +32,7 @@ end;
 $$;
 comment on function enrich._refresh_batch_status(uuid[]) is
   'Sets each batch COMPLETED (with NOTIFY enrich_batch_completed) when none of its items is '
-  'unfinished, or back to IN_PROGRESS when a late result revived one.';
+  'unfinished, or back to IN_PROGRESS when a late result revived one. LOADING batches stay.';
 
 create or replace function enrich._advance_items(
   p_item_ids uuid[], p_steps text[], p_statuses text[]

@@ -1,7 +1,40 @@
 -- enrich.open_batch: an empty batch for `enrich load`, which COPYs items into it and then
--- calls start_batch (the same SQL path as create_batch).
+-- calls start_batch (the same SQL path as create_batch). A batch loaded in parts from
+-- several connections is opened LOADING and committed first; each part then COPYs and
+-- starts its own items, and enrich.finish_loading ends the load.
 
-create or replace function enrich.open_batch(p_pipeline text) returns uuid
+drop function if exists enrich.open_batch(text);
+
+create or replace function enrich._loading_lock_key(p_batch_id uuid) returns bigint
+language sql immutable parallel safe as $$
+  select pg_catalog.hashtextextended(p_batch_id::text, 0)
+$$;
+comment on function enrich._loading_lock_key(uuid) is
+  'The advisory lock a load in parts holds on its LOADING batch, in the session that opened '
+  'it, until finish_loading or discard_loading_batch (or until that session ends: doctor '
+  'then reports the batch as abandoned).';
+
+create or replace function enrich._loading_lock_holder(p_batch_id uuid) returns integer
+language sql stable set search_path = '' as $$
+  select l.pid from pg_catalog.pg_locks l
+  where l.locktype = 'advisory' and l.granted and l.objsubid = 1  -- a bigint key, split in two
+    and l.database = (select d.oid from pg_catalog.pg_database d
+                      where d.datname = pg_catalog.current_database())
+    and l.classid::bigint = (enrich._loading_lock_key(p_batch_id) >> 32) & 4294967295
+    and l.objid::bigint = enrich._loading_lock_key(p_batch_id) & 4294967295
+  limit 1
+$$;
+comment on function enrich._loading_lock_holder(uuid) is
+  'The process id of the session holding a LOADING batch''s lock (its loader), or NULL.';
+
+create or replace function enrich._release_loading_lock(p_batch_id uuid) returns void
+language sql set search_path = '' as $$
+  select pg_catalog.pg_advisory_unlock(enrich._loading_lock_key(p_batch_id))
+  where enrich._loading_lock_holder(p_batch_id) = pg_catalog.pg_backend_pid()
+$$;
+
+create or replace function enrich.open_batch(p_pipeline text, p_loading boolean default false)
+returns uuid
 language plpgsql set search_path = '' as $$
 declare
   v_batch_id uuid;
@@ -17,8 +50,12 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));
     end if;
-    insert into enrich.batches (pipeline, steps) values (p_pipeline, v_steps)
+    insert into enrich.batches (pipeline, steps, status)
+    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
+    if p_loading then  -- held by this session until the load ends (see _loading_lock_key)
+      perform pg_catalog.pg_advisory_lock(enrich._loading_lock_key(v_batch_id));
+    end if;
   end if;
   if v_batch_id is null then
     raise exception using errcode = 'EN004',
@@ -28,6 +65,43 @@ begin
   return v_batch_id;
 end;
 $$;
-comment on function enrich.open_batch(text) is
+comment on function enrich.open_batch(text, boolean) is
   'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call '
-  'start_batch in the same transaction.';
+  'start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, '
+  'COPY and start each part in its own transaction, then call finish_loading.';
+
+create or replace function enrich.finish_loading(p_batch_id uuid) returns void
+language plpgsql set search_path = '' as $$
+begin
+  update enrich.batches b
+     set status = 'IN_PROGRESS',
+         item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
+   where b.id = p_batch_id and b.status = 'LOADING';
+  if not found then
+    raise exception using errcode = 'EN002',
+      message = format('no LOADING batch %s', p_batch_id);
+  end if;
+  perform enrich._release_loading_lock(p_batch_id);
+  perform enrich._refresh_batch_status(array[p_batch_id]);
+end;
+$$;
+comment on function enrich.finish_loading(uuid) is
+  'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its '
+  'status from its items (IN_PROGRESS, or COMPLETED if every item has finished).';
+
+create or replace function enrich.discard_loading_batch(p_batch_id uuid) returns boolean
+language plpgsql set search_path = '' as $$
+begin
+  perform from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING' for update;
+  if not found then
+    return false;
+  end if;
+  perform enrich._delete_batches(array[p_batch_id]);
+  perform enrich._release_loading_lock(p_batch_id);
+  return true;
+end;
+$$;
+comment on function enrich.discard_loading_batch(uuid) is
+  'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; '
+  'the entities its committed parts claimed stay, as any batch''s do. False if there is no '
+  'such batch.';

@@ -97,11 +97,22 @@ language sql stable set search_path = '' as $$
          format('batch is %s; unfinished items: %s', b.status,
                 (select count(*) from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null))
   from enrich.batches b
-  where (b.status = 'COMPLETED')
+  where b.status <> 'LOADING'
+    and (b.status = 'COMPLETED')
         = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
+  union all
+  -- a load in parts whose loader is gone (its session held the batch's advisory lock)
+  select 'loading_batch_abandoned', b.id::text,
+         format('LOADING since %s and its loader is gone: keep the rows it loaded with '
+                'select enrich.finish_loading(%L), or delete them with '
+                'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
+  from enrich.batches b
+  where b.status = 'LOADING'
+    and enrich._loading_lock_holder(b.id) is null
 $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
   'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
   'entities without a result, rows linking to missing items, companies, people or '
-  'workflows, batches whose status disagrees with their items.';
+  'workflows, batches whose status disagrees with their items, loads in parts whose loader '
+  'is gone.';

@@ -1,6 +1,32 @@
 -- enrich.prune_batches: `enrich prune`. Delete finished batches older than a cutoff with
 -- their items and item states; entities and their results stay for other batches to reuse.
 
+create or replace function enrich._delete_batches(p_batch_ids uuid[]) returns bigint
+language plpgsql set search_path = '' as $$
+declare
+  v_deleted bigint;
+begin
+  -- items, their states and people's first-item links have no foreign key (migrations
+  -- 0003 and 0005)
+  delete from enrich.workflow_states ws
+   using enrich.batch_items i
+   where i.id = ws.item_id and i.batch_id = any(p_batch_ids);
+  update enrich.normalized_people p
+     set batch_item_id = null
+    from enrich.batch_items i
+   where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
+  delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
+  with gone as (
+    delete from enrich.batches b where b.id = any(p_batch_ids)
+    returning b.id)
+  select count(*) into v_deleted from gone;
+  return v_deleted;
+end;
+$$;
+comment on function enrich._delete_batches(uuid[]) is
+  'Deletes batches with their items and item steps (prune, a failed load in parts); '
+  'companies, people, their workflow states and results stay for other batches.';
+
 create or replace function enrich.prune_batches(p_older_than interval)
 returns table (batches bigint, callbacks bigint)
 language plpgsql set search_path = '' as $$
@@ -12,20 +38,7 @@ begin
   end if;
   v_batch_ids := array(select b.id from enrich.batches b
                         where b.status = 'COMPLETED' and b.completed_at < now() - p_older_than);
-  -- items, their states and people's first-item links have no foreign key (migrations
-  -- 0003 and 0005)
-  delete from enrich.workflow_states ws
-   using enrich.batch_items i
-   where i.id = ws.item_id and i.batch_id = any(v_batch_ids);
-  update enrich.normalized_people p
-     set batch_item_id = null
-    from enrich.batch_items i
-   where i.id = p.batch_item_id and i.batch_id = any(v_batch_ids);
-  delete from enrich.batch_items i where i.batch_id = any(v_batch_ids);
-  with gone as (
-    delete from enrich.batches b where b.id = any(v_batch_ids)
-    returning b.id)
-  select count(*) into batches from gone;
+  batches := enrich._delete_batches(v_batch_ids);
   with gone as (
     delete from enrich.callback_log c where c.received_at < now() - p_older_than
     returning c.id)

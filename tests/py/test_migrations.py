@@ -20,6 +20,7 @@ MIGRATIONS = [
     "0008_cheaper_ids",
     "0009_entity_states_two_indexes",
     "0010_entity_index_by_id",
+    "0011_loading_batches",
 ]
 
 

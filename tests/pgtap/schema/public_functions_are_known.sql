@@ -10,7 +10,7 @@ select functions_are('enrich', array[
   'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
-  'prune_batches',
+  'prune_batches', 'finish_loading', 'discard_loading_batch',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_is_free_mail_domain', '_company_key',
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
@@ -19,7 +19,8 @@ select functions_are('enrich', array[
   '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
   '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
-  '_refuse_deleting_used_workflows', '_lock_step_workflows',
+  '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
+  '_loading_lock_key', '_loading_lock_holder', '_release_loading_lock',
   '_refuse_outside_read_committed']);
 
 select is(

@@ -1,0 +1,53 @@
+-- A load in parts: the batch is LOADING while its parts start their items, keeps that
+-- status whatever its items do, and finish_loading gives it its count and status.
+-- (One transaction here, so every item is "this transaction's": the parts' separation by
+-- transaction is tested in tests/py/test_load_parts.py.)
+begin;
+select plan(14);
+
+select enrich.open_batch('company', p_loading => true) as batch_id \gset
+select is((select status from enrich.batches where id = :'batch_id'), 'LOADING',
+  'open_batch with p_loading opens a LOADING batch');
+
+insert into enrich.batch_items (batch_id, row_number, data) values
+  (:'batch_id', 1, '{"email": "a@acme.com"}'),
+  (:'batch_id', 2, '{"email": "b@gmail.com"}');
+select enrich.start_batch(:'batch_id');
+select is((select count(*) from enrich.dispatches), 1::bigint, 'a part starts its items: acme is claimed');
+select is(enrich_test.step_status(:'batch_id', 2, 'split'), 'FAILED', 'the free-mail row fails split');
+select is((select item_count from enrich.batches where id = :'batch_id'), 0,
+  'no count before the load ends');
+
+-- every item finished (acme's result arrives): still LOADING
+select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
+select is((select count(*) from enrich.batch_items where batch_id = :'batch_id' and finished_at is null),
+  0::bigint, 'every item has finished');
+select is((select status from enrich.batches where id = :'batch_id'), 'LOADING',
+  'a LOADING batch keeps its status whatever its items do');
+select is((enrich.batch_status(:'batch_id') ->> 'done')::boolean, false, 'and is not done');
+select is_empty($$select * from enrich.check_invariants() where invariant = 'batch_status_disagrees_with_items'$$,
+  'nor an invariant violation');
+
+-- the loader's session holds the batch's advisory lock: doctor knows the load is alive
+select is_empty($$select * from enrich.check_invariants() where invariant = 'loading_batch_abandoned'$$,
+  'a load whose loader holds its lock is not abandoned');
+select enrich._release_loading_lock(:'batch_id');
+select is((select count(*) from enrich.check_invariants() where invariant = 'loading_batch_abandoned'
+            and subject_id = :'batch_id'), 1::bigint,
+  'without it (the loader is gone) doctor reports the batch');
+select pg_advisory_lock(enrich._loading_lock_key(:'batch_id'));
+
+select enrich.finish_loading(:'batch_id');
+select is((select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()),
+  0::bigint, 'finish_loading releases the lock');
+select results_eq(
+  format('select status, item_count from enrich.batches where id = %L', :'batch_id'),
+  $$values ('COMPLETED'::text, 2)$$,
+  'finish_loading counts the items and sets the status from them');
+select throws_ok(format('select enrich.finish_loading(%L)', :'batch_id'), 'EN002', null,
+  'a batch no longer LOADING is refused');
+select is(enrich.discard_loading_batch(:'batch_id'), false,
+  'and discard_loading_batch leaves it alone');
+
+select * from finish();
+rollback;
