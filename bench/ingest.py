@@ -1,8 +1,9 @@
 """Ingest -> claims: `enrich load` of a generated people list vs a plain COPY of the file.
 
 Ours: `enrich load FILE --pipeline company_and_person` (a subprocess, as a user runs it) into
-a fresh migrated database, timed from start until it exits, i.e. until the transaction that
-ran normalize, split and the company step committed: every item then sits at its first
+a fresh migrated database, timed from start until it exits, i.e. until the transactions that
+ran normalize, split and the company step committed (one, or one per part for a file
+loaded in parts, then the batch's last one): every item then sits at its first
 entity step and every company is claimed once with a queued dispatch (checked after each
 round). The floor: `COPY ... FROM STDIN (FORMAT csv, HEADER)` of the same file's bytes into
 an untyped table (every column text) on the same server, streamed by psycopg. The two

@@ -1,21 +1,19 @@
-"""`python -m bench.parts [--rows N] [--parts K] [--rounds R]`: what loading one file from
-K connections at once would gain, before building it.
+"""`python -m bench.parts [--rows N] [--parts K] [--rounds R]`: K batches loaded at once
+against one batch, the yardstick the load in parts (`enrich load --parts`) was built on.
 
-Not one of the issue's comparisons: a yardstick for the loading design that docs/
-performance.md proposes to reach the ingest target (one batch stepped from several
-connections whose rows never share a company). The generated people file is cut into K
-files by company (a row goes to the part its email's domain hashes to: in the generated
-file that is always the company's domain), and each round, alternating, times
+Not one of the issue's comparisons. The generated people file is cut into K files by
+company (a row goes to the part its email's domain hashes to: in the generated file that is
+always the company's domain), and each round, alternating, times
 
 - **parts**: K `enrich load` processes started together into one fresh database, one per
   part (K batches), until the last exits;
-- **one batch**: `enrich load` of the whole file into another fresh database.
+- **one batch**: `enrich load` of the whole file into another fresh database (in parts
+  itself when the file is big enough: loader.default_parts).
 
 Every item must end at the company step (or failed before it) and every company must be
-claimed once, as bench.ingest checks. The parts' time is an upper bound on what the
-design can gain: it leaves out the coordination a real multi-part load of one batch
-needs (routing rows by a company key the loader can only guess, a batch hidden until
-every part has committed).
+claimed once, as bench.ingest checks. With the one batch loaded in as many parts, the gap
+is what coordinating the parts of one batch costs (the loader's routing by a guessed
+company, the LOADING batch and its last transaction).
 """
 
 from __future__ import annotations
