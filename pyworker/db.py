@@ -257,6 +257,16 @@ def open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -
     return conn.execute("select enrich.open_batch(%s, %s)", (pipeline, loading)).fetchone()[0]
 
 
+def hold_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
+    """This session holds the LOADING batch's lock (shared) until it closes: one of the
+    load's connections, so doctor does not report the load as abandoned."""
+    conn.execute("select pg_advisory_lock_shared(enrich._loading_lock_key(%s))", (batch_id,))
+
+
+def release_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
+    conn.execute("select pg_advisory_unlock_shared(enrich._loading_lock_key(%s))", (batch_id,))
+
+
 def finish_loading(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.execute("select enrich.finish_loading(%s)", (batch_id,))
 

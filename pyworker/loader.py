@@ -22,6 +22,7 @@ import itertools
 import json
 import re
 import sys
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -218,6 +219,17 @@ def _start_part(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.commit()
 
 
+def _let_go(conn: psycopg.Connection, batch_id: UUID) -> None:
+    """A part's connection gives the batch's lock back before it closes (a closed
+    connection's server process lets go of it a moment later: finish_loading would see it)."""
+    try:
+        conn.rollback()
+        db.release_loading_lock(conn, batch_id)
+        conn.commit()
+    except psycopg.Error:
+        pass  # a broken connection: its server process ends, and its lock with it
+
+
 def _load_in_parts(
     database_url: str,
     batch_id: UUID,
@@ -226,11 +238,13 @@ def _load_in_parts(
     on_progress: Callable[[str], None] | None,
 ) -> int:
     """COPY the rows over `parts` connections, then start each part in its own transaction
-    (all at once); raises if any part failed, after the others have finished."""
+    (all at once); raises if any part failed, once every part has stopped."""
     with ExitStack() as stack:
-        conns = [
-            stack.enter_context(db.connect(database_url, autocommit=False)) for _ in range(parts)
-        ]
+        conns = []
+        for _ in range(parts):
+            conns.append(stack.enter_context(db.connect(database_url, autocommit=False)))
+            stack.callback(_let_go, conns[-1], batch_id)
+            db.hold_loading_lock(conns[-1], batch_id)
         count = db.copy_items_in_parts(
             conns, batch_id, rows, lambda row: zlib.crc32(company_hint(row).encode()) % parts
         )
@@ -240,9 +254,41 @@ def _load_in_parts(
             )
         with ThreadPoolExecutor(parts) as pool:
             started = [pool.submit(_start_part, conn, batch_id) for conn in conns]
+            try:
+                for part in started:
+                    part.exception()  # wait for each
+            except BaseException:  # interrupted: stop the parts before their connections close
+                for conn in conns:
+                    conn.cancel_safe()
+                raise
         for part in started:
-            part.result()
+            part.result()  # the first part's failure, if any
     return count
+
+
+DISCARD_ATTEMPTS = 3
+
+
+def _discard(database_url: str, conn: psycopg.Connection, batch_id: UUID) -> None:
+    """Delete the failed load's batch: on the load's connection, or on a new one if that is
+    broken. Tried again after a deadlock with a result arriving for a committed part, or
+    while a part's connection has not let go of the batch yet."""
+    for attempt in range(DISCARD_ATTEMPTS):
+        fresh = conn.closed or conn.broken
+        target = db.connect(database_url, autocommit=False) if fresh else conn
+        try:
+            target.rollback()
+            db.discard_loading_batch(target, batch_id)
+            target.commit()
+            return
+        except psycopg.Error as exc:
+            retry = isinstance(exc, psycopg.errors.DeadlockDetected) or exc.sqlstate == "EN005"
+            if not retry or attempt == DISCARD_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+        finally:
+            if fresh:
+                target.close()
 
 
 def load(
@@ -275,9 +321,10 @@ def load(
             count = _load_in_parts(database_url, batch_id, rows, parts, on_progress)
             db.finish_loading(conn, batch_id)
             conn.commit()
-        except BaseException:
-            conn.rollback()
-            db.discard_loading_batch(conn, batch_id)
-            conn.commit()
+        except BaseException as failure:
+            try:
+                _discard(database_url, conn, batch_id)
+            except Exception as cleanup:  # the load's own error is the one to report
+                failure.add_note(f"and its LOADING batch {batch_id} was not deleted: {cleanup}")
             raise
     return batch_id, count

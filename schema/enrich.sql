@@ -155,10 +155,10 @@ $$;
 COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_website text, p_email text) IS 'Why company_key() is NULL for these values, for the split step''s meta.error.';
 
 --
--- Name: _delete_batches(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _delete_batches(uuid[], text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._delete_batches(p_batch_ids uuid[]) RETURNS bigint
+CREATE FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -176,7 +176,8 @@ begin
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
   with gone as (
-    delete from enrich.batches b where b.id = any(p_batch_ids)
+    delete from enrich.batches b
+     where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
     returning b.id)
   select count(*) into v_deleted from gone;
   return v_deleted;
@@ -184,10 +185,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION _delete_batches(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _delete_batches(p_batch_ids uuid[], p_only_if_status text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[]) IS 'Deletes batches with their items and item steps (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches.';
+COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status text) IS 'Deletes batches with their items and item steps (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches. The batch rows go last (with p_only_if_status, only those still in it); returns how many went.';
 
 --
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -239,10 +240,10 @@ $$;
 COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the host, or its registrable domain, is a free-mail provider (gmail.com, ...).';
 
 --
--- Name: _loading_lock_holder(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _loading_lock_holders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._loading_lock_holder(p_batch_id uuid) RETURNS integer
+CREATE FUNCTION enrich._loading_lock_holders(p_batch_id uuid) RETURNS SETOF integer
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
@@ -252,14 +253,13 @@ CREATE FUNCTION enrich._loading_lock_holder(p_batch_id uuid) RETURNS integer
                       where d.datname = pg_catalog.current_database())
     and l.classid::bigint = (enrich._loading_lock_key(p_batch_id) >> 32) & 4294967295
     and l.objid::bigint = enrich._loading_lock_key(p_batch_id) & 4294967295
-  limit 1
 $$;
 
 --
--- Name: FUNCTION _loading_lock_holder(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _loading_lock_holders(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._loading_lock_holder(p_batch_id uuid) IS 'The process id of the session holding a LOADING batch''s lock (its loader), or NULL.';
+COMMENT ON FUNCTION enrich._loading_lock_holders(p_batch_id uuid) IS 'The process ids of the sessions holding a LOADING batch''s lock (its loader''s connections).';
 
 --
 -- Name: _loading_lock_key(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -275,7 +275,7 @@ $$;
 -- Name: FUNCTION _loading_lock_key(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._loading_lock_key(p_batch_id uuid) IS 'The advisory lock a load in parts holds on its LOADING batch, in the session that opened it, until finish_loading or discard_loading_batch (or until that session ends: doctor then reports the batch as abandoned).';
+COMMENT ON FUNCTION enrich._loading_lock_key(p_batch_id uuid) IS 'The advisory lock (shared, session level) that each connection of a load in parts holds on its LOADING batch until it closes: with no holder left, doctor reports the batch as abandoned, and finish_loading / discard_loading_batch refuse while another session holds it.';
 
 --
 -- Name: _lock_step_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -560,7 +560,9 @@ declare
 begin
   -- Lock first, then look (a fresh snapshot per statement): two transactions finishing the
   -- last items of one batch cannot both miss each other's work.
-  perform 1 from enrich.batches b where b.id = any(p_batch_ids) order by b.id for no key update;
+  -- (not a LOADING one: its parts must not queue on its row, finish_loading decides)
+  perform 1 from enrich.batches b where b.id = any(p_batch_ids) and b.status <> 'LOADING'
+   order by b.id for no key update;
 
   with computed as (
     select b.id,
@@ -631,6 +633,26 @@ end;
 $$;
 
 --
+-- Name: _refuse_live_load(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._refuse_live_load(p_batch_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_holder integer;
+begin
+  select h into v_holder from enrich._loading_lock_holders(p_batch_id) as h
+  where h <> pg_catalog.pg_backend_pid() limit 1;
+  if v_holder is not null then
+    raise exception using errcode = 'EN005',
+      message = format('batch %s is still loading (its loader is process %s)', p_batch_id, v_holder);
+  end if;
+end;
+$$;
+
+--
 -- Name: _refuse_outside_read_committed(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -696,18 +718,6 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._registrable_domains(p_hosts text[]) IS 'Registrable domain of each distinct host (already cleaned by _url_host): one row per host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
-
---
--- Name: _release_loading_lock(uuid); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich._release_loading_lock(p_batch_id uuid) RETURNS void
-    LANGUAGE sql
-    SET search_path TO ''
-    AS $$
-  select pg_catalog.pg_advisory_unlock(enrich._loading_lock_key(p_batch_id))
-  where enrich._loading_lock_holder(p_batch_id) = pg_catalog.pg_backend_pid()
-$$;
 
 --
 -- Name: _requeue_dispatch(bigint, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1583,7 +1593,7 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
                 'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
   from enrich.batches b
   where b.status = 'LOADING'
-    and enrich._loading_lock_holder(b.id) is null
+    and not exists (select from enrich._loading_lock_holders(b.id))
 $$;
 
 --
@@ -1811,12 +1821,15 @@ CREATE FUNCTION enrich.discard_loading_batch(p_batch_id uuid) RETURNS boolean
     SET search_path TO ''
     AS $$
 begin
-  perform from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING' for update;
-  if not found then
+  perform enrich._refuse_live_load(p_batch_id);
+  if not exists (select from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING') then
     return false;
   end if;
-  perform enrich._delete_batches(array[p_batch_id]);
-  perform enrich._release_loading_lock(p_batch_id);
+  -- items first, the batch row last: the order a result's cascade takes them in
+  if enrich._delete_batches(array[p_batch_id], 'LOADING') = 0 then
+    raise exception using errcode = 'EN005',
+      message = format('batch %s stopped loading meanwhile; nothing deleted', p_batch_id);
+  end if;
   return true;
 end;
 $$;
@@ -1825,7 +1838,7 @@ $$;
 -- Name: FUNCTION discard_loading_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch.';
+COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while another session (a loader still running) holds its lock.';
 
 --
 -- Name: export_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1897,6 +1910,7 @@ CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
     SET search_path TO ''
     AS $$
 begin
+  perform enrich._refuse_live_load(p_batch_id);
   update enrich.batches b
      set status = 'IN_PROGRESS',
          item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
@@ -1905,7 +1919,6 @@ begin
     raise exception using errcode = 'EN002',
       message = format('no LOADING batch %s', p_batch_id);
   end if;
-  perform enrich._release_loading_lock(p_batch_id);
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
@@ -1914,7 +1927,7 @@ $$;
 -- Name: FUNCTION finish_loading(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished).';
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2162,8 +2175,8 @@ begin
     insert into enrich.batches (pipeline, steps, status)
     values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
-    if p_loading then  -- held by this session until the load ends (see _loading_lock_key)
-      perform pg_catalog.pg_advisory_lock(enrich._loading_lock_key(v_batch_id));
+    if p_loading then  -- held by this session until it closes (see _loading_lock_key)
+      perform pg_catalog.pg_advisory_lock_shared(enrich._loading_lock_key(v_batch_id));
     end if;
   end if;
   if v_batch_id is null then

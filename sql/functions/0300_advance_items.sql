@@ -8,7 +8,9 @@ declare
 begin
   -- Lock first, then look (a fresh snapshot per statement): two transactions finishing the
   -- last items of one batch cannot both miss each other's work.
-  perform 1 from enrich.batches b where b.id = any(p_batch_ids) order by b.id for no key update;
+  -- (not a LOADING one: its parts must not queue on its row, finish_loading decides)
+  perform 1 from enrich.batches b where b.id = any(p_batch_ids) and b.status <> 'LOADING'
+   order by b.id for no key update;
 
   with computed as (
     select b.id,

@@ -10,11 +10,13 @@ language sql immutable parallel safe as $$
   select pg_catalog.hashtextextended(p_batch_id::text, 0)
 $$;
 comment on function enrich._loading_lock_key(uuid) is
-  'The advisory lock a load in parts holds on its LOADING batch, in the session that opened '
-  'it, until finish_loading or discard_loading_batch (or until that session ends: doctor '
-  'then reports the batch as abandoned).';
+  'The advisory lock (shared, session level) that each connection of a load in parts holds '
+  'on its LOADING batch until it closes: with no holder left, doctor reports the batch as '
+  'abandoned, and finish_loading / discard_loading_batch refuse while another session holds it.';
 
-create or replace function enrich._loading_lock_holder(p_batch_id uuid) returns integer
+drop function if exists enrich._loading_lock_holder(uuid);
+
+create or replace function enrich._loading_lock_holders(p_batch_id uuid) returns setof integer
 language sql stable set search_path = '' as $$
   select l.pid from pg_catalog.pg_locks l
   where l.locktype = 'advisory' and l.granted and l.objsubid = 1  -- a bigint key, split in two
@@ -22,16 +24,9 @@ language sql stable set search_path = '' as $$
                       where d.datname = pg_catalog.current_database())
     and l.classid::bigint = (enrich._loading_lock_key(p_batch_id) >> 32) & 4294967295
     and l.objid::bigint = enrich._loading_lock_key(p_batch_id) & 4294967295
-  limit 1
 $$;
-comment on function enrich._loading_lock_holder(uuid) is
-  'The process id of the session holding a LOADING batch''s lock (its loader), or NULL.';
-
-create or replace function enrich._release_loading_lock(p_batch_id uuid) returns void
-language sql set search_path = '' as $$
-  select pg_catalog.pg_advisory_unlock(enrich._loading_lock_key(p_batch_id))
-  where enrich._loading_lock_holder(p_batch_id) = pg_catalog.pg_backend_pid()
-$$;
+comment on function enrich._loading_lock_holders(uuid) is
+  'The process ids of the sessions holding a LOADING batch''s lock (its loader''s connections).';
 
 create or replace function enrich.open_batch(p_pipeline text, p_loading boolean default false)
 returns uuid
@@ -53,8 +48,8 @@ begin
     insert into enrich.batches (pipeline, steps, status)
     values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
-    if p_loading then  -- held by this session until the load ends (see _loading_lock_key)
-      perform pg_catalog.pg_advisory_lock(enrich._loading_lock_key(v_batch_id));
+    if p_loading then  -- held by this session until it closes (see _loading_lock_key)
+      perform pg_catalog.pg_advisory_lock_shared(enrich._loading_lock_key(v_batch_id));
     end if;
   end if;
   if v_batch_id is null then
@@ -70,9 +65,24 @@ comment on function enrich.open_batch(text, boolean) is
   'start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, '
   'COPY and start each part in its own transaction, then call finish_loading.';
 
+create or replace function enrich._refuse_live_load(p_batch_id uuid) returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_holder integer;
+begin
+  select h into v_holder from enrich._loading_lock_holders(p_batch_id) as h
+  where h <> pg_catalog.pg_backend_pid() limit 1;
+  if v_holder is not null then
+    raise exception using errcode = 'EN005',
+      message = format('batch %s is still loading (its loader is process %s)', p_batch_id, v_holder);
+  end if;
+end;
+$$;
+
 create or replace function enrich.finish_loading(p_batch_id uuid) returns void
 language plpgsql set search_path = '' as $$
 begin
+  perform enrich._refuse_live_load(p_batch_id);
   update enrich.batches b
      set status = 'IN_PROGRESS',
          item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
@@ -81,27 +91,30 @@ begin
     raise exception using errcode = 'EN002',
       message = format('no LOADING batch %s', p_batch_id);
   end if;
-  perform enrich._release_loading_lock(p_batch_id);
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
 comment on function enrich.finish_loading(uuid) is
   'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its '
-  'status from its items (IN_PROGRESS, or COMPLETED if every item has finished).';
+  'status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 '
+  'while another session (a loader still running) holds the batch''s lock.';
 
 create or replace function enrich.discard_loading_batch(p_batch_id uuid) returns boolean
 language plpgsql set search_path = '' as $$
 begin
-  perform from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING' for update;
-  if not found then
+  perform enrich._refuse_live_load(p_batch_id);
+  if not exists (select from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING') then
     return false;
   end if;
-  perform enrich._delete_batches(array[p_batch_id]);
-  perform enrich._release_loading_lock(p_batch_id);
+  -- items first, the batch row last: the order a result's cascade takes them in
+  if enrich._delete_batches(array[p_batch_id], 'LOADING') = 0 then
+    raise exception using errcode = 'EN005',
+      message = format('batch %s stopped loading meanwhile; nothing deleted', p_batch_id);
+  end if;
   return true;
 end;
 $$;
 comment on function enrich.discard_loading_batch(uuid) is
   'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; '
   'the entities its committed parts claimed stay, as any batch''s do. False if there is no '
-  'such batch.';
+  'such batch; EN005 while another session (a loader still running) holds its lock.';

@@ -108,7 +108,7 @@ language sql stable set search_path = '' as $$
                 'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
   from enrich.batches b
   where b.status = 'LOADING'
-    and enrich._loading_lock_holder(b.id) is null
+    and not exists (select from enrich._loading_lock_holders(b.id))
 $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '

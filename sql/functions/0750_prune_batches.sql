@@ -1,7 +1,11 @@
 -- enrich.prune_batches: `enrich prune`. Delete finished batches older than a cutoff with
 -- their items and item states; entities and their results stay for other batches to reuse.
 
-create or replace function enrich._delete_batches(p_batch_ids uuid[]) returns bigint
+drop function if exists enrich._delete_batches(uuid[]);
+
+create or replace function enrich._delete_batches(
+  p_batch_ids uuid[], p_only_if_status text default null
+) returns bigint
 language plpgsql set search_path = '' as $$
 declare
   v_deleted bigint;
@@ -17,15 +21,17 @@ begin
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
   with gone as (
-    delete from enrich.batches b where b.id = any(p_batch_ids)
+    delete from enrich.batches b
+     where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
     returning b.id)
   select count(*) into v_deleted from gone;
   return v_deleted;
 end;
 $$;
-comment on function enrich._delete_batches(uuid[]) is
+comment on function enrich._delete_batches(uuid[], text) is
   'Deletes batches with their items and item steps (prune, a failed load in parts); '
-  'companies, people, their workflow states and results stay for other batches.';
+  'companies, people, their workflow states and results stay for other batches. The batch '
+  'rows go last (with p_only_if_status, only those still in it); returns how many went.';
 
 create or replace function enrich.prune_batches(p_older_than interval)
 returns table (batches bigint, callbacks bigint)

@@ -10,6 +10,7 @@ import csv
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -127,14 +128,21 @@ def test_a_part_that_fails_after_others_committed_takes_the_batch_away(
     """Parts commit on their own; when one fails the loader deletes the whole batch. The
     companies the committed part claimed stay (their results serve the next load)."""
     source = _write_rows(tmp_path / "rows.csv", 400)
-    started: list[str] = []
+    calls: list[psycopg.Connection] = []
+    lock, first_committed = threading.Lock(), threading.Event()
     real_start = db.start_batch
 
     def start_or_fail(conn: psycopg.Connection, batch_id) -> None:
-        started.append("part")
-        if len(started) == 2:
+        with lock:
+            calls.append(conn)
+            first = len(calls) == 1
+        if first:
+            real_start(conn, batch_id)
+            conn.commit()
+            first_committed.set()
+        else:  # fails once the other part has committed
+            assert first_committed.wait(60)
             raise psycopg.errors.QueryCanceled("canceled by the test")
-        real_start(conn, batch_id)
 
     monkeypatch.setattr(db, "start_batch", start_or_fail)
     with pytest.raises(psycopg.errors.QueryCanceled):
@@ -271,3 +279,20 @@ def test_a_load_whose_loader_is_gone_is_reported_and_can_be_discarded(db_url: st
         assert db.discard_loading_batch(doctor, batch_id) is True
         assert db.check_invariants(doctor) == []
         assert doctor.execute("select count(*) from enrich.batch_items").fetchone()[0] == 0
+
+
+def test_finishing_or_discarding_a_load_still_running_is_refused(db_url: str) -> None:
+    """While the loader's connections hold the batch's lock, another session (an operator
+    following doctor's advice too early) can neither finish nor discard the load."""
+    with psycopg.connect(db_url) as loader_session, psycopg.connect(db_url) as other:
+        batch_id = db.open_batch(loader_session, "company", loading=True)
+        loader_session.commit()
+        with pytest.raises(psycopg.Error, match="still loading") as refused:
+            db.finish_loading(other, batch_id)
+        assert refused.value.sqlstate == "EN005"
+        other.rollback()
+        with pytest.raises(psycopg.Error, match="still loading"):
+            db.discard_loading_batch(other, batch_id)
+        other.rollback()
+        db.finish_loading(loader_session, batch_id)  # the loader itself may
+        loader_session.commit()

@@ -20,7 +20,7 @@ select functions_are('enrich', array[
   '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
-  '_loading_lock_key', '_loading_lock_holder', '_release_loading_lock',
+  '_loading_lock_key', '_loading_lock_holders', '_refuse_live_load',
   '_refuse_outside_read_committed']);
 
 select is(
