@@ -20,6 +20,7 @@ import gzip
 import io
 import itertools
 import json
+import math
 import re
 import sys
 import time
@@ -81,13 +82,31 @@ def _has_nul(value: object) -> bool:
     return False
 
 
+class _NotStorableNumber(Exception):
+    """A JSON number PostgreSQL's jsonb cannot hold as given (NaN, Infinity) or that a float
+    would change (a value beyond a float's range)."""
+
+
+def _refuse_constant(name: str) -> float:
+    raise _NotStorableNumber(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotStorableNumber(f"the number {text[:40]} is out of range")
+    return value
+
+
 def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
     number = 0
     for line_number, line in enumerate(text, start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_constant=_refuse_constant, parse_float=_finite_float)
+        except _NotStorableNumber as exc:
+            raise LoadError(f"line {line_number}: {exc}") from None
         except ValueError as exc:
             raise LoadError(f"line {line_number}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):

@@ -12,8 +12,9 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
-from pyworker import loader
+from pyworker import db, loader
 
 cell = st.text(max_size=12) | st.sampled_from(["ada@acme.com", "ACME.COM", '"', ",", "\n", ""])
 csv_tables = st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=8)
@@ -108,3 +109,55 @@ def test_each_csv_row_is_its_fields_under_the_header(
         (number, {k: v for k, v in dict(zip(names, fields, strict=True)).items() if k and v})
         for number, fields in enumerate(expected, start=1)
     ]
+
+
+no_nul_text = st.text(max_size=10).filter(lambda s: "\x00" not in s) | st.sampled_from(
+    ["\\", '\\"', "\t", "\n", "\r\n", "\\N", "\\.", "é—😀", "\u2028"]
+)
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)  # beyond 64 bits: the json.dumps path
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | no_nul_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(no_nul_text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.dictionaries(no_nul_text, json_values, max_size=4), max_size=5))
+def test_copy_lines_store_what_psycopg_would(module_db_url: str, rows: list[dict]) -> None:
+    """The loader encodes COPY's lines itself (db.copy_line): every row is stored as the
+    same jsonb as psycopg's own write_row of the row makes."""
+    with psycopg.connect(module_db_url) as conn:
+        ours, theirs = (db.open_batch(conn, "company") for _ in range(2))
+        db.copy_items(conn, ours, enumerate(rows, start=1))
+        with conn.cursor().copy(db.COPY_ITEMS) as copy:
+            for number, row in enumerate(rows, start=1):
+                copy.write_row((theirs, number, Jsonb(row)))
+        stored = conn.execute(
+            "select o.data = t.data from enrich.batch_items o"
+            " join enrich.batch_items t using (row_number)"
+            " where o.batch_id = %s and t.batch_id = %s order by row_number",
+            (ours, theirs),
+        ).fetchall()
+        conn.rollback()
+    assert [same for (same,) in stored] == [True] * len(rows)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"email": "ada@acme.com", "score": NaN}', "NaN is not a JSON number"),
+        ('{"score": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"score": 1e400}', "the number 1e400 is out of range"),
+    ],
+)
+def test_a_jsonl_number_jsonb_cannot_hold_is_refused_with_its_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"email": "bo@acme.com", "score": 1.5}\n' + line + "\n")
+    with pytest.raises(loader.LoadError, match=f"^line 2: {reason}$"):
+        list(loader.read_rows(str(path)))
