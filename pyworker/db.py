@@ -266,6 +266,11 @@ def hold_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.execute("select pg_advisory_lock_shared(enrich._loading_lock_key(%s))", (batch_id,))
 
 
+def without_parallel_workers(conn: psycopg.Connection) -> None:
+    """This session's statements run on one core each (no parallel workers)."""
+    conn.execute("set max_parallel_workers_per_gather = 0")
+
+
 def release_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.execute("select pg_advisory_unlock_shared(enrich._loading_lock_key(%s))", (batch_id,))
 

@@ -264,6 +264,9 @@ def _load_in_parts(
             conns.append(stack.enter_context(db.connect(database_url, autocommit=False)))
             stack.callback(_let_go, conns[-1], batch_id)
             db.hold_loading_lock(conns[-1], batch_id)
+            # the parts are the load's parallelism: each keeps a core busy with every
+            # statement, and parallel workers would only compete with the other parts
+            db.without_parallel_workers(conns[-1])
         count = db.copy_items_in_parts(
             conns, batch_id, rows, lambda row: zlib.crc32(company_hint(row).encode()) % parts
         )

@@ -108,6 +108,25 @@ def test_rows_of_one_company_in_different_parts_still_claim_it_once(
     assert outcome["violations"] == []
 
 
+def test_each_part_runs_without_parallel_workers(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts are the load's parallelism: a part's statements get no parallel workers
+    to compete with the other parts for the same cores; a load in one part keeps them."""
+    source = _write_rows(tmp_path / "rows.csv", 200)
+    seen: list[str] = []
+    start_batch = db.start_batch
+
+    def noting_the_setting(conn: psycopg.Connection, batch_id) -> None:
+        seen.append(conn.execute("show max_parallel_workers_per_gather").fetchone()[0])
+        start_batch(conn, batch_id)
+
+    monkeypatch.setattr(db, "start_batch", noting_the_setting)
+    loader.load(db_url, str(source), "company", parts=2)
+    loader.load(db_url, str(source), "company", parts=1)
+    assert seen[:2] == ["0", "0"] and seen[2] != "0"
+
+
 def test_a_row_that_cannot_be_parsed_loads_nothing(db_url: str, tmp_path: Path) -> None:
     source = _write_rows(tmp_path / "rows.csv", 300)
     with open(source, "a") as out:
