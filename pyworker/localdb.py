@@ -22,9 +22,12 @@ PG_BIN = Path(os.environ.get("ENRICH_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE_NAME = "enrich"
 # A million-row batch runs in one transaction: its tables and indexes should fit in shared
 # buffers, its hash joins in work_mem, and checkpoints should not fire every few seconds
-# (each one makes the next change to every page write a full page image to the WAL).
+# (each one makes the next change to every page write a full page image to the WAL); the
+# parts of a load write WAL at once, and with the default 16 MB of WAL buffers they wait on
+# each other's WAL writes.
 BULK_SETTINGS = {
     "shared_buffers": "1GB",
+    "wal_buffers": "64MB",
     "work_mem": "64MB",
     "maintenance_work_mem": "256MB",
     "max_wal_size": "8GB",
