@@ -1911,7 +1911,9 @@ CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
     AS $$
 begin
   perform enrich._refuse_live_load(p_batch_id);
-  update enrich.batches b set status = 'IN_PROGRESS'  -- each part has counted its items in
+  update enrich.batches b
+     set status = 'IN_PROGRESS',
+         item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
    where b.id = p_batch_id and b.status = 'LOADING';
   if not found then
     raise exception using errcode = 'EN002',
@@ -1925,7 +1927,7 @@ $$;
 -- Name: FUNCTION finish_loading(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none), its items counted in by its parts as they started them, gets its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2670,7 +2672,7 @@ begin
   -- in no particular order: the steps are set-based, and order by row where it matters
   if v_status = 'LOADING' then
     -- one part of a load in parts: the items this transaction wrote (the other parts' are
-    -- started and committed, or not visible)
+    -- started and committed, or not visible; finish_loading counts them all)
     v_item_ids := array(select i.id from enrich.batch_items i
                         where i.batch_id = p_batch_id and i.xmin = pg_current_xact_id()::xid);
   else
@@ -2682,14 +2684,7 @@ begin
     return;
   end if;
   perform enrich._enter_step(v_first_step, v_item_ids);
-  if v_status = 'LOADING' then
-    -- the part's items are counted in, last: the parts queue on the batch's row only for
-    -- one another's commit, never while they still wait on each other's companies
-    update enrich.batches b set item_count = b.item_count + cardinality(v_item_ids)
-     where b.id = p_batch_id;
-  else
-    perform enrich._refresh_batch_status(array[p_batch_id]);
-  end if;
+  perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
 
@@ -2697,7 +2692,7 @@ $$;
 -- Name: FUNCTION start_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing. For a LOADING batch (a load in parts), the items this transaction wrote, added to its item count.';
+COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing. For a LOADING batch (a load in parts), the items this transaction wrote.';
 
 --
 -- Name: webhook_warnings(); Type: FUNCTION; Schema: enrich; Owner: -

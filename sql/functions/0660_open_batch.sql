@@ -83,7 +83,9 @@ create or replace function enrich.finish_loading(p_batch_id uuid) returns void
 language plpgsql set search_path = '' as $$
 begin
   perform enrich._refuse_live_load(p_batch_id);
-  update enrich.batches b set status = 'IN_PROGRESS'  -- each part has counted its items in
+  update enrich.batches b
+     set status = 'IN_PROGRESS',
+         item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
    where b.id = p_batch_id and b.status = 'LOADING';
   if not found then
     raise exception using errcode = 'EN002',
@@ -93,10 +95,9 @@ begin
 end;
 $$;
 comment on function enrich.finish_loading(uuid) is
-  'Ends a load in parts: the LOADING batch (EN002 if none), its items counted in by its '
-  'parts as they started them, gets its status from its items (IN_PROGRESS, or COMPLETED '
-  'if every item has finished). EN005 while another session (a loader still running) '
-  'holds the batch''s lock.';
+  'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its '
+  'status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 '
+  'while another session (a loader still running) holds the batch''s lock.';
 
 create or replace function enrich.discard_loading_batch(p_batch_id uuid) returns boolean
 language plpgsql set search_path = '' as $$

@@ -1,6 +1,5 @@
 -- A load in parts: the batch is LOADING while its parts start their items, keeps that
--- status whatever its items do (each part counts its items in), and finish_loading gives it
--- its status.
+-- status whatever its items do, and finish_loading gives it its count and status.
 -- (One transaction here, so every item is "this transaction's": the parts' separation by
 -- transaction is tested in tests/py/test_load_parts.py.)
 begin;
@@ -16,8 +15,8 @@ insert into enrich.batch_items (batch_id, row_number, data) values
 select enrich.start_batch(:'batch_id');
 select is((select count(*) from enrich.dispatches), 1::bigint, 'a part starts its items: acme is claimed');
 select is(enrich_test.step_status(:'batch_id', 2, 'split'), 'FAILED', 'the free-mail row fails split');
-select is((select item_count from enrich.batches where id = :'batch_id'), 2,
-  'the part counts its items in');
+select is((select item_count from enrich.batches where id = :'batch_id'), 0,
+  'no count before the load ends');
 
 -- every item finished (acme's result arrives): still LOADING
 select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
@@ -41,7 +40,7 @@ select enrich.finish_loading(:'batch_id');
 select results_eq(
   format('select status, item_count from enrich.batches where id = %L', :'batch_id'),
   $$values ('COMPLETED'::text, 2)$$,
-  'finish_loading sets the status from the items');
+  'finish_loading counts the items and sets the status from them');
 select throws_ok(format('select enrich.finish_loading(%L)', :'batch_id'), 'EN002', null,
   'a batch no longer LOADING is refused');
 select is(enrich.discard_loading_batch(:'batch_id'), false,
