@@ -70,21 +70,25 @@ def _clean_row(row: dict) -> dict:
 
 
 NUL_REFUSED = "contains a NUL character (\\u0000), which PostgreSQL text cannot hold"
+SURROGATE_REFUSED = "contains a lone surrogate (a \\ud800-\\udfff escape without its pair)"
+_NUL = re.compile("\x00")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins the pairs it finds
 
 
-def _has_nul(value: object) -> bool:
+def _has_text(value: object, pattern: re.Pattern[str]) -> bool:
+    """Whether a string anywhere in a parsed JSON value (keys too) holds the pattern."""
     if isinstance(value, str):
-        return "\x00" in value
+        return pattern.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_has_text(k, pattern) or _has_text(v, pattern) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+        return any(_has_text(v, pattern) for v in value)
     return False
 
 
 class _NotStorableNumber(Exception):
-    """A JSON number PostgreSQL's jsonb cannot hold as given (NaN, Infinity) or that a float
-    would change (a value beyond a float's range)."""
+    """A JSON number jsonb cannot hold (NaN, Infinity), or one beyond a float's range, which
+    Python would read as Infinity."""
 
 
 def _refuse_constant(name: str) -> float:
@@ -107,12 +111,15 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
             value = json.loads(line, parse_constant=_refuse_constant, parse_float=_finite_float)
         except _NotStorableNumber as exc:
             raise LoadError(f"line {line_number}: {exc}") from None
-        except ValueError as exc:
-            raise LoadError(f"line {line_number}: not valid JSON ({exc.msg})") from None
+        except ValueError as exc:  # (an integer of over 4,300 digits: a plain ValueError)
+            reason = getattr(exc, "msg", str(exc))
+            raise LoadError(f"line {line_number}: not valid JSON ({reason})") from None
         if not isinstance(value, dict):
             raise LoadError(f"line {line_number}: a JSONL line must be a JSON object")
-        if "\\u0000" in line and _has_nul(value):
+        if "\\u0000" in line and _has_text(value, _NUL):
             raise LoadError(f"line {line_number}: {NUL_REFUSED}")
+        if "\\u" in line and _has_text(value, _LONE_SURROGATE):
+            raise LoadError(f"line {line_number}: {SURROGATE_REFUSED}")
         number += 1
         yield number, _clean_row(value)
 

@@ -161,3 +161,36 @@ def test_a_jsonl_number_jsonb_cannot_hold_is_refused_with_its_line(
     path.write_text('{"email": "bo@acme.com", "score": 1.5}\n' + line + "\n")
     with pytest.raises(loader.LoadError, match=f"^line 2: {reason}$"):
         list(loader.read_rows(str(path)))
+
+
+def test_copy_lines_are_utf8_whatever_the_connection_s_encoding(module_db_url: str) -> None:
+    """orjson writes UTF-8: a connection in another client encoding is switched to it."""
+    row = {"name": "Zoë Ångström — 😀"}
+    with psycopg.connect(module_db_url, client_encoding="LATIN1") as conn:
+        batch_id = db.open_batch(conn, "company")
+        db.copy_items(conn, batch_id, [(1, row)])
+        stored = conn.execute(  # as bytes: this connection's encoding would hide a mix-up
+            "select convert_to(data ->> 'name', 'UTF8') from enrich.batch_items"
+            " where batch_id = %s",
+            (batch_id,),
+        ).fetchone()[0]
+        conn.rollback()
+    assert stored == row["name"].encode()
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"note": "\\ud800"}', "contains a lone surrogate"),
+        ('{"\\udfff": "x"}', "contains a lone surrogate"),
+        ('{"n": ' + "9" * 5000 + "}", "not valid JSON"),
+    ],
+)
+def test_a_jsonl_line_python_or_postgresql_cannot_take_is_refused_with_its_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"email": "bo@acme.com", "smile": "\\ud83d\\ude00"}\n' + line + "\n")
+    with pytest.raises(loader.LoadError, match=f"^line 2: {reason}"):
+        list(loader.read_rows(str(path)))
+    assert next(loader.read_rows(str(path)))[1]["smile"] == "😀"  # a pair is one character
