@@ -178,7 +178,9 @@ begin
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
-    returning b.id)
+    returning b.id),
+  parts_gone as (
+    delete from enrich.loading_batch_parts p using gone where p.batch_id = gone.id)
   select count(*) into v_deleted from gone;
   return v_deleted;
 end;
@@ -188,7 +190,7 @@ $$;
 -- Name: FUNCTION _delete_batches(p_batch_ids uuid[], p_only_if_status text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status text) IS 'Deletes batches with their items and item steps (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches. The batch rows go last (with p_only_if_status, only those still in it); returns how many went.';
+COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status text) IS 'Deletes batches with their items, item steps and part counts (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches. The batch rows go last (with p_only_if_status, only those still in it); returns how many went.';
 
 --
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1911,14 +1913,18 @@ CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
     AS $$
 begin
   perform enrich._refuse_live_load(p_batch_id);
+  -- the parts' counts; a batch whose parts started before migration 0012 has none: counted
   update enrich.batches b
      set status = 'IN_PROGRESS',
-         item_count = (select count(*) from enrich.batch_items i where i.batch_id = b.id)
+         item_count = coalesce(
+           (select sum(p.item_count) from enrich.loading_batch_parts p where p.batch_id = b.id),
+           (select count(*) from enrich.batch_items i where i.batch_id = b.id))
    where b.id = p_batch_id and b.status = 'LOADING';
   if not found then
     raise exception using errcode = 'EN002',
       message = format('no LOADING batch %s', p_batch_id);
   end if;
+  delete from enrich.loading_batch_parts p where p.batch_id = p_batch_id;
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
@@ -1927,7 +1933,7 @@ $$;
 -- Name: FUNCTION finish_loading(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2672,7 +2678,7 @@ begin
   -- in no particular order: the steps are set-based, and order by row where it matters
   if v_status = 'LOADING' then
     -- one part of a load in parts: the items this transaction wrote (the other parts' are
-    -- started and committed, or not visible; finish_loading counts them all)
+    -- started and committed, or not visible; finish_loading adds up the parts' counts)
     v_item_ids := array(select i.id from enrich.batch_items i
                         where i.batch_id = p_batch_id and i.xmin = pg_current_xact_id()::xid);
   else
@@ -2684,6 +2690,10 @@ begin
     return;
   end if;
   perform enrich._enter_step(v_first_step, v_item_ids);
+  if v_status = 'LOADING' then  -- counted in a row of the part's own (see migration 0012)
+    insert into enrich.loading_batch_parts (batch_id, item_count)
+    values (p_batch_id, cardinality(v_item_ids));
+  end if;
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
@@ -2692,7 +2702,7 @@ $$;
 -- Name: FUNCTION start_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing. For a LOADING batch (a load in parts), the items this transaction wrote.';
+COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loaded batch enter the pipeline''s first step (used by create_batch and by `enrich load` after COPY). Calling it again for a started batch does nothing. For a LOADING batch (a load in parts), the items this transaction wrote, counted in loading_batch_parts.';
 
 --
 -- Name: webhook_warnings(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3014,6 +3024,37 @@ CREATE TABLE enrich.free_email_domains (
 --
 
 COMMENT ON TABLE enrich.free_email_domains IS 'Free-mail providers: an email at one of these domains names no company.';
+
+--
+-- Name: loading_batch_parts; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.loading_batch_parts (
+    id bigint NOT NULL,
+    batch_id uuid NOT NULL,
+    item_count integer NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT loading_batch_parts_item_count_check CHECK ((item_count >= 0))
+);
+
+--
+-- Name: TABLE loading_batch_parts; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.loading_batch_parts IS 'The items each committed part of a load in parts started (start_batch of a LOADING batch); finish_loading sums them into batches.item_count and deletes them.';
+
+--
+-- Name: loading_batch_parts_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
+--
+
+ALTER TABLE enrich.loading_batch_parts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME enrich.loading_batch_parts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: normalized_companies; Type: TABLE; Schema: enrich; Owner: -
@@ -3349,6 +3390,13 @@ ALTER TABLE ONLY enrich.free_email_domains
     ADD CONSTRAINT free_email_domains_pkey PRIMARY KEY (domain);
 
 --
+-- Name: loading_batch_parts loading_batch_parts_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.loading_batch_parts
+    ADD CONSTRAINT loading_batch_parts_pkey PRIMARY KEY (id);
+
+--
 -- Name: normalized_companies normalized_companies_domain_key; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -3474,6 +3522,12 @@ CREATE INDEX dispatches_leased_idx ON enrich.dispatches USING btree (leased_unti
 --
 
 CREATE INDEX dispatches_sent_idx ON enrich.dispatches USING btree (callback_deadline) WHERE (status = 'SENT'::text);
+
+--
+-- Name: loading_batch_parts_batch_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX loading_batch_parts_batch_idx ON enrich.loading_batch_parts USING btree (batch_id);
 
 --
 -- Name: person_enrichment_results_lookup_idx; Type: INDEX; Schema: enrich; Owner: -

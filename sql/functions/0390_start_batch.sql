@@ -16,7 +16,7 @@ begin
   -- in no particular order: the steps are set-based, and order by row where it matters
   if v_status = 'LOADING' then
     -- one part of a load in parts: the items this transaction wrote (the other parts' are
-    -- started and committed, or not visible; finish_loading counts them all)
+    -- started and committed, or not visible; finish_loading adds up the parts' counts)
     v_item_ids := array(select i.id from enrich.batch_items i
                         where i.batch_id = p_batch_id and i.xmin = pg_current_xact_id()::xid);
   else
@@ -28,10 +28,15 @@ begin
     return;
   end if;
   perform enrich._enter_step(v_first_step, v_item_ids);
+  if v_status = 'LOADING' then  -- counted in a row of the part's own (see migration 0012)
+    insert into enrich.loading_batch_parts (batch_id, item_count)
+    values (p_batch_id, cardinality(v_item_ids));
+  end if;
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
 comment on function enrich.start_batch(uuid) is
   'The items of a loaded batch enter the pipeline''s first step (used by create_batch and '
   'by `enrich load` after COPY). Calling it again for a started batch does nothing. For a '
-  'LOADING batch (a load in parts), the items this transaction wrote.';
+  'LOADING batch (a load in parts), the items this transaction wrote, counted in '
+  'loading_batch_parts.';

@@ -23,15 +23,18 @@ begin
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
-    returning b.id)
+    returning b.id),
+  parts_gone as (
+    delete from enrich.loading_batch_parts p using gone where p.batch_id = gone.id)
   select count(*) into v_deleted from gone;
   return v_deleted;
 end;
 $$;
 comment on function enrich._delete_batches(uuid[], text) is
-  'Deletes batches with their items and item steps (prune, a failed load in parts); '
-  'companies, people, their workflow states and results stay for other batches. The batch '
-  'rows go last (with p_only_if_status, only those still in it); returns how many went.';
+  'Deletes batches with their items, item steps and part counts (prune, a failed load in '
+  'parts); companies, people, their workflow states and results stay for other batches. '
+  'The batch rows go last (with p_only_if_status, only those still in it); returns how '
+  'many went.';
 
 create or replace function enrich.prune_batches(p_older_than interval)
 returns table (batches bigint, callbacks bigint)

@@ -21,6 +21,7 @@ MIGRATIONS = [
     "0009_entity_states_two_indexes",
     "0010_entity_index_by_id",
     "0011_loading_batches",
+    "0012_loading_batch_parts",
 ]
 
 

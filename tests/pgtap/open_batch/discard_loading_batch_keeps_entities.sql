@@ -1,7 +1,7 @@
--- A load in parts that failed: its batch goes with its items and item steps; the companies
--- and claims its committed parts made stay, like any batch's.
+-- A load in parts that failed: its batch goes with its items, item steps and part counts;
+-- the companies and claims its committed parts made stay, like any batch's.
 begin;
-select plan(4);
+select plan(5);
 
 select enrich.open_batch('company', p_loading => true) as batch_id \gset
 insert into enrich.batch_items (batch_id, row_number, data) values
@@ -12,6 +12,7 @@ select is(enrich.discard_loading_batch(:'batch_id'), true, 'a LOADING batch is d
 select is((select count(*) from enrich.batch_items where batch_id = :'batch_id'), 0::bigint,
   'with its items');
 select is((select count(*) from enrich.workflow_states), 0::bigint, 'and their steps');
+select is((select count(*) from enrich.loading_batch_parts), 0::bigint, 'and its parts'' counts');
 select is((select count(*) from enrich.company_workflow_states where status = 'IN_PROGRESS'), 1::bigint,
   'the claim stays: its result will serve the next load');
 

@@ -3,7 +3,7 @@
 -- (One transaction here, so every item is "this transaction's": the parts' separation by
 -- transaction is tested in tests/py/test_load_parts.py.)
 begin;
-select plan(13);
+select plan(16);
 
 select enrich.open_batch('company', p_loading => true) as batch_id \gset
 select is((select status from enrich.batches where id = :'batch_id'), 'LOADING',
@@ -16,7 +16,9 @@ select enrich.start_batch(:'batch_id');
 select is((select count(*) from enrich.dispatches), 1::bigint, 'a part starts its items: acme is claimed');
 select is(enrich_test.step_status(:'batch_id', 2, 'split'), 'FAILED', 'the free-mail row fails split');
 select is((select item_count from enrich.batches where id = :'batch_id'), 0,
-  'no count before the load ends');
+  'no count on the batch before the load ends');
+select results_eq(format('select item_count from enrich.loading_batch_parts where batch_id = %L', :'batch_id'),
+  $$values (2)$$, 'the part counts the items it started in a row of its own');
 
 -- every item finished (acme's result arrives): still LOADING
 select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
@@ -40,11 +42,22 @@ select enrich.finish_loading(:'batch_id');
 select results_eq(
   format('select status, item_count from enrich.batches where id = %L', :'batch_id'),
   $$values ('COMPLETED'::text, 2)$$,
-  'finish_loading counts the items and sets the status from them');
+  'finish_loading sums the parts'' counts and sets the status from the items');
+select is_empty(format('select from enrich.loading_batch_parts where batch_id = %L', :'batch_id'),
+  'and lets go of the counts');
 select throws_ok(format('select enrich.finish_loading(%L)', :'batch_id'), 'EN002', null,
   'a batch no longer LOADING is refused');
 select is(enrich.discard_loading_batch(:'batch_id'), false,
   'and discard_loading_batch leaves it alone');
+
+-- a load whose parts started before migration 0012 left no counts: its items are counted
+select enrich.open_batch('company', p_loading => true) as old_batch_id \gset
+insert into enrich.batch_items (batch_id, row_number, data) values
+  (:'old_batch_id', 1, '{"email": "c@acme.com"}'), (:'old_batch_id', 2, '{"email": "d@acme.com"}'),
+  (:'old_batch_id', 3, '{"email": "e@acme.com"}');
+select enrich.finish_loading(:'old_batch_id');
+select is((select item_count from enrich.batches where id = :'old_batch_id'), 3,
+  'a load without part counts gets its items counted');
 
 select * from finish();
 rollback;

@@ -6,7 +6,8 @@ select tables_are('enrich', array[
   'workflows', 'workflow_webhooks', 'pipelines', 'batches', 'batch_items', 'workflow_states',
   'normalized_companies', 'normalized_people', 'company_workflow_states',
   'company_enrichment_results', 'person_workflow_states', 'person_enrichment_results',
-  'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains']);
+  'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains',
+  'loading_batch_parts']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
