@@ -193,6 +193,24 @@ $$;
 COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status text) IS 'Deletes batches with their items, item steps and part counts (prune, a failed load in parts); companies, people, their workflow states and results stay for other batches. The batch rows go last (with p_only_if_status, only those still in it); returns how many went.';
 
 --
+-- Name: _email_of_cleaned(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._email_of_cleaned(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  -- local part, then the same host rule as _url_host (one expression, so it inlines)
+  select substring(enrich._lower(p_email)
+    from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
+$_$;
+
+--
+-- Name: FUNCTION _email_of_cleaned(p_email text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._email_of_cleaned(p_email text) IS 'normalize_email of text already cleaned by _clean_text (the split step cleans each value once).';
+
+--
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -222,6 +240,29 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) IS 'Items enter a step: writes their workflow_states rows; the advance triggers take them on.';
+
+--
+-- Name: _host_of_cleaned(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._host_of_cleaned(p_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
+  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
+  select substring(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+      enrich._lower(p_value),
+      '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
+      '\.+$', '')
+    from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
+$_$;
+
+--
+-- Name: FUNCTION _host_of_cleaned(p_value text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._host_of_cleaned(p_value text) IS '_url_host of text already cleaned by _clean_text (the split step cleans each value once).';
 
 --
 -- Name: _is_free_mail_domain(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1117,15 +1158,17 @@ declare
   v_split_statuses text[];
 begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
-  --    LinkedIn URL, and the hosts the company key is taken from.
+  --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
+  --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
+  --    keeps the planner from merging the two and cleaning again: 1M rows, 10.3-10.8 s ->
+  --    8.1-8.3 s in parallel, and a fifth less on one core).
   create temporary table cleaned_items on commit drop as
-  select c.*, enrich._url_host(c.company_domain) as domain_host,
-         enrich._url_host(c.company_website) as website_host,
-         nullif(split_part(c.email, '@', 2), '') as email_host
+  select c.*, enrich._email_of_cleaned(c.raw_email) as email,
+         enrich._host_of_cleaned(c.company_domain) as domain_host,
+         enrich._host_of_cleaned(c.company_website) as website_host
   from (
     select i.id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
-           enrich.normalize_email(i.data ->> 'email')       as email,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
@@ -1137,6 +1180,7 @@ begin
            enrich._clean_text(i.data ->> 'company_website') as company_website
     from enrich.batch_items i
     where i.id = any(p_item_ids)
+    offset 0
   ) as c;
 
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
@@ -1149,13 +1193,15 @@ begin
            select h.host
            from (select c.domain_host from pg_temp.cleaned_items c
                  union all select c.website_host from pg_temp.cleaned_items c
-                 union all select c.email_host from pg_temp.cleaned_items c) as h(host)
+                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c)
+                as h(host)
            where h.host is not null
            group by h.host)) as d
   ),
   keyed as (
     -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
-    -- the email's domain unless it is a free-mail provider's
+    -- the email's domain unless it is a free-mail provider's (a canonical email's host:
+    -- never empty)
     select h.*,
            coalesce(by_domain.registrable_domain, by_website.registrable_domain,
                     case when free_host.domain is null and free_registrable.domain is null
@@ -1163,8 +1209,8 @@ begin
     from pg_temp.cleaned_items h
     left join registrable by_domain on by_domain.host = h.domain_host
     left join registrable by_website on by_website.host = h.website_host
-    left join registrable by_email on by_email.host = h.email_host
-    left join enrich.free_email_domains free_host on free_host.domain = h.email_host
+    left join registrable by_email on by_email.host = split_part(h.email, '@', 2)
+    left join enrich.free_email_domains free_host on free_host.domain = split_part(h.email, '@', 2)
     left join enrich.free_email_domains free_registrable
            on free_registrable.domain = by_email.registrable_domain
   )
@@ -1288,16 +1334,9 @@ COMMENT ON FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) IS 'Step
 
 CREATE FUNCTION enrich._url_host(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
-  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
-  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
-  select substring(
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-      enrich._lower(enrich._clean_text(p_value)),
-      '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
-      '\.+$', '')
-    from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
-$_$;
+    AS $$
+  select enrich._host_of_cleaned(enrich._clean_text(p_value))
+$$;
 
 --
 -- Name: FUNCTION _url_host(p_value text); Type: COMMENT; Schema: enrich; Owner: -
@@ -2107,11 +2146,9 @@ COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker tex
 
 CREATE FUNCTION enrich.normalize_email(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
-  -- local part, then the same host rule as _url_host (one expression, so it inlines)
-  select substring(enrich._lower(enrich._clean_text(p_email))
-    from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
-$_$;
+    AS $$
+  select enrich._email_of_cleaned(enrich._clean_text(p_email))
+$$;
 
 --
 -- Name: FUNCTION normalize_email(p_email text); Type: COMMENT; Schema: enrich; Owner: -

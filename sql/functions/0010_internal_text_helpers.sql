@@ -36,16 +36,23 @@ language sql immutable parallel safe as $$
   end
 $$;
 
-create or replace function enrich._url_host(p_value text) returns text
+create or replace function enrich._host_of_cleaned(p_value text) returns text
 language sql immutable parallel safe as $$
   -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
   -- port and trailing dots, then keep the host only if it is a valid multi-label name.
   select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-      enrich._lower(enrich._clean_text(p_value)),
+      enrich._lower(p_value),
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
       '\.+$', '')
     from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
+$$;
+comment on function enrich._host_of_cleaned(text) is
+  '_url_host of text already cleaned by _clean_text (the split step cleans each value once).';
+
+create or replace function enrich._url_host(p_value text) returns text
+language sql immutable parallel safe as $$
+  select enrich._host_of_cleaned(enrich._clean_text(p_value))
 $$;
 comment on function enrich._url_host(text) is
   'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, '

@@ -20,15 +20,17 @@ declare
   v_split_statuses text[];
 begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
-  --    LinkedIn URL, and the hosts the company key is taken from.
+  --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
+  --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
+  --    keeps the planner from merging the two and cleaning again: 1M rows, 10.3-10.8 s ->
+  --    8.1-8.3 s in parallel, and a fifth less on one core).
   create temporary table cleaned_items on commit drop as
-  select c.*, enrich._url_host(c.company_domain) as domain_host,
-         enrich._url_host(c.company_website) as website_host,
-         nullif(split_part(c.email, '@', 2), '') as email_host
+  select c.*, enrich._email_of_cleaned(c.raw_email) as email,
+         enrich._host_of_cleaned(c.company_domain) as domain_host,
+         enrich._host_of_cleaned(c.company_website) as website_host
   from (
     select i.id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
-           enrich.normalize_email(i.data ->> 'email')       as email,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
@@ -40,6 +42,7 @@ begin
            enrich._clean_text(i.data ->> 'company_website') as company_website
     from enrich.batch_items i
     where i.id = any(p_item_ids)
+    offset 0
   ) as c;
 
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
@@ -52,13 +55,15 @@ begin
            select h.host
            from (select c.domain_host from pg_temp.cleaned_items c
                  union all select c.website_host from pg_temp.cleaned_items c
-                 union all select c.email_host from pg_temp.cleaned_items c) as h(host)
+                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c)
+                as h(host)
            where h.host is not null
            group by h.host)) as d
   ),
   keyed as (
     -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
-    -- the email's domain unless it is a free-mail provider's
+    -- the email's domain unless it is a free-mail provider's (a canonical email's host:
+    -- never empty)
     select h.*,
            coalesce(by_domain.registrable_domain, by_website.registrable_domain,
                     case when free_host.domain is null and free_registrable.domain is null
@@ -66,8 +71,8 @@ begin
     from pg_temp.cleaned_items h
     left join registrable by_domain on by_domain.host = h.domain_host
     left join registrable by_website on by_website.host = h.website_host
-    left join registrable by_email on by_email.host = h.email_host
-    left join enrich.free_email_domains free_host on free_host.domain = h.email_host
+    left join registrable by_email on by_email.host = split_part(h.email, '@', 2)
+    left join enrich.free_email_domains free_host on free_host.domain = split_part(h.email, '@', 2)
     left join enrich.free_email_domains free_registrable
            on free_registrable.domain = by_email.registrable_domain
   )

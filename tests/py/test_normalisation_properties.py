@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
 SUFFIXES = ("com", "io", "de", "co.uk", "com.au", "fr")
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
@@ -125,3 +126,62 @@ def test_linkedin_dressing_never_changes_the_profile_key(
         one(conn, "select enrich.normalize_linkedin_url(%s)", written)
         == f"https://www.linkedin.com/in/{slug}"
     )
+
+
+dressed_value = st.one_of(
+    any_text,
+    st.builds(
+        lambda pre, host, post: pre + host + post,
+        st.sampled_from(["", " ", "https://", "HTTP://www.", "\t//", "mailto:x@", "ada@"]),
+        st.builds(lambda a, s: f"{a}.{s}", label, st.sampled_from(SUFFIXES)),
+        st.sampled_from(["", "/", " ", ":8080/x?y", "#z", ".", "  \u00a0"]),
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "company_domain": dressed_value,
+                "company_website": dressed_value,
+                "email": dressed_value,
+                "linkedin_url": dressed_value,
+                "first_name": any_text,
+                "last_name": any_text,
+            },
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_split_step_keys_rows_as_the_scalar_functions_do(
+    module_db_url: str, rows: list[dict]
+) -> None:
+    """The split step cleans each value once and keys a whole batch set-based: every row
+    gets the email, company key and person key the one-row functions give it."""
+    with psycopg.connect(module_db_url) as conn:
+        batch_id = one(conn, "select enrich.create_batch('company', %s)", Jsonb(rows))
+        disagreeing = conn.execute(
+            """select i.row_number, i.email, i.company_key, i.person_key, expected.*
+               from enrich.batch_items i,
+               lateral (select
+                 coalesce(enrich.normalize_email(i.data ->> 'email'),
+                          enrich._clean_text(i.data ->> 'email')) as email,
+                 enrich.company_key(i.data ->> 'company_domain', i.data ->> 'company_website',
+                                    i.data ->> 'email') as company_key) as expected,
+               lateral (select enrich.person_key(
+                 i.data ->> 'linkedin_url', i.data ->> 'email', null,
+                 enrich._clean_text(i.data ->> 'first_name'),
+                 enrich._clean_text(i.data ->> 'last_name'), expected.company_key) as person_key)
+                 as expected_person
+               where i.batch_id = %s
+                 and (i.email is distinct from expected.email
+                      or i.company_key is distinct from expected.company_key
+                      or i.person_key is distinct from expected_person.person_key)""",
+            (batch_id,),
+        ).fetchall()
+        conn.rollback()
+    assert disagreeing == []
