@@ -146,23 +146,6 @@ def test_copy_lines_store_what_psycopg_would(module_db_url: str, rows: list[dict
     assert [same for (same,) in stored] == [True] * len(rows)
 
 
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [
-        ('{"email": "ada@acme.com", "score": NaN}', "NaN is not a JSON number"),
-        ('{"score": -Infinity}', "-Infinity is not a JSON number"),
-        ('{"score": 1e400}', "the number 1e400 is out of range"),
-    ],
-)
-def test_a_jsonl_number_jsonb_cannot_hold_is_refused_with_its_line(
-    tmp_path: Path, line: str, reason: str
-) -> None:
-    path = tmp_path / "rows.jsonl"
-    path.write_text('{"email": "bo@acme.com", "score": 1.5}\n' + line + "\n")
-    with pytest.raises(loader.LoadError, match=f"^line 2: {reason}$"):
-        list(loader.read_rows(str(path)))
-
-
 def test_copy_lines_are_utf8_whatever_the_connection_s_encoding(module_db_url: str) -> None:
     """orjson writes UTF-8: a connection in another client encoding is switched to it."""
     row = {"name": "Zoë Ångström — 😀"}
@@ -181,16 +164,21 @@ def test_copy_lines_are_utf8_whatever_the_connection_s_encoding(module_db_url: s
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
+        ('{"email": "ada@acme.com", "score": NaN}', "NaN is not a JSON number$"),
+        ('{"score": -Infinity}', "-Infinity is not a JSON number$"),
+        ('{"score": 1e400}', "the number 1e400 is out of range$"),
         ('{"note": "\\ud800"}', "contains a lone surrogate"),
         ('{"\\udfff": "x"}', "contains a lone surrogate"),
         ('{"n": ' + "9" * 5000 + "}", "not valid JSON"),
     ],
 )
-def test_a_jsonl_line_python_or_postgresql_cannot_take_is_refused_with_its_line(
+def test_a_jsonl_line_jsonb_or_python_cannot_take_is_refused_with_its_line(
     tmp_path: Path, line: str, reason: str
 ) -> None:
     path = tmp_path / "rows.jsonl"
-    path.write_text('{"email": "bo@acme.com", "smile": "\\ud83d\\ude00"}\n' + line + "\n")
+    path.write_text(
+        '{"email": "bo@acme.com", "score": 1.5, "smile": "\\ud83d\\ude00"}\n' + line + "\n"
+    )
     with pytest.raises(loader.LoadError, match=f"^line 2: {reason}"):
         list(loader.read_rows(str(path)))
     assert next(loader.read_rows(str(path)))[1]["smile"] == "😀"  # a pair is one character
