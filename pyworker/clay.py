@@ -24,14 +24,33 @@ MAX_PAYLOAD_BYTES = 100 * 1024  # Clay's limit per webhook row
 MAX_BACKOFF_SECONDS = 300.0
 
 
+# Gateway errors: the gateway may have handed the row to Clay before failing.
+POSSIBLY_ACCEPTED_STATUSES = frozenset({502, 504})
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """sent: 2xx. retry: transient (429, 5xx, network) with a delay. fail: permanent."""
+    """What a POST cost. sent: 2xx, paid. maybe_sent: Clay may have accepted the row (a 502 or
+    504, an error after the body went out): paid, never re-sent by itself. retry: Clay did
+    not take the row (429, other 5xx, an error before the body went out): free, again after
+    a delay. fail: refused for good (other 4xx, too big): free, the entity fails."""
 
     kind: str
     delay_seconds: float = 0.0
     error: str = ""
     spend_attempt: bool = True  # a 429 (throttled) does not count as an attempt
+
+
+@dataclass
+class Delivery:
+    """How far one POST got: once its body began to go out, Clay may have the row."""
+
+    body_started: bool = False
+
+    async def trace(self, event: str, info: dict) -> None:
+        # httpcore's trace extension: http11.send_request_body.started (http2. likewise)
+        if event.endswith("send_request_body.started"):
+            self.body_started = True
 
 
 def encode_payload(payload: dict, workflow: str, public_url: str) -> bytes:
@@ -71,20 +90,33 @@ def _reason(exc: httpx.HTTPError, url: str) -> str:
 
 
 async def post_entity(
-    client: httpx.AsyncClient, url: str, body: bytes, auth_token: str | None, attempt: int
+    client: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    auth_token: str | None,
+    attempt: int,
+    delivery: Delivery | None = None,
 ) -> Outcome:
     if len(body) > MAX_PAYLOAD_BYTES:
         return Outcome("fail", error=f"payload is {len(body)} bytes, over Clay's 100 KB limit")
+    delivery = delivery or Delivery()
     headers = {"content-type": "application/json"}
     if auth_token:
         headers["x-clay-webhook-auth"] = auth_token
     try:
-        response = await client.post(url, content=body, headers=headers)
+        response = await client.post(
+            url, content=body, headers=headers, extensions={"trace": delivery.trace}
+        )
     except httpx.HTTPError as exc:
-        return Outcome("retry", backoff_seconds(attempt), f"network error: {_reason(exc, url)}")
+        error = f"network error: {_reason(exc, url)}"
+        if delivery.body_started:  # a timeout or reset after the row went out: maybe paid
+            return Outcome("maybe_sent", error=f"{error} (after the body was sent)")
+        return Outcome("retry", backoff_seconds(attempt), error)
     if 200 <= response.status_code < 300:
         return Outcome("sent")
     detail = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code in POSSIBLY_ACCEPTED_STATUSES:
+        return Outcome("maybe_sent", error=detail)
     if response.status_code == 429 or response.status_code >= 500:
         delay = retry_after_seconds(response.headers.get("retry-after"))
         return Outcome(

@@ -4,8 +4,27 @@ POST /webhooks/{name} accepts one JSON row like a Clay webhook: checks x-clay-we
 enforces the workspace rate limit (429 + Retry-After), 100 KB payloads (413) and the
 50,000-submission cap per webhook (403), then calls the row's callback_url back with a
 Bearer secret and a plausible, deterministic enrichment after a delay — as a Clay HTTP API
-column would. Faults: a share of 500s, of dropped and of duplicated callbacks.
-GET /stats tells what it saw (tests assert on it).
+column would.
+
+It bills like Clay, so tests can count money. Clay charges for every row it accepts (2xx)
+and adds to its table, whether or not the row's callback ever comes; rows it refuses (401,
+400, 403, 413, 429, 500) cost nothing and are not submissions, so they count towards neither
+the webhook's submission cap nor its table's row cap. Each webhook name is one Clay table:
+with `table_cap` set, a table holds at most that many rows (Clay's real cap is 50,000), and
+past it the webhook still answers 200 but Clay silently adds no row — not billed, no
+callback (`rows_over_table_cap`). Such a row is still a submission.
+
+Faults, which combine: `fail_rate` answers a share of POSTs 500 before acceptance;
+`no_callback_rate` accepts and bills a share of rows but never calls them back, like an HTTP
+API column whose "only run if" condition failed (`callbacks_withheld`); `drop_rate` loses a
+share of the remaining callbacks, like an errored HTTP API cell (`callbacks_dropped`, billed
+too); `duplicate_rate` sends a share of the callbacks twice (Clay's callbacks are
+at-least-once).
+
+GET /stats tells what it saw (tests assert on it): `accepted`, `per_webhook` and
+`per_entity` count 2xx answers (submissions); `billed`, `billed_per_webhook` (the rows in each
+table) and `billed_per_entity` count what Clay would charge for; `rejected` counts refusals
+by reason; `callbacks_*` count callbacks sent, dropped, withheld, given up and pending.
 
 Callbacks go out through a fixed number of delivery slots (callback_concurrency), each with
 its own HTTP client and keep-alive connection; the others wait their turn. Without the bound,
@@ -54,6 +73,8 @@ class SimSettings:
     fail_rate: float = 0.0
     drop_rate: float = 0.0
     duplicate_rate: float = 0.0
+    no_callback_rate: float = 0.0  # accepted and billed, never called back
+    table_cap: int | None = None  # rows per webhook's table; None: no cap
     seed: int | None = None
     callback_concurrency: int = 32  # callbacks in flight at once, at most
 
@@ -64,8 +85,13 @@ class SimStats:
     rejected: Counter = field(default_factory=Counter)
     per_entity: Counter = field(default_factory=Counter)
     per_webhook: Counter = field(default_factory=Counter)
+    billed: int = 0
+    billed_per_entity: Counter = field(default_factory=Counter)
+    billed_per_webhook: Counter = field(default_factory=Counter)
+    rows_over_table_cap: int = 0
     callbacks_sent: int = 0
     callbacks_dropped: int = 0
+    callbacks_withheld: int = 0
     callbacks_failed: int = 0
     accepted_times: list = field(default_factory=list)
 
@@ -75,8 +101,13 @@ class SimStats:
             "rejected": dict(self.rejected),
             "per_entity": dict(self.per_entity),
             "per_webhook": dict(self.per_webhook),
+            "billed": self.billed,
+            "billed_per_entity": dict(self.billed_per_entity),
+            "billed_per_webhook": dict(self.billed_per_webhook),
+            "rows_over_table_cap": self.rows_over_table_cap,
             "callbacks_sent": self.callbacks_sent,
             "callbacks_dropped": self.callbacks_dropped,
+            "callbacks_withheld": self.callbacks_withheld,
             "callbacks_failed": self.callbacks_failed,
             "accepted_times": self.accepted_times,
         }
@@ -185,13 +216,25 @@ def create_app(settings: SimSettings) -> Starlette:
         if not isinstance(row, dict):
             stats.rejected["malformed"] += 1
             return JSONResponse({"error": "one JSON object per row"}, status_code=400)
+        # accepted: a submission from here on (only these count towards max_submissions)
+        entity = str(row.get("company_id") or row.get("person_id"))
         stats.accepted += 1
         stats.accepted_times.append(time.time())
         stats.per_webhook[name] += 1
-        stats.per_entity[str(row.get("company_id") or row.get("person_id"))] += 1
+        stats.per_entity[entity] += 1
+        if settings.table_cap is not None and stats.billed_per_webhook[name] >= settings.table_cap:
+            # the table is full: Clay answers 200 and silently adds no row (no charge, no callback)
+            stats.rows_over_table_cap += 1
+            return JSONResponse({"status": "accepted"})
+        stats.billed += 1
+        stats.billed_per_webhook[name] += 1
+        stats.billed_per_entity[entity] += 1
         callback_url = row.get("callback_url")
         if callback_url:
-            if rng.random() < settings.drop_rate:
+            # drawn only when set, so a seed gives the same other faults as without it
+            if settings.no_callback_rate > 0 and rng.random() < settings.no_callback_rate:
+                stats.callbacks_withheld += 1
+            elif rng.random() < settings.drop_rate:
                 stats.callbacks_dropped += 1
             else:
                 result = enrichment(row)

@@ -24,8 +24,13 @@ db_app = typer.Typer(
     help="Database: migrations and the private default cluster.", no_args_is_help=True
 )
 workflow_app = typer.Typer(help="Enrichment workflows (one Clay table each).", no_args_is_help=True)
+workspace_app = typer.Typer(
+    help="Clay workspaces: the rate limit and credits their workflows share.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(workflow_app, name="workflow")
+app.add_typer(workspace_app, name="workspace")
 
 err = Console(stderr=True)
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output.")
@@ -119,12 +124,32 @@ def workflow_set(
     max_submissions: int | None = typer.Option(
         None, min=1, help="Submissions per webhook before it is retired (Clay: 50000)."
     ),
+    webhook_token: list[str] | None = typer.Option(
+        None,
+        "--webhook-token",
+        help="The x-clay-webhook-auth token of each --webhook-url, in the same order ('-' for "
+        "none); overrides CLAY_WEBHOOK_AUTH_TOKEN for that webhook. Never printed.",
+    ),
+    workspace: str | None = typer.Option(
+        None, help="The Clay workspace whose rate limit and credits it uses (enrich workspace)."
+    ),
+    resends: int | None = typer.Option(
+        None,
+        min=0,
+        help="Paid re-sends an entity may get when no callback came by the deadline "
+        "(default 0: it FAILS with no_callback; each re-send is paid again).",
+    ),
+    daily_budget: str | None = typer.Option(
+        None, help="Paid calls per UTC day, all workers together; 'none' = unlimited."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Configure an enrichment workflow."""
     for url in webhook_url or []:
         if not url.startswith(("http://", "https://")):
             _fail(f"--webhook-url {url!r} is not an http(s) URL", 2)
+    if webhook_token and len(webhook_token) != len(webhook_url or []):
+        _fail("give one --webhook-token per --webhook-url, in the same order ('-' for none)", 2)
     if entity_type not in (None, "company", "person"):
         _fail("--entity-type must be company or person", 2)
     settings = {
@@ -136,16 +161,54 @@ def workflow_set(
         "entity_type": entity_type,
         "credits_per_call": credits_per_call,
         "max_submissions": max_submissions,
+        "workspace": workspace,
+        "resends": resends,
+        "webhook_auth_tokens": [None if t == "-" else t for t in webhook_token]
+        if webhook_token
+        else None,
     }
+    if daily_budget is not None and daily_budget.lower() == "none":
+        settings["clear_daily_budget"] = True
+    elif daily_budget is not None:
+        if not daily_budget.isdigit():
+            _fail("--daily-budget must be a whole number of paid calls or 'none'", 2)
+        settings["daily_budget"] = int(daily_budget)
     if ttl is not None and ttl.lower() == "none":
         settings["clear_ttl"] = True
     else:
         settings["ttl"] = _duration(ttl, "--ttl")
-    with db.connect(config.database_url()) as conn:
-        described = db.set_workflow(
-            conn, slug, **{k: v for k, v in settings.items() if v is not None}
-        )
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.set_workflow(
+                conn, slug, **{k: v for k, v in settings.items() if v is not None}
+            )
+    except psycopg.Error as exc:
+        _fail(exc.diag.message_primary or str(exc), 2)
     _print_workflow(described, as_json)
+
+
+@workflow_app.command("pause")
+def workflow_pause(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """Stop dispatching at once (in-flight POSTs finish; callbacks are still received)."""
+    _pause(slug, True, as_json)
+
+
+@workflow_app.command("resume")
+def workflow_resume(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """Dispatch again after `enrich workflow pause`."""
+    _pause(slug, False, as_json)
+
+
+def _pause(slug: str, paused: bool, as_json: bool) -> None:
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.pause_workflow(conn, slug, paused)
+    except psycopg.Error as exc:
+        _fail(exc.diag.message_primary or str(exc), 2)
+    if as_json:
+        typer.echo(json.dumps(described))
+    else:
+        typer.echo(f"{slug}: {'paused' if paused else 'resumed'}")
 
 
 @workflow_app.command("show")
@@ -178,19 +241,100 @@ def _print_workflow(described: dict, as_json: bool) -> None:
     table.add_column("setting")
     table.add_column("value")
     for key in (
+        "workspace",
         "timeout_seconds",
         "max_attempts",
+        "resends",
         "rate_per_second",
         "burst",
         "ttl_seconds",
         "credits_per_call",
+        "daily_budget",
+        "paid_calls_today",
     ):
         table.add_row(key, str(described[key]))
+    table.add_row("paused", "yes" if described["paused"] else "no")
+    if described["waiting"]:
+        table.add_row("waiting", described["waiting"])
     for hook in described["webhooks"]:
-        state = "retired" if hook["retired"] else f"{hook['remaining']} left"
-        table.add_row("webhook", f"{hook['url']} ({hook['submissions']} sent, {state})")
+        state = (
+            "full"
+            if hook["full"]
+            else "retired"
+            if hook["retired"]
+            else (f"{hook['remaining']} left")
+        )
+        warning = (
+            " [yellow]over 90% used[/]"
+            if not hook["retired"] and hook["submissions"] >= 0.9 * hook["max_submissions"]
+            else ""
+        )
+        token = ", own auth token" if hook["has_auth_token"] else ""
+        table.add_row(
+            f"webhook {hook['position']}",
+            f"{hook['url']} ({hook['submissions']} sent, {state}{token}){warning}",
+        )
     if not described["webhooks"]:
         table.add_row("webhook", "none configured")
+    Console().print(table)
+
+
+# -- workspaces -------------------------------------------------------------------------------
+@workspace_app.command("set")
+def workspace_set(
+    name: str,
+    rate: float | None = typer.Option(
+        None, min=0.001, help="Rows per second across the workspace (Clay: about 10)."
+    ),
+    burst: int | None = typer.Option(None, min=1, help="Token-bucket burst (Clay: about 20)."),
+    daily_credits: str | None = typer.Option(
+        None,
+        help="Credits per UTC day across its workflows (each at its --credits-per-call); "
+        "'none' = unlimited.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Create or update a workspace."""
+    clear = daily_credits is not None and daily_credits.lower() == "none"
+    credits = None
+    if daily_credits is not None and not clear:
+        try:
+            credits = float(daily_credits)
+        except ValueError:
+            _fail("--daily-credits must be a number or 'none'", 2)
+        if credits < 0:
+            _fail("--daily-credits must not be negative", 2)
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.set_workspace(conn, name, rate, burst, credits, clear)
+    except psycopg.Error as exc:
+        _fail(exc.diag.message_primary or str(exc), 2)
+    _print_workspaces([described], as_json)
+
+
+@workspace_app.command("list")
+def workspace_list(as_json: bool = JSON_OPTION) -> None:
+    """Every workspace: rate limit, daily credits and what was spent today, its workflows."""
+    with db.connect(config.database_url()) as conn:
+        _print_workspaces(db.list_workspaces(conn), as_json)
+
+
+def _print_workspaces(workspaces: list[dict], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(workspaces, default=float))
+        return
+    table = Table(title="workspaces")
+    for column in ("name", "rate/s", "burst", "credits today", "workflows"):
+        table.add_column(column)
+    for ws in workspaces:
+        limit = "unlimited" if ws["daily_credits"] is None else f"{ws['daily_credits']:g}"
+        table.add_row(
+            ws["name"],
+            f"{ws['rate_per_second']:g}",
+            str(ws["burst"]),
+            f"{ws['credits_spent_today']:g} / {limit}",
+            ", ".join(ws["workflows"]) or "-",
+        )
     Console().print(table)
 
 
@@ -208,13 +352,47 @@ def load_command(
         f"{loader.PARTS} for files of {loader.PARTS_FROM_BYTES // 2**20} MB or more, else 1; "
         "1: one transaction, all or nothing).",
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Show what the load would cost (new paid Clay calls per workflow) and load "
+        "nothing. Keys the whole file in a transaction it rolls back: about as long as a load.",
+    ),
+    max_new_calls: int | None = typer.Option(
+        None,
+        min=0,
+        help="Refuse the load (nothing loaded, nothing paid) if it needs more new paid Clay "
+        "calls than this. The load then runs in one transaction.",
+    ),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id."""
+    if max_new_calls is not None and parts not in (None, 1):
+        _fail(
+            "--max-new-calls loads in one transaction (so nothing can be sent before the "
+            "check): leave out --parts",
+            2,
+        )
     try:
+        if dry_run:
+            with progress.loading(err) as on_progress:
+                rows, estimate = loader.estimate(config.database_url(), file, pipeline, on_progress)
+            _print_estimate(rows, estimate, as_json)
+            if max_new_calls is not None and _new_calls(estimate) > max_new_calls:
+                _fail(f"it needs {_new_calls(estimate):,} new paid calls, over --max-new-calls")
+            return
         with progress.loading(err) as on_progress:
             batch_id, rows = loader.load(
-                config.database_url(), file, pipeline, on_progress, parts=parts
+                config.database_url(),
+                file,
+                pipeline,
+                on_progress,
+                parts=parts,
+                max_new_calls=max_new_calls,
             )
+    except loader.OverCallLimit as exc:
+        _print_estimate(None, exc.estimate, as_json, out=err)
+        _fail(f"{file}: {exc} (nothing was loaded)")
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     except psycopg.Error as exc:
@@ -222,7 +400,46 @@ def load_command(
             _fail(f"unknown pipeline {pipeline!r} (nothing was loaded)")
         raise
     err.print(f"loaded {rows} rows")
+    if as_json:
+        typer.echo(json.dumps({"batch_id": str(batch_id), "rows": rows}))
     typer.echo(str(batch_id))
+
+
+def _new_calls(estimate: list[dict]) -> int:
+    return sum(row["new_calls"] for row in estimate)
+
+
+def _print_estimate(
+    rows: int | None, estimate: list[dict], as_json: bool, out: Console | None = None
+) -> None:
+    if as_json and out is None:
+        typer.echo(
+            json.dumps(
+                {"rows": rows, "new_paid_calls": _new_calls(estimate), "workflows": estimate}
+            )
+        )
+        return
+    table = Table(title="what this load would cost" + (f" ({rows:,} rows)" if rows else ""))
+    columns = {
+        "workflow_slug": "workflow",
+        "rows_reaching": "rows",
+        "unique_entities": "unique entities",
+        "already_fresh": "fresh (free)",
+        "in_flight": "in flight (free)",
+        "already_failed": "failed before (free)",
+        "new_calls": "NEW PAID CALLS",
+    }
+    for title in columns.values():
+        table.add_column(title, justify="right")
+    for row in estimate:
+        table.add_row(*(f"{row[k]:,}" if isinstance(row[k], int) else str(row[k]) for k in columns))
+    console = out or Console()
+    console.print(table)
+    if estimate:
+        console.print(
+            f"{estimate[0]['failed_at_split']:,} row(s) would fail at split (no company key); "
+            f"{_new_calls(estimate):,} new paid Clay call(s) in all"
+        )
 
 
 @app.command("worker")
@@ -303,6 +520,12 @@ def clay_sim_command(
     fail_rate: float = typer.Option(0.0, min=0, max=1, help="Share of POSTs answered 500."),
     drop_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks never sent."),
     duplicate_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks sent twice."),
+    no_callback_rate: float = typer.Option(
+        0.0, min=0, max=1, help="Share of rows accepted and billed but never called back."
+    ),
+    table_cap: int | None = typer.Option(
+        None, min=0, help="Rows per webhook's table; past it: 200, not billed, no callback."
+    ),
     seed: int | None = typer.Option(None, help="Random seed for reproducible faults."),
     callback_concurrency: int = typer.Option(
         32, min=1, help="Callbacks in flight at once, at most (the others wait their turn)."
@@ -324,6 +547,8 @@ def clay_sim_command(
         fail_rate=fail_rate,
         drop_rate=drop_rate,
         duplicate_rate=duplicate_rate,
+        no_callback_rate=no_callback_rate,
+        table_cap=table_cap,
         seed=seed,
         callback_concurrency=callback_concurrency,
     )
@@ -351,6 +576,8 @@ def run_command(
         _fail(str(exc), 2)
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
+    except run.Waiting as exc:
+        _fail(str(exc), 1)
     if as_json:
         typer.echo(json.dumps(summary, default=str))
 
@@ -412,6 +639,14 @@ def _print_statuses(statuses: list[dict]) -> None:
                 *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
             )
         console.print(table)
+        if "paid_calls" in status:
+            console.print(
+                f"  paid Clay calls: {status['paid_calls']:,}; rows served without a call of "
+                f"their own: {status['calls_saved']:,}",
+                markup=False,
+            )
+        for wait in status.get("waiting") or []:
+            console.print(f"  waiting: {wait['workflow']}: {wait['reason']}", markup=False)
         for failure in status["failures"]:
             console.print(
                 f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}"
@@ -532,6 +767,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     with db.connect(url) as conn:
         violations = db.check_invariants(conn)
         workflows = db.list_workflows(conn)
+        waiting = db.dispatch_wait_reasons(conn)
     problems = [
         {"invariant": "migration_pending", "subject_id": m, "detail": "run enrich db migrate"}
         for m in status.pending
@@ -545,8 +781,28 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
         else:
             left = sum(w["remaining"] for w in live)
             notes.append(f"{workflow['slug']}: {len(live)} webhook(s), {left} submissions left")
+            for hook in live:
+                if hook["submissions"] >= 0.9 * hook["max_submissions"]:
+                    notes.append(
+                        f"{workflow['slug']}: webhook {hook['position']} is over 90% used "
+                        f"({hook['remaining']} submissions left): add the next Clay webhook"
+                    )
+    # notices, not violations: work that waits on purpose (exit 0)
+    notices = [
+        {
+            "workflow": w["workflow_slug"],
+            "kind": w["kind"],
+            "queued": w["queued"],
+            "reason": w["reason"],
+        }
+        for w in waiting
+    ]
     if as_json:
-        typer.echo(json.dumps({"ok": not problems, "violations": problems, "workflows": notes}))
+        typer.echo(
+            json.dumps(
+                {"ok": not problems, "violations": problems, "workflows": notes, "notices": notices}
+            )
+        )
     else:
         typer.echo(
             f"database: ok; migrations: {len(status.applied)} applied, "
@@ -554,6 +810,11 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
         )
         for note in notes:
             typer.echo(f"workflow {note}")
+        for notice in notices:
+            typer.echo(
+                f"NOTICE {notice['workflow']}: {notice['queued']} dispatch(es) wait: "
+                f"{notice['reason']}"
+            )
         for problem in problems:
             typer.echo(
                 f"VIOLATION {problem['invariant']} {problem['subject_id']}: {problem['detail']}"
@@ -563,15 +824,52 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
         raise typer.Exit(1)
 
 
+YES_OPTION = typer.Option(
+    False, "--yes", "-y", help="Do not ask (needed without a terminal): each entity is paid again."
+)
+
+
+def _confirm_paid(action: str, count_in_rollback, run, yes: bool) -> int:
+    """Commands that spend say so first: count what the action would re-send (in a
+    transaction rolled back), ask on a terminal (or require --yes), then do it."""
+    url = config.database_url()
+    with db.connect(url, autocommit=False) as conn:
+        try:
+            count = count_in_rollback(conn)
+        finally:
+            conn.rollback()
+    if count and not yes:
+        if not sys.stdin.isatty():
+            _fail(
+                f"{action} would send {count:,} entities to Clay again ({count:,} paid calls); "
+                "re-run with --yes to confirm",
+                1,
+            )
+        typer.confirm(
+            f"{action}: {count:,} entit{'y' if count == 1 else 'ies'} will be sent to Clay again: "
+            f"{count:,} paid call(s). Go on?",
+            abort=True,
+            err=True,
+        )
+    if not count:
+        return 0
+    with db.connect(url) as conn:
+        return run(conn)
+
+
 @app.command("retry")
 def retry_command(
     batch: UUID | None = typer.Option(None, "--batch", help="Only entities of this batch's items."),
     workflow: str | None = typer.Option(None, "--workflow"),
     entity: UUID | None = typer.Option(None, "--entity", help="One company or person id."),
+    yes: bool = YES_OPTION,
 ) -> None:
-    """Re-queue FAILED entities (and their items) with attempts reset."""
-    with db.connect(config.database_url()) as conn:
-        count = db.retry_failed(conn, batch, workflow, entity)
+    """Re-queue FAILED entities (and their items) with attempts reset: a paid re-send each."""
+
+    def run(conn):
+        return db.retry_failed(conn, batch, workflow, entity)
+
+    count = _confirm_paid("enrich retry", run, run, yes)
     typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
 
 
@@ -580,15 +878,18 @@ def refresh_command(
     workflow: str = typer.Option(..., "--workflow"),
     older_than: str | None = typer.Option(None, "--older-than", help="e.g. 30d"),
     entity: UUID | None = typer.Option(None, "--entity"),
+    yes: bool = YES_OPTION,
 ) -> None:
-    """Force re-enrichment of stale entities (or one entity)."""
+    """Force re-enrichment of stale entities (or one entity): a paid call each."""
     if older_than is None and entity is None:
         _fail("give --older-than or --entity", 2)
+    age = _duration(older_than, "--older-than")
+
+    def run(conn):
+        return db.refresh_entities(conn, workflow, age, entity)
+
     try:
-        with db.connect(config.database_url()) as conn:
-            count = db.refresh_entities(
-                conn, workflow, _duration(older_than, "--older-than"), entity
-            )
+        count = _confirm_paid("enrich refresh", run, run, yes)
     except psycopg.Error as exc:
         _fail(exc.diag.message_primary or str(exc), 2)
     typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")
@@ -606,27 +907,38 @@ def stats_command(
     cutoff = datetime.now(UTC) - _duration(since, "--since") if since else None
     with db.connect(config.database_url()) as conn:
         rows = db.workflow_stats(conn, cutoff)
+        daily = db.spend_by_day(conn, cutoff.date() if cutoff else None)
     if as_json:
-        typer.echo(json.dumps(rows, default=str))
+        typer.echo(json.dumps({"workflows": rows, "daily": daily}, default=_json_number))
         return
     table = Table(title="enrichment stats" + (f" (last {since})" if since else ""))
-    columns = (
-        "workflow_slug",
-        "entities_enriched",
-        "items_served",
-        "dedupe_ratio",
-        "calls_made",
-        "calls_saved",
-        "credits_saved",
-    )
-    for column in columns:
-        table.add_column(column.replace("_", " "))
+    columns = {
+        "workflow_slug": "workflow",
+        "entities_enriched": "enriched",
+        "items_served": "rows served",
+        "dedupe_ratio": "rows/entity",
+        "paid_calls": "paid calls",
+        "spend_multiplier": "paid/entity",
+        "paid_without_result": "paid, no result",
+        "credits_spent": "credits spent",
+        "calls_saved": "calls saved",
+        "credits_saved": "credits saved",
+    }
+    for title in columns.values():
+        table.add_column(title)
     for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
+        table.add_row(*("-" if row[c] is None else str(row[c]) for c in columns))
     Console().print(table)
     for row in rows:
         for reason, count in (row["failures"] or {}).items():
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")
+
+
+def _json_number(value: object) -> object:
+    """Decimals as JSON numbers, dates and the rest as text."""
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 @app.command("prune")

@@ -27,13 +27,24 @@ def create_batch(conn: psycopg.Connection, pipeline: str, rows: list[dict[str, A
     return conn.execute("select enrich.create_batch(%s, %s)", (pipeline, Jsonb(rows))).fetchone()[0]
 
 
+CLAIMED_COLUMNS = (
+    "dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
+    " webhook_auth_token, payload"
+)
+
+
 def claim_dispatches(
-    conn: psycopg.Connection, worker: str, limit: int, include_unconfigured: bool = False
+    conn: psycopg.Connection,
+    worker: str,
+    limit: int,
+    include_unconfigured: bool = False,
+    workflow: str | None = None,
 ) -> list[ClaimedDispatch]:
+    """Lease due dispatches (of one workflow only, if given)."""
     rows = conn.execute(
-        "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url, payload"
-        " from enrich.claim_dispatches(%s, %s, p_include_unconfigured => %s)",
-        (worker, limit, include_unconfigured),
+        f"select {CLAIMED_COLUMNS} from enrich.claim_dispatches(%s, %s,"
+        " p_include_unconfigured => %s, p_workflow => %s)",
+        (worker, limit, include_unconfigured, workflow),
     ).fetchall()
     return [ClaimedDispatch(*row) for row in rows]
 
@@ -148,9 +159,8 @@ class AsyncDb:
         when limit is 0)."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "select dispatch_id, workflow_slug, entity_type, entity_id, attempt, webhook_url,"
-                " payload from enrich.claim_dispatches(%s, %s, make_interval(secs => %s), %s,"
-                " %s::bigint[])",
+                f"select {CLAIMED_COLUMNS} from enrich.claim_dispatches(%s, %s,"
+                " make_interval(secs => %s), %s, %s::bigint[])",
                 (worker, limit, lease_seconds, include_unconfigured, sent),
             )
             return [ClaimedDispatch(*row) for row in await cur.fetchall()]
@@ -161,6 +171,13 @@ class AsyncDb:
         return await self._one(
             "select enrich.retry_dispatch(%s, %s, make_interval(secs => %s), %s, %s)",
             (dispatch_id, worker, delay, error, spend_attempt),
+        )
+
+    async def mark_maybe_sent(self, dispatch_id: int, worker: str, note: str) -> int:
+        """Clay may have accepted the row: the call counts as paid; the entity waits for its
+        callback (never re-sent by itself unless the workflow allows paid re-sends)."""
+        return await self._one(
+            "select enrich.mark_dispatch_sent(%s::bigint[], %s, %s)", ([dispatch_id], worker, note)
         )
 
     async def fail_dispatch(self, dispatch_id: int, worker: str, error: str) -> bool:
@@ -176,12 +193,13 @@ class AsyncDb:
             cur = await conn.execute("select * from enrich.reap_dispatches()")
             return tuple(await cur.fetchone())
 
-    async def webhook_warnings(self) -> list[tuple[str, str, str | None, int]]:
-        """(level, workflow, url, remaining): webhooks past 90% of their cap, and workflows
-        with queued work but no usable webhook left."""
+    async def webhook_warnings(self) -> list[tuple[str, str, int | None, int]]:
+        """(level, workflow, webhook position, remaining): webhooks past 90% of their cap,
+        and workflows with queued work but no usable webhook left."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "select level, workflow_slug, url, remaining from enrich.webhook_warnings()"
+                "select level, workflow_slug, webhook_position, remaining"
+                " from enrich.webhook_warnings()"
             )
             return await cur.fetchall()
 
@@ -213,6 +231,7 @@ class ClaimedDispatch:
     entity_id: UUID
     attempt: int
     webhook_url: str | None
+    webhook_auth_token: str | None  # this webhook's own token, else CLAY_WEBHOOK_AUTH_TOKEN
     payload: dict[str, Any]
 
 
@@ -228,6 +247,11 @@ _WORKFLOW_SETTING_TYPES = {
     "entity_type": "text",
     "credits_per_call": "numeric",
     "max_submissions": "integer",
+    "workspace": "text",
+    "resends": "integer",
+    "daily_budget": "integer",
+    "clear_daily_budget": "boolean",
+    "webhook_auth_tokens": "text[]",
 }
 
 
@@ -249,6 +273,56 @@ def list_workflows(conn: psycopg.Connection) -> list[dict[str, Any]]:
             "select enrich.describe_workflow(slug) from enrich.workflows order by slug"
         )
     ]
+
+
+def pause_workflow(conn: psycopg.Connection, slug: str, paused: bool) -> dict[str, Any]:
+    return conn.execute("select enrich.pause_workflow(%s, %s)", (slug, paused)).fetchone()[0]
+
+
+def set_workspace(
+    conn: psycopg.Connection,
+    name: str,
+    rate: float | None,
+    burst: int | None,
+    daily_credits: float | None,
+    clear_daily_credits: bool,
+) -> dict[str, Any]:
+    return conn.execute(
+        "select enrich.set_workspace(%s, %s, %s, %s, %s)",
+        (name, rate, burst, daily_credits, clear_daily_credits),
+    ).fetchone()[0]
+
+
+def list_workspaces(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return [row[0] for row in conn.execute("select * from enrich.list_workspaces()")]
+
+
+def dispatch_wait_reasons(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Workflows whose queued work cannot be sent now, and why (paused, budget spent...)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select * from enrich.dispatch_wait_reasons()").fetchall()
+
+
+def movable_dispatches(conn: psycopg.Connection, workflows: list[str]) -> int:
+    """Dispatches of these workflows that can still move: any not QUEUED in a workflow whose
+    work waits (paused, over budget, no webhook left)."""
+    return conn.execute(
+        "select count(*) from enrich.dispatches d where d.workflow_slug = any(%s)"
+        " and not (d.status = 'QUEUED' and d.workflow_slug in"
+        "          (select r.workflow_slug from enrich.dispatch_wait_reasons() r))",
+        (workflows,),
+    ).fetchone()[0]
+
+
+def estimate_batch_calls(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
+    """Per workflow of the batch: rows, unique entities, free ones and new paid calls."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select * from enrich.estimate_batch_calls(%s)", (batch_id,)).fetchall()
+
+
+def spend_by_day(conn: psycopg.Connection, since: Any) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("select * from enrich.spend_by_day(%s)", (since,)).fetchall()
 
 
 def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:

@@ -1,13 +1,16 @@
-"""`enrich demo`: the seed plan's Stage 7 scenario through SQL, with Clay played by SQL calls.
+"""`enrich demo`: six people from three companies through the SQL state machine, with Clay
+played by SQL calls.
 
-Six people from three companies go in; the demo claims the due dispatches as a worker
-would, answers each with `enrich.receive_result` as Clay's callback would, and prints the
-seed plan's verification figures for the batch. Run it again: the second batch finds the
-companies already enriched and completes at once, with no new Clay call.
+The demo claims its dispatches as a worker would, answers each with `enrich.receive_result`
+as Clay's callback would, and prints what each table shows: three calls for six rows. It
+runs in one transaction that it rolls back, in a workflow, pipeline and workspace of its
+own, claiming only its own dispatches: it never touches real work, a configured webhook or
+the ledger, and leaves the database as it found it.
 """
 
 from __future__ import annotations
 
+import psycopg
 from rich.console import Console
 from rich.table import Table
 
@@ -26,45 +29,61 @@ STAGE7_ROWS = [
     {"email": "cat@gamma-demo.co.uk", "first_name": "Cat", "company_domain": "GAMMA-DEMO.CO.UK"},
 ]
 WORKER = "demo"
+DEMO_WORKFLOW = "enrich_demo_company"
+DEMO_PIPELINE = "enrich_demo"
 
 
 def run(url: str, console: Console) -> None:
-    with db.connect(url) as conn:
-        batch_id = db.create_batch(conn, "company", STAGE7_ROWS)
-        console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")
-        calls = 0
-        for dispatch in db.claim_dispatches(conn, WORKER, 100, include_unconfigured=True):
-            calls += 1
-            db.mark_dispatch_sent(conn, dispatch.dispatch_id, WORKER)
-            domain = dispatch.payload["company_domain"]
-            outcome = db.receive_result(
-                conn,
-                dispatch.workflow_slug,
-                {
-                    "company_id": str(dispatch.entity_id),
-                    "employees": 10 * len(domain),
-                    "industry": "demo",
-                },
-            )
-            console.print(f"  Clay call {calls}: {domain} -> callback {outcome}")
+    with db.connect(url, autocommit=False) as conn:
+        try:
+            _run(conn, console)
+        finally:
+            conn.rollback()  # nothing the demo did stays
+    console.print("(rolled back: the demo left the database as it found it)")
 
-        steps = Table(title="workflow_states for this batch")
-        for column in ("step", "status", "items", "skipped (no Clay call)"):
-            steps.add_column(column)
-        for row in db.batch_step_counts(conn, batch_id):
-            steps.add_row(row["step"], row["status"], str(row["items"]), str(row["skipped"]))
-        console.print(steps)
 
-        companies = Table(title="companies of this batch")
-        for column in ("domain", "status", "items", "result"):
-            companies.add_column(column)
-        for row in db.company_results_for_batch(conn, batch_id):
-            companies.add_row(row["domain"], row["status"], str(row["items"]), str(row["result"]))
-        console.print(companies)
-
-        summary = db.batch_summary(conn, batch_id)
-        console.print(
-            f"batch {summary['status']}: {summary['rows']} rows, {summary['companies']} companies,"
-            f" {calls} Clay call(s) this run, {summary['rows'] - calls} saved by dedupe"
+def _run(conn: psycopg.Connection, console: Console) -> None:
+    db.set_workspace(conn, DEMO_PIPELINE, 1000, 1000, None, False)
+    db.set_workflow(conn, DEMO_WORKFLOW, entity_type="company", workspace=DEMO_PIPELINE)
+    db.set_pipeline(conn, DEMO_PIPELINE, ["normalize_all_core_values", "split", DEMO_WORKFLOW])
+    batch_id = db.create_batch(conn, DEMO_PIPELINE, STAGE7_ROWS)
+    console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")
+    calls = 0
+    claimed = db.claim_dispatches(
+        conn, WORKER, 100, include_unconfigured=True, workflow=DEMO_WORKFLOW
+    )
+    for dispatch in claimed:
+        calls += 1
+        db.mark_dispatch_sent(conn, dispatch.dispatch_id, WORKER)
+        domain = dispatch.payload["company_domain"]
+        outcome = db.receive_result(
+            conn,
+            dispatch.workflow_slug,
+            {
+                "company_id": str(dispatch.entity_id),
+                "employees": 10 * len(domain),
+                "industry": "demo",
+            },
         )
+        console.print(f"  Clay call {calls}: {domain} -> callback {outcome}")
+
+    steps = Table(title="workflow_states for this batch")
+    for column in ("step", "status", "items", "skipped (no Clay call)"):
+        steps.add_column(column)
+    for row in db.batch_step_counts(conn, batch_id):
+        steps.add_row(row["step"], row["status"], str(row["items"]), str(row["skipped"]))
+    console.print(steps)
+
+    companies = Table(title="companies of this batch")
+    for column in ("domain", "status", "items", "result"):
+        companies.add_column(column)
+    for row in db.company_results_for_batch(conn, batch_id):
+        companies.add_row(row["domain"], row["status"], str(row["items"]), str(row["result"]))
+    console.print(companies)
+
+    summary = db.batch_summary(conn, batch_id)
+    console.print(
+        f"batch {summary['status']}: {summary['rows']} rows, {summary['companies']} companies,"
+        f" {calls} Clay call(s) this run, {summary['rows'] - calls} saved by dedupe"
+    )
     console.print(batch_id)

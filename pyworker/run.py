@@ -13,6 +13,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from rich.console import Console
@@ -32,28 +33,43 @@ class RunOptions:
     timeout_seconds: float | None = None
 
 
-def _needs_simulator(url: str, pipeline: str) -> bool:
+class Waiting(Exception):
+    """Everything the batch still needs waits on purpose (paused, budget spent...)."""
+
+
+def _webhooks(url: str, pipeline: str) -> tuple[bool, bool]:
+    """(some workflow of the pipeline has no webhook: the simulator plays Clay for it,
+    some workflow has a real Clay webhook)."""
     with db.connect(url) as conn:
         steps = db.pipeline_steps(conn, pipeline)
         if steps is None:
             raise loader.LoadError(f"unknown pipeline {pipeline!r}")
-        workflows = [db.describe_workflow(conn, step) for step in steps]
-    return any(w is not None and not w["webhooks"] for w in workflows)
+        workflows = [w for w in (db.describe_workflow(conn, step) for step in steps) if w]
+    return any(not w["webhooks"] for w in workflows), any(w["webhooks"] for w in workflows)
+
+
+def _public_url_for_clay() -> str:
+    """ENRICH_PUBLIC_URL, which must be an http(s) URL when a real Clay table calls back."""
+    public_url = os.environ.get("ENRICH_PUBLIC_URL", "").strip()
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise config.BadSetting(
+            "a real Clay webhook is configured but ENRICH_PUBLIC_URL is "
+            + ("not set" if not public_url else "not an http(s) URL")
+            + ": Clay could never call back. Set it to the public base URL of `enrich serve`."
+        )
+    return public_url
 
 
 def run(url: str, options: RunOptions, console: Console) -> dict:
     auth_token = config.webhook_auth_token()  # a bad one is refused before anything runs
     migrate.migrate(url)
     secret = os.environ.get("ENRICH_CALLBACK_SECRET") or secrets.token_urlsafe(24)
-    use_sim = _needs_simulator(url, options.pipeline)
+    use_sim, uses_clay = _webhooks(url, options.pipeline)
+    configured_public_url = _public_url_for_clay() if uses_clay else None
     started = time.monotonic()
     with BackgroundServer(receiver.create_app(url, secret)) as receiver_server:
-        public_url = os.environ.get("ENRICH_PUBLIC_URL") or receiver_server.url
-        if not use_sim and not os.environ.get("ENRICH_PUBLIC_URL"):
-            console.print(
-                f"[yellow]warning:[/] ENRICH_PUBLIC_URL is not set: callbacks go to "
-                f"{public_url}, which a real Clay table cannot reach"
-            )
+        public_url = configured_public_url or receiver_server.url
         sim_settings = options.sim or clay_sim.SimSettings()
         sim_settings.callback_secret = secret
         sim_settings.auth_token = auth_token
@@ -75,11 +91,18 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
                 fallback_webhook_base=f"{sim.url}/webhooks" if sim else None,
             )
             with progress.finishing(console, rows) as show:
-                asyncio.run(
+                waiting = asyncio.run(
                     _work_until_done(url, batch_id, settings, show, options.timeout_seconds)
                 )
     summary = _summary(url, batch_id, time.monotonic() - started)
     _print_summary(summary, console)
+    if waiting:
+        summary["waiting"] = waiting
+        raise Waiting(
+            "stopped: everything this batch still needs waits: "
+            + "; ".join(f"{w['workflow']}: {w['reason']}" for w in waiting)
+            + f". Its work goes on with `enrich worker`; see `enrich status {batch_id}`."
+        )
     return summary
 
 
@@ -90,16 +113,29 @@ async def _work_until_done(
     show: Callable[[dict], None],
     timeout: float | None,
 ) -> None:
+    """Work until the batch is done; returns why it stopped early when all its remaining work
+    waits on purpose (a pause, a spent budget, no webhook left), else []."""
     worker = Worker(settings)
     deadline = time.monotonic() + timeout if timeout else None
+    waiting: list[dict] = []
 
     async def done() -> bool:
         with db.connect(url) as conn:
             status = db.batch_status(conn, batch_id)
+            if status["waiting"] and not status["done"]:
+                steps = [w["workflow"] for w in status["waiting"]]
+                if db.movable_dispatches(conn, status_steps(status) or steps) == 0:
+                    waiting[:] = status["waiting"]
+                    return True
         show(status)
         return bool(status["done"]) or (deadline is not None and time.monotonic() > deadline)
 
     await worker.run(until=done)
+    return waiting
+
+
+def status_steps(status: dict) -> list[str]:
+    return [step["step"] for step in status["steps"] or []]
 
 
 def _summary(url: str, batch_id: UUID, seconds: float) -> dict:

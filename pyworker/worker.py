@@ -60,6 +60,8 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._inflight: dict[asyncio.Task[None], ClaimedDispatch] = {}
+        # how far each in-flight POST got: a stop may cancel it only before its body went out
+        self._deliveries: dict[int, clay.Delivery] = {}
         self._clients: list[httpx.AsyncClient] = []  # idle HTTP clients, one per free slot
         self._sent: list[int] = []  # POSTs accepted (2xx), not yet recorded as SENT
         self._pending_since: float | None = None  # first slot freed since the last round
@@ -189,10 +191,15 @@ class Worker:
     async def _housekeeping(self) -> None:
         reaped = await self._db(self.db.reap_dispatches)
         if reaped and any(reaped):
-            log("reaped", requeued=reaped[0], retried=reaped[1], failed=reaped[2])
-        for level, workflow, url, remaining in await self._db(self.db.webhook_warnings) or []:
+            log(
+                "reaped",
+                expired_leases=reaped[0],
+                paid_resends=reaped[1],
+                failed_no_callback=reaped[2],
+            )
+        for level, workflow, position, remaining in await self._db(self.db.webhook_warnings) or []:
             if level == "nearly_full":
-                log("webhook_nearly_full", workflow=workflow, url=url, remaining=remaining)
+                log("webhook_nearly_full", workflow=workflow, webhook=position, remaining=remaining)
             else:
                 log(
                     "error_no_webhook_left",
@@ -215,27 +222,47 @@ class Worker:
         self._wake.set()
 
     async def _drain(self) -> None:
-        """Graceful stop: in-flight POSTs may finish; whatever is left is handed back."""
+        """Graceful stop: in-flight POSTs may finish. Of those still running after the grace,
+        the ones whose body had begun to go out count as possibly paid (Clay may have the
+        row: never sent again by itself); the others are handed back, free."""
         if self._inflight:
             done, pending = await asyncio.wait(
                 list(self._inflight), timeout=self.settings.shutdown_grace
             )
-            unsent = [self._inflight[t].dispatch_id for t in pending if t in self._inflight]
+            cut = [self._inflight[t].dispatch_id for t in pending if t in self._inflight]
+            maybe_sent = [i for i in cut if self._body_started(i)]
+            unsent = [i for i in cut if i not in maybe_sent]
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             await self._record_sent()
+            for dispatch_id in maybe_sent:
+                await self._db(
+                    self.db.mark_maybe_sent,
+                    dispatch_id,
+                    self.name,
+                    "cancelled at shutdown after the body was sent",
+                )
+            if maybe_sent:
+                log("cancelled_after_sending", worker=self.name, dispatches=len(maybe_sent))
             if unsent:
                 released = await self._db(self.db.release_dispatches, self.name, unsent)
                 log("released", worker=self.name, dispatches=released)
         await self._record_sent()
 
+    def _body_started(self, dispatch_id: int) -> bool:
+        delivery = self._deliveries.get(dispatch_id)
+        return delivery is not None and delivery.body_started
+
     # -- one entity ---------------------------------------------------------------------------
     async def _post(self, client: httpx.AsyncClient, dispatch: ClaimedDispatch) -> None:
+        self._deliveries[dispatch.dispatch_id] = clay.Delivery()
         try:
             await self._post_with(client, dispatch)
         finally:
             self._clients.append(client)  # the slot's client is free again
+            if not self._stopping.is_set():  # _drain still reads them
+                self._deliveries.pop(dispatch.dispatch_id, None)
 
     async def _post_with(self, client: httpx.AsyncClient, dispatch: ClaimedDispatch) -> None:
         url = (
@@ -246,7 +273,12 @@ class Worker:
             dispatch.payload, dispatch.workflow_slug, self.settings.public_url
         )
         outcome = await clay.post_entity(
-            client, url, body, self.settings.auth_token, dispatch.attempt
+            client,
+            url,
+            body,
+            dispatch.webhook_auth_token or self.settings.auth_token,
+            dispatch.attempt,
+            self._deliveries[dispatch.dispatch_id],
         )
         self.posted += 1
         fields: dict[str, Any] = {
@@ -259,6 +291,9 @@ class Worker:
             # recorded as SENT by the next round, with the other POSTs that finished by then
             self._sent.append(dispatch.dispatch_id)
             log("sent", **fields)
+        elif outcome.kind == "maybe_sent":
+            await self._db(self.db.mark_maybe_sent, dispatch.dispatch_id, self.name, outcome.error)
+            log("maybe_sent", error=outcome.error, **fields)
         elif outcome.kind == "retry":
             state = await self._db(
                 self.db.retry_dispatch,

@@ -91,6 +91,178 @@ $$;
 COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status. The triggers leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
 
 --
+-- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.workflows (
+    slug text NOT NULL,
+    entity_type text NOT NULL,
+    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    rate_per_second numeric DEFAULT 10 NOT NULL,
+    burst integer DEFAULT 20 NOT NULL,
+    ttl interval,
+    credits_per_call numeric DEFAULT 1 NOT NULL,
+    rate_tokens numeric DEFAULT 20 NOT NULL,
+    rate_refilled_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    workspace text DEFAULT 'default'::text NOT NULL,
+    resends integer DEFAULT 0 NOT NULL,
+    daily_budget integer,
+    paused_at timestamp with time zone,
+    CONSTRAINT burst_is_positive CHECK ((burst >= 1)),
+    CONSTRAINT credits_per_call_not_negative CHECK ((credits_per_call >= (0)::numeric)),
+    CONSTRAINT daily_budget_not_negative CHECK (((daily_budget IS NULL) OR (daily_budget >= 0))),
+    CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
+    CONSTRAINT max_attempts_is_positive CHECK ((max_attempts >= 1)),
+    CONSTRAINT rate_is_positive CHECK ((rate_per_second > (0)::numeric)),
+    CONSTRAINT resends_not_negative CHECK ((resends >= 0)),
+    CONSTRAINT slug_is_identifier CHECK ((slug ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT timeout_is_positive CHECK ((timeout > '00:00:00'::interval)),
+    CONSTRAINT ttl_is_positive CHECK (((ttl IS NULL) OR (ttl > '00:00:00'::interval)))
+);
+
+--
+-- Name: TABLE workflows; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.workflows IS 'An enrichment done once per entity (company or person) by a Clay table. A pipeline step whose name is a workflow slug is an entity step.';
+
+--
+-- Name: COLUMN workflows.rate_per_second; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.rate_per_second IS 'An optional cap for this workflow inside its workspace''s rate limit.';
+
+--
+-- Name: COLUMN workflows.ttl; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.ttl IS 'How long a result stays fresh; NULL = forever. A stale entity is re-enriched when a new item needs it.';
+
+--
+-- Name: COLUMN workflows.rate_tokens; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.rate_tokens IS 'Token bucket shared by every worker: tokens left at rate_refilled_at (capped at burst).';
+
+--
+-- Name: COLUMN workflows.workspace; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.workspace IS 'The Clay workspace whose rate limit and credits this workflow''s calls use.';
+
+--
+-- Name: COLUMN workflows.resends; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.resends IS 'Paid re-sends an entity may get when no callback came by the deadline (default 0: it FAILS with no_callback instead; a late callback still completes it).';
+
+--
+-- Name: COLUMN workflows.daily_budget; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.daily_budget IS 'Paid calls per UTC day, all workers together; NULL = unlimited. When spent, dispatches wait (they never fail) until the next UTC day or a higher budget.';
+
+--
+-- Name: COLUMN workflows.paused_at; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.paused_at IS 'Set while paused: nothing is claimed; in-flight POSTs finish and callbacks are received.';
+
+--
+-- Name: workspaces; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.workspaces (
+    name text NOT NULL,
+    rate_per_second numeric DEFAULT 10 NOT NULL,
+    burst integer DEFAULT 20 NOT NULL,
+    rate_tokens numeric DEFAULT 20 NOT NULL,
+    rate_refilled_at timestamp with time zone DEFAULT now() NOT NULL,
+    daily_credits numeric,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT burst_is_positive CHECK ((burst >= 1)),
+    CONSTRAINT daily_credits_not_negative CHECK (((daily_credits IS NULL) OR (daily_credits >= (0)::numeric))),
+    CONSTRAINT name_is_identifier CHECK ((name ~ '^[a-z][a-z0-9_-]*$'::text)),
+    CONSTRAINT rate_is_positive CHECK ((rate_per_second > (0)::numeric))
+);
+
+--
+-- Name: TABLE workspaces; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.workspaces IS 'A Clay workspace: its rate limit (token bucket shared by all its workflows and every worker) and its daily credit budget (NULL = unlimited).';
+
+--
+-- Name: COLUMN workspaces.rate_tokens; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workspaces.rate_tokens IS 'Tokens left at rate_refilled_at (capped at burst); claims take one per dispatch.';
+
+--
+-- Name: _calls_left_today(enrich.workflows, enrich.workspaces, date); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._calls_left_today(p_workflow enrich.workflows, p_workspace enrich.workspaces, p_day date) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select least(
+    case when p_workflow.daily_budget is null then 2147483647
+         else greatest(p_workflow.daily_budget - enrich._calls_spent(p_workflow.slug, p_day), 0) end,
+    case when p_workspace.daily_credits is null or p_workflow.credits_per_call = 0 then 2147483647
+         else greatest(floor((p_workspace.daily_credits
+                              - enrich._credits_spent(p_workspace.name, p_day))
+                             / p_workflow.credits_per_call), 0)::integer end)
+$$;
+
+--
+-- Name: FUNCTION _calls_left_today(p_workflow enrich.workflows, p_workspace enrich.workspaces, p_day date); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._calls_left_today(p_workflow enrich.workflows, p_workspace enrich.workspaces, p_day date) IS 'Paid calls a workflow may still make on a UTC day: its daily budget and its workspace''s daily credits, whichever is less (2147483647 = unlimited).';
+
+--
+-- Name: _calls_spent(text, date); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._calls_spent(p_workflow text, p_day date) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(sum(p.calls), 0)::integer from enrich.paid_calls p
+  where p.day = p_day and p.workflow_slug = p_workflow
+$$;
+
+--
+-- Name: FUNCTION _calls_spent(p_workflow text, p_day date); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._calls_spent(p_workflow text, p_day date) IS 'Paid calls (reserved included) a workflow made on a UTC day.';
+
+--
+-- Name: _claiming_batch(text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._claiming_batch(p_slug text, p_entity_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select i.batch_id from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
+  where ws.entity_id = p_entity_id and ws.step_name = p_slug and ws.status = 'IN_PROGRESS'
+  limit 1
+$$;
+
+--
+-- Name: FUNCTION _claiming_batch(p_slug text, p_entity_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._claiming_batch(p_slug text, p_entity_id uuid) IS 'The batch of the item that claimed an entity in a workflow (its IN_PROGRESS item step).';
+
+--
 -- Name: _clean_text(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -153,6 +325,25 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_website text, p_email text) IS 'Why company_key() is NULL for these values, for the split step''s meta.error.';
+
+--
+-- Name: _credits_spent(text, date); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._credits_spent(p_workspace text, p_day date) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(sum(p.calls * w.credits_per_call), 0)
+  from enrich.paid_calls p join enrich.workflows w on w.slug = p.workflow_slug
+  where p.day = p_day and p.workspace = p_workspace
+$$;
+
+--
+-- Name: FUNCTION _credits_spent(p_workspace text, p_day date); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._credits_spent(p_workspace text, p_day date) IS 'Credits a workspace spent on a UTC day: its paid calls times each workflow''s credits per call.';
 
 --
 -- Name: _delete_batches(uuid[], text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -363,6 +554,29 @@ $$;
 COMMENT ON FUNCTION enrich._lower(p_value text) IS 'Unicode-aware lower case (ICU), whatever the database locale.';
 
 --
+-- Name: _no_callback_error(interval, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._no_callback_error(p_timeout interval, p_resends integer) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select format('no_callback: Clay accepted the row (a paid call) but no result came within %s'
+                || case when p_resends > 0 then format(' after %s paid re-send(s)', p_resends) else '' end
+                || '. In the Clay table check that the HTTP API column runs with no condition, '
+                || 'that every token in its body is quoted, that the table is under its '
+                || '50,000-row cap and does not auto-dedupe on the id column. A late callback '
+                || 'still completes it; `enrich retry` sends it again (paid).',
+                p_timeout)
+$$;
+
+--
+-- Name: FUNCTION _no_callback_error(p_timeout interval, p_resends integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._no_callback_error(p_timeout interval, p_resends integer) IS 'The error of an entity whose paid call brought no callback, with what to check in Clay.';
+
+--
 -- Name: _percent_decode(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -406,10 +620,10 @@ $$;
 COMMENT ON FUNCTION enrich._person_key(p_linkedin_key text, p_email_key text, p_name text, p_company_key text) IS 'person_key() from values already normalised (the split step has them at hand).';
 
 --
--- Name: _queue_dispatches(text, text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _queue_dispatches(text, text, uuid[], text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[]) RETURNS void
+CREATE FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text DEFAULT 'batch'::text, p_batch_id uuid DEFAULT NULL::uuid) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -421,8 +635,8 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown workflow %s', quote_literal(p_slug));
     end if;
-    insert into enrich.dispatches (workflow_slug, entity_type, entity_id)
-    select p_slug, p_entity_type, e from unnest(p_entity_ids) as e
+    insert into enrich.dispatches (workflow_slug, entity_type, entity_id, cause, batch_id)
+    select p_slug, p_entity_type, e, p_cause, p_batch_id from unnest(p_entity_ids) as e
     on conflict (workflow_slug, entity_id) do nothing;
     perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
   end if;
@@ -430,10 +644,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION _queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[]) IS 'Queues one dispatch per claimed entity and wakes the workers (NOTIFY enrich_dispatch).';
+COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid) IS 'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch).';
 
 --
 -- Name: _receive_results(text, jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -812,7 +1026,67 @@ $$;
 -- Name: FUNCTION _retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text) IS 'Shared by retry_dispatch and the reaper: re-queue after a delay, or fail the entity when its attempts are used up.';
+COMMENT ON FUNCTION enrich._retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text) IS 'A free delivery retry: re-queue after a delay, or fail the entity when its attempts are used up.';
+
+--
+-- Name: _return_reservations(bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._return_reservations(p_dispatch_ids bigint[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_days     date[];
+  v_slugs    text[];
+  v_hooks    bigint[];
+  v_batches  uuid[];
+  v_causes   text[];
+begin
+  -- the dispatch rows first, then webhooks, then the ledger: the claim's order after its
+  -- dispatches (a claim never waits on a dispatch: SKIP LOCKED), so no lock cycle
+  with old as (
+    select d.id, d.reserved_on, d.workflow_slug, d.webhook_id, d.batch_id, d.cause
+    from enrich.dispatches d
+    where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.reserved_on is not null
+    order by d.id
+    for update
+  ),
+  returned as (
+    update enrich.dispatches d
+       set paid_calls = greatest(d.paid_calls - 1, 0), reserved_on = null, updated_at = now()
+      from old where d.id = old.id
+    returning old.reserved_on, old.workflow_slug, old.webhook_id, old.batch_id, old.cause
+  )
+  select array_agg(r.reserved_on), array_agg(r.workflow_slug), array_agg(r.webhook_id),
+         array_agg(r.batch_id), array_agg(r.cause)
+    into v_days, v_slugs, v_hooks, v_batches, v_causes
+    from returned r;
+  if v_days is null then
+    return 0;
+  end if;
+
+  update enrich.workflow_webhooks h set submissions = greatest(h.submissions - r.n, 0)
+    from (select u.webhook_id, count(*)::integer as n from unnest(v_hooks) as u(webhook_id)
+           where u.webhook_id is not null group by 1) r
+   where h.id = r.webhook_id;
+  update enrich.paid_calls p set calls = greatest(p.calls - r.n, 0)
+    from (select u.day, u.workflow_slug, u.webhook_id, u.batch_id, u.cause, count(*)::integer as n
+            from unnest(v_days, v_slugs, v_hooks, v_batches, v_causes)
+                 as u(day, workflow_slug, webhook_id, batch_id, cause)
+           group by 1, 2, 3, 4, 5) r
+   where p.day = r.day and p.workflow_slug = r.workflow_slug
+     and p.webhook_id is not distinct from r.webhook_id
+     and p.batch_id is not distinct from r.batch_id and p.cause = r.cause;
+  return cardinality(v_days);
+end;
+$$;
+
+--
+-- Name: FUNCTION _return_reservations(p_dispatch_ids bigint[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._return_reservations(p_dispatch_ids bigint[]) IS 'Clay did not take these LEASED dispatches'' rows (429, 500, 503, a refusal, an error before the body went out, a graceful hand-back): each gives back the paid call and the webhook submission its lease reserved. Returns how many were given back.';
 
 --
 -- Name: _set_entity_workflow_status(text, uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -874,7 +1148,7 @@ begin
        where %2$I = $1 and workflow_slug = $2
     $sql$, v_states, v_id) using p_entity_id, p_workflow_slug, p_status;
     if p_status = 'IN_PROGRESS' then
-      perform enrich._queue_dispatches(p_workflow_slug, p_entity_type, array[p_entity_id]);
+      perform enrich._queue_dispatches(p_workflow_slug, p_entity_type, array[p_entity_id], 'manual');
     end if;
   end if;
   return p_status;
@@ -935,11 +1209,12 @@ begin
     with gone as (
       delete from enrich.dispatches d
        where d.workflow_slug = $2 and d.entity_id = any($1)
-      returning d.entity_id, d.attempt
+      returning d.entity_id, d.attempt, d.paid_calls
     )
     update enrich.%1$I s
        set status = $3,
            attempts = coalesce(g.attempt, s.attempts),
+           paid_calls = s.paid_calls + coalesce(g.paid_calls, 0),
            last_error = case when $3 = 'FAILED' then $4 else s.last_error end,
            completed_at = case when $3 = 'COMPLETED' then now() end,
            failed_at = case when $3 = 'FAILED' then now() end,
@@ -1345,6 +1620,23 @@ $$;
 COMMENT ON FUNCTION enrich._url_host(p_value text) IS 'The host of a domain, URL or URL-like text: lower-case, no scheme, userinfo, port, path, query or trailing dot. NULL unless it has two or more labels and an alphabetic TLD (so no IP addresses, no localhost, no free text).';
 
 --
+-- Name: _utc_today(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._utc_today() RETURNS date
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select (pg_catalog.now() at time zone 'UTC')::date
+$$;
+
+--
+-- Name: FUNCTION _utc_today(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._utc_today() IS 'Today in UTC: daily budgets and the ledger count by UTC day.';
+
+--
 -- Name: _uuid_v7(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1512,7 +1804,15 @@ CREATE FUNCTION enrich.batch_status(p_batch_id uuid) RETURNS jsonb
                  from (select ws.step_name, ws.meta ->> 'error' as error, count(*) as n
                        from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
                        where i.batch_id = b.id and ws.status = 'FAILED'
-                       group by 1, 2 order by 3 desc limit 20) f), '[]'))
+                       group by 1, 2 order by 3 desc limit 20) f), '[]'),
+    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
+    'calls_saved', (select count(*) from enrich.workflow_states ws
+                      join enrich.batch_items i on i.id = ws.item_id
+                     where i.batch_id = b.id and ws.status = 'COMPLETED' and ws.meta ? 'skipped'),
+    'waiting', coalesce((select jsonb_agg(jsonb_build_object('workflow', r.workflow_slug,
+                                   'kind', r.kind, 'reason', r.reason) order by r.workflow_slug)
+                from enrich.dispatch_wait_reasons() r
+               where b.status <> 'COMPLETED' and r.workflow_slug = any(b.steps)), '[]'))
   from enrich.batches b where b.id = p_batch_id
 $$;
 
@@ -1520,7 +1820,7 @@ $$;
 -- Name: FUNCTION batch_status(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons. NULL if unknown.';
+COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown.';
 
 --
 -- Name: check_invariants(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1635,115 +1935,41 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
   from enrich.batches b
   where b.status = 'LOADING'
     and not exists (select from enrich._loading_lock_holders(b.id))
+  union all
+  -- the paid-call ledger agrees with the calls its entities and dispatches hold
+  select 'paid_calls_ledger_disagrees', w.slug,
+         format('ledger %s paid calls, entities and dispatches %s', l.calls, e.calls)
+  from enrich.workflows w
+  cross join lateral (select coalesce(sum(p.calls), 0) as calls from enrich.paid_calls p
+                       where p.workflow_slug = w.slug) l
+  cross join lateral (
+    select (select coalesce(sum(s.paid_calls), 0) from enrich.company_workflow_states s
+             where s.workflow_slug = w.slug)
+         + (select coalesce(sum(s.paid_calls), 0) from enrich.person_workflow_states s
+             where s.workflow_slug = w.slug)
+         + (select coalesce(sum(d.paid_calls), 0) from enrich.dispatches d
+             where d.workflow_slug = w.slug) as calls) e
+  where l.calls <> e.calls
+  union all
+  -- no dispatch is paid for more often than its workflow's paid re-sends allow
+  select 'dispatch_paid_beyond_resends', d.id::text,
+         format('%s paid calls for %s %s; the workflow allows %s re-send(s)',
+                d.paid_calls, d.entity_type, d.entity_id, w.resends)
+  from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
+  where d.paid_calls > 1 + w.resends
 $$;
 
 --
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone.';
-
---
--- Name: claim_dispatches(text, integer, interval, boolean); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer DEFAULT 10, p_lease interval DEFAULT '00:02:00'::interval, p_include_unconfigured boolean DEFAULT false) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, payload jsonb)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_workflow  enrich.workflows;
-  v_webhook   enrich.workflow_webhooks;
-  v_tokens    numeric;
-  v_take      integer;
-  v_claimed   integer;
-  v_left      integer := p_limit;
-begin
-  if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
-     or p_lease is null or p_lease <= interval '0' then
-    raise exception using errcode = 'EN003',
-      message = 'claim_dispatches needs a worker name, a limit >= 1 and a positive lease';
-  end if;
-
-  for v_workflow in
-    select w.* from enrich.workflows w
-    where exists (select from enrich.dispatches d
-                  where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
-    order by w.slug
-    for no key update of w   -- one claimer per workflow at a time: the bucket is exact
-  loop
-    exit when v_left <= 0;
-    v_webhook := null;
-    select h.* into v_webhook from enrich.workflow_webhooks h
-     where h.workflow_slug = v_workflow.slug and h.retired_at is null
-       and h.submissions < h.max_submissions
-     order by h.position limit 1
-     for no key update;
-    if v_webhook.id is null
-       and (not p_include_unconfigured
-            or exists (select from enrich.workflow_webhooks h where h.workflow_slug = v_workflow.slug)) then
-      continue;  -- no usable webhook (none configured, or all used up): see enrich doctor
-    end if;
-
-    v_tokens := least(v_workflow.burst::numeric,
-                      v_workflow.rate_tokens + v_workflow.rate_per_second
-                        * extract(epoch from now() - v_workflow.rate_refilled_at));
-    v_take := least(floor(v_tokens)::integer, v_left,
-                    coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left));
-    v_claimed := 0;
-    if v_take > 0 then
-      return query
-      with due as (
-        select d.id from enrich.dispatches d
-        where d.workflow_slug = v_workflow.slug and d.status = 'QUEUED' and d.available_at <= now()
-        -- the order of dispatches_due_idx (workflow_slug, available_at), so this is an
-        -- index scan that stops after v_take rows (ordering by (available_at, id) made the
-        -- generic plan a seq scan and sort of every queued row: ~7 ms per claim at 20,000)
-        order by d.available_at
-        limit v_take
-        for update skip locked
-      ),
-      leased as (
-        update enrich.dispatches d
-           set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
-               attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now()
-          from due where d.id = due.id
-        returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt
-      )
-      select l.id, l.workflow_slug, l.entity_type, l.entity_id, l.attempt, v_webhook.url,
-             jsonb_build_object('workflow', l.workflow_slug)
-               || case l.entity_type when 'company' then enrich.get_company_data(l.entity_id)
-                                     else enrich.get_person_data(l.entity_id) end
-      from leased l
-      order by l.id;
-      get diagnostics v_claimed = row_count;
-    end if;
-
-    update enrich.workflows w
-       set rate_tokens = v_tokens - v_claimed, rate_refilled_at = now()
-     where w.slug = v_workflow.slug;
-    if v_webhook.id is not null and v_claimed > 0 then
-      update enrich.workflow_webhooks h
-         set submissions = h.submissions + v_claimed,
-             retired_at = case when h.submissions + v_claimed >= h.max_submissions then now() end
-       where h.id = v_webhook.id;
-    end if;
-    v_left := v_left - v_claimed;
-  end loop;
-end;
-$$;
-
---
--- Name: FUNCTION claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean); Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean) IS 'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE SKIP LOCKED), counting an attempt each, within each workflow''s rate limit (token bucket: rate_per_second, burst) and its current webhook''s remaining submissions (a webhook is retired when it reaches max_submissions). Returns the payload to POST (contract shape, without callback_url, which the worker adds) and the webhook URL; with p_include_unconfigured, workflows that have no webhook at all are claimable too, with a NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean, bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_sent bigint[]) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, payload jsonb)
+CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_sent bigint[]) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, webhook_auth_token text, payload jsonb)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1762,6 +1988,134 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_sent bigint[]) IS 'A worker''s round in one statement: mark_dispatch_sent(p_sent, p_worker) (the POSTs accepted since its last round), then claim_dispatches(p_worker, p_limit, p_lease, p_include_unconfigured) unless p_limit is 0.';
+
+--
+-- Name: claim_dispatches(text, integer, interval, boolean, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer DEFAULT 10, p_lease interval DEFAULT '00:02:00'::interval, p_include_unconfigured boolean DEFAULT false, p_workflow text DEFAULT NULL::text) RETURNS TABLE(dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer, webhook_url text, webhook_auth_token text, payload jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_today     date := enrich._utc_today();
+  v_workflow  enrich.workflows;
+  v_workspace enrich.workspaces;
+  v_webhook   enrich.workflow_webhooks;
+  v_ws_tokens numeric;
+  v_wf_tokens numeric;
+  v_take      integer;
+  v_claimed   integer;
+  v_left      integer := p_limit;
+begin
+  if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
+     or p_lease is null or p_lease <= interval '0' then
+    raise exception using errcode = 'EN003',
+      message = 'claim_dispatches needs a worker name, a limit >= 1 and a positive lease';
+  end if;
+
+  -- One claimer per workspace at a time, so its bucket and credits are exact; workspaces
+  -- are locked before workflows, in name order, by every claimer (no lock cycle).
+  perform from enrich.workspaces s
+   where s.name in (select w.workspace from enrich.workflows w
+                     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow))
+   order by s.name
+   for no key update;
+
+  for v_workflow in
+    select w.* from enrich.workflows w
+    where w.paused_at is null and (p_workflow is null or w.slug = p_workflow)
+      and exists (select from enrich.dispatches d
+                  where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
+    order by w.workspace, w.slug
+    for no key update of w
+  loop
+    exit when v_left <= 0;
+    v_webhook := null;
+    select h.* into v_webhook from enrich.workflow_webhooks h
+     where h.workflow_slug = v_workflow.slug and h.retired_at is null
+       and h.submissions < h.max_submissions
+     order by h.position limit 1
+     for no key update;
+    if v_webhook.id is null
+       and (not p_include_unconfigured
+            or exists (select from enrich.workflow_webhooks h where h.workflow_slug = v_workflow.slug)) then
+      continue;  -- no usable webhook (none configured, or all used up): see enrich doctor
+    end if;
+
+    select s.* into v_workspace from enrich.workspaces s where s.name = v_workflow.workspace;
+    v_ws_tokens := least(v_workspace.burst::numeric,
+                         v_workspace.rate_tokens + v_workspace.rate_per_second
+                           * extract(epoch from now() - v_workspace.rate_refilled_at));
+    v_wf_tokens := least(v_workflow.burst::numeric,
+                         v_workflow.rate_tokens + v_workflow.rate_per_second
+                           * extract(epoch from now() - v_workflow.rate_refilled_at));
+    v_take := least(floor(v_ws_tokens)::integer, floor(v_wf_tokens)::integer, v_left,
+                    coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left),
+                    enrich._calls_left_today(v_workflow, v_workspace, v_today));
+    v_claimed := 0;
+    if v_take > 0 then
+      return query
+      with due as (
+        select d.id from enrich.dispatches d
+        where d.workflow_slug = v_workflow.slug and d.status = 'QUEUED' and d.available_at <= now()
+        -- the order of dispatches_due_idx (workflow_slug, available_at), so this is an
+        -- index scan that stops after v_take rows
+        order by d.available_at
+        limit v_take
+        for update skip locked
+      ),
+      leased as (
+        update enrich.dispatches d
+           set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
+               attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now(),
+               paid_calls = d.paid_calls + 1, reserved_on = v_today,
+               -- booked to the batch of the item that claimed the entity
+               batch_id = case when d.cause = 'batch' and d.batch_id is null
+                               then enrich._claiming_batch(d.workflow_slug, d.entity_id)
+                               else d.batch_id end
+          from due where d.id = due.id
+        returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt, d.batch_id,
+                  d.cause
+      ),
+      booked as (
+        insert into enrich.paid_calls as p
+               (day, workspace, workflow_slug, webhook_id, batch_id, cause, calls)
+        select v_today, v_workflow.workspace, v_workflow.slug, v_webhook.id, l.batch_id,
+               l.cause, count(*)
+        from leased l group by l.batch_id, l.cause
+        on conflict on constraint paid_calls_key do update set calls = p.calls + excluded.calls
+      )
+      select l.id, l.workflow_slug, l.entity_type, l.entity_id, l.attempt, v_webhook.url,
+             v_webhook.auth_token,
+             jsonb_build_object('workflow', l.workflow_slug)
+               || case l.entity_type when 'company' then enrich.get_company_data(l.entity_id)
+                                     else enrich.get_person_data(l.entity_id) end
+      from leased l
+      order by l.id;
+      get diagnostics v_claimed = row_count;
+    end if;
+
+    update enrich.workspaces s
+       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = now()
+     where s.name = v_workspace.name;
+    update enrich.workflows w
+       set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = now()
+     where w.slug = v_workflow.slug;
+    if v_webhook.id is not null and v_claimed > 0 then
+      update enrich.workflow_webhooks h set submissions = h.submissions + v_claimed
+       where h.id = v_webhook.id;
+    end if;
+    v_left := v_left - v_claimed;
+  end loop;
+end;
+$$;
+
+--
+-- Name: FUNCTION claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_workflow text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_workflow text) IS 'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE SKIP LOCKED), counting an attempt and reserving one paid call (ledger) and one webhook submission each, within: unpaused workflows (only p_workflow if given), the workspace''s token bucket and daily credits, the workflow''s rate cap and daily budget, and the current webhook''s remaining submissions. Returns the payload to POST (contract shape, without callback_url, which the worker adds), the webhook URL and its own auth token if any; with p_include_unconfigured, workflows that have no webhook at all are claimable too, with a NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
 
 --
 -- Name: company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1837,12 +2191,20 @@ CREATE FUNCTION enrich.describe_workflow(p_slug text) RETURNS jsonb
            'max_attempts', w.max_attempts, 'rate_per_second', w.rate_per_second,
            'burst', w.burst, 'ttl_seconds', extract(epoch from w.ttl)::bigint,
            'credits_per_call', w.credits_per_call,
+           'workspace', w.workspace, 'resends', w.resends, 'daily_budget', w.daily_budget,
+           'paused', w.paused_at is not null, 'paused_at', w.paused_at,
+           'paid_calls_today', enrich._calls_spent(w.slug, enrich._utc_today()),
+           'waiting', (select r.reason from enrich.dispatch_wait_reasons() r
+                        where r.workflow_slug = w.slug),
            'webhooks', coalesce((
              select jsonb_agg(jsonb_build_object(
-                      'url', h.url, 'submissions', h.submissions,
+                      'position', h.position, 'url', h.url, 'submissions', h.submissions,
                       'max_submissions', h.max_submissions,
                       'remaining', greatest(h.max_submissions - h.submissions, 0),
-                      'retired', h.retired_at is not null) order by h.position)
+                      'full', h.submissions >= h.max_submissions,
+                      'has_auth_token', h.auth_token is not null,
+                      'retired', h.retired_at is not null or h.submissions >= h.max_submissions)
+                      order by h.position)
              from enrich.workflow_webhooks h where h.workflow_slug = w.slug), '[]'))
   from enrich.workflows w where w.slug = p_slug
 $$;
@@ -1851,7 +2213,7 @@ $$;
 -- Name: FUNCTION describe_workflow(p_slug text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s settings and webhooks (with submissions used and remaining) as JSON; NULL if unknown.';
+COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s settings, spend today, why its work waits (if it does) and webhooks (with submissions used and remaining; never their auth tokens) as JSON; NULL if unknown.';
 
 --
 -- Name: discard_loading_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1880,6 +2242,133 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while another session (a loader still running) holds its lock.';
+
+--
+-- Name: dispatch_wait_reasons(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.dispatch_wait_reasons() RETURNS TABLE(workflow_slug text, kind text, queued bigint, reason text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with queued as (
+    select d.workflow_slug, count(*) as n from enrich.dispatches d
+    where d.status = 'QUEUED' group by 1
+  ),
+  state as (
+    select w.slug, w.paused_at, w.daily_budget, s.name as workspace, s.daily_credits, q.n,
+           enrich._calls_spent(w.slug, enrich._utc_today()) as spent,
+           enrich._credits_spent(s.name, enrich._utc_today()) as credits_spent,
+           w.credits_per_call,
+           exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug) as has_hooks,
+           exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug
+                     and h.retired_at is null and h.submissions < h.max_submissions) as hook_left
+    from queued q join enrich.workflows w on w.slug = q.workflow_slug
+    join enrich.workspaces s on s.name = w.workspace
+  )
+  select st.slug, k.kind, st.n, k.reason
+  from state st
+  cross join lateral (
+    select 'paused' as kind,
+           format('paused since %s UTC (enrich workflow resume %s)',
+                  to_char(st.paused_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'), st.slug) as reason
+     where st.paused_at is not null
+    union all
+    select 'daily_budget',
+           format('daily budget %s/%s spent, resumes 00:00 UTC', st.spent, st.daily_budget)
+     where st.paused_at is null and st.daily_budget is not null and st.spent >= st.daily_budget
+    union all
+    select 'daily_credits',
+           format('workspace %s: daily credits %s/%s spent, resumes 00:00 UTC',
+                  st.workspace, st.credits_spent, st.daily_credits)
+     where st.paused_at is null and st.daily_credits is not null and st.credits_per_call > 0
+       and st.credits_spent + st.credits_per_call > st.daily_credits
+       and not (st.daily_budget is not null and st.spent >= st.daily_budget)
+    union all
+    select 'no_webhook_left',
+           'every webhook is full or retired: add a new Clay webhook with `enrich workflow set --webhook-url`'
+     where st.paused_at is null and st.has_hooks and not st.hook_left
+    limit 1
+  ) k
+  order by st.slug
+$$;
+
+--
+-- Name: FUNCTION dispatch_wait_reasons(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.dispatch_wait_reasons() IS 'Workflows whose QUEUED dispatches cannot be claimed now, with how many, the kind (paused, daily_budget, daily_credits, no_webhook_left) and a sentence for people. Dispatches that wait never fail.';
+
+--
+-- Name: estimate_batch_calls(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.estimate_batch_calls(p_batch_id uuid) RETURNS TABLE(workflow_slug text, entity_type text, rows_reaching bigint, unique_entities bigint, already_fresh bigint, in_flight bigint, already_failed bigint, new_calls bigint, failed_at_split bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_batch enrich.batches;
+  v_step  record;
+  v_split bigint;
+begin
+  select b.* into v_batch from enrich.batches b where b.id = p_batch_id;
+  if not found then
+    return;
+  end if;
+  select count(*) into v_split from enrich.workflow_states ws
+    join enrich.batch_items i on i.id = ws.item_id
+   where i.batch_id = p_batch_id and ws.step_name = 'split' and ws.status = 'FAILED';
+
+  for v_step in
+    select st.step, st.position, w.entity_type, w.ttl
+    from unnest(v_batch.steps) with ordinality as st(step, position)
+    join enrich.workflows w on w.slug = st.step
+    order by st.position
+  loop
+    return query execute format($sql$
+      with reaching as (   -- items that reach this step: not failed at an earlier one
+        select i.id, i.%2$I as entity_id from enrich.batch_items i
+        where i.batch_id = $1 and i.%2$I is not null
+          and not exists (select from enrich.workflow_states f
+                          where f.item_id = i.id and f.status = 'FAILED'
+                            and array_position($3, f.step_name) < $4)
+      ),
+      entities as (
+        select distinct r.entity_id from reaching r
+      ),
+      classified as (
+        select e.entity_id,
+               case when exists (select from enrich.workflow_states ws
+                                  join enrich.batch_items i on i.id = ws.item_id
+                                 where ws.entity_id = e.entity_id and ws.step_name = $2
+                                   and ws.status = 'IN_PROGRESS' and i.batch_id = $1) then 'new'
+                    when s.status = 'COMPLETED'
+                         and ($5::interval is null or s.completed_at >= now() - $5::interval)
+                      then 'fresh'
+                    when s.status = 'IN_PROGRESS' then 'in_flight'
+                    when s.status = 'FAILED' then 'failed'
+                    else 'new' end as kind
+        from entities e
+        left join enrich.%1$I s on s.%2$I = e.entity_id and s.workflow_slug = $2
+      )
+      select $2, $6, (select count(*) from reaching),
+             count(*), count(*) filter (where kind = 'fresh'),
+             count(*) filter (where kind = 'in_flight'), count(*) filter (where kind = 'failed'),
+             count(*) filter (where kind = 'new'), $7
+      from classified
+    $sql$, v_step.entity_type || '_workflow_states', v_step.entity_type || '_id')
+    using p_batch_id, v_step.step, v_batch.steps, v_step.position::integer, v_step.ttl,
+          v_step.entity_type, v_split;
+  end loop;
+end;
+$_$;
+
+--
+-- Name: FUNCTION estimate_batch_calls(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.estimate_batch_calls(p_batch_id uuid) IS 'Per workflow step of a batch: rows that reach it, unique entities, those already fresh (free), in flight for another batch (free here), FAILED (their rows fail, free), the new paid calls it needs (claimed by this batch or to be claimed when its rows arrive), and the batch''s rows that failed at split.';
 
 --
 -- Name: export_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1931,6 +2420,7 @@ begin
   if not found then
     return false;
   end if;
+  perform enrich._return_reservations(array[p_dispatch_id]);
   perform enrich._settle_entity(v_dispatch.workflow_slug, v_dispatch.entity_id, 'FAILED', p_error);
   return true;
 end;
@@ -1940,7 +2430,7 @@ $$;
 -- Name: FUNCTION fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) IS 'Permanent failure: the entity FAILS with p_error, cascading to its items. False when p_worker does not hold the lease.';
+COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) IS 'Permanent refusal: the reserved call is given back and the entity FAILS with p_error, cascading to its items. False when p_worker does not hold the lease.';
 
 --
 -- Name: finish_loading(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2088,10 +2578,50 @@ $$;
 COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) IS 'Seed helper: PENDING | IN_PROGRESS | COMPLETED | FAILED, or NULL if never claimed.';
 
 --
--- Name: mark_dispatch_sent(bigint[], text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: list_workspaces(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text) RETURNS integer
+CREATE FUNCTION enrich.list_workspaces() RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+           'name', s.name, 'rate_per_second', s.rate_per_second, 'burst', s.burst,
+           'daily_credits', s.daily_credits,
+           'credits_spent_today', enrich._credits_spent(s.name, enrich._utc_today()),
+           'workflows', coalesce((select jsonb_agg(w.slug order by w.slug) from enrich.workflows w
+                                   where w.workspace = s.name), '[]'))
+  from enrich.workspaces s order by s.name
+$$;
+
+--
+-- Name: FUNCTION list_workspaces(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.list_workspaces() IS 'Every workspace: rate limit, daily credits, credits spent today, its workflows.';
+
+--
+-- Name: mark_dispatch_sent(bigint, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker text) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select enrich.mark_dispatch_sent(array[p_dispatch_id], p_worker) = 1
+$$;
+
+--
+-- Name: FUNCTION mark_dispatch_sent(p_dispatch_id bigint, p_worker text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker text) IS 'mark_dispatch_sent for one dispatch: true when p_worker still held it and it is now SENT.';
+
+--
+-- Name: mark_dispatch_sent(bigint[], text, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text, p_note text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -2100,7 +2630,8 @@ declare
 begin
   update enrich.dispatches d
      set status = 'SENT', sent_at = now(), callback_deadline = now() + w.timeout,
-         leased_by = null, leased_until = null, last_error = null, updated_at = now()
+         leased_by = null, leased_until = null, reserved_on = null,
+         paid_calls = greatest(d.paid_calls, 1), last_error = p_note, updated_at = now()
     from enrich.workflows w
    where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.leased_by = p_worker
      and w.slug = d.workflow_slug;
@@ -2110,35 +2641,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text, p_note text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text) IS 'mark_dispatch_sent for many dispatches in one statement. Returns how many were still leased to p_worker and are now SENT; the others (lease lost, entity already completed) are left alone.';
-
---
--- Name: mark_dispatch_sent(bigint, text); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker text) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-begin
-  update enrich.dispatches d
-     set status = 'SENT', sent_at = now(), callback_deadline = now() + w.timeout,
-         leased_by = null, leased_until = null, last_error = null, updated_at = now()
-    from enrich.workflows w
-   where d.id = p_dispatch_id and d.status = 'LEASED' and d.leased_by = p_worker
-     and w.slug = d.workflow_slug;
-  return found;
-end;
-$$;
-
---
--- Name: FUNCTION mark_dispatch_sent(p_dispatch_id bigint, p_worker text); Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_id bigint, p_worker text) IS 'LEASED -> SENT with callback_deadline = now() + workflow timeout. False when the worker no longer holds the lease (e.g. the callback already completed the entity): nothing changes.';
+COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text, p_note text) IS 'LEASED -> SENT with callback_deadline = now() + workflow timeout: the reserved call is paid. p_note says why a call only possibly reached Clay (e.g. "HTTP 504"). Returns how many were still leased to p_worker; the others (lease lost, entity already completed by its callback) are left alone.';
 
 --
 -- Name: normalize_email(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2238,6 +2744,35 @@ $$;
 COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading.';
 
 --
+-- Name: pause_workflow(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.pause_workflow(p_slug text, p_paused boolean DEFAULT true) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update enrich.workflows w
+     set paused_at = case when p_paused then coalesce(w.paused_at, now()) end, updated_at = now()
+   where w.slug = p_slug;
+  if not found then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workflow %s', quote_literal(p_slug));
+  end if;
+  if not p_paused then
+    perform pg_notify('enrich_dispatch', p_slug);  -- workers look for its work at once
+  end if;
+  return enrich.describe_workflow(p_slug);
+end;
+$$;
+
+--
+-- Name: FUNCTION pause_workflow(p_slug text, p_paused boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.pause_workflow(p_slug text, p_paused boolean) IS 'Pauses a workflow (p_paused) or resumes it: while paused nothing is claimed (in-flight POSTs finish, callbacks are still received). Returns describe_workflow().';
+
+--
 -- Name: person_key(text, text, text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2291,29 +2826,45 @@ COMMENT ON FUNCTION enrich.prune_batches(p_older_than interval) IS 'Deletes COMP
 -- Name: reap_dispatches(integer); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.reap_dispatches(p_limit integer DEFAULT 1000) RETURNS TABLE(requeued integer, retried integer, failed integer)
+CREATE FUNCTION enrich.reap_dispatches(p_limit integer DEFAULT 1000) RETURNS TABLE(expired_leases integer, resent integer, failed integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
-  v_row     record;
-  v_outcome text;
+  v_row record;
 begin
-  requeued := 0; retried := 0; failed := 0;
+  expired_leases := 0; resent := 0; failed := 0;
   for v_row in
-    select d.id, d.status from enrich.dispatches d
+    select d.id, d.status, d.workflow_slug, d.entity_id, d.paid_calls, w.resends, w.timeout
+    from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
     where (d.status = 'LEASED' and d.leased_until < now())
        or (d.status = 'SENT' and d.callback_deadline < now())
     order by d.id
     limit p_limit
-    for update skip locked
+    for update of d skip locked
   loop
     if v_row.status = 'LEASED' then
-      v_outcome := enrich._retry_or_fail(v_row.id, interval '0', 'lease expired: the worker stopped before reporting');
-      if v_outcome = 'QUEUED' then requeued := requeued + 1; else failed := failed + 1; end if;
+      -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
+      update enrich.dispatches d
+         set status = 'SENT', sent_at = now(), callback_deadline = now() + v_row.timeout,
+             leased_by = null, leased_until = null, reserved_on = null,
+             paid_calls = greatest(d.paid_calls, 1), updated_at = now(),
+             last_error = 'lease expired: the worker stopped after claiming; Clay may have '
+                          || 'accepted the row, so it counts as paid'
+       where d.id = v_row.id;
+      expired_leases := expired_leases + 1;
+    elsif greatest(v_row.paid_calls, 1) - 1 < v_row.resends then
+      update enrich.dispatches d
+         set status = 'QUEUED', available_at = now(), cause = 'resend', attempt = 0, sent_at = null,
+             callback_deadline = null, updated_at = now(),
+             last_error = format('no callback within %s: paid re-send %s of %s',
+                                 v_row.timeout, greatest(v_row.paid_calls, 1), v_row.resends)
+       where d.id = v_row.id;
+      resent := resent + 1;
     else
-      v_outcome := enrich._retry_or_fail(v_row.id, interval '0', 'no callback before the deadline');
-      if v_outcome = 'QUEUED' then retried := retried + 1; else failed := failed + 1; end if;
+      perform enrich._settle_entity(v_row.workflow_slug, v_row.entity_id, 'FAILED',
+        enrich._no_callback_error(v_row.timeout, v_row.resends));
+      failed := failed + 1;
     end if;
   end loop;
   return next;
@@ -2324,7 +2875,7 @@ $$;
 -- Name: FUNCTION reap_dispatches(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.reap_dispatches(p_limit integer) IS 'Re-queues dispatches whose lease expired and retries those whose callback deadline passed; entities out of attempts FAIL (cascading). Concurrent reapers skip each other''s rows (SKIP LOCKED).';
+COMMENT ON FUNCTION enrich.reap_dispatches(p_limit integer) IS 'Expired leases become SENT (possibly paid: they wait for their callback); dispatches whose callback deadline passed are re-sent while the workflow allows paid re-sends, else their entity FAILS with no_callback (cascading). Concurrent reapers skip each other''s rows (SKIP LOCKED).';
 
 --
 -- Name: receive_result(text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2420,7 +2971,7 @@ begin
     select coalesce(array_agg(%2$I), '{}') from refreshed
   $sql$, v_type || '_workflow_states', v_type || '_id')
     into v_ids using p_workflow, p_older_than, p_entity_id;
-  perform enrich._queue_dispatches(p_workflow, v_type, v_ids);
+  perform enrich._queue_dispatches(p_workflow, v_type, v_ids, 'refresh');
   return cardinality(v_ids);
 end;
 $_$;
@@ -2458,15 +3009,18 @@ CREATE FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]
     SET search_path TO ''
     AS $$
 declare
-  v_released integer;
+  v_ids bigint[];
 begin
+  v_ids := array(select d.id from enrich.dispatches d
+                  where d.status = 'LEASED' and d.leased_by = p_worker
+                    and (p_dispatch_ids is null or d.id = any(p_dispatch_ids))
+                  order by d.id for update);
+  perform enrich._return_reservations(v_ids);
   update enrich.dispatches d
      set status = 'QUEUED', available_at = now(), leased_by = null, leased_until = null,
          attempt = greatest(d.attempt - 1, 0), updated_at = now()
-   where d.status = 'LEASED' and d.leased_by = p_worker
-     and (p_dispatch_ids is null or d.id = any(p_dispatch_ids));
-  get diagnostics v_released = row_count;
-  return v_released;
+   where d.id = any(v_ids);
+  return cardinality(v_ids);
 end;
 $$;
 
@@ -2474,7 +3028,7 @@ $$;
 -- Name: FUNCTION release_dispatches(p_worker text, p_dispatch_ids bigint[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]) IS 'Puts the worker''s leased dispatches (all, or the given ids) back in the queue, due now, giving back the attempt the claim counted. Returns how many.';
+COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]) IS 'Puts the worker''s leased dispatches (all, or the given ids) back in the queue, due now, giving back the attempt, the paid call and the webhook submission the claim reserved. Only for rows whose POST never began. Returns how many.';
 
 --
 -- Name: retry_dispatch(bigint, text, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2491,6 +3045,7 @@ begin
   if not found then
     return null;
   end if;
+  perform enrich._return_reservations(array[p_dispatch_id]);
   if not p_spend_attempt then
     -- throttled (429): Clay did not take the row; the attempt is given back
     perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, true);
@@ -2504,7 +3059,7 @@ $$;
 -- Name: FUNCTION retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean) IS 'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row was throttled, not tried) the attempt is given back and the entity never fails for it. NULL when p_worker does not hold the lease.';
+COMMENT ON FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_delay interval, p_error text, p_spend_attempt boolean) IS 'Clay did not take the row: the reserved paid call and webhook submission are given back, then QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row was throttled, not tried) the attempt is given back too and the entity never fails for it. NULL when p_worker does not hold the lease.';
 
 --
 -- Name: retry_failed(uuid, text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2544,7 +3099,8 @@ begin
     if cardinality(v_ids) = 0 then
       continue;
     end if;
-    perform enrich._queue_dispatches(v_workflow.slug, v_workflow.entity_type, v_ids);
+    perform enrich._queue_dispatches(v_workflow.slug, v_workflow.entity_type, v_ids, 'retry',
+                                     p_batch_id);
 
     -- their failed items wait again (FAILED -> WAITING); items and batches reopen
     with revived as (
@@ -2641,16 +3197,26 @@ $$;
 COMMENT ON FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) IS 'Creates or replaces a pipeline: normalize_all_core_values, split, then workflow slugs. Running batches keep the steps they started with.';
 
 --
--- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer) RETURNS jsonb
+CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer, p_workspace text DEFAULT NULL::text, p_resends integer DEFAULT NULL::integer, p_daily_budget integer DEFAULT NULL::integer, p_clear_daily_budget boolean DEFAULT false, p_webhook_auth_tokens text[] DEFAULT NULL::text[]) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_workflow enrich.workflows;
 begin
+  if p_workspace is not null
+     and not exists (select from enrich.workspaces s where s.name = p_workspace) then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workspace %s', quote_literal(p_workspace)),
+      hint = 'Create it with `enrich workspace set NAME`.';
+  end if;
+  if p_webhook_auth_tokens is not null
+     and cardinality(p_webhook_auth_tokens) <> coalesce(cardinality(p_webhook_urls), -1) then
+    raise exception using errcode = 'EN003',
+      message = 'give one webhook auth token per webhook URL (NULL for none), in the same order';
+  end if;
+
   insert into enrich.workflows (slug, entity_type)
   values (p_slug, coalesce(p_entity_type, 'company'))
   on conflict (slug) do nothing;  -- an existing workflow keeps its values unless given
@@ -2664,9 +3230,12 @@ begin
          rate_tokens      = least(w.rate_tokens, coalesce(p_burst, w.burst)),
          ttl              = case when p_clear_ttl then null else coalesce(p_ttl, w.ttl) end,
          credits_per_call = coalesce(p_credits_per_call, w.credits_per_call),
+         workspace        = coalesce(p_workspace, w.workspace),
+         resends          = coalesce(p_resends, w.resends),
+         daily_budget     = case when p_clear_daily_budget then null
+                                 else coalesce(p_daily_budget, w.daily_budget) end,
          updated_at       = now()
-   where w.slug = p_slug
-  returning w.* into v_workflow;
+   where w.slug = p_slug;
 
   if p_webhook_urls is not null then
     -- listed URLs are used in the order given; known ones keep their submission counts;
@@ -2674,25 +3243,93 @@ begin
     update enrich.workflow_webhooks h
        set retired_at = coalesce(h.retired_at, now())
      where h.workflow_slug = p_slug and h.url <> all (p_webhook_urls);
-    insert into enrich.workflow_webhooks (workflow_slug, url, position, max_submissions)
-    select p_slug, u.url, u.position, coalesce(p_max_submissions, 50000)
+    insert into enrich.workflow_webhooks (workflow_slug, url, position, max_submissions, auth_token)
+    select p_slug, u.url, u.position, coalesce(p_max_submissions, 50000),
+           nullif(btrim(p_webhook_auth_tokens[u.position]), '')
     from unnest(p_webhook_urls) with ordinality as u(url, position)
     on conflict (workflow_slug, url) do update
       set position = excluded.position,
           max_submissions = coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions),
-          retired_at = case when enrich.workflow_webhooks.submissions
-                                 >= coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions)
-                            then coalesce(enrich.workflow_webhooks.retired_at, now()) end;
+          auth_token = case when p_webhook_auth_tokens is null
+                            then enrich.workflow_webhooks.auth_token
+                            else excluded.auth_token end,
+          retired_at = null;
+  elsif p_max_submissions is not null then
+    update enrich.workflow_webhooks h set max_submissions = p_max_submissions
+     where h.workflow_slug = p_slug;
   end if;
   return enrich.describe_workflow(p_slug);
 end;
 $$;
 
 --
--- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired). Returns describe_workflow().';
+COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[]) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), each with the auth token at the same position of p_webhook_auth_tokens if given. p_workspace must exist (EN001). Returns describe_workflow().';
+
+--
+-- Name: set_workspace(text, numeric, integer, numeric, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_workspace(p_name text, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_daily_credits numeric DEFAULT NULL::numeric, p_clear_daily_credits boolean DEFAULT false) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into enrich.workspaces (name, rate_per_second, burst, rate_tokens)
+  values (p_name, coalesce(p_rate_per_second, 10), coalesce(p_burst, 20), coalesce(p_burst, 20))
+  on conflict (name) do update
+    set rate_per_second = coalesce(p_rate_per_second, enrich.workspaces.rate_per_second),
+        burst = coalesce(p_burst, enrich.workspaces.burst),
+        rate_tokens = least(enrich.workspaces.rate_tokens, coalesce(p_burst, enrich.workspaces.burst)),
+        updated_at = now();
+  update enrich.workspaces s
+     set daily_credits = case when p_clear_daily_credits then null
+                              else coalesce(p_daily_credits, s.daily_credits) end
+   where s.name = p_name;
+  perform pg_notify('enrich_dispatch', p_name);  -- a higher limit may free waiting work
+  return (select l from enrich.list_workspaces() l where l ->> 'name' = p_name);
+end;
+$$;
+
+--
+-- Name: FUNCTION set_workspace(p_name text, p_rate_per_second numeric, p_burst integer, p_daily_credits numeric, p_clear_daily_credits boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_workspace(p_name text, p_rate_per_second numeric, p_burst integer, p_daily_credits numeric, p_clear_daily_credits boolean) IS 'Creates or updates a workspace; NULL arguments keep the current value (new ones: 10 rows/s, burst 20, unlimited credits). Returns its list_workspaces() entry.';
+
+--
+-- Name: spend_by_day(date); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.spend_by_day(p_since date DEFAULT NULL::date) RETURNS TABLE(day date, workflow_slug text, paid_calls bigint, calls_saved bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with paid as (
+    select p.day, p.workflow_slug, sum(p.calls) as n from enrich.paid_calls p
+    where p_since is null or p.day >= p_since group by 1, 2
+  ),
+  saved as (
+    select (ws.completed_at at time zone 'UTC')::date as day, ws.step_name as workflow_slug,
+           count(*) as n
+    from enrich.workflow_states ws
+    where ws.status = 'COMPLETED' and ws.meta ? 'skipped'
+      and (p_since is null or ws.completed_at >= p_since::timestamp at time zone 'UTC')
+    group by 1, 2
+  )
+  select coalesce(p.day, s.day), coalesce(p.workflow_slug, s.workflow_slug),
+         coalesce(p.n, 0)::bigint, coalesce(s.n, 0)::bigint
+  from paid p full join saved s on s.day = p.day and s.workflow_slug = p.workflow_slug
+  order by 1, 2
+$$;
+
+--
+-- Name: FUNCTION spend_by_day(p_since date); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.spend_by_day(p_since date) IS 'Per UTC day and workflow: paid calls (the ledger) and calls saved (items served from another item''s call or an earlier result).';
 
 --
 -- Name: start_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2745,19 +3382,21 @@ COMMENT ON FUNCTION enrich.start_batch(p_batch_id uuid) IS 'The items of a loade
 -- Name: webhook_warnings(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.webhook_warnings() RETURNS TABLE(level text, workflow_slug text, url text, remaining integer)
+CREATE FUNCTION enrich.webhook_warnings() RETURNS TABLE(level text, workflow_slug text, webhook_position integer, remaining integer)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select 'nearly_full', h.workflow_slug, h.url, h.max_submissions - h.submissions
+  select 'nearly_full', h.workflow_slug, h.position, h.max_submissions - h.submissions
   from enrich.workflow_webhooks h
   where h.retired_at is null and h.submissions >= 0.9 * h.max_submissions
+    and h.submissions < h.max_submissions
   union all
   select 'none_left', w.slug, null, 0
   from enrich.workflows w
   where exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug)
     and not exists (select from enrich.workflow_webhooks h
-                    where h.workflow_slug = w.slug and h.retired_at is null)
+                    where h.workflow_slug = w.slug and h.retired_at is null
+                      and h.submissions < h.max_submissions)
     and exists (select from enrich.dispatches d
                 where d.workflow_slug = w.slug and d.status = 'QUEUED')
 $$;
@@ -2772,27 +3411,38 @@ COMMENT ON FUNCTION enrich.webhook_warnings() IS 'Webhooks past 90% of their sub
 -- Name: workflow_stats(timestamp with time zone); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(workflow_slug text, entities_enriched bigint, items_served bigint, dedupe_ratio numeric, calls_made bigint, calls_saved bigint, credits_saved numeric, failures jsonb)
+CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(workflow_slug text, workspace text, entities_enriched bigint, items_served bigint, dedupe_ratio numeric, paid_calls bigint, entities_paid_for bigint, paid_without_result bigint, spend_multiplier numeric, credits_spent numeric, calls_saved bigint, credits_saved numeric, failures jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   with entity_states as (
-    select workflow_slug, status, attempts, completed_at, failed_at, last_error
-    from enrich.company_workflow_states
+    select s.workflow_slug, s.status, s.completed_at, s.failed_at, s.updated_at, s.last_error,
+           s.paid_calls + coalesce(d.paid_calls, 0) as paid
+    from enrich.company_workflow_states s
+    left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.company_id
     union all
-    select workflow_slug, status, attempts, completed_at, failed_at, last_error
-    from enrich.person_workflow_states
+    select s.workflow_slug, s.status, s.completed_at, s.failed_at, s.updated_at, s.last_error,
+           s.paid_calls + coalesce(d.paid_calls, 0)
+    from enrich.person_workflow_states s
+    left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id
   ),
   per_workflow as (
-    select w.slug, w.credits_per_call,
+    select w.slug, w.workspace, w.credits_per_call,
            (select count(*) from entity_states e where e.workflow_slug = w.slug
               and e.status = 'COMPLETED' and (p_since is null or e.completed_at >= p_since)) as enriched,
            (select count(*) from enrich.workflow_states ws where ws.step_name = w.slug
               and ws.status = 'COMPLETED' and (p_since is null or ws.completed_at >= p_since)) as served,
-           (select coalesce(sum(e.attempts), 0) from entity_states e where e.workflow_slug = w.slug
-              and (p_since is null or coalesce(e.completed_at, e.failed_at) >= p_since))
-           + (select coalesce(sum(d.attempt), 0) from enrich.dispatches d
-               where d.workflow_slug = w.slug) as calls,
+           (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.workflow_slug = w.slug
+              and (p_since is null or p.day >= (p_since at time zone 'UTC')::date)) as paid,
+           (select count(*) filter (where e.paid > 0)
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as entities_paid,
+           (select count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED')
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as without_result,
+           (select coalesce(sum(e.paid), 0)
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as entity_paid_sum,
            (select jsonb_object_agg(f.reason, f.n) from (
               select coalesce(e.last_error, 'unknown') as reason, count(*) as n
               from entity_states e where e.workflow_slug = w.slug and e.status = 'FAILED'
@@ -2800,9 +3450,12 @@ CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT N
               group by 1) f) as failures
     from enrich.workflows w
   )
-  select slug, enriched, served,
+  select slug, workspace, enriched, served,
          case when enriched > 0 then round(served::numeric / enriched, 2) end,
-         calls, greatest(served - enriched, 0), greatest(served - enriched, 0) * credits_per_call,
+         paid, entities_paid, without_result,
+         case when entities_paid > 0 then round(entity_paid_sum::numeric / entities_paid, 2) end,
+         paid * credits_per_call,
+         greatest(served - enriched, 0), greatest(served - enriched, 0) * credits_per_call,
          coalesce(failures, '{}')
   from per_workflow order by slug
 $$;
@@ -2811,7 +3464,7 @@ $$;
 -- Name: FUNCTION workflow_stats(p_since timestamp with time zone); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS 'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio (items per entity), Clay calls made (attempts), calls saved by dedupe, estimated credits saved (calls saved x credits_per_call) and failures by reason.';
+COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS 'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio (items per entity), paid calls (the ledger: calls Clay accepted or may have), entities paid for (distinct), those paid for without a result, the spend multiplier (paid calls per entity paid for; 1.00 is perfect), credits spent, calls and credits saved by dedupe and reuse, and failures by reason.';
 
 --
 -- Name: batch_items; Type: TABLE; Schema: enrich; Owner: -
@@ -2967,6 +3620,7 @@ CREATE TABLE enrich.company_workflow_states (
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     failed_at timestamp with time zone,
+    paid_calls integer DEFAULT 0 NOT NULL,
     CONSTRAINT attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT failed_at_matches_status CHECK (((status = 'FAILED'::text) = (failed_at IS NOT NULL))),
@@ -2992,6 +3646,12 @@ COMMENT ON COLUMN enrich.company_workflow_states.workflow_slug IS 'The workflow 
 COMMENT ON COLUMN enrich.company_workflow_states.status IS 'PENDING -> IN_PROGRESS (claimed; a dispatch exists) -> COMPLETED (result stored) | FAILED (attempts exhausted or permanent error). FAILED -> COMPLETED on a late result; FAILED -> IN_PROGRESS on retry; COMPLETED -> IN_PROGRESS on refresh of a stale result.';
 
 --
+-- Name: COLUMN company_workflow_states.paid_calls; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.company_workflow_states.paid_calls IS 'Clay calls paid (or possibly paid) for this company in this workflow, ever (since the ledger exists); in-flight calls are on its dispatch until it settles.';
+
+--
 -- Name: dispatches; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -3011,9 +3671,16 @@ CREATE TABLE enrich.dispatches (
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    paid_calls integer DEFAULT 0 NOT NULL,
+    reserved_on date,
+    batch_id uuid,
+    cause text DEFAULT 'batch'::text NOT NULL,
+    CONSTRAINT cause_is_valid CHECK ((cause = ANY (ARRAY['batch'::text, 'retry'::text, 'refresh'::text, 'resend'::text, 'manual'::text]))),
     CONSTRAINT deadline_matches_status CHECK (((status = 'SENT'::text) = ((sent_at IS NOT NULL) AND (callback_deadline IS NOT NULL)))),
     CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
     CONSTRAINT lease_matches_status CHECK (((status = 'LEASED'::text) = ((leased_by IS NOT NULL) AND (leased_until IS NOT NULL)))),
+    CONSTRAINT paid_calls_not_negative CHECK ((paid_calls >= 0)),
+    CONSTRAINT reservation_only_while_leased CHECK (((reserved_on IS NULL) OR (status = 'LEASED'::text))),
     CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['QUEUED'::text, 'LEASED'::text, 'SENT'::text])))
 );
 
@@ -3033,7 +3700,31 @@ COMMENT ON COLUMN enrich.dispatches.workflow_slug IS 'The workflow (workflows.sl
 -- Name: COLUMN dispatches.status; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON COLUMN enrich.dispatches.status IS 'QUEUED (due at available_at) -> LEASED (a worker holds it until leased_until) -> SENT (posted; waiting for the callback until callback_deadline) -> QUEUED again on retry.';
+COMMENT ON COLUMN enrich.dispatches.status IS 'QUEUED (due at available_at) -> LEASED (a worker holds it and one reserved paid call until leased_until) -> SENT (Clay accepted or may have: waiting for the callback until callback_deadline) | QUEUED (Clay did not take it: the reservation is given back). SENT -> QUEUED only as a paid re-send (workflows.resends).';
+
+--
+-- Name: COLUMN dispatches.paid_calls; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.paid_calls IS 'Calls of this dispatch Clay accepted or may have accepted (a lease reserves one); moved to the entity''s paid_calls when the entity settles.';
+
+--
+-- Name: COLUMN dispatches.reserved_on; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.reserved_on IS 'UTC day of the paid call the current lease reserved (in enrich.paid_calls); NULL once the call is known paid or given back.';
+
+--
+-- Name: COLUMN dispatches.batch_id; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.batch_id IS 'The batch its calls are booked to: the batch of the item that claimed the entity (set at the first claim), or the batch a retry named; NULL for commands (refresh, retry of all).';
+
+--
+-- Name: COLUMN dispatches.cause; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.cause IS 'Why the calls are made: batch (an item needed the entity), retry (`enrich retry`), refresh (`enrich refresh`), resend (a paid re-send after no callback), manual.';
 
 --
 -- Name: dispatches_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
@@ -3138,6 +3829,27 @@ CREATE TABLE enrich.normalized_people (
 COMMENT ON TABLE enrich.normalized_people IS 'People deduplicated by person key (LinkedIn URL, else email, else name + company key), across all batches. batch_item_id is the item that first introduced the person; every item links to its person through batch_items.person_id.';
 
 --
+-- Name: paid_calls; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.paid_calls (
+    day date NOT NULL,
+    workspace text NOT NULL,
+    workflow_slug text NOT NULL,
+    webhook_id bigint,
+    batch_id uuid,
+    cause text NOT NULL,
+    calls integer DEFAULT 0 NOT NULL,
+    CONSTRAINT calls_not_negative CHECK ((calls >= 0))
+);
+
+--
+-- Name: TABLE paid_calls; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.paid_calls IS 'The paid-call ledger: calls Clay accepted or may have accepted, per UTC day, workspace, workflow, webhook, batch and cause. A claim adds one (a reservation); an outcome where Clay did not take the row takes it back. Budgets are checked against it in the claim.';
+
+--
 -- Name: person_enrichment_results; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -3172,6 +3884,7 @@ CREATE TABLE enrich.person_workflow_states (
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     failed_at timestamp with time zone,
+    paid_calls integer DEFAULT 0 NOT NULL,
     CONSTRAINT attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT failed_at_matches_status CHECK (((status = 'FAILED'::text) = (failed_at IS NOT NULL))),
@@ -3195,6 +3908,12 @@ COMMENT ON COLUMN enrich.person_workflow_states.workflow_slug IS 'The workflow (
 --
 
 COMMENT ON COLUMN enrich.person_workflow_states.status IS 'Same transitions as company_workflow_states.status.';
+
+--
+-- Name: COLUMN person_workflow_states.paid_calls; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.person_workflow_states.paid_calls IS 'Clay calls paid (or possibly paid) for this person in this workflow, ever (since the ledger exists); in-flight calls are on its dispatch until it settles.';
 
 --
 -- Name: pipelines; Type: TABLE; Schema: enrich; Owner: -
@@ -3287,6 +4006,7 @@ CREATE TABLE enrich.workflow_webhooks (
     max_submissions integer DEFAULT 50000 NOT NULL,
     retired_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    auth_token text,
     CONSTRAINT max_submissions_is_positive CHECK ((max_submissions >= 1)),
     CONSTRAINT submissions_not_negative CHECK ((submissions >= 0)),
     CONSTRAINT url_is_http CHECK ((url ~ '^https?://'::text))
@@ -3297,6 +4017,24 @@ CREATE TABLE enrich.workflow_webhooks (
 --
 
 COMMENT ON TABLE enrich.workflow_webhooks IS 'Clay webhook URLs of a workflow, used in position order. Clay accepts 50,000 submissions per webhook, ever: a URL is retired when it reaches max_submissions.';
+
+--
+-- Name: COLUMN workflow_webhooks.submissions; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflow_webhooks.submissions IS 'Rows reserved for this webhook and not given back (a 429 or other refusal gives its reservation back): Clay''s lifetime count. Full at max_submissions.';
+
+--
+-- Name: COLUMN workflow_webhooks.retired_at; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflow_webhooks.retired_at IS 'Set when the URL is dropped from the workflow''s list. A full webhook is not retired: it is skipped while submissions >= max_submissions.';
+
+--
+-- Name: COLUMN workflow_webhooks.auth_token; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflow_webhooks.auth_token IS 'Sent as x-clay-webhook-auth to this webhook (overrides CLAY_WEBHOOK_AUTH_TOKEN). Never shown by describe_workflow.';
 
 --
 -- Name: workflow_webhooks_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
@@ -3310,51 +4048,6 @@ ALTER TABLE enrich.workflow_webhooks ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
---
-
-CREATE TABLE enrich.workflows (
-    slug text NOT NULL,
-    entity_type text NOT NULL,
-    timeout interval DEFAULT '00:30:00'::interval NOT NULL,
-    max_attempts integer DEFAULT 3 NOT NULL,
-    rate_per_second numeric DEFAULT 10 NOT NULL,
-    burst integer DEFAULT 20 NOT NULL,
-    ttl interval,
-    credits_per_call numeric DEFAULT 1 NOT NULL,
-    rate_tokens numeric DEFAULT 20 NOT NULL,
-    rate_refilled_at timestamp with time zone DEFAULT now() NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT burst_is_positive CHECK ((burst >= 1)),
-    CONSTRAINT credits_per_call_not_negative CHECK ((credits_per_call >= (0)::numeric)),
-    CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
-    CONSTRAINT max_attempts_is_positive CHECK ((max_attempts >= 1)),
-    CONSTRAINT rate_is_positive CHECK ((rate_per_second > (0)::numeric)),
-    CONSTRAINT slug_is_identifier CHECK ((slug ~ '^[a-z][a-z0-9_]*$'::text)),
-    CONSTRAINT timeout_is_positive CHECK ((timeout > '00:00:00'::interval)),
-    CONSTRAINT ttl_is_positive CHECK (((ttl IS NULL) OR (ttl > '00:00:00'::interval)))
-);
-
---
--- Name: TABLE workflows; Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON TABLE enrich.workflows IS 'An enrichment done once per entity (company or person) by a Clay table. A pipeline step whose name is a workflow slug is an entity step.';
-
---
--- Name: COLUMN workflows.ttl; Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON COLUMN enrich.workflows.ttl IS 'How long a result stays fresh; NULL = forever. A stale entity is re-enriched when a new item needs it.';
-
---
--- Name: COLUMN workflows.rate_tokens; Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON COLUMN enrich.workflows.rate_tokens IS 'Token bucket shared by every worker: tokens left at rate_refilled_at (capped at burst).';
 
 --
 -- Name: batch_items batch_items_batch_id_row_number_key; Type: CONSTRAINT; Schema: enrich; Owner: -
@@ -3462,6 +4155,13 @@ ALTER TABLE ONLY enrich.normalized_people
     ADD CONSTRAINT normalized_people_pkey PRIMARY KEY (id);
 
 --
+-- Name: paid_calls paid_calls_key; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.paid_calls
+    ADD CONSTRAINT paid_calls_key UNIQUE NULLS NOT DISTINCT (day, workflow_slug, webhook_id, batch_id, cause, workspace);
+
+--
 -- Name: person_enrichment_results person_enrichment_results_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -3525,6 +4225,13 @@ ALTER TABLE ONLY enrich.workflows
     ADD CONSTRAINT workflows_pkey PRIMARY KEY (slug);
 
 --
+-- Name: workspaces workspaces_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.workspaces
+    ADD CONSTRAINT workspaces_pkey PRIMARY KEY (name);
+
+--
 -- Name: batch_items_unfinished_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
@@ -3565,6 +4272,12 @@ CREATE INDEX dispatches_sent_idx ON enrich.dispatches USING btree (callback_dead
 --
 
 CREATE INDEX loading_batch_parts_batch_idx ON enrich.loading_batch_parts USING btree (batch_id);
+
+--
+-- Name: paid_calls_batch_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX paid_calls_batch_idx ON enrich.paid_calls USING btree (batch_id) WHERE (batch_id IS NOT NULL);
 
 --
 -- Name: person_enrichment_results_lookup_idx; Type: INDEX; Schema: enrich; Owner: -
@@ -3650,6 +4363,13 @@ ALTER TABLE ONLY enrich.person_workflow_states
 
 ALTER TABLE ONLY enrich.workflow_webhooks
     ADD CONSTRAINT workflow_webhooks_workflow_slug_fkey FOREIGN KEY (workflow_slug) REFERENCES enrich.workflows(slug) ON DELETE CASCADE;
+
+--
+-- Name: workflows workflows_workspace_fkey; Type: FK CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.workflows
+    ADD CONSTRAINT workflows_workspace_fkey FOREIGN KEY (workspace) REFERENCES enrich.workspaces(name);
 
 --
 -- PostgreSQL database dump complete

@@ -31,10 +31,10 @@ grant usage on schema enrich to enrich_worker, enrich_receiver, enrich_admin;
 
 -- workers: lease, report and reap dispatches; read what those functions return
 grant execute on function
-  enrich.claim_dispatches(text, integer, interval, boolean),
+  enrich.claim_dispatches(text, integer, interval, boolean, text),
   enrich.claim_dispatches(text, integer, interval, boolean, bigint[]),
   enrich.mark_dispatch_sent(bigint, text),
-  enrich.mark_dispatch_sent(bigint[], text),
+  enrich.mark_dispatch_sent(bigint[], text, text),
   enrich.retry_dispatch(bigint, text, interval, text, boolean),
   enrich.fail_dispatch(bigint, text, text),
   enrich.release_dispatches(text, bigint[]),

@@ -51,11 +51,12 @@ begin
     with gone as (
       delete from enrich.dispatches d
        where d.workflow_slug = $2 and d.entity_id = any($1)
-      returning d.entity_id, d.attempt
+      returning d.entity_id, d.attempt, d.paid_calls
     )
     update enrich.%1$I s
        set status = $3,
            attempts = coalesce(g.attempt, s.attempts),
+           paid_calls = s.paid_calls + coalesce(g.paid_calls, 0),
            last_error = case when $3 = 'FAILED' then $4 else s.last_error end,
            completed_at = case when $3 = 'COMPLETED' then now() end,
            failed_at = case when $3 = 'FAILED' then now() end,

@@ -2,7 +2,8 @@
 -- that a "set" can never skip the dispatch outbox or the cascade to items.
 
 create or replace function enrich._queue_dispatches(
-  p_slug text, p_entity_type text, p_entity_ids uuid[]
+  p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text default 'batch',
+  p_batch_id uuid default null
 ) returns void
 language plpgsql set search_path = '' as $$
 begin
@@ -13,15 +14,16 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown workflow %s', quote_literal(p_slug));
     end if;
-    insert into enrich.dispatches (workflow_slug, entity_type, entity_id)
-    select p_slug, p_entity_type, e from unnest(p_entity_ids) as e
+    insert into enrich.dispatches (workflow_slug, entity_type, entity_id, cause, batch_id)
+    select p_slug, p_entity_type, e, p_cause, p_batch_id from unnest(p_entity_ids) as e
     on conflict (workflow_slug, entity_id) do nothing;
     perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
   end if;
 end;
 $$;
-comment on function enrich._queue_dispatches(text, text, uuid[]) is
-  'Queues one dispatch per claimed entity and wakes the workers (NOTIFY enrich_dispatch).';
+comment on function enrich._queue_dispatches(text, text, uuid[], text, uuid) is
+  'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the '
+  'claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch).';
 
 create or replace function enrich._set_entity_workflow_status(
   p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_status text, p_meta jsonb
@@ -79,7 +81,7 @@ begin
        where %2$I = $1 and workflow_slug = $2
     $sql$, v_states, v_id) using p_entity_id, p_workflow_slug, p_status;
     if p_status = 'IN_PROGRESS' then
-      perform enrich._queue_dispatches(p_workflow_slug, p_entity_type, array[p_entity_id]);
+      perform enrich._queue_dispatches(p_workflow_slug, p_entity_type, array[p_entity_id], 'manual');
     end if;
   end if;
   return p_status;

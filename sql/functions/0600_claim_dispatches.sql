@@ -1,19 +1,26 @@
 -- enrich.claim_dispatches: a worker leases due dispatches (SKIP LOCKED), with each entity's
--- payload and the webhook to POST it to. The per-workflow rate limit (token bucket) and the
--- per-webhook submission cap are enforced here, so they hold across all workers together.
+-- payload and the webhook to POST it to. Everything that limits spending is enforced here,
+-- in the claim's transaction, so it holds across all workers together: pause, the
+-- workspace's rate limit (token bucket) and daily credits, the workflow's rate cap and daily
+-- budget, and the webhook's submission cap. Each lease reserves one paid call in the ledger
+-- (enrich.paid_calls) and one webhook submission; an outcome where Clay did not take the row
+-- gives them back (enrich._return_reservations).
 
 create or replace function enrich.claim_dispatches(
   p_worker text, p_limit integer default 10, p_lease interval default '2 minutes',
-  p_include_unconfigured boolean default false
+  p_include_unconfigured boolean default false, p_workflow text default null
 ) returns table (
   dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer,
-  webhook_url text, payload jsonb
+  webhook_url text, webhook_auth_token text, payload jsonb
 )
 language plpgsql set search_path = '' as $$
 declare
+  v_today     date := enrich._utc_today();
   v_workflow  enrich.workflows;
+  v_workspace enrich.workspaces;
   v_webhook   enrich.workflow_webhooks;
-  v_tokens    numeric;
+  v_ws_tokens numeric;
+  v_wf_tokens numeric;
   v_take      integer;
   v_claimed   integer;
   v_left      integer := p_limit;
@@ -24,12 +31,21 @@ begin
       message = 'claim_dispatches needs a worker name, a limit >= 1 and a positive lease';
   end if;
 
+  -- One claimer per workspace at a time, so its bucket and credits are exact; workspaces
+  -- are locked before workflows, in name order, by every claimer (no lock cycle).
+  perform from enrich.workspaces s
+   where s.name in (select w.workspace from enrich.workflows w
+                     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow))
+   order by s.name
+   for no key update;
+
   for v_workflow in
     select w.* from enrich.workflows w
-    where exists (select from enrich.dispatches d
+    where w.paused_at is null and (p_workflow is null or w.slug = p_workflow)
+      and exists (select from enrich.dispatches d
                   where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
-    order by w.slug
-    for no key update of w   -- one claimer per workflow at a time: the bucket is exact
+    order by w.workspace, w.slug
+    for no key update of w
   loop
     exit when v_left <= 0;
     v_webhook := null;
@@ -44,11 +60,16 @@ begin
       continue;  -- no usable webhook (none configured, or all used up): see enrich doctor
     end if;
 
-    v_tokens := least(v_workflow.burst::numeric,
-                      v_workflow.rate_tokens + v_workflow.rate_per_second
-                        * extract(epoch from now() - v_workflow.rate_refilled_at));
-    v_take := least(floor(v_tokens)::integer, v_left,
-                    coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left));
+    select s.* into v_workspace from enrich.workspaces s where s.name = v_workflow.workspace;
+    v_ws_tokens := least(v_workspace.burst::numeric,
+                         v_workspace.rate_tokens + v_workspace.rate_per_second
+                           * extract(epoch from now() - v_workspace.rate_refilled_at));
+    v_wf_tokens := least(v_workflow.burst::numeric,
+                         v_workflow.rate_tokens + v_workflow.rate_per_second
+                           * extract(epoch from now() - v_workflow.rate_refilled_at));
+    v_take := least(floor(v_ws_tokens)::integer, floor(v_wf_tokens)::integer, v_left,
+                    coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left),
+                    enrich._calls_left_today(v_workflow, v_workspace, v_today));
     v_claimed := 0;
     if v_take > 0 then
       return query
@@ -56,8 +77,7 @@ begin
         select d.id from enrich.dispatches d
         where d.workflow_slug = v_workflow.slug and d.status = 'QUEUED' and d.available_at <= now()
         -- the order of dispatches_due_idx (workflow_slug, available_at), so this is an
-        -- index scan that stops after v_take rows (ordering by (available_at, id) made the
-        -- generic plan a seq scan and sort of every queued row: ~7 ms per claim at 20,000)
+        -- index scan that stops after v_take rows
         order by d.available_at
         limit v_take
         for update skip locked
@@ -65,11 +85,26 @@ begin
       leased as (
         update enrich.dispatches d
            set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
-               attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now()
+               attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now(),
+               paid_calls = d.paid_calls + 1, reserved_on = v_today,
+               -- booked to the batch of the item that claimed the entity
+               batch_id = case when d.cause = 'batch' and d.batch_id is null
+                               then enrich._claiming_batch(d.workflow_slug, d.entity_id)
+                               else d.batch_id end
           from due where d.id = due.id
-        returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt
+        returning d.id, d.workflow_slug, d.entity_type, d.entity_id, d.attempt, d.batch_id,
+                  d.cause
+      ),
+      booked as (
+        insert into enrich.paid_calls as p
+               (day, workspace, workflow_slug, webhook_id, batch_id, cause, calls)
+        select v_today, v_workflow.workspace, v_workflow.slug, v_webhook.id, l.batch_id,
+               l.cause, count(*)
+        from leased l group by l.batch_id, l.cause
+        on conflict on constraint paid_calls_key do update set calls = p.calls + excluded.calls
       )
       select l.id, l.workflow_slug, l.entity_type, l.entity_id, l.attempt, v_webhook.url,
+             v_webhook.auth_token,
              jsonb_build_object('workflow', l.workflow_slug)
                || case l.entity_type when 'company' then enrich.get_company_data(l.entity_id)
                                      else enrich.get_person_data(l.entity_id) end
@@ -78,37 +113,38 @@ begin
       get diagnostics v_claimed = row_count;
     end if;
 
+    update enrich.workspaces s
+       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = now()
+     where s.name = v_workspace.name;
     update enrich.workflows w
-       set rate_tokens = v_tokens - v_claimed, rate_refilled_at = now()
+       set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = now()
      where w.slug = v_workflow.slug;
     if v_webhook.id is not null and v_claimed > 0 then
-      update enrich.workflow_webhooks h
-         set submissions = h.submissions + v_claimed,
-             retired_at = case when h.submissions + v_claimed >= h.max_submissions then now() end
+      update enrich.workflow_webhooks h set submissions = h.submissions + v_claimed
        where h.id = v_webhook.id;
     end if;
     v_left := v_left - v_claimed;
   end loop;
 end;
 $$;
-comment on function enrich.claim_dispatches(text, integer, interval, boolean) is
+comment on function enrich.claim_dispatches(text, integer, interval, boolean, text) is
   'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE '
-  'SKIP LOCKED), counting an attempt each, within each workflow''s rate limit (token bucket: '
-  'rate_per_second, burst) and its current webhook''s remaining submissions (a webhook is '
-  'retired when it reaches max_submissions). Returns the payload to POST (contract shape, '
-  'without callback_url, which the worker adds) and the webhook URL; with '
-  'p_include_unconfigured, workflows that have no webhook at all are claimable too, with a '
-  'NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
+  'SKIP LOCKED), counting an attempt and reserving one paid call (ledger) and one webhook '
+  'submission each, within: unpaused workflows (only p_workflow if given), the workspace''s '
+  'token bucket and daily credits, the workflow''s rate cap and daily budget, and the '
+  'current webhook''s remaining submissions. Returns the payload to POST (contract shape, '
+  'without callback_url, which the worker adds), the webhook URL and its own auth token if '
+  'any; with p_include_unconfigured, workflows that have no webhook at all are claimable '
+  'too, with a NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
 
 -- A worker's round in one statement (one round trip, one commit): record the POSTs Clay
 -- accepted since the last round as SENT, then lease up to p_limit more (none when 0).
--- An overload: p_sent has no default, so calls without it still reach the function above.
 create or replace function enrich.claim_dispatches(
   p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean,
   p_sent bigint[]
 ) returns table (
   dispatch_id bigint, workflow_slug text, entity_type text, entity_id uuid, attempt integer,
-  webhook_url text, payload jsonb
+  webhook_url text, webhook_auth_token text, payload jsonb
 )
 language plpgsql set search_path = '' as $$
 begin

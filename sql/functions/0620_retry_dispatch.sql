@@ -1,5 +1,6 @@
--- enrich.retry_dispatch: a transient failure (429, 5xx, network). Back to the queue after
--- p_delay, or FAILED (cascading to items) once the workflow's max_attempts are used up.
+-- enrich.retry_dispatch: Clay did not take the row (429, 500, 503, a network error before
+-- the body went out). The reserved call is given back; the dispatch is QUEUED again after
+-- p_delay, or the entity FAILS once the workflow's max_attempts are used up.
 
 create or replace function enrich._requeue_dispatch(
   p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean
@@ -34,8 +35,8 @@ begin
 end;
 $$;
 comment on function enrich._retry_or_fail(bigint, interval, text) is
-  'Shared by retry_dispatch and the reaper: re-queue after a delay, or fail the entity when '
-  'its attempts are used up.';
+  'A free delivery retry: re-queue after a delay, or fail the entity when its attempts are '
+  'used up.';
 
 create or replace function enrich.retry_dispatch(
   p_dispatch_id bigint, p_worker text, p_delay interval, p_error text,
@@ -49,6 +50,7 @@ begin
   if not found then
     return null;
   end if;
+  perform enrich._return_reservations(array[p_dispatch_id]);
   if not p_spend_attempt then
     -- throttled (429): Clay did not take the row; the attempt is given back
     perform enrich._requeue_dispatch(p_dispatch_id, p_delay, p_error, true);
@@ -58,7 +60,8 @@ begin
 end;
 $$;
 comment on function enrich.retry_dispatch(bigint, text, interval, text, boolean) is
-  'Transient failure: QUEUED again after p_delay (returns QUEUED), or the entity FAILS when '
-  'attempts reach max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row '
-  'was throttled, not tried) the attempt is given back and the entity never fails for it. '
-  'NULL when p_worker does not hold the lease.';
+  'Clay did not take the row: the reserved paid call and webhook submission are given back, '
+  'then QUEUED again after p_delay (returns QUEUED), or the entity FAILS when attempts reach '
+  'max_attempts (returns FAILED). With p_spend_attempt false (a 429: the row was throttled, '
+  'not tried) the attempt is given back too and the entity never fails for it. NULL when '
+  'p_worker does not hold the lease.';

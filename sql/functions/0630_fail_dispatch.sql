@@ -1,5 +1,5 @@
--- enrich.fail_dispatch: a permanent failure (4xx other than 429): the entity FAILS now and
--- its items fail with the error.
+-- enrich.fail_dispatch: Clay refused the row for good (a 4xx other than 429, a payload over
+-- its limit): nothing was paid; the entity FAILS now and its items fail with the error.
 
 create or replace function enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text)
 returns boolean
@@ -13,10 +13,11 @@ begin
   if not found then
     return false;
   end if;
+  perform enrich._return_reservations(array[p_dispatch_id]);
   perform enrich._settle_entity(v_dispatch.workflow_slug, v_dispatch.entity_id, 'FAILED', p_error);
   return true;
 end;
 $$;
 comment on function enrich.fail_dispatch(bigint, text, text) is
-  'Permanent failure: the entity FAILS with p_error, cascading to its items. False when '
-  'p_worker does not hold the lease.';
+  'Permanent refusal: the reserved call is given back and the entity FAILS with p_error, '
+  'cascading to its items. False when p_worker does not hold the lease.';

@@ -1,34 +1,67 @@
--- enrich.reap_dispatches: the reaper. Expired leases (a dead worker) go back to the queue;
--- callbacks overdue past their deadline are retried, or FAIL after max_attempts.
+-- enrich.reap_dispatches: the reaper, run by every worker. An expired lease (a worker that
+-- died, or lost the record of an accepted POST) counts as possibly paid: the entity waits
+-- for its callback like a sent one. A callback overdue past its deadline gets a paid re-send
+-- only if the workflow allows one (resends); otherwise the entity FAILS with no_callback.
+
+create or replace function enrich._no_callback_error(p_timeout interval, p_resends integer)
+returns text
+language sql immutable set search_path = '' as $$
+  select format('no_callback: Clay accepted the row (a paid call) but no result came within %s'
+                || case when p_resends > 0 then format(' after %s paid re-send(s)', p_resends) else '' end
+                || '. In the Clay table check that the HTTP API column runs with no condition, '
+                || 'that every token in its body is quoted, that the table is under its '
+                || '50,000-row cap and does not auto-dedupe on the id column. A late callback '
+                || 'still completes it; `enrich retry` sends it again (paid).',
+                p_timeout)
+$$;
+comment on function enrich._no_callback_error(interval, integer) is
+  'The error of an entity whose paid call brought no callback, with what to check in Clay.';
 
 create or replace function enrich.reap_dispatches(p_limit integer default 1000)
-returns table (requeued integer, retried integer, failed integer)
+returns table (expired_leases integer, resent integer, failed integer)
 language plpgsql set search_path = '' as $$
 declare
-  v_row     record;
-  v_outcome text;
+  v_row record;
 begin
-  requeued := 0; retried := 0; failed := 0;
+  expired_leases := 0; resent := 0; failed := 0;
   for v_row in
-    select d.id, d.status from enrich.dispatches d
+    select d.id, d.status, d.workflow_slug, d.entity_id, d.paid_calls, w.resends, w.timeout
+    from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
     where (d.status = 'LEASED' and d.leased_until < now())
        or (d.status = 'SENT' and d.callback_deadline < now())
     order by d.id
     limit p_limit
-    for update skip locked
+    for update of d skip locked
   loop
     if v_row.status = 'LEASED' then
-      v_outcome := enrich._retry_or_fail(v_row.id, interval '0', 'lease expired: the worker stopped before reporting');
-      if v_outcome = 'QUEUED' then requeued := requeued + 1; else failed := failed + 1; end if;
+      -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
+      update enrich.dispatches d
+         set status = 'SENT', sent_at = now(), callback_deadline = now() + v_row.timeout,
+             leased_by = null, leased_until = null, reserved_on = null,
+             paid_calls = greatest(d.paid_calls, 1), updated_at = now(),
+             last_error = 'lease expired: the worker stopped after claiming; Clay may have '
+                          || 'accepted the row, so it counts as paid'
+       where d.id = v_row.id;
+      expired_leases := expired_leases + 1;
+    elsif greatest(v_row.paid_calls, 1) - 1 < v_row.resends then
+      update enrich.dispatches d
+         set status = 'QUEUED', available_at = now(), cause = 'resend', attempt = 0, sent_at = null,
+             callback_deadline = null, updated_at = now(),
+             last_error = format('no callback within %s: paid re-send %s of %s',
+                                 v_row.timeout, greatest(v_row.paid_calls, 1), v_row.resends)
+       where d.id = v_row.id;
+      resent := resent + 1;
     else
-      v_outcome := enrich._retry_or_fail(v_row.id, interval '0', 'no callback before the deadline');
-      if v_outcome = 'QUEUED' then retried := retried + 1; else failed := failed + 1; end if;
+      perform enrich._settle_entity(v_row.workflow_slug, v_row.entity_id, 'FAILED',
+        enrich._no_callback_error(v_row.timeout, v_row.resends));
+      failed := failed + 1;
     end if;
   end loop;
   return next;
 end;
 $$;
 comment on function enrich.reap_dispatches(integer) is
-  'Re-queues dispatches whose lease expired and retries those whose callback deadline '
-  'passed; entities out of attempts FAIL (cascading). Concurrent reapers skip each other''s '
+  'Expired leases become SENT (possibly paid: they wait for their callback); dispatches '
+  'whose callback deadline passed are re-sent while the workflow allows paid re-sends, else '
+  'their entity FAILS with no_callback (cascading). Concurrent reapers skip each other''s '
   'rows (SKIP LOCKED).';

@@ -1,4 +1,5 @@
--- enrich.set_workflow: configure an enrichment workflow (`enrich workflow set`).
+-- enrich.set_workflow: configure an enrichment workflow (`enrich workflow set`), and
+-- describe_workflow, what `enrich workflow show` prints.
 
 create or replace function enrich.set_workflow(
   p_slug text,
@@ -11,12 +12,27 @@ create or replace function enrich.set_workflow(
   p_clear_ttl boolean default false,
   p_entity_type text default null,
   p_credits_per_call numeric default null,
-  p_max_submissions integer default null
+  p_max_submissions integer default null,
+  p_workspace text default null,
+  p_resends integer default null,
+  p_daily_budget integer default null,
+  p_clear_daily_budget boolean default false,
+  p_webhook_auth_tokens text[] default null
 ) returns jsonb
 language plpgsql set search_path = '' as $$
-declare
-  v_workflow enrich.workflows;
 begin
+  if p_workspace is not null
+     and not exists (select from enrich.workspaces s where s.name = p_workspace) then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workspace %s', quote_literal(p_workspace)),
+      hint = 'Create it with `enrich workspace set NAME`.';
+  end if;
+  if p_webhook_auth_tokens is not null
+     and cardinality(p_webhook_auth_tokens) <> coalesce(cardinality(p_webhook_urls), -1) then
+    raise exception using errcode = 'EN003',
+      message = 'give one webhook auth token per webhook URL (NULL for none), in the same order';
+  end if;
+
   insert into enrich.workflows (slug, entity_type)
   values (p_slug, coalesce(p_entity_type, 'company'))
   on conflict (slug) do nothing;  -- an existing workflow keeps its values unless given
@@ -30,9 +46,12 @@ begin
          rate_tokens      = least(w.rate_tokens, coalesce(p_burst, w.burst)),
          ttl              = case when p_clear_ttl then null else coalesce(p_ttl, w.ttl) end,
          credits_per_call = coalesce(p_credits_per_call, w.credits_per_call),
+         workspace        = coalesce(p_workspace, w.workspace),
+         resends          = coalesce(p_resends, w.resends),
+         daily_budget     = case when p_clear_daily_budget then null
+                                 else coalesce(p_daily_budget, w.daily_budget) end,
          updated_at       = now()
-   where w.slug = p_slug
-  returning w.* into v_workflow;
+   where w.slug = p_slug;
 
   if p_webhook_urls is not null then
     -- listed URLs are used in the order given; known ones keep their submission counts;
@@ -40,23 +59,50 @@ begin
     update enrich.workflow_webhooks h
        set retired_at = coalesce(h.retired_at, now())
      where h.workflow_slug = p_slug and h.url <> all (p_webhook_urls);
-    insert into enrich.workflow_webhooks (workflow_slug, url, position, max_submissions)
-    select p_slug, u.url, u.position, coalesce(p_max_submissions, 50000)
+    insert into enrich.workflow_webhooks (workflow_slug, url, position, max_submissions, auth_token)
+    select p_slug, u.url, u.position, coalesce(p_max_submissions, 50000),
+           nullif(btrim(p_webhook_auth_tokens[u.position]), '')
     from unnest(p_webhook_urls) with ordinality as u(url, position)
     on conflict (workflow_slug, url) do update
       set position = excluded.position,
           max_submissions = coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions),
-          retired_at = case when enrich.workflow_webhooks.submissions
-                                 >= coalesce(p_max_submissions, enrich.workflow_webhooks.max_submissions)
-                            then coalesce(enrich.workflow_webhooks.retired_at, now()) end;
+          auth_token = case when p_webhook_auth_tokens is null
+                            then enrich.workflow_webhooks.auth_token
+                            else excluded.auth_token end,
+          retired_at = null;
+  elsif p_max_submissions is not null then
+    update enrich.workflow_webhooks h set max_submissions = p_max_submissions
+     where h.workflow_slug = p_slug;
   end if;
   return enrich.describe_workflow(p_slug);
 end;
 $$;
-comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer) is
+comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[]) is
   'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls '
-  'replaces the list of webhooks (known URLs keep their counts, dropped ones are retired). '
-  'Returns describe_workflow().';
+  'replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), '
+  'each with the auth token at the same position of p_webhook_auth_tokens if given. '
+  'p_workspace must exist (EN001). Returns describe_workflow().';
+
+create or replace function enrich.pause_workflow(p_slug text, p_paused boolean default true)
+returns jsonb
+language plpgsql set search_path = '' as $$
+begin
+  update enrich.workflows w
+     set paused_at = case when p_paused then coalesce(w.paused_at, now()) end, updated_at = now()
+   where w.slug = p_slug;
+  if not found then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workflow %s', quote_literal(p_slug));
+  end if;
+  if not p_paused then
+    perform pg_notify('enrich_dispatch', p_slug);  -- workers look for its work at once
+  end if;
+  return enrich.describe_workflow(p_slug);
+end;
+$$;
+comment on function enrich.pause_workflow(text, boolean) is
+  'Pauses a workflow (p_paused) or resumes it: while paused nothing is claimed (in-flight '
+  'POSTs finish, callbacks are still received). Returns describe_workflow().';
 
 create or replace function enrich.describe_workflow(p_slug text) returns jsonb
 language sql stable set search_path = '' as $$
@@ -66,15 +112,23 @@ language sql stable set search_path = '' as $$
            'max_attempts', w.max_attempts, 'rate_per_second', w.rate_per_second,
            'burst', w.burst, 'ttl_seconds', extract(epoch from w.ttl)::bigint,
            'credits_per_call', w.credits_per_call,
+           'workspace', w.workspace, 'resends', w.resends, 'daily_budget', w.daily_budget,
+           'paused', w.paused_at is not null, 'paused_at', w.paused_at,
+           'paid_calls_today', enrich._calls_spent(w.slug, enrich._utc_today()),
+           'waiting', (select r.reason from enrich.dispatch_wait_reasons() r
+                        where r.workflow_slug = w.slug),
            'webhooks', coalesce((
              select jsonb_agg(jsonb_build_object(
-                      'url', h.url, 'submissions', h.submissions,
+                      'position', h.position, 'url', h.url, 'submissions', h.submissions,
                       'max_submissions', h.max_submissions,
                       'remaining', greatest(h.max_submissions - h.submissions, 0),
-                      'retired', h.retired_at is not null) order by h.position)
+                      'full', h.submissions >= h.max_submissions,
+                      'has_auth_token', h.auth_token is not null,
+                      'retired', h.retired_at is not null or h.submissions >= h.max_submissions)
+                      order by h.position)
              from enrich.workflow_webhooks h where h.workflow_slug = w.slug), '[]'))
   from enrich.workflows w where w.slug = p_slug
 $$;
 comment on function enrich.describe_workflow(text) is
-  'A workflow''s settings and webhooks (with submissions used and remaining) as JSON; NULL '
-  'if unknown.';
+  'A workflow''s settings, spend today, why its work waits (if it does) and webhooks (with '
+  'submissions used and remaining; never their auth tokens) as JSON; NULL if unknown.';

@@ -24,9 +24,18 @@ language sql stable set search_path = '' as $$
                  from (select ws.step_name, ws.meta ->> 'error' as error, count(*) as n
                        from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
                        where i.batch_id = b.id and ws.status = 'FAILED'
-                       group by 1, 2 order by 3 desc limit 20) f), '[]'))
+                       group by 1, 2 order by 3 desc limit 20) f), '[]'),
+    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
+    'calls_saved', (select count(*) from enrich.workflow_states ws
+                      join enrich.batch_items i on i.id = ws.item_id
+                     where i.batch_id = b.id and ws.status = 'COMPLETED' and ws.meta ? 'skipped'),
+    'waiting', coalesce((select jsonb_agg(jsonb_build_object('workflow', r.workflow_slug,
+                                   'kind', r.kind, 'reason', r.reason) order by r.workflow_slug)
+                from enrich.dispatch_wait_reasons() r
+               where b.status <> 'COMPLETED' and r.workflow_slug = any(b.steps)), '[]'))
   from enrich.batches b where b.id = p_batch_id
 $$;
 comment on function enrich.batch_status(uuid) is
   'One batch''s progress as JSON: status, done, item counts, per-step counts by status and '
-  'the most common failure reasons. NULL if unknown.';
+  'the most common failure reasons, paid calls booked to it (the ledger), calls saved by '
+  'dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown.';

@@ -109,10 +109,33 @@ language sql stable set search_path = '' as $$
   from enrich.batches b
   where b.status = 'LOADING'
     and not exists (select from enrich._loading_lock_holders(b.id))
+  union all
+  -- the paid-call ledger agrees with the calls its entities and dispatches hold
+  select 'paid_calls_ledger_disagrees', w.slug,
+         format('ledger %s paid calls, entities and dispatches %s', l.calls, e.calls)
+  from enrich.workflows w
+  cross join lateral (select coalesce(sum(p.calls), 0) as calls from enrich.paid_calls p
+                       where p.workflow_slug = w.slug) l
+  cross join lateral (
+    select (select coalesce(sum(s.paid_calls), 0) from enrich.company_workflow_states s
+             where s.workflow_slug = w.slug)
+         + (select coalesce(sum(s.paid_calls), 0) from enrich.person_workflow_states s
+             where s.workflow_slug = w.slug)
+         + (select coalesce(sum(d.paid_calls), 0) from enrich.dispatches d
+             where d.workflow_slug = w.slug) as calls) e
+  where l.calls <> e.calls
+  union all
+  -- no dispatch is paid for more often than its workflow's paid re-sends allow
+  select 'dispatch_paid_beyond_resends', d.id::text,
+         format('%s paid calls for %s %s; the workflow allows %s re-send(s)',
+                d.paid_calls, d.entity_type, d.entity_id, w.resends)
+  from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
+  where d.paid_calls > 1 + w.resends
 $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
   'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
   'entities without a result, rows linking to missing items, companies, people or '
   'workflows, batches whose status disagrees with their items, loads in parts whose loader '
-  'is gone.';
+  'is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more '
+  'often than its workflow''s re-sends allow.';

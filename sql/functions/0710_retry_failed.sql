@@ -35,7 +35,8 @@ begin
     if cardinality(v_ids) = 0 then
       continue;
     end if;
-    perform enrich._queue_dispatches(v_workflow.slug, v_workflow.entity_type, v_ids);
+    perform enrich._queue_dispatches(v_workflow.slug, v_workflow.entity_type, v_ids, 'retry',
+                                     p_batch_id);
 
     -- their failed items wait again (FAILED -> WAITING); items and batches reopen
     with revived as (

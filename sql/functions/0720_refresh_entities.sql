@@ -32,7 +32,7 @@ begin
     select coalesce(array_agg(%2$I), '{}') from refreshed
   $sql$, v_type || '_workflow_states', v_type || '_id')
     into v_ids using p_workflow, p_older_than, p_entity_id;
-  perform enrich._queue_dispatches(p_workflow, v_type, v_ids);
+  perform enrich._queue_dispatches(p_workflow, v_type, v_ids, 'refresh');
   return cardinality(v_ids);
 end;
 $$;

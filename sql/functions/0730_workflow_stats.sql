@@ -1,28 +1,42 @@
--- enrich.workflow_stats: `enrich stats`. Spend and savings per workflow.
+-- enrich.workflow_stats: `enrich stats`. Spend and savings per workflow; spend_by_day: the
+-- same per UTC day.
 
 create or replace function enrich.workflow_stats(p_since timestamptz default null)
 returns table (
-  workflow_slug text, entities_enriched bigint, items_served bigint, dedupe_ratio numeric,
-  calls_made bigint, calls_saved bigint, credits_saved numeric, failures jsonb
+  workflow_slug text, workspace text, entities_enriched bigint, items_served bigint,
+  dedupe_ratio numeric, paid_calls bigint, entities_paid_for bigint, paid_without_result bigint,
+  spend_multiplier numeric, credits_spent numeric, calls_saved bigint, credits_saved numeric,
+  failures jsonb
 )
 language sql stable set search_path = '' as $$
   with entity_states as (
-    select workflow_slug, status, attempts, completed_at, failed_at, last_error
-    from enrich.company_workflow_states
+    select s.workflow_slug, s.status, s.completed_at, s.failed_at, s.updated_at, s.last_error,
+           s.paid_calls + coalesce(d.paid_calls, 0) as paid
+    from enrich.company_workflow_states s
+    left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.company_id
     union all
-    select workflow_slug, status, attempts, completed_at, failed_at, last_error
-    from enrich.person_workflow_states
+    select s.workflow_slug, s.status, s.completed_at, s.failed_at, s.updated_at, s.last_error,
+           s.paid_calls + coalesce(d.paid_calls, 0)
+    from enrich.person_workflow_states s
+    left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id
   ),
   per_workflow as (
-    select w.slug, w.credits_per_call,
+    select w.slug, w.workspace, w.credits_per_call,
            (select count(*) from entity_states e where e.workflow_slug = w.slug
               and e.status = 'COMPLETED' and (p_since is null or e.completed_at >= p_since)) as enriched,
            (select count(*) from enrich.workflow_states ws where ws.step_name = w.slug
               and ws.status = 'COMPLETED' and (p_since is null or ws.completed_at >= p_since)) as served,
-           (select coalesce(sum(e.attempts), 0) from entity_states e where e.workflow_slug = w.slug
-              and (p_since is null or coalesce(e.completed_at, e.failed_at) >= p_since))
-           + (select coalesce(sum(d.attempt), 0) from enrich.dispatches d
-               where d.workflow_slug = w.slug) as calls,
+           (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.workflow_slug = w.slug
+              and (p_since is null or p.day >= (p_since at time zone 'UTC')::date)) as paid,
+           (select count(*) filter (where e.paid > 0)
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as entities_paid,
+           (select count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED')
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as without_result,
+           (select coalesce(sum(e.paid), 0)
+              from entity_states e where e.workflow_slug = w.slug
+               and (p_since is null or e.updated_at >= p_since)) as entity_paid_sum,
            (select jsonb_object_agg(f.reason, f.n) from (
               select coalesce(e.last_error, 'unknown') as reason, count(*) as n
               from entity_states e where e.workflow_slug = w.slug and e.status = 'FAILED'
@@ -30,13 +44,42 @@ language sql stable set search_path = '' as $$
               group by 1) f) as failures
     from enrich.workflows w
   )
-  select slug, enriched, served,
+  select slug, workspace, enriched, served,
          case when enriched > 0 then round(served::numeric / enriched, 2) end,
-         calls, greatest(served - enriched, 0), greatest(served - enriched, 0) * credits_per_call,
+         paid, entities_paid, without_result,
+         case when entities_paid > 0 then round(entity_paid_sum::numeric / entities_paid, 2) end,
+         paid * credits_per_call,
+         greatest(served - enriched, 0), greatest(served - enriched, 0) * credits_per_call,
          coalesce(failures, '{}')
   from per_workflow order by slug
 $$;
 comment on function enrich.workflow_stats(timestamptz) is
   'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio '
-  '(items per entity), Clay calls made (attempts), calls saved by dedupe, estimated credits '
-  'saved (calls saved x credits_per_call) and failures by reason.';
+  '(items per entity), paid calls (the ledger: calls Clay accepted or may have), entities '
+  'paid for (distinct), those paid for without a result, the spend multiplier (paid calls '
+  'per entity paid for; 1.00 is perfect), credits spent, calls and credits saved by dedupe '
+  'and reuse, and failures by reason.';
+
+create or replace function enrich.spend_by_day(p_since date default null)
+returns table (day date, workflow_slug text, paid_calls bigint, calls_saved bigint)
+language sql stable set search_path = '' as $$
+  with paid as (
+    select p.day, p.workflow_slug, sum(p.calls) as n from enrich.paid_calls p
+    where p_since is null or p.day >= p_since group by 1, 2
+  ),
+  saved as (
+    select (ws.completed_at at time zone 'UTC')::date as day, ws.step_name as workflow_slug,
+           count(*) as n
+    from enrich.workflow_states ws
+    where ws.status = 'COMPLETED' and ws.meta ? 'skipped'
+      and (p_since is null or ws.completed_at >= p_since::timestamp at time zone 'UTC')
+    group by 1, 2
+  )
+  select coalesce(p.day, s.day), coalesce(p.workflow_slug, s.workflow_slug),
+         coalesce(p.n, 0)::bigint, coalesce(s.n, 0)::bigint
+  from paid p full join saved s on s.day = p.day and s.workflow_slug = p.workflow_slug
+  order by 1, 2
+$$;
+comment on function enrich.spend_by_day(date) is
+  'Per UTC day and workflow: paid calls (the ledger) and calls saved (items served from '
+  'another item''s call or an earlier result).';

@@ -21,7 +21,9 @@ from tests.scratch_db import create_database, drop_database, migrated_database, 
 UNLIMITED = (
     "select enrich.set_workflow(slug, array['http://127.0.0.1:9/' || slug],"
     " p_rate_per_second => 1000000, p_burst => 1000000) from enrich.workflows;"
-    " update enrich.workflows set rate_tokens = burst"
+    " update enrich.workflows set rate_tokens = burst;"
+    " select enrich.set_workspace('default', 1000000, 1000000);"
+    " update enrich.workspaces set rate_tokens = burst"
 )
 
 

@@ -35,6 +35,11 @@ class Stack:
                 {"slug": slug, "url": f"{self.sim.url}/webhooks/{slug}", **settings},
             )
             conn.execute("update enrich.workflows set rate_tokens = burst where slug = %s", (slug,))
+            conn.execute(
+                "update enrich.workspaces s set rate_tokens = s.burst from enrich.workflows w"
+                " where w.slug = %s and s.name = w.workspace",
+                (slug,),
+            )
 
     def stats(self) -> dict:
         return httpx.get(f"{self.sim.url}/stats").json()

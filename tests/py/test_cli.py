@@ -19,7 +19,9 @@ ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 def enrich(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url, "COLUMNS": "200"}
-    return subprocess.run([ENRICH, *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [ENRICH, *args], env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 def test_db_migrate_is_idempotent_and_status_lists_migrations(db_url: str) -> None:
@@ -33,16 +35,17 @@ def test_db_migrate_is_idempotent_and_status_lists_migrations(db_url: str) -> No
     }
 
 
-def test_demo_runs_stage7_and_second_run_costs_no_call(db_url: str) -> None:
+def test_demo_shows_three_calls_for_six_rows_and_leaves_nothing_behind(db_url: str) -> None:
     first = enrich(db_url, "demo")
     assert first.returncode == 0, first.stderr
-    assert "3 Clay call(s) this run, 3 saved by dedupe" in first.stdout
-    second = enrich(db_url, "demo")
-    assert "0 Clay call(s) this run, 6 saved by dedupe" in second.stdout
+    assert "batch COMPLETED: 6 rows, 3 companies, 3 Clay call(s) this run" in first.stdout
+    second = enrich(db_url, "demo")  # rolled back: the same again
+    assert "3 Clay call(s) this run, 3 saved by dedupe" in second.stdout
     with psycopg.connect(db_url) as conn:
-        batch_id = second.stdout.strip().splitlines()[-1]
-        status = conn.execute("select status from enrich.batches where id = %s", (batch_id,))
-        assert status.fetchone()[0] == "COMPLETED"
+        assert conn.execute(
+            "select (select count(*) from enrich.batches), (select count(*) from enrich.workflows"
+            " where slug like 'enrich_demo%%'), (select count(*) from enrich.workspaces)"
+        ).fetchone() == (0, 0, 1)
         assert (
             conn.execute("select count(*) from enrich.company_enrichment_results").fetchone()[0]
             == 3
@@ -265,10 +268,13 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
             "select dispatch_id from enrich.claim_dispatches('w', 1)"
         ).fetchone()[0]
         conn.execute("select enrich.fail_dispatch(%s, 'w', 'HTTP 400')", (dispatch,))
-    stats = json.loads(enrich(db_url, "stats", "--json").stdout)
+    stats = json.loads(enrich(db_url, "stats", "--json").stdout)["workflows"]
     company = next(s for s in stats if s["workflow_slug"] == "enrich_company_via_waterfall_in_clay")
     assert company["failures"] == {"HTTP 400": 1}
-    retried = enrich(db_url, "retry", "--batch", str(batch_id))
+    assert company["paid_calls"] == 0 and company["entities_paid_for"] == 0  # refused: free
+    asked = enrich(db_url, "retry", "--batch", str(batch_id))  # no terminal: needs --yes
+    assert asked.returncode == 1 and "1 paid calls); re-run with --yes" in asked.stderr
+    retried = enrich(db_url, "retry", "--batch", str(batch_id), "--yes")
     assert retried.stdout.strip() == "re-queued 1 entity"
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
@@ -283,6 +289,7 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
         "enrich_company_via_waterfall_in_clay",
         "--older-than",
         "1s",
+        "--yes",
     )
     assert refreshed.returncode == 0 and refreshed.stdout.startswith("re-enriching")
     assert enrich(db_url, "refresh", "--workflow", "x").returncode == 2
@@ -303,7 +310,11 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
 
 
 def test_prune_keeps_recent_batches(db_url: str) -> None:
-    enrich(db_url, "demo")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": "a@gmail.com"}]),),  # fails at split: finished at once
+        )
     assert enrich(db_url, "prune", "--older-than", "90d").stdout.strip() == (
         "pruned 0 batch(es) and 0 callback log entries"
     )

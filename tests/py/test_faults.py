@@ -113,19 +113,31 @@ def test_permanent_4xx_fails_at_once_with_the_response(db_url: str) -> None:
     consistent(db_url)
 
 
-def test_lost_callbacks_time_out_retry_then_fail(db_url: str) -> None:
+def test_lost_callbacks_fail_with_no_callback_and_are_never_paid_for_twice(db_url: str) -> None:
     with running_stack(db_url, drop_rate=1.0) as stack:
         stack.configure(COMPANY, timeout="1 second", max_attempts=2)
         with stack.workers(1):
             create_batch(db_url, "company", ROWS[:6])
             wait_for(lambda: batches_done(db_url), timeout=60, what="the timeouts")
         stats = stack.stats()
-    assert stats["accepted"] == 6 * 2  # 6 companies, 2 attempts each
-    assert (
-        scalar(db_url, "select distinct last_error from enrich.company_workflow_states")
-        == "gave up after 2 attempt(s): no callback before the deadline"
-    )
+    assert stats["billed"] == 6  # 6 companies, each paid once: no paid re-send by default
+    assert max(stats["billed_per_entity"].values()) == 1
+    error = scalar(db_url, "select distinct last_error from enrich.company_workflow_states")
+    assert error.startswith("no_callback: Clay accepted the row (a paid call)")
     assert scalar(db_url, "select count(*) from enrich.batch_items where status = 'FAILED'") == 6
+    consistent(db_url)
+
+
+def test_lost_callbacks_get_the_paid_resends_the_workflow_allows(db_url: str) -> None:
+    with running_stack(db_url, drop_rate=1.0) as stack:
+        stack.configure(COMPANY, timeout="1 second", resends=1)
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:6])
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the timeouts")
+        stats = stack.stats()
+    assert stats["billed"] == 6 * 2  # the first call and one paid re-send each
+    assert scalar(db_url, "select sum(paid_calls) from enrich.company_workflow_states") == 12
+    assert scalar(db_url, "select sum(calls) from enrich.paid_calls") == 12
     consistent(db_url)
 
 
@@ -190,27 +202,38 @@ def wait_until_all_leased(db_url: str) -> None:
     wait_for(lambda: scalar(db_url, query) == 8, what="a worker's claims on all 8 companies")
 
 
-def test_worker_killed_minus_nine_loses_nothing(db_url: str) -> None:
+def test_worker_killed_minus_nine_loses_nothing_and_pays_nothing_twice(db_url: str) -> None:
+    """Its POSTs went out (into a webhook that never answers): whether Clay took them is
+    unknown, so they count as paid and are not sent again; their rows FAIL with
+    no_callback once the deadline passes, and nothing is stuck."""
     hole, hole_url = _black_hole()
     with running_stack(db_url) as stack:
         create_batch_posting_into(db_url, hole_url)
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("update enrich.workflows set timeout = '2 seconds'")
         victim = _worker_process(db_url, stack.receiver.url, "--lease", "2")
         wait_until_all_leased(db_url)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
-        stack.configure(COMPANY)  # the webhook answers again
         with stack.workers(1):
             wait_for(lambda: batches_done(db_url), timeout=60, what="recovery")
         stats = stack.stats()
     hole.close()
-    assert stats["accepted"] == 8
+    assert stats["accepted"] == 0  # never sent again
+    assert scalar(db_url, "select sum(calls) from enrich.paid_calls") == 8
+    assert scalar(db_url, "select count(*) from enrich.batch_items where status = 'FAILED'") == 24
     assert (
-        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 24
+        scalar(
+            db_url,
+            "select count(*) from enrich.company_workflow_states"
+            " where last_error like 'no_callback:%'",
+        )
+        == 8
     )
     consistent(db_url)
 
 
-def test_sigterm_stops_gracefully_and_hands_work_back(db_url: str) -> None:
+def test_sigterm_stops_gracefully_posts_cut_after_their_body_count_as_paid(db_url: str) -> None:
     hole, hole_url = _black_hole()
     with running_stack(db_url) as stack:
         create_batch_posting_into(db_url, hole_url)
@@ -223,11 +246,12 @@ def test_sigterm_stops_gracefully_and_hands_work_back(db_url: str) -> None:
     hole.close()
     assert code == 0, stderr
     assert time.monotonic() - started < 15
-    assert "event=released" in stderr
+    # the black hole read their bodies: Clay may have the rows, so they wait for callbacks
+    assert "event=cancelled_after_sending" in stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute(
-            "select status, max(attempt), count(*) from enrich.dispatches group by 1"
-        ).fetchall() == [("QUEUED", 0, 8)]
+            "select status, sum(paid_calls), count(*) from enrich.dispatches group by 1"
+        ).fetchall() == [("SENT", 8, 8)]
 
 
 def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None:

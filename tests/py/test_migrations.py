@@ -22,6 +22,7 @@ MIGRATIONS = [
     "0010_entity_index_by_id",
     "0011_loading_batches",
     "0012_loading_batch_parts",
+    "0013_spend_safety",
 ]
 
 

@@ -46,12 +46,22 @@ VIOLATIONS = {
         select s.company_id::text from enrich.company_workflow_states s
         join enrich.workflows w on w.slug = s.workflow_slug
         where s.status = 'FAILED' and s.attempts < w.max_attempts
-          and s.last_error is distinct from 'HTTP 400'
+          and s.last_error is distinct from 'HTTP 400' and coalesce(s.last_error, '') !~ '^no_callback:'
         union all
         select s.person_id::text from enrich.person_workflow_states s
         join enrich.workflows w on w.slug = s.workflow_slug
         where s.status = 'FAILED' and s.attempts < w.max_attempts
-          and s.last_error is distinct from 'HTTP 400'""",
+          and s.last_error is distinct from 'HTTP 400' and coalesce(s.last_error, '') !~ '^no_callback:'""",
+    "a webhook's submissions disagree with the paid calls booked to it": """
+        select h.id::text from enrich.workflow_webhooks h
+        where h.submissions <> (select coalesce(sum(p.calls), 0) from enrich.paid_calls p
+                                 where p.webhook_id = h.id)""",
+    "an entity paid for again without a deliberate retry, refresh or paid re-send": """
+        select s.company_id::text from enrich.company_workflow_states s
+        where s.paid_calls > 1 and s.status <> 'IN_PROGRESS'
+          and not exists (select from enrich.paid_calls p
+                          where p.workflow_slug = s.workflow_slug and p.cause <> 'batch'
+                            and p.calls > 0)""",
     "an IN_PROGRESS entity with more than one dispatch": """
         select entity_id::text from enrich.dispatches
         group by workflow_slug, entity_id having count(*) > 1""",
@@ -72,8 +82,9 @@ class EnrichModel(RuleBasedStateMachine):
         self.conn.execute(
             "truncate enrich.batches, enrich.batch_items, enrich.workflow_states,"
             " enrich.normalized_companies, enrich.normalized_people, enrich.dispatches,"
-            " enrich.callback_log cascade"
+            " enrich.callback_log, enrich.paid_calls cascade"
         )
+        self.conn.execute("update enrich.workflow_webhooks set submissions = 0")
         self.leased: list[int] = []
         self.sent: list[tuple[str, str, str]] = []  # (workflow, entity type, entity id)
 

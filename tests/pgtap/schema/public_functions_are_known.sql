@@ -10,7 +10,8 @@ select functions_are('enrich', array[
   'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
-  'prune_batches', 'finish_loading', 'discard_loading_batch',
+  'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
+  'pause_workflow', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
   '_email_of_cleaned', '_is_free_mail_domain', '_company_key',
@@ -22,7 +23,8 @@ select functions_are('enrich', array[
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
   '_loading_lock_key', '_loading_lock_holders', '_refuse_live_load',
-  '_refuse_outside_read_committed']);
+  '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
+  '_calls_left_today', '_claiming_batch', '_return_reservations', '_no_callback_error']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')

@@ -7,15 +7,15 @@ select tables_are('enrich', array[
   'normalized_companies', 'normalized_people', 'company_workflow_states',
   'company_enrichment_results', 'person_workflow_states', 'person_enrichment_results',
   'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains',
-  'loading_batch_parts']);
+  'loading_batch_parts', 'workspaces', 'paid_calls']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
   'id', 'company_id', 'workflow_slug', 'status', 'meta', 'created_at', 'updated_at',
-  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at']);
+  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at', 'paid_calls']);
 select columns_are('enrich', 'person_workflow_states', array[
   'id', 'person_id', 'workflow_slug', 'status', 'meta', 'created_at', 'updated_at',
-  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at']);
+  'attempts', 'last_error', 'started_at', 'completed_at', 'failed_at', 'paid_calls']);
 select columns_are('enrich', 'company_enrichment_results',
   array['id', 'company_id', 'workflow_slug', 'data', 'created_at']);
 select columns_are('enrich', 'person_enrichment_results',

@@ -80,4 +80,6 @@ select enrich.set_workflow('enrich_company_via_waterfall_in_clay', array['http:/
                            p_rate_per_second => 1000000, p_burst => 1000000);
 select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/person'],
                            p_rate_per_second => 1000000, p_burst => 1000000);
+select enrich.set_workspace('default', 1000000, 1000000);
 update enrich.workflows set rate_tokens = burst;
+update enrich.workspaces set rate_tokens = burst;

@@ -5,7 +5,7 @@ select enrich.create_batch('company', enrich_test.stage7_rows());
 select enrich_test.send_all();
 select enrich_test.deliver_all('enrich_company_via_waterfall_in_clay');
 select results_eq(
-  $$select entities_enriched, items_served, dedupe_ratio, calls_made, calls_saved, credits_saved
+  $$select entities_enriched, items_served, dedupe_ratio, paid_calls, calls_saved, credits_saved
       from enrich.workflow_stats() where workflow_slug = 'enrich_company_via_waterfall_in_clay'$$,
   $$values (3::bigint, 6::bigint, 2.00::numeric, 3::bigint, 3::bigint, 6::numeric)$$,
   '3 companies served 6 items: 3 calls made, 3 saved, 6 credits saved');

@@ -1,0 +1,300 @@
+"""Money: the whole stack against a Clay simulator that bills like Clay, counting what it
+billed. With the defaults every entity is paid for once, whatever goes wrong; budgets,
+pauses and workspace rate limits make work wait, never fail, and never overspend."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+from pyworker import demo
+from tests.py.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
+
+ENRICH = str(Path(sys.executable).with_name("enrich"))
+
+
+def create_batch(db_url: str, rows: list[dict], pipeline: str = "company") -> str:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        return str(
+            conn.execute(
+                "select enrich.create_batch(%s, %s::jsonb)", (pipeline, json.dumps(rows))
+            ).fetchone()[0]
+        )
+
+
+def companies(n: int, prefix: str = "spend") -> list[dict]:
+    """n companies, two rows each."""
+    return [{"email": f"p{i}@{prefix}{i % n}.com"} for i in range(2 * n)]
+
+
+def unfinished(db_url: str) -> int:
+    return scalar(
+        db_url,
+        "select count(*) from enrich.workflow_states"
+        " where status in ('PENDING', 'IN_PROGRESS', 'WAITING')",
+    )
+
+
+def test_defaults_pay_each_entity_once_when_clay_fails_and_stays_silent(db_url: str) -> None:
+    with running_stack(db_url, no_callback_rate=0.1, fail_rate=0.2) as stack:
+        stack.configure(COMPANY, timeout="2 seconds", max_attempts=10)
+        with stack.workers(2):
+            create_batch(db_url, companies(60))
+            wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
+        stats = stack.stats()
+    assert stats["rejected"].get("server_error", 0) > 0  # the free retries happened
+    assert stats["billed"] == len(stats["billed_per_entity"]) == 60
+    assert max(stats["billed_per_entity"].values()) == 1  # multiplier 1.00
+    silent = stats["callbacks_withheld"]
+    assert silent > 0
+    assert (
+        scalar(
+            db_url,
+            "select count(*) from enrich.company_workflow_states where last_error like 'no_callback:%'",
+        )
+        == silent
+    )
+    assert unfinished(db_url) == 0
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "select paid_calls, entities_paid_for, paid_without_result, spend_multiplier"
+            " from enrich.workflow_stats() where workflow_slug = %s",
+            (COMPANY,),
+        ).fetchone()
+    assert row == (60, 60, silent, 1)
+
+
+def test_one_paid_resend_bills_an_entity_at_most_twice(db_url: str) -> None:
+    with running_stack(db_url, no_callback_rate=0.3, fail_rate=0.2) as stack:
+        stack.configure(COMPANY, timeout="2 seconds", max_attempts=10, resends=1)
+        with stack.workers(2):
+            create_batch(db_url, companies(40, "resend"))
+            wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
+        stats = stack.stats()
+    assert max(stats["billed_per_entity"].values()) == 2
+    assert len(stats["billed_per_entity"]) == 40
+    assert scalar(db_url, "select sum(calls) from enrich.paid_calls") == stats["billed"]
+    assert unfinished(db_url) == 0
+
+
+def test_worker_killed_right_after_clay_accepted_is_not_billed_twice(db_url: str) -> None:
+    # callbacks come late (3 s): the victim is killed with its POSTs accepted and, for some,
+    # not yet recorded as SENT; its leases expire (1 s) before the callbacks come
+    with running_stack(db_url, delay_min=3.0, delay_max=3.0) as stack:
+        env = {**os.environ, "DATABASE_URL": db_url, "ENRICH_PUBLIC_URL": stack.receiver.url}
+        create_batch(db_url, companies(12, "killed"))
+        victim = subprocess.Popen(
+            [ENRICH, "worker", "--poll-interval", "0.2", "--lease", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: stack.stats()["billed"] == 12, what="Clay accepting all 12")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        with stack.workers(1):
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the callbacks")
+        stats = stack.stats()
+    assert stats["billed"] == 12
+    assert max(stats["billed_per_entity"].values()) == 1
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 24
+    )
+
+
+def test_daily_budget_holds_across_workers_then_a_raise_finishes_the_work(db_url: str) -> None:
+    with running_stack(db_url) as stack:
+        stack.configure(COMPANY, daily_budget=50)
+        with stack.workers(3):
+            create_batch(db_url, companies(80, "budget"))
+            wait_for(
+                lambda: scalar(db_url, "select count(*) from enrich.dispatches") == 30,
+                what="the budget to be spent",
+            )
+            time.sleep(1.5)  # three workers keep polling: nothing more goes out
+            assert stack.stats()["billed"] == 50
+            with psycopg.connect(db_url) as conn:
+                waiting = conn.execute(
+                    "select queued, reason from enrich.dispatch_wait_reasons()"
+                ).fetchall()
+            assert waiting == [(30, "daily budget 50/50 spent, resumes 00:00 UTC")]
+            assert unfinished(db_url) == 60  # two rows per waiting company, none FAILED
+            status = subprocess.run(
+                [ENRICH, "doctor"],
+                env={**os.environ, "DATABASE_URL": db_url},
+                capture_output=True,
+                text=True,
+            )
+            assert status.returncode == 0, status.stdout + status.stderr  # a notice
+            assert "daily budget 50/50 spent" in status.stdout
+            stack.configure(COMPANY, daily_budget=100)
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the rest")
+        assert stack.stats()["billed"] == 80
+
+
+def test_no_post_while_paused_and_resume_finishes(db_url: str) -> None:
+    with running_stack(db_url, rate_per_second=20, burst=5) as stack:
+        stack.configure(COMPANY, rate_per_second=20, burst=5)
+        with stack.workers(2):
+            create_batch(db_url, companies(60, "pause"))
+            wait_for(lambda: stack.stats()["accepted"] >= 5, what="the first POSTs")
+            with psycopg.connect(db_url, autocommit=True) as conn:
+                conn.execute("select enrich.pause_workflow(%s)", (COMPANY,))
+            time.sleep(0.5)  # in-flight POSTs finish
+            paused_at = stack.stats()["accepted"]
+            time.sleep(2)
+            assert stack.stats()["accepted"] == paused_at < 60
+            with psycopg.connect(db_url, autocommit=True) as conn:
+                conn.execute("select enrich.pause_workflow(%s, false)", (COMPANY,))
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the batch after resume")
+        assert stack.stats()["billed"] == 60
+
+
+def test_two_workflows_share_the_workspace_rate_limit(db_url: str) -> None:
+    # the simulator enforces one bucket for the workspace, like Clay: 10 rows/s, burst 20
+    with running_stack(db_url, rate_per_second=10, burst=20) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("select enrich.set_workspace('default', 10, 20)")
+            conn.execute("update enrich.workspaces set rate_tokens = 0")
+        with stack.workers(2):
+            create_batch(db_url, companies(30, "shared"), "company_and_person")
+            wait_for(lambda: batches_done(db_url), timeout=90, what="both workflows")
+        stats = stack.stats()
+    assert stats["billed"] == 30 + 60  # 30 companies, 60 people
+    throttled = stats["rejected"].get("rate_limited", 0)
+    assert throttled <= 0.02 * (stats["accepted"] + throttled), stats["rejected"]
+
+
+def test_table_cap_rotates_webhooks_and_a_429_uses_no_submission(db_url: str) -> None:
+    with running_stack(db_url, table_cap=50, rate_per_second=40, burst=5) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "select enrich.set_workflow(%s, array[%s, %s], p_max_submissions => 50)",
+                (COMPANY, f"{stack.sim.url}/webhooks/table-a", f"{stack.sim.url}/webhooks/table-b"),
+            )
+        with stack.workers(2):
+            create_batch(db_url, companies(80, "cap"))
+            wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
+        stats = stack.stats()
+    assert stats["rejected"].get("rate_limited", 0) > 0  # 429s happened...
+    assert stats["billed"] == 80 and stats["rows_over_table_cap"] == 0
+    assert stats["billed_per_webhook"] == {"table-a": 50, "table-b": 30}
+    with psycopg.connect(db_url) as conn:
+        counts = conn.execute(
+            "select submissions from enrich.workflow_webhooks where workflow_slug = %s"
+            " and retired_at is null order by position",
+            (COMPANY,),
+        ).fetchall()
+    assert counts == [(50,), (30,)]  # ...and used no submission
+    assert (
+        scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'")
+        == 160
+    )
+
+
+def table_counts(db_url: str) -> dict:
+    with psycopg.connect(db_url) as conn:
+        return {
+            table: conn.execute(f"select count(*) from enrich.{table}").fetchone()[0]
+            for table in (
+                "batches",
+                "batch_items",
+                "workflow_states",
+                "normalized_companies",
+                "company_workflow_states",
+                "dispatches",
+                "paid_calls",
+            )
+        }
+
+
+def enrich_cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [ENRICH, *args],
+        env={**os.environ, "DATABASE_URL": db_url},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_dry_run_changes_nothing_and_its_estimate_is_what_the_load_bills(
+    db_url: str, tmp_path: Path
+) -> None:
+    create_batch(db_url, companies(5, "dry"))  # 5 of the file's companies are in flight
+    file = tmp_path / "people.csv"
+    file.write_text(
+        "email\n" + "".join(f"p{i}@dry{i % 12}.com\n" for i in range(36)) + "x@gmail.com\n"
+    )
+    before = table_counts(db_url)
+    dry = enrich_cli(db_url, "load", str(file), "--pipeline", "company", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    estimate = json.loads(dry.stdout.strip().splitlines()[-1])
+    assert table_counts(db_url) == before
+    assert estimate["new_paid_calls"] == 7  # 12 companies, 5 already in flight
+    assert estimate["workflows"][0]["in_flight"] == 5
+    assert estimate["workflows"][0]["failed_at_split"] == 1
+
+    refused = enrich_cli(
+        db_url, "load", str(file), "--pipeline", "company", "--max-new-calls", "6"
+    )
+    assert refused.returncode == 1
+    assert "over --max-new-calls 6" in refused.stderr
+    assert table_counts(db_url) == before  # nothing loaded, nothing claimable, nothing paid
+
+    with running_stack(db_url) as stack:
+        loaded = enrich_cli(
+            db_url, "load", str(file), "--pipeline", "company", "--max-new-calls", "7"
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        with stack.workers(1):
+            wait_for(lambda: batches_done(db_url), timeout=60, what="both batches")
+        assert stack.stats()["billed"] == 5 + estimate["new_paid_calls"]
+
+
+def test_demo_leaves_queued_real_dispatches_untouched(db_url: str) -> None:
+    from rich.console import Console
+
+    create_batch(db_url, companies(4, "real"))
+    with psycopg.connect(db_url) as conn:
+        before = conn.execute(
+            "select id, status, attempt, paid_calls from enrich.dispatches order by id"
+        ).fetchall()
+    demo.run(db_url, Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    with psycopg.connect(db_url) as conn:
+        after = conn.execute(
+            "select id, status, attempt, paid_calls from enrich.dispatches order by id"
+        ).fetchall()
+        leftovers = conn.execute(
+            "select (select count(*) from enrich.workflows where slug = %s),"
+            " (select count(*) from enrich.paid_calls)",
+            (demo.DEMO_WORKFLOW,),
+        ).fetchone()
+    assert after == before and all(status == "QUEUED" for _, status, _, _ in after)
+    assert leftovers == (0, 0)
+
+
+def test_run_refuses_a_real_webhook_without_a_public_url(db_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.set_workflow(%s, array['https://api.clay.test/hook'])", (PERSON,)
+        )
+    file = tmp_path / "people.csv"
+    file.write_text("email\na@acme.com\n")
+    env = {k: v for k, v in os.environ.items() if k != "ENRICH_PUBLIC_URL"}
+    result = subprocess.run(
+        [ENRICH, "run", str(file), "--pipeline", "company"],
+        env={**env, "DATABASE_URL": db_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "ENRICH_PUBLIC_URL is not set" in result.stderr
+    assert scalar(db_url, "select count(*) from enrich.batches") == 0
