@@ -38,7 +38,8 @@ def scratch_database() -> Iterator[str]:
 
 
 def unlimited_workflows(url: str, webhook_base: str) -> None:
-    """Point every built-in workflow at webhook_base/webhooks/<slug>, with no rate limit."""
+    """Point every built-in workflow at webhook_base/webhooks/<slug>, with no rate limit (nor
+    one on their workspace)."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
@@ -47,6 +48,8 @@ def unlimited_workflows(url: str, webhook_base: str) -> None:
             (webhook_base,),
         )
         conn.execute("update enrich.workflows set rate_tokens = burst")
+        conn.execute("select enrich.set_workspace('default', 1000000, 1000000)")
+        conn.execute("update enrich.workspaces set rate_tokens = burst")
 
 
 def alternate(systems: dict[str, Callable[[], dict]], rounds: int) -> dict[str, list[dict]]:

@@ -6,10 +6,12 @@ Real processes: `enrich clay-sim` (500s, dropped and duplicated callbacks, rando
 and PostgreSQL is restarted at random moments (only the private cluster: a server of
 DATABASE_URL is never restarted). It ends when the batch is COMPLETED, then checks the
 invariants (`enrich doctor`'s), zero unfinished items and a result for every COMPLETED
-entity, and prints the figures. Exit status 1 if anything was lost, stuck or broken.
+entity, and what the simulator billed: no entity paid for more than once plus the paid
+re-sends asked for (--resends, default 0). It prints the figures, the spend multiplier
+among them. Exit status 1 if anything was lost, stuck, broken or paid for twice.
 
     python -m tests.soak [--rows 5000] [--workers 3] [--minutes 10] [--seed 7]
-                         [--kills-per-minute 3] [--restarts-per-minute 1]
+                         [--kills-per-minute 3] [--restarts-per-minute 1] [--resends 0]
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def soak(
     seed: int,
     kills_per_minute: float,
     restarts_per_minute: float,
+    resends: int = 0,
 ) -> int:
     rng = random.Random(seed)
     restartable = not os.environ.get("DATABASE_URL")
@@ -114,6 +117,10 @@ def soak(
                 (sim_url,),
             )
             conn.execute("update enrich.workflows set rate_tokens = burst")
+            conn.execute("select enrich.set_workspace('default', 100000, 100000)")
+            conn.execute("update enrich.workspaces set rate_tokens = burst")
+            if resends:
+                conn.execute("update enrich.workflows set resends = %s", (resends,))
         sim = start(
             [ENRICH, "clay-sim", "--port", str(sim_port), "--rate", "100000", "--burst",
              "100000", "--fail-rate", "0.05", "--drop-rate", "0.05", "--duplicate-rate", "0.2",
@@ -165,10 +172,10 @@ def soak(
                 stats = None
         finally:
             stop([*fleet, receiver, sim])
-        return report(url, rows, kills, restarts, time.monotonic() - started, stats, logs)
+        return report(url, rows, kills, restarts, time.monotonic() - started, stats, logs, resends)
 
 
-def report(url, rows, kills, restarts, seconds, stats, logs) -> int:
+def report(url, rows, kills, restarts, seconds, stats, logs, resends=0) -> int:
     with psycopg.connect(url) as conn:
         figures = dict(
             zip(
@@ -198,18 +205,21 @@ def report(url, rows, kills, restarts, seconds, stats, logs) -> int:
     )
     for key, value in figures.items():
         print(f"{key}: {value:,}")
+    overpaid = 0
     if stats:
-        posts = sum(stats["per_entity"].values())
-        again = sum(1 for count in stats["per_entity"].values() if count > 1)
-        print(f"POSTs accepted: {posts:,}; entities POSTed more than once: {again:,} (retries "
-              "after a 500, a dropped callback's timeout, or a worker killed between POST and "
-              "record)")  # fmt: skip
+        billed = stats["billed_per_entity"]
+        most = max(billed.values(), default=0)
+        overpaid = sum(1 for count in billed.values() if count > 1 + resends)
+        print(f"Clay billed {stats['billed']:,} rows for {len(billed):,} entities: spend "
+              f"multiplier {stats['billed'] / max(len(billed), 1):.2f} (paid re-sends allowed: "
+              f"{resends}; most billed for one entity: {most}); entities billed beyond that: "
+              f"{overpaid:,}")  # fmt: skip
     print(f"invariant violations: {len(violations)}")
     for violation in violations[:20]:
         print("  ", *violation)
     lost = figures["unfinished items"]
     print(f"lost or stuck items: {lost}")
-    if lost or violations:
+    if lost or violations or overpaid:
         print(f"logs kept in {logs}", file=sys.stderr)
         return 1
     shutil.rmtree(logs, ignore_errors=True)
@@ -224,6 +234,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--kills-per-minute", type=float, default=3)
     parser.add_argument("--restarts-per-minute", type=float, default=1)
+    parser.add_argument("--resends", type=int, default=0, help="paid re-sends per entity")
     args = parser.parse_args()
     sys.exit(
         soak(
@@ -233,6 +244,7 @@ def main() -> None:
             args.seed,
             args.kills_per_minute,
             args.restarts_per_minute,
+            args.resends,
         )
     )
 

@@ -46,12 +46,14 @@ VIOLATIONS = {
         select s.company_id::text from enrich.company_workflow_states s
         join enrich.workflows w on w.slug = s.workflow_slug
         where s.status = 'FAILED' and s.attempts < w.max_attempts
-          and s.last_error is distinct from 'HTTP 400' and coalesce(s.last_error, '') !~ '^no_callback:'
+          and s.last_error is distinct from 'HTTP 400'
+          and coalesce(s.last_error, '') !~ '^no_callback:'
         union all
         select s.person_id::text from enrich.person_workflow_states s
         join enrich.workflows w on w.slug = s.workflow_slug
         where s.status = 'FAILED' and s.attempts < w.max_attempts
-          and s.last_error is distinct from 'HTTP 400' and coalesce(s.last_error, '') !~ '^no_callback:'""",
+          and s.last_error is distinct from 'HTTP 400'
+          and coalesce(s.last_error, '') !~ '^no_callback:'""",
     "a webhook's submissions disagree with the paid calls booked to it": """
         select h.id::text from enrich.workflow_webhooks h
         where h.submissions <> (select coalesce(sum(p.calls), 0) from enrich.paid_calls p
