@@ -66,10 +66,12 @@ comment on column enrich.workflow_webhooks.retired_at is
 alter table enrich.dispatches
   add column paid_calls integer not null default 0,
   add column reserved_on date,
+  add column reserved_workspace text,
   add column batch_id uuid,
   add column cause text not null default 'batch',
   add constraint paid_calls_not_negative check (paid_calls >= 0),
   add constraint reservation_only_while_leased check (reserved_on is null or status = 'LEASED'),
+  add constraint reservation_is_whole check ((reserved_on is null) = (reserved_workspace is null)),
   add constraint cause_is_valid check (cause in ('batch', 'retry', 'refresh', 'resend', 'manual'));
 comment on column enrich.dispatches.paid_calls is
   'Calls of this dispatch Clay accepted or may have accepted (a lease reserves one); moved '
@@ -77,6 +79,8 @@ comment on column enrich.dispatches.paid_calls is
 comment on column enrich.dispatches.reserved_on is
   'UTC day of the paid call the current lease reserved (in enrich.paid_calls); NULL once '
   'the call is known paid or given back.';
+comment on column enrich.dispatches.reserved_workspace is
+  'The workspace whose ledger row holds that reservation (a workflow may move meanwhile).';
 comment on column enrich.dispatches.batch_id is
   'The batch its calls are booked to: the batch of the item that claimed the entity (set at '
   'the first claim), or the batch a retry named; NULL for commands (refresh, retry of all).';
@@ -89,8 +93,13 @@ comment on column enrich.dispatches.status is
   'callback_deadline) | QUEUED (Clay did not take it: the reservation is given back). SENT '
   '-> QUEUED only as a paid re-send (workflows.resends).';
 
--- Dispatches already sent were paid once; a resumed reaper must not take them for unpaid.
+-- Dispatches already sent were paid once; leased ones hold a reservation made today, as a
+-- claim now makes (their webhook submission was counted when they were claimed).
 update enrich.dispatches set paid_calls = 1 where status = 'SENT';
+update enrich.dispatches
+   set paid_calls = 1, reserved_on = (now() at time zone 'UTC')::date,
+       reserved_workspace = 'default'
+ where status = 'LEASED';
 
 alter table enrich.company_workflow_states add column paid_calls integer not null default 0;
 alter table enrich.person_workflow_states add column paid_calls integer not null default 0;
@@ -119,11 +128,11 @@ comment on table enrich.paid_calls is
   'Clay did not take the row takes it back. Budgets are checked against it in the claim.';
 create index paid_calls_batch_idx on enrich.paid_calls (batch_id) where batch_id is not null;
 
--- the calls already sent are in the ledger from the start
+-- the calls already sent or reserved are in the ledger from the start
 insert into enrich.paid_calls (day, workspace, workflow_slug, webhook_id, cause, calls)
-select (d.sent_at at time zone 'UTC')::date, 'default', d.workflow_slug, d.webhook_id, 'batch',
-       count(*)
-from enrich.dispatches d where d.status = 'SENT'
+select coalesce(d.reserved_on, (d.sent_at at time zone 'UTC')::date), 'default',
+       d.workflow_slug, d.webhook_id, 'batch', count(*)
+from enrich.dispatches d where d.status in ('SENT', 'LEASED')
 group by 1, 3, 4;
 
 -- Functions whose signature or result changes (sql/ re-creates them).

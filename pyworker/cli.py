@@ -43,6 +43,24 @@ def _webhook_auth_token() -> str | None:
         _fail(str(exc), 2)
 
 
+INT_MAX = 2**31 - 1  # PostgreSQL's integer
+
+
+def _token(value: str) -> str | None:
+    """A --webhook-token: '-' for none, env:NAME for the variable NAME's value."""
+    if value == "-":
+        return None
+    if value.startswith("env:"):
+        name = value[4:]
+        if not os.environ.get(name, "").strip():
+            _fail(f"--webhook-token {value}: the environment variable {name} is not set", 2)
+        value = os.environ[name]
+    try:
+        return config.checked_token(value, "--webhook-token")
+    except config.BadSetting as exc:
+        _fail(str(exc), 2)
+
+
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[red]error:[/] {message}")
     raise typer.Exit(code)
@@ -111,7 +129,9 @@ def workflow_set(
         help="Clay webhook URL; repeat for several (used in order, rotated at the cap).",
     ),
     timeout: str | None = typer.Option(None, help="Callback deadline per attempt, e.g. 30m."),
-    max_attempts: int | None = typer.Option(None, min=1, help="Attempts before an entity FAILS."),
+    max_attempts: int | None = typer.Option(
+        None, min=1, max=1000, help="Attempts before an entity FAILS."
+    ),
     rate: float | None = typer.Option(
         None, min=0.001, help="Rows per second, all workers together."
     ),
@@ -122,13 +142,15 @@ def workflow_set(
     entity_type: str | None = typer.Option(None, help="company or person (new workflows)."),
     credits_per_call: float | None = typer.Option(None, min=0, help="Clay credits one call costs."),
     max_submissions: int | None = typer.Option(
-        None, min=1, help="Submissions per webhook before it is retired (Clay: 50000)."
+        None, min=1, max=INT_MAX, help="Submissions per webhook before it is retired (Clay: 50000)."
     ),
     webhook_token: list[str] | None = typer.Option(
         None,
         "--webhook-token",
         help="The x-clay-webhook-auth token of each --webhook-url, in the same order ('-' for "
-        "none); overrides CLAY_WEBHOOK_AUTH_TOKEN for that webhook. Never printed.",
+        "none; env:NAME reads it from the environment variable NAME, keeping it out of the "
+        "process list and shell history); overrides CLAY_WEBHOOK_AUTH_TOKEN for that webhook. "
+        "Never printed.",
     ),
     workspace: str | None = typer.Option(
         None, help="The Clay workspace whose rate limit and credits it uses (enrich workspace)."
@@ -136,6 +158,7 @@ def workflow_set(
     resends: int | None = typer.Option(
         None,
         min=0,
+        max=100,
         help="Paid re-sends an entity may get when no callback came by the deadline "
         "(default 0: it FAILS with no_callback; each re-send is paid again).",
     ),
@@ -163,15 +186,13 @@ def workflow_set(
         "max_submissions": max_submissions,
         "workspace": workspace,
         "resends": resends,
-        "webhook_auth_tokens": [None if t == "-" else t for t in webhook_token]
-        if webhook_token
-        else None,
+        "webhook_auth_tokens": [_token(t) for t in webhook_token] if webhook_token else None,
     }
     if daily_budget is not None and daily_budget.lower() == "none":
         settings["clear_daily_budget"] = True
     elif daily_budget is not None:
-        if not daily_budget.isdigit():
-            _fail("--daily-budget must be a whole number of paid calls or 'none'", 2)
+        if not daily_budget.isdigit() or int(daily_budget) > INT_MAX:
+            _fail("--daily-budget must be a whole number of paid calls (or 'none')", 2)
         settings["daily_budget"] = int(daily_budget)
     if ttl is not None and ttl.lower() == "none":
         settings["clear_ttl"] = True

@@ -24,10 +24,15 @@ def webhook_auth_token() -> str | None:
     whitespace is dropped (a header value cannot carry it; a trailing newline is what
     `echo` leaves in a secret file); a token with characters no header can carry is refused
     here rather than failing every POST with an error that would quote it."""
-    token = (os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN") or "").strip()
+    return checked_token(os.environ.get("CLAY_WEBHOOK_AUTH_TOKEN") or "", "CLAY_WEBHOOK_AUTH_TOKEN")
+
+
+def checked_token(value: str, name: str) -> str | None:
+    """An x-clay-webhook-auth value without surrounding whitespace; refused (without being
+    quoted) if it holds a character an HTTP header cannot carry."""
+    token = value.strip()
     if any(not " " <= char <= "~" for char in token):
         raise BadSetting(
-            "CLAY_WEBHOOK_AUTH_TOKEN holds a control or non-ASCII character, which an HTTP "
-            "header cannot carry"
+            f"{name} holds a control or non-ASCII character, which an HTTP header cannot carry"
         )
     return token or None

@@ -288,7 +288,7 @@ def set_workspace(
     clear_daily_credits: bool,
 ) -> dict[str, Any]:
     return conn.execute(
-        "select enrich.set_workspace(%s, %s, %s, %s, %s)",
+        "select enrich.set_workspace(%s, %s::numeric, %s, %s::numeric, %s)",
         (name, rate, burst, daily_credits, clear_daily_credits),
     ).fetchone()[0]
 

@@ -143,7 +143,7 @@ def _summary(url: str, batch_id: UUID, seconds: float) -> dict:
         status = db.batch_status(conn, batch_id)
         batch = db.batch_summary(conn, batch_id)
         savings = db.batch_savings(conn, batch_id)
-    calls = sum(s["sent"] for s in savings)
+    calls = status["paid_calls"]  # the ledger: what Clay billed, or may have
     served = sum(s["items"] for s in savings)
     return {
         "batch_id": str(batch_id),
@@ -154,7 +154,7 @@ def _summary(url: str, batch_id: UUID, seconds: float) -> dict:
         "people": batch["people"],
         "items": status["items"],
         "clay_calls": calls,
-        "calls_saved": served - calls,
+        "calls_saved": served - sum(s["sent"] for s in savings),
         "steps": [{k: (str(v) if k == "step" else v) for k, v in s.items()} for s in savings],
         "seconds": round(seconds, 1),
     }

@@ -184,7 +184,7 @@ class Worker:
                 is None
             ):
                 log("unrecorded_sends", worker=self.name, dispatches=sent)
-                return  # their leases expire and they are sent again: logged above
+                return  # their leases expire: counted paid, they wait for their callbacks
             del self._sent[: len(sent)]
             self.recorded += len(sent)
 

@@ -1042,11 +1042,13 @@ declare
   v_hooks    bigint[];
   v_batches  uuid[];
   v_causes   text[];
+  v_spaces   text[];
 begin
   -- the dispatch rows first, then webhooks, then the ledger: the claim's order after its
   -- dispatches (a claim never waits on a dispatch: SKIP LOCKED), so no lock cycle
   with old as (
-    select d.id, d.reserved_on, d.workflow_slug, d.webhook_id, d.batch_id, d.cause
+    select d.id, d.reserved_on, d.reserved_workspace, d.workflow_slug, d.webhook_id, d.batch_id,
+           d.cause
     from enrich.dispatches d
     where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.reserved_on is not null
     order by d.id
@@ -1054,13 +1056,15 @@ begin
   ),
   returned as (
     update enrich.dispatches d
-       set paid_calls = greatest(d.paid_calls - 1, 0), reserved_on = null, updated_at = now()
+       set paid_calls = greatest(d.paid_calls - 1, 0), reserved_on = null,
+           reserved_workspace = null, updated_at = now()
       from old where d.id = old.id
-    returning old.reserved_on, old.workflow_slug, old.webhook_id, old.batch_id, old.cause
+    returning old.reserved_on, old.reserved_workspace, old.workflow_slug, old.webhook_id,
+              old.batch_id, old.cause
   )
-  select array_agg(r.reserved_on), array_agg(r.workflow_slug), array_agg(r.webhook_id),
-         array_agg(r.batch_id), array_agg(r.cause)
-    into v_days, v_slugs, v_hooks, v_batches, v_causes
+  select array_agg(r.reserved_on), array_agg(r.reserved_workspace), array_agg(r.workflow_slug),
+         array_agg(r.webhook_id), array_agg(r.batch_id), array_agg(r.cause)
+    into v_days, v_spaces, v_slugs, v_hooks, v_batches, v_causes
     from returned r;
   if v_days is null then
     return 0;
@@ -1071,11 +1075,12 @@ begin
            where u.webhook_id is not null group by 1) r
    where h.id = r.webhook_id;
   update enrich.paid_calls p set calls = greatest(p.calls - r.n, 0)
-    from (select u.day, u.workflow_slug, u.webhook_id, u.batch_id, u.cause, count(*)::integer as n
-            from unnest(v_days, v_slugs, v_hooks, v_batches, v_causes)
-                 as u(day, workflow_slug, webhook_id, batch_id, cause)
-           group by 1, 2, 3, 4, 5) r
-   where p.day = r.day and p.workflow_slug = r.workflow_slug
+    from (select u.day, u.workspace, u.workflow_slug, u.webhook_id, u.batch_id, u.cause,
+                 count(*)::integer as n
+            from unnest(v_days, v_spaces, v_slugs, v_hooks, v_batches, v_causes)
+                 as u(day, workspace, workflow_slug, webhook_id, batch_id, cause)
+           group by 1, 2, 3, 4, 5, 6) r
+   where p.day = r.day and p.workspace = r.workspace and p.workflow_slug = r.workflow_slug
      and p.webhook_id is not distinct from r.webhook_id
      and p.batch_id is not distinct from r.batch_id and p.cause = r.cause;
   return cardinality(v_days);
@@ -2007,6 +2012,7 @@ declare
   v_take      integer;
   v_claimed   integer;
   v_left      integer := p_limit;
+  v_locked    text[];
 begin
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
      or p_lease is null or p_lease <= interval '0' then
@@ -2015,16 +2021,19 @@ begin
   end if;
 
   -- One claimer per workspace at a time, so its bucket and credits are exact; workspaces
-  -- are locked before workflows, in name order, by every claimer (no lock cycle).
-  perform from enrich.workspaces s
-   where s.name in (select w.workspace from enrich.workflows w
-                     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow))
-   order by s.name
-   for no key update;
+  -- are locked before workflows, in name order, by every claimer (no lock cycle). Only
+  -- workflows of the workspaces locked here are claimed from: one moved to another
+  -- workspace (or resumed) since this statement's snapshot waits for the next round.
+  v_locked := array(select s.name from enrich.workspaces s
+                     where s.name in (select w.workspace from enrich.workflows w
+                                       where p_workflow is null or w.slug = p_workflow)
+                     order by s.name
+                     for no key update);
 
   for v_workflow in
     select w.* from enrich.workflows w
     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow)
+      and w.workspace = any(v_locked)
       and exists (select from enrich.dispatches d
                   where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
     order by w.workspace, w.slug
@@ -2070,6 +2079,7 @@ begin
            set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
                attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now(),
                paid_calls = d.paid_calls + 1, reserved_on = v_today,
+               reserved_workspace = v_workflow.workspace,
                -- booked to the batch of the item that claimed the entity
                batch_id = case when d.cause = 'batch' and d.batch_id is null
                                then enrich._claiming_batch(d.workflow_slug, d.entity_id)
@@ -2630,7 +2640,7 @@ declare
 begin
   update enrich.dispatches d
      set status = 'SENT', sent_at = now(), callback_deadline = now() + w.timeout,
-         leased_by = null, leased_until = null, reserved_on = null,
+         leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
          paid_calls = greatest(d.paid_calls, 1), last_error = p_note, updated_at = now()
     from enrich.workflows w
    where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.leased_by = p_worker
@@ -2847,7 +2857,7 @@ begin
       -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
       update enrich.dispatches d
          set status = 'SENT', sent_at = now(), callback_deadline = now() + v_row.timeout,
-             leased_by = null, leased_until = null, reserved_on = null,
+             leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
              paid_calls = greatest(d.paid_calls, 1), updated_at = now(),
              last_error = 'lease expired: the worker stopped after claiming; Clay may have '
                           || 'accepted the row, so it counts as paid'
@@ -3673,6 +3683,7 @@ CREATE TABLE enrich.dispatches (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     paid_calls integer DEFAULT 0 NOT NULL,
     reserved_on date,
+    reserved_workspace text,
     batch_id uuid,
     cause text DEFAULT 'batch'::text NOT NULL,
     CONSTRAINT cause_is_valid CHECK ((cause = ANY (ARRAY['batch'::text, 'retry'::text, 'refresh'::text, 'resend'::text, 'manual'::text]))),
@@ -3680,6 +3691,7 @@ CREATE TABLE enrich.dispatches (
     CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
     CONSTRAINT lease_matches_status CHECK (((status = 'LEASED'::text) = ((leased_by IS NOT NULL) AND (leased_until IS NOT NULL)))),
     CONSTRAINT paid_calls_not_negative CHECK ((paid_calls >= 0)),
+    CONSTRAINT reservation_is_whole CHECK (((reserved_on IS NULL) = (reserved_workspace IS NULL))),
     CONSTRAINT reservation_only_while_leased CHECK (((reserved_on IS NULL) OR (status = 'LEASED'::text))),
     CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['QUEUED'::text, 'LEASED'::text, 'SENT'::text])))
 );
@@ -3713,6 +3725,12 @@ COMMENT ON COLUMN enrich.dispatches.paid_calls IS 'Calls of this dispatch Clay a
 --
 
 COMMENT ON COLUMN enrich.dispatches.reserved_on IS 'UTC day of the paid call the current lease reserved (in enrich.paid_calls); NULL once the call is known paid or given back.';
+
+--
+-- Name: COLUMN dispatches.reserved_workspace; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.dispatches.reserved_workspace IS 'The workspace whose ledger row holds that reservation (a workflow may move meanwhile).';
 
 --
 -- Name: COLUMN dispatches.batch_id; Type: COMMENT; Schema: enrich; Owner: -

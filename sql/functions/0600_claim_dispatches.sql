@@ -24,6 +24,7 @@ declare
   v_take      integer;
   v_claimed   integer;
   v_left      integer := p_limit;
+  v_locked    text[];
 begin
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
      or p_lease is null or p_lease <= interval '0' then
@@ -32,16 +33,19 @@ begin
   end if;
 
   -- One claimer per workspace at a time, so its bucket and credits are exact; workspaces
-  -- are locked before workflows, in name order, by every claimer (no lock cycle).
-  perform from enrich.workspaces s
-   where s.name in (select w.workspace from enrich.workflows w
-                     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow))
-   order by s.name
-   for no key update;
+  -- are locked before workflows, in name order, by every claimer (no lock cycle). Only
+  -- workflows of the workspaces locked here are claimed from: one moved to another
+  -- workspace (or resumed) since this statement's snapshot waits for the next round.
+  v_locked := array(select s.name from enrich.workspaces s
+                     where s.name in (select w.workspace from enrich.workflows w
+                                       where p_workflow is null or w.slug = p_workflow)
+                     order by s.name
+                     for no key update);
 
   for v_workflow in
     select w.* from enrich.workflows w
     where w.paused_at is null and (p_workflow is null or w.slug = p_workflow)
+      and w.workspace = any(v_locked)
       and exists (select from enrich.dispatches d
                   where d.workflow_slug = w.slug and d.status = 'QUEUED' and d.available_at <= now())
     order by w.workspace, w.slug
@@ -87,6 +91,7 @@ begin
            set status = 'LEASED', leased_by = p_worker, leased_until = now() + p_lease,
                attempt = d.attempt + 1, webhook_id = v_webhook.id, updated_at = now(),
                paid_calls = d.paid_calls + 1, reserved_on = v_today,
+               reserved_workspace = v_workflow.workspace,
                -- booked to the batch of the item that claimed the entity
                batch_id = case when d.cause = 'batch' and d.batch_id is null
                                then enrich._claiming_batch(d.workflow_slug, d.entity_id)

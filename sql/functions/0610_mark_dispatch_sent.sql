@@ -11,7 +11,7 @@ declare
 begin
   update enrich.dispatches d
      set status = 'SENT', sent_at = now(), callback_deadline = now() + w.timeout,
-         leased_by = null, leased_until = null, reserved_on = null,
+         leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
          paid_calls = greatest(d.paid_calls, 1), last_error = p_note, updated_at = now()
     from enrich.workflows w
    where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.leased_by = p_worker

@@ -37,7 +37,7 @@ begin
       -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
       update enrich.dispatches d
          set status = 'SENT', sent_at = now(), callback_deadline = now() + v_row.timeout,
-             leased_by = null, leased_until = null, reserved_on = null,
+             leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
              paid_calls = greatest(d.paid_calls, 1), updated_at = now(),
              last_error = 'lease expired: the worker stopped after claiming; Clay may have '
                           || 'accepted the row, so it counts as paid'

@@ -380,3 +380,86 @@ def test_a_load_deadlocked_at_open_batch_starts_again(db_url: str, tmp_path: Pat
             ).fetchone()[0]
             == 1
         )
+
+
+def test_claims_racing_free_outcomes_pauses_and_workspace_moves_hold_budget_and_ledger(
+    db_url: str,
+) -> None:
+    """Six claimers with random outcomes (2xx, 429, 500, 400, hand-back) while a seventh
+    thread pauses, resumes and moves the workflow between two workspaces: no deadlock, the
+    daily budget is never overspent, and the ledger agrees with its entities throughout."""
+    budget = 60
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.set_workspace('wa', 1000000, 1000000)")
+        conn.execute("select enrich.set_workspace('wb', 1000000, 1000000)")
+        conn.execute("update enrich.workspaces set rate_tokens = burst")
+        conn.execute("select enrich.set_workflow(%s, p_daily_budget => %s)", (COMPANY, budget))
+        conn.execute(
+            "select enrich.create_batch('company', %s)",
+            (Jsonb([{"email": f"x@race{i}.com"} for i in range(150)]),),
+        )
+    deadline = time.monotonic() + 8
+    failures: list[str] = []
+
+    def claimer(conn: psycopg.Connection, index: int) -> None:
+        rng = random.Random(index)
+        worker = f"w{index}"
+        while time.monotonic() < deadline:
+            try:
+                ids = [
+                    row[0]
+                    for row in conn.execute(
+                        "select dispatch_id from enrich.claim_dispatches(%s, 3)", (worker,)
+                    )
+                ]
+                for dispatch_id in ids:
+                    outcome = rng.choice(["2xx", "2xx", "429", "500", "400", "release"])
+                    if outcome == "2xx":
+                        conn.execute(
+                            "select enrich.mark_dispatch_sent(%s, %s)", (dispatch_id, worker)
+                        )
+                    elif outcome == "400":
+                        conn.execute(
+                            "select enrich.fail_dispatch(%s, %s, 'HTTP 400')", (dispatch_id, worker)
+                        )
+                    elif outcome == "release":
+                        conn.execute(
+                            "select enrich.release_dispatches(%s, array[%s]::bigint[])",
+                            (worker, dispatch_id),
+                        )
+                    else:
+                        conn.execute(
+                            "select enrich.retry_dispatch(%s, %s, interval '0', %s, %s)",
+                            (dispatch_id, worker, f"HTTP {outcome}", outcome == "500"),
+                        )
+            except psycopg.errors.DeadlockDetected as exc:
+                failures.append(str(exc))
+
+    def operator(conn: psycopg.Connection) -> None:
+        rng = random.Random(99)
+        while time.monotonic() < deadline:
+            action = rng.choice(["pause", "resume", "wa", "wb"])
+            try:
+                if action in ("pause", "resume"):
+                    conn.execute(
+                        "select enrich.pause_workflow(%s, %s)", (COMPANY, action == "pause")
+                    )
+                else:
+                    conn.execute(
+                        "select enrich.set_workflow(%s, p_workspace => %s)", (COMPANY, action)
+                    )
+            except psycopg.errors.DeadlockDetected as exc:
+                failures.append(str(exc))
+            time.sleep(0.02)
+        conn.execute("select enrich.pause_workflow(%s, false)", (COMPANY,))
+
+    run_together(7, db_url, lambda conn, i: operator(conn) if i == 6 else claimer(conn, i))
+    with psycopg.connect(db_url) as conn:
+        spent = conn.execute(
+            "select coalesce(sum(calls), 0) from enrich.paid_calls where workflow_slug = %s",
+            (COMPANY,),
+        ).fetchone()[0]
+        violations = conn.execute("select * from enrich.check_invariants()").fetchall()
+    assert failures == []
+    assert 0 < spent <= budget
+    assert violations == []

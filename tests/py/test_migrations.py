@@ -6,7 +6,7 @@ import psycopg
 
 from pyworker import migrate
 from tests.schema_dump import SCHEMA_FILE, dump
-from tests.scratch_db import migrated_database, url_for
+from tests.scratch_db import create_database, drop_database, migrated_database, url_for
 
 # every migration, in order: a new one is added here (test_cli checks `enrich db status`)
 MIGRATIONS = [
@@ -61,3 +61,61 @@ def test_committed_schema_dump_is_current(template_db: str) -> None:
     assert dump(template_db) == SCHEMA_FILE.read_text(), (
         "schema/enrich.sql is stale: run `make schema-dump` and commit it"
     )
+
+
+def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
+    """A database upgraded with calls SENT and LEASED (a running fleet) starts with a ledger
+    that agrees with them; a leased call given back afterwards leaves it agreeing."""
+    from yoyo import get_backend, read_migrations
+
+    from pyworker.paths import MIGRATIONS_DIR
+
+    name = create_database()
+    url = url_for(name)
+    try:
+        backend = get_backend(migrate._yoyo_url(url))
+        before_ledger = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0013")
+        with backend.lock():
+            backend.apply_migrations(backend.to_apply(before_ledger))
+        backend.connection.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                "insert into enrich.workflow_webhooks (workflow_slug, url, position, submissions)"
+                " values ('enrich_company_via_waterfall_in_clay', 'http://clay.test/h', 1, 3);"
+                "insert into enrich.normalized_companies (domain)"
+                " select 'old' || n || '.com' from generate_series(1, 3) n;"
+                "insert into enrich.company_workflow_states (company_id, workflow_slug, status)"
+                " select id, 'enrich_company_via_waterfall_in_clay', 'IN_PROGRESS'"
+                " from enrich.normalized_companies;"
+                "insert into enrich.dispatches (workflow_slug, entity_type, entity_id, status,"
+                "  attempt, webhook_id, sent_at, callback_deadline, leased_by, leased_until)"
+                " select 'enrich_company_via_waterfall_in_clay', 'company', c.id,"
+                "  case when c.domain = 'old1.com' then 'SENT' else 'LEASED' end, 1,"
+                "  (select id from enrich.workflow_webhooks),"
+                "  case when c.domain = 'old1.com' then now() end,"
+                "  case when c.domain = 'old1.com' then now() + interval '1 hour' end,"
+                "  case when c.domain <> 'old1.com' then 'old-worker' end,"
+                "  case when c.domain <> 'old1.com' then now() + interval '1 hour' end"
+                " from enrich.normalized_companies c"
+            )
+        assert migrate.migrate(url) == ["0013_spend_safety"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+            assert conn.execute("select sum(calls) from enrich.paid_calls").fetchone()[0] == 3
+            leased = conn.execute(
+                "select min(id) from enrich.dispatches where status = 'LEASED'"
+            ).fetchone()[0]
+            assert (
+                conn.execute(
+                    "select enrich.retry_dispatch(%s, 'old-worker', interval '0', 'HTTP 503')",
+                    (leased,),
+                ).fetchone()[0]
+                == "QUEUED"
+            )
+            assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+            assert conn.execute("select sum(calls) from enrich.paid_calls").fetchone()[0] == 2
+            assert (
+                conn.execute("select submissions from enrich.workflow_webhooks").fetchone()[0] == 2
+            )
+    finally:
+        drop_database(name)

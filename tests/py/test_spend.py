@@ -296,3 +296,94 @@ def test_run_refuses_a_real_webhook_without_a_public_url(db_url: str, tmp_path: 
     assert result.returncode == 2
     assert "ENRICH_PUBLIC_URL is not set" in result.stderr
     assert scalar(db_url, "select count(*) from enrich.batches") == 0
+
+
+def test_run_stops_with_the_reason_when_everything_left_waits(db_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.pause_workflow(%s)", (COMPANY,))
+    file = tmp_path / "people.csv"
+    file.write_text("email\na@acme.com\nb@beta.io\n")
+    result = subprocess.run(
+        [ENRICH, "run", str(file), "--pipeline", "company"],
+        env={**os.environ, "DATABASE_URL": db_url, "ENRICH_PUBLIC_URL": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "everything this batch still needs waits" in result.stderr
+    assert "paused since" in result.stderr
+    assert scalar(db_url, "select count(*) from enrich.dispatches where status = 'QUEUED'") == 2
+
+
+def test_a_webhook_with_its_own_token_gets_it_and_no_output_shows_it(db_url: str) -> None:
+    token = "table-own-token-8c1f"
+    with running_stack(db_url, auth_token=token) as stack:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "select enrich.set_workflow(%s, array[%s], p_webhook_auth_tokens => array[%s])",
+                (COMPANY, f"{stack.sim.url}/webhooks/own", token),
+            )
+        with stack.workers(1):  # the workers have no CLAY_WEBHOOK_AUTH_TOKEN of their own
+            create_batch(db_url, companies(3, "token"))
+            wait_for(lambda: batches_done(db_url), what="the batch")
+        stats = stack.stats()
+    assert stats["billed"] == 3 and not stats["rejected"].get("unauthorized")
+    for args in (("workflow", "show", COMPANY, "--json"), ("workflow", "list", "--json")):
+        shown = enrich_cli(db_url, *args)
+        assert shown.returncode == 0 and token not in shown.stdout + shown.stderr
+        assert '"has_auth_token": true' in shown.stdout
+
+
+def test_workspace_and_pause_commands(db_url: str) -> None:
+    made = enrich_cli(db_url, "workspace", "set", "acme", "--rate", "5", "--daily-credits", "100")
+    assert made.returncode == 0, made.stderr
+    assert enrich_cli(db_url, "workflow", "set", COMPANY, "--workspace", "nope").returncode == 2
+    moved = enrich_cli(db_url, "workflow", "set", COMPANY, "--workspace", "acme", "--json")
+    assert json.loads(moved.stdout)["workspace"] == "acme"
+    listed = json.loads(enrich_cli(db_url, "workspace", "list", "--json").stdout)
+    acme = next(w for w in listed if w["name"] == "acme")
+    assert (acme["rate_per_second"], acme["daily_credits"], acme["workflows"]) == (
+        5,
+        100,
+        [COMPANY],
+    )
+    assert enrich_cli(db_url, "workflow", "pause", COMPANY).returncode == 0
+    shown = json.loads(enrich_cli(db_url, "workflow", "show", COMPANY, "--json").stdout)
+    assert shown["paused"] is True
+    assert enrich_cli(db_url, "workflow", "resume", COMPANY).returncode == 0
+    assert enrich_cli(db_url, "workflow", "pause", "no_such_workflow").returncode == 2
+    budget = enrich_cli(db_url, "workflow", "set", COMPANY, "--daily-budget", "-3")
+    assert budget.returncode == 2
+    cleared = enrich_cli(db_url, "workflow", "set", COMPANY, "--daily-budget", "none", "--json")
+    assert json.loads(cleared.stdout)["daily_budget"] is None
+
+
+def test_max_new_calls_refuses_a_load_in_parts(db_url: str, tmp_path: Path) -> None:
+    file = tmp_path / "people.csv"
+    file.write_text("email\na@acme.com\n")
+    refused = enrich_cli(
+        db_url, "load", str(file), "--pipeline", "company", "--parts", "2", "--max-new-calls", "5"
+    )
+    assert refused.returncode == 2 and "one transaction" in refused.stderr
+    assert table_counts(db_url)["batches"] == 0
+
+
+def test_webhook_token_from_the_environment_is_stored_not_shown(db_url: str) -> None:
+    hook = "https://api.clay.test/v3/sources/webhook/abc"
+    missing = enrich_cli(
+        db_url, "workflow", "set", COMPANY, "--webhook-url", hook, "--webhook-token", "env:NOPE_X"
+    )
+    assert missing.returncode == 2 and "NOPE_X is not set" in missing.stderr
+    result = subprocess.run(
+        [ENRICH, "workflow", "set", COMPANY, "--webhook-url", hook,
+         "--webhook-token", "env:TABLE_A_TOKEN", "--json"],
+        env={**os.environ, "DATABASE_URL": db_url, "TABLE_A_TOKEN": "s3cret-token-value"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "s3cret" not in result.stdout and '"has_auth_token": true' in result.stdout
+    assert (
+        scalar(db_url, "select auth_token from enrich.workflow_webhooks where url = %s", (hook,))
+        == "s3cret-token-value"
+    )
