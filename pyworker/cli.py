@@ -426,6 +426,25 @@ def load_command(
     typer.echo(str(batch_id))
 
 
+def _table(title: str, columns: dict[str, str], rows: list[dict]) -> Table:
+    """A table of rows (dicts): one column per key of `columns`, headed by its value."""
+    table = Table(title=title)
+    for n, heading in enumerate(columns.values()):  # names wrap whole rather than cut short
+        table.add_column(heading, justify="left" if n == 0 else "right", overflow="fold")
+    for row in rows:
+        table.add_row(
+            *(
+                "-"
+                if row[key] is None
+                else f"{row[key]:,}"
+                if type(row[key]) is int
+                else str(row[key])
+                for key in columns
+            )
+        )
+    return table
+
+
 def _new_calls(estimate: list[dict]) -> int:
     return sum(row["new_calls"] for row in estimate)
 
@@ -440,7 +459,6 @@ def _print_estimate(
             )
         )
         return
-    table = Table(title="what this load would cost" + (f" ({rows:,} rows)" if rows else ""))
     columns = {
         "workflow_slug": "workflow",
         "rows_reaching": "rows",
@@ -450,11 +468,9 @@ def _print_estimate(
         "already_failed": "failed before (free)",
         "new_calls": "NEW PAID CALLS",
     }
-    for title in columns.values():
-        table.add_column(title, justify="right")
-    for row in estimate:
-        table.add_row(*(f"{row[k]:,}" if isinstance(row[k], int) else str(row[k]) for k in columns))
-    console = out or Console()
+    title = "what this load would cost" + (f" ({rows:,} rows)" if rows else "")
+    table = _table(title, columns, estimate)
+    console = out or _wide_console()
     console.print(table)
     if estimate:
         console.print(
@@ -797,8 +813,15 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     notes = []
     for workflow in workflows:
         live = [w for w in workflow["webhooks"] if not w["retired"]]
-        if not live:
-            notes.append(f"{workflow['slug']}: no usable webhook (enrich run uses the simulator)")
+        if not workflow["webhooks"]:
+            notes.append(
+                f"{workflow['slug']}: no webhook configured (enrich run uses the simulator)"
+            )
+        elif not live:
+            notes.append(
+                f"{workflow['slug']}: every webhook is full or retired: its work waits until "
+                "you add the next Clay webhook (enrich workflow set --webhook-url)"
+            )
         else:
             left = sum(w["remaining"] for w in live)
             notes.append(f"{workflow['slug']}: {len(live)} webhook(s), {left} submissions left")
@@ -932,7 +955,6 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps({"workflows": rows, "daily": daily}, default=_json_number))
         return
-    table = Table(title="enrichment stats" + (f" (last {since})" if since else ""))
     columns = {
         "workflow_slug": "workflow",
         "entities_enriched": "enriched",
@@ -945,11 +967,8 @@ def stats_command(
         "calls_saved": "calls saved",
         "credits_saved": "credits saved",
     }
-    for title in columns.values():
-        table.add_column(title)
-    for row in rows:
-        table.add_row(*("-" if row[c] is None else str(row[c]) for c in columns))
-    Console().print(table)
+    table = _table("enrichment stats" + (f" (last {since})" if since else ""), columns, rows)
+    _wide_console().print(table)
     for row in rows:
         for reason, count in (row["failures"] or {}).items():
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")
