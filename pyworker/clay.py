@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,9 @@ except ImportError:
 
 MAX_PAYLOAD_BYTES = 100 * 1024  # Clay's limit per webhook row
 MAX_BACKOFF_SECONDS = 300.0
+# A Retry-After beyond this (or not a finite number) waits this long: a row is never parked
+# for years, nor retried at once because a huge value overflowed.
+MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
 # Gateway errors: the gateway may have handed the row to Clay before failing.
@@ -66,17 +70,29 @@ def backoff_seconds(attempt: int, base: float = 2.0) -> float:
 
 
 def retry_after_seconds(header: str | None) -> float | None:
+    """Retry-After in seconds (a number or an HTTP date), within 0..MAX_RETRY_AFTER_SECONDS;
+    None when absent or unreadable."""
     if not header:
         return None
     try:
-        return max(float(header), 0.0)
+        seconds = float(header)
     except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if math.isnan(seconds):
         return None
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """A response's text as an error message: control characters (NUL among them, which
+    PostgreSQL text cannot hold) become spaces, at most `limit` characters."""
+    return "".join(c if c.isprintable() else " " for c in text[:limit])
 
 
 def _reason(exc: httpx.HTTPError, url: str) -> str:
@@ -85,7 +101,7 @@ def _reason(exc: httpx.HTTPError, url: str) -> str:
     other errors may quote the request (a protocol error quotes an illegal header, i.e.
     the auth token). Never the webhook URL either (Clay's webhook URLs are capabilities)."""
     if isinstance(exc, httpx.ConnectError | httpx.TimeoutException) and str(exc):
-        return f"{type(exc).__name__}: {exc}".replace(url, "<webhook url>")[:300]
+        return printable(f"{type(exc).__name__}: {exc}".replace(url, "<webhook url>"))
     return type(exc).__name__
 
 
@@ -114,7 +130,7 @@ async def post_entity(
         return Outcome("retry", backoff_seconds(attempt), error)
     if 200 <= response.status_code < 300:
         return Outcome("sent")
-    detail = f"HTTP {response.status_code}: {response.text[:300]}"
+    detail = f"HTTP {response.status_code}: {printable(response.text)}"
     if response.status_code in POSSIBLY_ACCEPTED_STATUSES:
         return Outcome("maybe_sent", error=detail)
     if response.status_code == 429 or response.status_code >= 500:

@@ -614,6 +614,8 @@ def run_command(
     except loader.LoadError as exc:
         _fail(f"{file}: {exc} (nothing was loaded)")
     except run.Waiting as exc:
+        if as_json:  # the summary (with "waiting") all the same, for scripts
+            typer.echo(json.dumps(exc.summary, default=str))
         _fail(str(exc), 1)
     if as_json:
         typer.echo(json.dumps(summary, default=str))
@@ -873,32 +875,51 @@ YES_OPTION = typer.Option(
 )
 
 
-def _confirm_paid(action: str, count_in_rollback, run, yes: bool) -> int:
-    """Commands that spend say so first: count what the action would re-send (in a
-    transaction rolled back), ask on a terminal (or require --yes), then do it."""
+def _confirm_paid(action: str, run, yes: bool, workflow: str | None) -> int:
+    """Commands that spend say so first: count what the action would send again (in a
+    transaction rolled back), ask on a terminal (or require --yes), then do it, refusing
+    if by then it would send more than was confirmed."""
     url = config.database_url()
     with db.connect(url, autocommit=False) as conn:
         try:
-            count = count_in_rollback(conn)
+            count = run(conn)
         finally:
             conn.rollback()
-    if count and not yes:
+        resends = max(
+            (w["resends"] for w in db.list_workflows(conn) if workflow in (None, w["slug"])),
+            default=0,
+        )
+    if not count:
+        return 0
+    cost = f"{count:,} paid call(s)" + (
+        f", up to {count * (1 + resends):,} with the paid re-sends the workflow allows"
+        if resends
+        else ""
+    )
+    if not yes:
         if not sys.stdin.isatty():
             _fail(
-                f"{action} would send {count:,} entities to Clay again ({count:,} paid calls); "
+                f"{action} would send {count:,} entities to Clay again ({cost}); "
                 "re-run with --yes to confirm",
                 1,
             )
         typer.confirm(
-            f"{action}: {count:,} entit{'y' if count == 1 else 'ies'} will be sent to Clay again: "
-            f"{count:,} paid call(s). Go on?",
+            f"{action}: {count:,} entit{'y' if count == 1 else 'ies'} will be sent to Clay "
+            f"again: {cost}. Go on?",
             abort=True,
             err=True,
         )
-    if not count:
-        return 0
-    with db.connect(url) as conn:
-        return run(conn)
+    with db.connect(url, autocommit=False) as conn:
+        done = run(conn)
+        if done > count:
+            conn.rollback()
+            _fail(
+                f"{action}: {done:,} entities are due now, more than the {count:,} confirmed; "
+                "nothing was done: run it again",
+                1,
+            )
+        conn.commit()
+    return done
 
 
 @app.command("retry")
@@ -913,7 +934,7 @@ def retry_command(
     def run(conn):
         return db.retry_failed(conn, batch, workflow, entity)
 
-    count = _confirm_paid("enrich retry", run, run, yes)
+    count = _confirm_paid("enrich retry", run, yes, workflow)
     typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
 
 
@@ -933,7 +954,7 @@ def refresh_command(
         return db.refresh_entities(conn, workflow, age, entity)
 
     try:
-        count = _confirm_paid("enrich refresh", run, run, yes)
+        count = _confirm_paid("enrich refresh", run, yes, workflow)
     except psycopg.Error as exc:
         _fail(exc.diag.message_primary or str(exc), 2)
     typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")

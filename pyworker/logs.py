@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from typing import Any
@@ -20,4 +21,6 @@ def log(event: str, **fields: Any) -> None:
         if any(word in key.lower() for word in _SECRET_KEYS):
             value = "[redacted]"
         parts.append(f"{key}={_format(value)}")
-    print(" ".join(parts), file=sys.stderr, flush=True)
+    # stderr may be gone (a closed pipe): a log line must never stop the work
+    with contextlib.suppress(BrokenPipeError, ValueError):
+        print(" ".join(parts), file=sys.stderr, flush=True)

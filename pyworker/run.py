@@ -36,6 +36,10 @@ class RunOptions:
 class Waiting(Exception):
     """Everything the batch still needs waits on purpose (paused, budget spent...)."""
 
+    def __init__(self, message: str, summary: dict) -> None:
+        super().__init__(message)
+        self.summary = summary
+
 
 def _webhooks(url: str, pipeline: str) -> tuple[bool, bool]:
     """(some workflow of the pipeline has no webhook: the simulator plays Clay for it,
@@ -101,7 +105,8 @@ def run(url: str, options: RunOptions, console: Console) -> dict:
         raise Waiting(
             "stopped: everything this batch still needs waits: "
             + "; ".join(f"{w['workflow']}: {w['reason']}" for w in waiting)
-            + f". Its work goes on with `enrich worker`; see `enrich status {batch_id}`."
+            + f". Its work goes on with `enrich worker`; see `enrich status {batch_id}`.",
+            summary,
         )
     return summary
 

@@ -70,11 +70,12 @@ class Worker:
         self.recorded = 0
 
     def stop(self) -> None:
-        if not self._stopping.is_set():
-            log("worker_stopping", worker=self.name, inflight=len(self._inflight))
-        self._stopping.set()
+        first = not self._stopping.is_set()
+        self._stopping.set()  # before anything that could fail, such as a log line
         self._woken = True
         self._wake.set()
+        if first:
+            log("worker_stopping", worker=self.name, inflight=len(self._inflight))
 
     async def run(self, until: Callable[[], Awaitable[bool]] | None = None) -> None:
         """Work until stop() (or a signal), or until `until()` answers True."""
@@ -295,13 +296,15 @@ class Worker:
             await self._db(self.db.mark_maybe_sent, dispatch.dispatch_id, self.name, outcome.error)
             log("maybe_sent", error=outcome.error, **fields)
         elif outcome.kind == "retry":
-            state = await self._db(
-                self.db.retry_dispatch,
-                dispatch.dispatch_id,
-                self.name,
-                outcome.delay_seconds,
+            state = await self._free(
+                lambda error: self.db.retry_dispatch(
+                    dispatch.dispatch_id,
+                    self.name,
+                    outcome.delay_seconds,
+                    error,
+                    outcome.spend_attempt,
+                ),
                 outcome.error,
-                outcome.spend_attempt,
             )
             log(
                 "retry" if state == "QUEUED" else "failed",
@@ -310,8 +313,22 @@ class Worker:
                 **fields,
             )
         else:
-            await self._db(self.db.fail_dispatch, dispatch.dispatch_id, self.name, outcome.error)
+            await self._free(
+                lambda error: self.db.fail_dispatch(dispatch.dispatch_id, self.name, error),
+                outcome.error,
+            )
             log("failed", error=outcome.error, **fields)
+
+    async def _free(self, report: Callable[[str], Awaitable[T]], error: str) -> T | None:
+        """Record an outcome Clay did not charge for. Should the record fail for a reason
+        other than a lost connection (something in the response the database refuses), it
+        is made again with a plain error text: left to its lease, the free call would count
+        as possibly paid."""
+        try:
+            return await self._db(report, error)
+        except psycopg.Error as exc:
+            log("free_outcome_unrecordable", error=type(exc).__name__)
+            return await self._db(report, "a response the database could not record")
 
     # -- database resilience ------------------------------------------------------------------
     async def _db(self, call: Callable[..., Awaitable[T]], *args: Any) -> T | None:

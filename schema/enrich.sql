@@ -985,7 +985,8 @@ CREATE FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval,
     SET search_path TO ''
     AS $$
   update enrich.dispatches d
-     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+     set status = 'QUEUED',
+         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 day'),
          attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
          leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
          last_error = p_error, updated_at = now()
@@ -996,7 +997,7 @@ $$;
 -- Name: FUNCTION _requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean) IS 'Back to QUEUED, due after p_delay, optionally giving back the attempt the claim counted.';
+COMMENT ON FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval, p_error text, p_give_back_attempt boolean) IS 'Back to QUEUED, due after p_delay (0 to 1 day), optionally giving back the attempt the claim counted.';
 
 --
 -- Name: _retry_or_fail(bigint, interval, text); Type: FUNCTION; Schema: enrich; Owner: -

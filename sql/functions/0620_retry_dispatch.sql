@@ -7,14 +7,16 @@ create or replace function enrich._requeue_dispatch(
 ) returns void
 language sql set search_path = '' as $$
   update enrich.dispatches d
-     set status = 'QUEUED', available_at = now() + greatest(p_delay, interval '0'),
+     set status = 'QUEUED',
+         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 day'),
          attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
          leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
          last_error = p_error, updated_at = now()
    where d.id = p_dispatch_id
 $$;
 comment on function enrich._requeue_dispatch(bigint, interval, text, boolean) is
-  'Back to QUEUED, due after p_delay, optionally giving back the attempt the claim counted.';
+  'Back to QUEUED, due after p_delay (0 to 1 day), optionally giving back the attempt the '
+  'claim counted.';
 
 create or replace function enrich._retry_or_fail(p_dispatch_id bigint, p_delay interval, p_error text)
 returns text

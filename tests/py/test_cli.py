@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -275,7 +276,7 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
     assert company["failures"] == {"HTTP 400": 1}
     assert company["paid_calls"] == 0 and company["entities_paid_for"] == 0  # refused: free
     asked = enrich(db_url, "retry", "--batch", str(batch_id))  # no terminal: needs --yes
-    assert asked.returncode == 1 and "1 paid calls); re-run with --yes" in asked.stderr
+    assert asked.returncode == 1 and "(1 paid call(s)); re-run with --yes" in asked.stderr
     retried = enrich(db_url, "retry", "--batch", str(batch_id), "--yes")
     assert retried.stdout.strip() == "re-queued 1 entity"
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -360,3 +361,37 @@ def test_loading_200k_rows_keeps_the_loader_in_constant_memory(db_url: str, tmp_
     assert (small_rows, big_rows) == (2_000, 200_000)
     # 100x the rows; the file alone is ~13 MB: a loader holding it would grow by far more
     assert big_peak - small_peak < 8 * 1024, (small_peak, big_peak)
+
+
+def test_a_paid_command_refuses_when_more_became_due_than_was_confirmed(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from pyworker import cli
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    counts = iter([1, 2])  # one entity when counted; two by the time it runs
+
+    def run(conn: psycopg.Connection) -> int:
+        conn.execute("select enrich.create_batch('company', '[{\"email\": \"a@acme.com\"}]')")
+        return next(counts)
+
+    with pytest.raises(typer.Exit) as refused:
+        cli._confirm_paid("enrich retry", run, True, None)
+    assert refused.value.exit_code == 1
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.batches").fetchone()[0] == 0
+
+
+def test_a_closed_stderr_never_stops_a_log_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyworker import logs
+
+    read, write = os.pipe()
+    os.close(read)
+    broken = os.fdopen(write, "w")
+    monkeypatch.setattr(sys, "stderr", broken)
+    logs.log("worker_stopping", worker="w")  # a closed pipe: no BrokenPipeError
+    monkeypatch.undo()
+    with contextlib.suppress(BrokenPipeError):
+        broken.close()

@@ -423,3 +423,57 @@ def test_webhook_rotation_warns_then_errors_when_none_is_left(db_url: str) -> No
         stats = stack.stats()
     assert stats["per_webhook"] == {"one": 5, "two": 5}
     assert scalar(db_url, "select count(*) from enrich.dispatches where status = 'QUEUED'") == 2
+
+
+def _refusing_webhook(status: int, body: bytes, headers: dict[str, str]) -> BackgroundServer:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def hook(request: Request) -> Response:
+        await request.body()
+        return Response(body, status_code=status, headers=headers)
+
+    return BackgroundServer(Starlette(routes=[Route("/hook", hook, methods=["POST"])]))
+
+
+def test_a_refusal_the_database_cannot_store_stays_free(db_url: str) -> None:
+    """A 500 whose body holds a NUL (PostgreSQL text cannot) is still recorded as a free
+    retry: never left to its lease, where it would count as possibly paid."""
+    with (
+        running_stack(db_url) as stack,
+        _refusing_webhook(500, b"broken\x00body", {}) as hook,
+    ):
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "select enrich.set_workflow(%s, array[%s], p_max_attempts => 2)",
+                (COMPANY, f"{hook.url}/hook"),
+            )
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:4])
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the refusals")
+    error = scalar(db_url, "select distinct last_error from enrich.company_workflow_states")
+    assert error.startswith("gave up after 2 attempt(s): HTTP 500: broken body")
+    assert scalar(db_url, "select coalesce(sum(calls), 0) from enrich.paid_calls") == 0
+    consistent(db_url)
+
+
+@pytest.mark.parametrize("retry_after", ["1e300", "inf", "99999999999"])
+def test_an_absurd_retry_after_waits_an_hour_at_most(db_url: str, retry_after: str) -> None:
+    with (
+        running_stack(db_url) as stack,
+        _refusing_webhook(429, b"slow down", {"retry-after": retry_after}) as hook,
+    ):
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("select enrich.set_workflow(%s, array[%s])", (COMPANY, f"{hook.url}/hook"))
+        with stack.workers(1):
+            create_batch(db_url, "company", ROWS[:1])
+            throttled = (
+                "select count(*) from enrich.dispatches"
+                " where status = 'QUEUED' and available_at > now()"
+            )
+            wait_for(lambda: scalar(db_url, throttled) == 1, what="the throttled dispatch")
+    wait = scalar(db_url, "select extract(epoch from available_at - now()) from enrich.dispatches")
+    assert 3500 < wait <= 3600
+    assert scalar(db_url, "select coalesce(sum(calls), 0) from enrich.paid_calls") == 0

@@ -304,7 +304,7 @@ def test_run_stops_with_the_reason_when_everything_left_waits(db_url: str, tmp_p
     file = tmp_path / "people.csv"
     file.write_text("email\na@acme.com\nb@beta.io\n")
     result = subprocess.run(
-        [ENRICH, "run", str(file), "--pipeline", "company"],
+        [ENRICH, "run", str(file), "--pipeline", "company", "--json"],
         env={**os.environ, "DATABASE_URL": db_url, "ENRICH_PUBLIC_URL": "http://127.0.0.1:9"},
         capture_output=True,
         text=True,
@@ -313,6 +313,8 @@ def test_run_stops_with_the_reason_when_everything_left_waits(db_url: str, tmp_p
     assert result.returncode == 1, result.stdout + result.stderr
     assert "everything this batch still needs waits" in result.stderr
     assert "paused since" in result.stderr
+    summary = json.loads(result.stdout)  # scripts still get the summary, with the reason
+    assert summary["waiting"][0]["kind"] == "paused" and summary["done"] is False
     assert scalar(db_url, "select count(*) from enrich.dispatches where status = 'QUEUED'") == 2
 
 
