@@ -54,10 +54,10 @@ lint: venv ## ruff lint + format check
 	$(BIN)/ruff format --check pyworker tests scripts bench
 
 soak: venv ## Minutes of faults (workers killed -9, PostgreSQL restarted); nothing lost (SOAK_ARGS=...)
-	$(BIN)/python -m tests.soak $(SOAK_ARGS)
+	$(BIN)/python -m pyworker.testing.soak $(SOAK_ARGS)
 
 soak-short: venv ## The reduced soak CI runs after make test: 2,000 rows, frequent kills and restarts (about a minute)
-	$(BIN)/python -m tests.soak --rows 2000 --workers 3 --minutes 4 --kills-per-minute 12 --restarts-per-minute 6
+	$(BIN)/python -m pyworker.testing.soak --rows 2000 --workers 3 --minutes 4 --kills-per-minute 12 --restarts-per-minute 6
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
@@ -68,6 +68,6 @@ bench: $(BENCH_STAMP) ## Benchmarks side by side with the alternatives (BENCH=in
 	$(BIN)/python -m bench $(if $(BENCH),--only $(BENCH)) $(if $(QUICK),--quick)
 
 schema-dump: venv ## Rewrite schema/enrich.sql from a fresh migrate (commit the result)
-	$(BIN)/python tests/schema_dump.py --write
+	$(BIN)/python -m pyworker.testing.schema_dump --write
 
 .PHONY: help venv system-deps db-up db-down migrate run test test-sql test-py lint schema-dump bench soak soak-short

@@ -36,7 +36,8 @@ import psycopg
 from bench import common
 from pyworker import db as enrich_db
 from pyworker.servers import free_port
-from tests.scratch_db import create_database, drop_database, url_for
+from pyworker.testing.scratch_db import create_database, drop_database, url_for
+from pyworker.testing.wait import answers, wait_for
 
 SLUG = "enrich_company_via_waterfall_in_clay"
 SECRET = "bench-callback-secret"
@@ -284,22 +285,6 @@ def run_load(base: str, ids_file: Path, concurrency: int) -> dict:
 
 
 # -- one round -------------------------------------------------------------------------------
-def _wait_healthy(base: str, server: subprocess.Popen, log_path: Path) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"server on {base} did not become healthy:\n{log_path.read_text()}")
-
-
 def round_of(
     system: str, template: str, ids_file: Path, companies: int, workdir: Path, concurrency: int
 ) -> dict:
@@ -317,7 +302,7 @@ def round_of(
         with open(log_path, "w") as log:
             server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         try:
-            _wait_healthy(base, server, log_path)
+            wait_for(answers(f"{base}/healthz", server, log_path), 30, f"{system} server")
             figures = run_load(base, ids_file, concurrency)
         finally:
             server.terminate()

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pyworker import config
-from tests.scratch_db import migrated_database, url_for
+from pyworker.testing.scratch_db import migrated_database, url_for
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 console = Console()

@@ -49,6 +49,7 @@ from bench.common import (
     unlimited_workflows,
 )
 from pyworker.servers import free_port
+from pyworker.testing.wait import answers, wait_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 COMPANY = "enrich_company_via_waterfall_in_clay"
@@ -92,14 +93,6 @@ def start(command: list[str], env: dict[str, str], logdir: Path, name: str) -> P
     return Process(popen, log)
 
 
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
 @contextmanager
 def simulator(logdir: Path) -> Iterator[str]:
     """`enrich clay-sim` in its own process: no rate limit, no callbacks; yields its URL."""
@@ -116,16 +109,8 @@ def simulator(logdir: Path) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
 
-    def up() -> bool:
-        if sim.popen.poll() is not None:
-            raise RuntimeError(f"clay-sim exited: {sim.output()}")
-        try:
-            return httpx.get(f"{url}/stats", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     try:
-        wait_until(up, 20, "clay-sim")
+        wait_for(answers(f"{url}/stats", sim.popen, sim.log), 20, "clay-sim")
         yield url
     finally:
         sim.stop()
@@ -195,7 +180,7 @@ def drain(url: str, entities: int, workers: int = 2, concurrency: int = CONCURRE
                         raise RuntimeError(f"worker exited: {proc.output()[-2000:]}")
                 return _scalar(url, listening)[0] == workers
 
-            wait_until(idle, 30, "workers to LISTEN")
+            wait_for(idle, 30, "workers to LISTEN")
             time.sleep(0.5)  # let their first poll/reap pass
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("select enrich.create_batch('company', %s)", (Jsonb(rows),))
@@ -310,7 +295,7 @@ def pgqueuer_drain(
                         raise RuntimeError(f"pgq worker exited: {proc.output()[-2000:]}")
                 return all("ready" in proc.output() for proc in procs)
 
-            wait_until(ready, 30, "PgQueuer workers")
+            wait_for(ready, 30, "PgQueuer workers")
             time.sleep(1.0)  # run() sets up its listener after "ready"
             before = _scalar(url, "select count(*) from pgqueuer_log where status = 'successful'")
             asyncio.run(install_and_enqueue(payloads))

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import psycopg
 
-from bench import generate
 from bench.common import alternate, medians, report, run_measured, scratch_database
+from pyworker.testing import generate
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 PIPELINE = "company_and_person"

@@ -26,7 +26,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from bench.common import percentile, report, scratch_database, unlimited_workflows
-from bench.dispatch import ENRICH, PUBLIC_URL, simulator, start, wait_until
+from bench.dispatch import ENRICH, PUBLIC_URL, simulator, start
+from pyworker.testing.wait import wait_for
 
 P50_TARGET_MS = 5.0
 P99_TARGET_MS = 25.0
@@ -46,7 +47,7 @@ def wakeups(url: str, samples: int, workers: int = 2) -> list[float]:
                     "select count(*) from pg_stat_activity"
                     " where datname = current_database() and query = 'listen enrich_dispatch'"
                 )
-                wait_until(lambda: conn.execute(listening).fetchone()[0] == workers, 30, "LISTEN")
+                wait_for(lambda: conn.execute(listening).fetchone()[0] == workers, 30, "LISTEN")
                 time.sleep(0.5)
                 tag = uuid.uuid4().hex[:8]
                 with httpx.Client(base_url=sim, timeout=10) as http:
@@ -56,7 +57,7 @@ def wakeups(url: str, samples: int, workers: int = 2) -> list[float]:
                         committed = time.time()
                         arrived = _arrival(http, n + 1)
                         latencies.append((arrived - committed) * 1000)
-                        wait_until(
+                        wait_for(
                             lambda: conn.execute(
                                 "select count(*) = 0 from enrich.dispatches where status <> 'SENT'"
                             ).fetchone()[0],

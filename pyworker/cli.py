@@ -571,7 +571,7 @@ def clay_sim_command(
     """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
     import uvicorn
 
-    from pyworker import clay_sim
+    from pyworker.clay import simulator as clay_sim
 
     settings = clay_sim.SimSettings(
         auth_token=_webhook_auth_token(),

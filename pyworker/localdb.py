@@ -76,26 +76,12 @@ class LocalCluster:
             self._initdb()
         if not self.is_running():
             self._prepare_dirs()
-            self._run(
-                [
-                    "pg_ctl",
-                    "-D",
-                    str(self.data_dir),
-                    "-l",
-                    str(self.log_file),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-o",
-                    self._server_options(),
-                    "start",
-                ]
-            )
+            self.pg_ctl("start")
         self._ensure_database()
         return self.url()
 
-    def restart(self) -> None:
-        """Fast restart: every open connection is dropped (used by resilience tests)."""
+    def pg_ctl(self, action: str, *flags: str) -> None:
+        """pg_ctl ACTION (start, restart) for this cluster, with its server options; waits."""
         self._run(
             [
                 "pg_ctl",
@@ -103,14 +89,13 @@ class LocalCluster:
                 str(self.data_dir),
                 "-l",
                 str(self.log_file),  # else the server keeps our stdout pipe open: run() hangs
-                "-m",
-                "fast",
                 "-w",
                 "-t",
                 "60",
                 "-o",
                 self._server_options(),
-                "restart",
+                *flags,
+                action,
             ]
         )
 

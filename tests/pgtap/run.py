@@ -12,16 +12,15 @@ from pathlib import Path
 
 import psycopg
 
+from pyworker.testing.scratch_db import migrated_database, pg_env, url_for
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-
-from tests.scratch_db import migrated_database, pg_env, url_for  # noqa: E402
-
-VECTOR_DIRS = [HERE.parents[1] / "tests" / "vectors", HERE.parents[2] / "shared" / "vectors"]
+# ours, and the team's (a copy of ../shared/vectors; tests/py/test_vectors.py checks drift)
+VECTOR_DIRS = [HERE.parent / "vectors", HERE.parent / "vectors" / "shared"]
 
 
 def load_key_vectors(conn: psycopg.Connection) -> None:
-    """Normalisation vectors: ours (tests/vectors) and the team's (../shared/vectors)."""
+    """Normalisation vectors: ours (tests/vectors) and the team's (tests/vectors/shared)."""
     for folder in VECTOR_DIRS:
         if not folder.is_dir():
             print(f"# note: {folder} not found; its vectors are skipped", file=sys.stderr)

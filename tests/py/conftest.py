@@ -6,17 +6,13 @@ dropped afterwards. No test touches a user's database.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from tests.scratch_db import create_database, drop_database, migrated_database, url_for  # noqa: E402
+from pyworker.testing.scratch_db import create_database, drop_database, migrated_database, url_for
 
 UNLIMITED = (
     "select enrich.set_workflow(slug, array['http://127.0.0.1:9/' || slug],"

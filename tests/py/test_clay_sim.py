@@ -21,7 +21,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pyworker.servers import BackgroundServer, free_port
-from tests.soak import stop, wait_up
+from pyworker.testing.soak import stop
+from pyworker.testing.wait import answers, wait_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = 1000
@@ -96,7 +97,7 @@ def test_callback_backlog_leaves_the_simulator_responsive_and_loses_nothing() ->
     )  # fmt: skip
     try:
         with BackgroundServer(receiver.app) as server:
-            wait_up(f"{sim_url}/stats")
+            wait_for(answers(f"{sim_url}/stats"), what="the simulator")
             receiver.release_at = time.monotonic() + STALL
             slowest_post = asyncio.run(post_rows(sim_url, f"{server.url}/callbacks/backlog"))
             during, slowest_during = stats_until(

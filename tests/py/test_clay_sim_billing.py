@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pyworker import clay_sim
+from pyworker.clay import simulator as clay_sim
 from pyworker.servers import BackgroundServer
 
 

@@ -11,10 +11,17 @@ import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
-from psycopg.types.json import Jsonb
 
 from pyworker.servers import BackgroundServer
-from tests.py.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
+from pyworker.testing.stack import (
+    COMPANY,
+    PERSON,
+    batches_done,
+    create_batch,
+    running_stack,
+    scalar,
+    wait_for,
+)
 
 STAGE7 = [
     {"email": "ann@alpha.com", "first_name": "Ann", "company_domain": "alpha.com"},
@@ -24,13 +31,6 @@ STAGE7 = [
     {"email": "cy@gamma.co.uk", "first_name": "Cy", "company_domain": "shop.gamma.co.uk"},
     {"email": "cat@gamma.co.uk", "first_name": "Cat", "company_domain": "GAMMA.CO.UK"},
 ]
-
-
-def create_batch(db_url: str, pipeline: str, rows: list[dict]) -> str:
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        return conn.execute(
-            "select enrich.create_batch(%s, %s)", (pipeline, Jsonb(rows))
-        ).fetchone()[0]
 
 
 def test_stage7_six_rows_three_companies_three_posts(db_url: str) -> None:

@@ -21,9 +21,17 @@ import pytest
 
 from pyworker import receiver
 from pyworker.servers import BackgroundServer
+from pyworker.testing.cluster import restart_private_cluster
+from pyworker.testing.stack import (
+    COMPANY,
+    SECRET,
+    batches_done,
+    create_batch,
+    running_stack,
+    scalar,
+    wait_for,
+)
 from pyworker.worker import Worker, WorkerSettings
-from tests.py.stack import COMPANY, SECRET, batches_done, running_stack, scalar, wait_for
-from tests.py.test_end_to_end import create_batch
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = [{"email": f"p{i}@fault{i % 8}.com"} for i in range(24)]  # 24 items, 8 companies
@@ -281,15 +289,13 @@ def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None
     reason="restarts the private cluster; never a user's server",
 )
 def test_postgres_restart_mid_run_workers_and_receiver_carry_on(db_url: str) -> None:
-    from pyworker.localdb import default_cluster
-
     rows = [{"email": f"p{i}@restart{i % 12}.com"} for i in range(36)]
     with running_stack(db_url, delay_min=0.3, delay_max=1.0) as stack:
         stack.configure(COMPANY, rate_per_second=6, burst=3)
         with stack.workers(1):
             create_batch(db_url, "company_and_person", rows)
             wait_for(lambda: stack.stats()["accepted"] >= 4, what="the first POSTs")
-            default_cluster().restart()
+            restart_private_cluster()
             wait_for(lambda: batches_done(db_url), timeout=90, what="recovery after restart")
         stats = stack.stats()
     assert set(stats["per_entity"].values()) == {1}, "an entity was posted twice"
@@ -377,7 +383,6 @@ def test_receiver_and_worker_work_again_soon_after_postgres_is_back(db_url: str)
 def test_worker_retries_on_a_live_connection_after_a_restart(db_url: str) -> None:
     """A restart kills the worker's idle pooled connections (not tested before use, for
     latency): its first query fails, and the retry must not meet the next dead one."""
-    from pyworker.localdb import default_cluster
 
     async def first_query_after_restart() -> float:
         worker = Worker(WorkerSettings(database_url=db_url, public_url="http://127.0.0.1:9"))
@@ -387,7 +392,7 @@ def test_worker_retries_on_a_live_connection_after_a_restart(db_url: str) -> Non
                 for _ in range(4):
                     await held.enter_async_context(worker.db.pool.connection())
             assert worker.db.pool.get_stats()["pool_available"] == 4
-            await asyncio.to_thread(default_cluster().restart)
+            await asyncio.to_thread(restart_private_cluster)
             started = time.monotonic()
             assert await worker._db(worker.db.ping)
             return time.monotonic() - started

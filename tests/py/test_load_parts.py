@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from pyworker import db, loader
-from tests.scratch_db import create_database, drop_database, url_for
+from pyworker.testing.scratch_db import create_database, drop_database, url_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 

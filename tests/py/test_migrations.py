@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 
 from pyworker import migrate
-from tests.schema_dump import SCHEMA_FILE, dump
-from tests.scratch_db import create_database, drop_database, migrated_database, url_for
+from pyworker.testing.schema_dump import SCHEMA_FILE, dump
+from pyworker.testing.scratch_db import create_database, drop_database, migrated_database, url_for
 
 # every migration, in order: a new one is added here (test_cli checks `enrich db status`)
 MIGRATIONS = [

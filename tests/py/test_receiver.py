@@ -18,7 +18,7 @@ from pyworker import receiver
 from pyworker.db import AsyncDb
 from pyworker.receiver import Recorder
 from pyworker.servers import BackgroundServer
-from tests.py.stack import COMPANY, SECRET
+from pyworker.testing.stack import COMPANY, SECRET
 
 AUTH = {"authorization": f"Bearer {SECRET}"}
 

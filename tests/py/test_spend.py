@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 
 from pyworker import demo
-from tests.py.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
+from pyworker.testing.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 

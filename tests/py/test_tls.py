@@ -17,8 +17,14 @@ from starlette.routing import Route
 
 from pyworker import clay
 from pyworker.servers import BackgroundServer
-from tests.py.stack import COMPANY, batches_done, running_stack, scalar, wait_for
-from tests.py.test_end_to_end import create_batch
+from pyworker.testing.stack import (
+    COMPANY,
+    batches_done,
+    create_batch,
+    running_stack,
+    scalar,
+    wait_for,
+)
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

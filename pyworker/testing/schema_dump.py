@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from pyworker.localdb import PG_BIN
+from pyworker.paths import REPO_ROOT
+from pyworker.testing.scratch_db import migrated_database, pg_env
 
-from pyworker.localdb import PG_BIN  # noqa: E402
-from tests.scratch_db import migrated_database, pg_env  # noqa: E402
-
-SCHEMA_FILE = ROOT / "schema" / "enrich.sql"
+SCHEMA_FILE = REPO_ROOT / "schema" / "enrich.sql"
 
 
 def dump(database: str) -> str:
@@ -56,7 +53,7 @@ def main() -> None:
     if "--write" in sys.argv:
         SCHEMA_FILE.parent.mkdir(exist_ok=True)
         SCHEMA_FILE.write_text(text)
-        print(f"wrote {SCHEMA_FILE.relative_to(ROOT)}")
+        print(f"wrote {SCHEMA_FILE.relative_to(REPO_ROOT)}")
     else:
         sys.stdout.write(text)
 

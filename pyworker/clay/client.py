@@ -11,16 +11,6 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-try:
-    import sniffio  # noqa: F401
-except ImportError:
-    # httpcore tries `import sniffio` several times per request; without the package (anyio
-    # 4 no longer needs it) every failed import searches sys.path again: ~15% of a busy
-    # worker's CPU. A None entry makes the import fail at once; httpcore then assumes asyncio.
-    import sys
-
-    sys.modules.setdefault("sniffio", None)
-
 MAX_PAYLOAD_BYTES = 100 * 1024  # Clay's limit per webhook row
 MAX_BACKOFF_SECONDS = 300.0
 # A Retry-After beyond this (or not a finite number) waits this long: a row is never parked

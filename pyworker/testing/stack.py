@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import psycopg
+from psycopg.types.json import Jsonb
 
-from pyworker import clay_sim, receiver
+from pyworker import receiver
+from pyworker.clay import simulator as clay_sim
 from pyworker.servers import BackgroundServer
+from pyworker.testing.wait import wait_for  # noqa: F401  (re-exported for the tests)
 from pyworker.worker import Worker, WorkerSettings
 
 SECRET = "test-callback-secret"
@@ -105,13 +107,11 @@ def running_stack(
         yield stack
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 30, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+def create_batch(db_url: str, pipeline: str, rows: list[dict]) -> str:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        return conn.execute(
+            "select enrich.create_batch(%s, %s)", (pipeline, Jsonb(rows))
+        ).fetchone()[0]
 
 
 def batches_done(db_url: str) -> bool:

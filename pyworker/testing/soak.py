@@ -10,7 +10,7 @@ entity, and what the simulator billed: no entity paid for more than once plus th
 re-sends asked for (--resends, default 0). It prints the figures, the spend multiplier
 among them. Exit status 1 if anything was lost, stuck, broken or paid for twice.
 
-    python -m tests.soak [--rows 5000] [--workers 3] [--minutes 10] [--seed 7]
+    python -m pyworker.testing.soak [--rows 5000] [--workers 3] [--minutes 10] [--seed 7]
                          [--kills-per-minute 3] [--restarts-per-minute 1] [--resends 0]
 """
 
@@ -30,10 +30,11 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench import generate
-from pyworker.localdb import default_cluster
 from pyworker.servers import free_port
-from tests.scratch_db import migrated_database, url_for
+from pyworker.testing import generate
+from pyworker.testing.cluster import restart_private_cluster
+from pyworker.testing.scratch_db import migrated_database, url_for
+from pyworker.testing.wait import answers, wait_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 SECRET = "soak-callback-secret"
@@ -41,18 +42,6 @@ SECRET = "soak-callback-secret"
 
 def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(args, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-
-
-def wait_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def stop(processes: list[subprocess.Popen], grace: float = 30) -> None:
@@ -134,8 +123,8 @@ def soak(
         kills = restarts = 0
         started = time.monotonic()
         try:
-            wait_up(f"{sim_url}/stats")
-            wait_up(f"{receiver_url}/healthz")
+            wait_for(answers(f"{sim_url}/stats"), what="the simulator")
+            wait_for(answers(f"{receiver_url}/healthz"), what="the receiver")
             people = generate.write(rows, logs / "people.csv")
             subprocess.run(
                 [ENRICH, "load", str(people), "--pipeline", "company_and_person"],
@@ -163,7 +152,7 @@ def soak(
                     fleet.append(start(worker_args, env, logs / f"worker-r{kills}.log"))
                     kills += 1
                 if restartable and rng.random() < restarts_per_minute / 60:  # under everyone
-                    default_cluster().restart()
+                    restart_private_cluster()
                     restarts += 1
             try:
                 stats = httpx.get(f"{sim_url}/stats", timeout=60).json()
@@ -227,7 +216,7 @@ def report(url, rows, kills, restarts, seconds, stats, logs, resends=0) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.soak")
+    parser = argparse.ArgumentParser(prog="python -m pyworker.testing.soak")
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--minutes", type=float, default=20)
