@@ -3499,7 +3499,6 @@ CREATE TABLE enrich.batch_items (
     person_key text,
     company_id uuid,
     person_id uuid,
-    current_step text,
     status text DEFAULT 'IN_PROGRESS'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,

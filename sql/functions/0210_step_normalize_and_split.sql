@@ -6,9 +6,6 @@
 -- split: upsert companies by company_key and people by person_key (ordered by key, so
 -- concurrent batches never deadlock on the same entities) and link each item to both.
 
-drop function if exists enrich._step_normalize_all_core_values(uuid[]);
-drop function if exists enrich._step_split(uuid[]);
-
 create or replace function enrich._step_normalize_and_split(p_item_ids uuid[]) returns void
 language plpgsql set search_path = ''
 -- The row-wise cleaning below is pure, CPU-bound work (a few dozen regular expressions per

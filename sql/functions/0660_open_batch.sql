@@ -3,8 +3,6 @@
 -- several connections is opened LOADING and committed first; each part then COPYs and
 -- starts its own items, and enrich.finish_loading ends the load.
 
-drop function if exists enrich.open_batch(text);
-
 create or replace function enrich._loading_lock_key(p_batch_id uuid) returns bigint
 language sql immutable parallel safe as $$
   select pg_catalog.hashtextextended(p_batch_id::text, 0)
@@ -13,8 +11,6 @@ comment on function enrich._loading_lock_key(uuid) is
   'The advisory lock (shared, session level) that each connection of a load in parts holds '
   'on its LOADING batch until it closes: with no holder left, doctor reports the batch as '
   'abandoned, and finish_loading / discard_loading_batch refuse while another session holds it.';
-
-drop function if exists enrich._loading_lock_holder(uuid);
 
 create or replace function enrich._loading_lock_holders(p_batch_id uuid) returns setof integer
 language sql stable set search_path = '' as $$

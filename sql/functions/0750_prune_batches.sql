@@ -1,8 +1,6 @@
 -- enrich.prune_batches: `enrich prune`. Delete finished batches older than a cutoff with
 -- their items and item states; entities and their results stay for other batches to reuse.
 
-drop function if exists enrich._delete_batches(uuid[]);
-
 create or replace function enrich._delete_batches(
   p_batch_ids uuid[], p_only_if_status text default null
 ) returns bigint

@@ -7,9 +7,6 @@
 -- written, three million for a 1M-row batch (about 4 s of its load), to find the few it
 -- needed.
 
-drop trigger if exists workflow_states_0700_advance_after_insert on enrich.workflow_states;
-drop function if exists enrich._workflow_states_after_insert();
-
 create or replace function enrich._workflow_states_after_update() returns trigger
 language plpgsql set search_path = ''
 -- The join of the transition tables has no parameter, so its plan is made once per session
