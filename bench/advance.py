@@ -24,7 +24,9 @@ import psycopg
 
 from bench.common import console, scratch_database
 from bench.ingest import PIPELINE, people_file
-from pyworker import db, loader
+from pyworker import db
+from pyworker import load as loader
+from pyworker.load import copy_format
 
 TOUCHED = (
     "enrich.workflow_states, enrich.batch_items, enrich.batches, enrich.dispatches,"
@@ -46,7 +48,7 @@ def load_stopped_after_split(url: str, path: Path) -> None:
             (SPLIT_ONLY,),
         )
         batch_id = db.open_batch(conn, SPLIT_ONLY)
-        db.copy_items(conn, batch_id, loader.read_rows(str(path)))
+        copy_format.copy_items(conn, batch_id, loader.read_rows(str(path)))
         db.start_batch(conn, batch_id)
         # as if split had just finished in a batch of the real pipeline
         conn.execute(

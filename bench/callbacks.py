@@ -35,6 +35,7 @@ import psycopg
 
 from bench import common
 from pyworker import db as enrich_db
+from pyworker.load.copy_format import copy_items
 from pyworker.servers import free_port
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
 from pyworker.testing.wait import answers, wait_for
@@ -72,7 +73,7 @@ def prepare(url: str, companies: int) -> list[str]:
     )
     with enrich_db.connect(url, autocommit=False) as conn:
         batch_id = enrich_db.open_batch(conn, "company")
-        enrich_db.copy_items(conn, batch_id, rows)
+        copy_items(conn, batch_id, rows)
         enrich_db.start_batch(conn, batch_id)
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:

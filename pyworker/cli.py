@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pyworker import config, db, demo, loader, migrate, progress
+from pyworker import config, db, demo, migrate, progress
+from pyworker import load as loader
 from pyworker.durations import parse_duration
 
 app = typer.Typer(help="enrich-once: enrich every company and person once.", no_args_is_help=True)

@@ -19,7 +19,8 @@ from uuid import UUID
 from rich.console import Console
 from rich.table import Table
 
-from pyworker import config, db, loader, migrate, progress, receiver
+from pyworker import config, db, migrate, progress, receiver
+from pyworker import load as loader
 from pyworker.clay import simulator as clay_sim
 from pyworker.servers import BackgroundServer
 from pyworker.worker import Worker, WorkerSettings

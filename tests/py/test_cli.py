@@ -211,7 +211,7 @@ def test_load_reads_gzip_and_stdin(db_url: str, tmp_path: Path) -> None:
 def test_load_reports_progress_while_reading_and_before_the_steps(
     db_url: str, tmp_path: Path
 ) -> None:
-    from pyworker import loader
+    from pyworker import load as loader
 
     source = tmp_path / "rows.csv"
     source.write_text("email\n" + "".join(f"p{n}@acme.com\n" for n in range(2500)))
@@ -335,7 +335,7 @@ def test_loading_200k_rows_keeps_the_loader_in_constant_memory(db_url: str, tmp_
     loader process; the database works set-based on its side)."""
     script = (
         "import resource, sys\n"
-        "from pyworker import loader\n"
+        "from pyworker import load as loader\n"
         "batch, rows = loader.load(sys.argv[1], sys.argv[2], 'company')\n"
         "print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )

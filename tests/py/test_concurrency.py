@@ -326,7 +326,7 @@ def test_a_load_deadlocked_at_open_batch_starts_again(db_url: str, tmp_path: Pat
     """open_batch locks its pipeline's workflows in slug order; a transaction locking them
     in the other order (as a delete of several does) deadlocks with it. When PostgreSQL
     picks the load, `enrich load` opens its batch again and loads the file."""
-    from pyworker import loader
+    from pyworker import load as loader
 
     with psycopg.connect(db_url, autocommit=True) as admin:
         for slug in ("deadlock_a", "deadlock_b"):

@@ -17,7 +17,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pyworker import db, loader
+from pyworker import db
+from pyworker import load as loader
+from pyworker.load import copy_format, parts
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
@@ -99,7 +101,7 @@ def test_rows_of_one_company_in_different_parts_still_claim_it_once(
     one part wait for the other's commit, and the company is still claimed once."""
     source = _write_rows(tmp_path / "rows.csv", 400)
     hints = iter(range(10**6))
-    monkeypatch.setattr(loader, "company_hint", lambda row: str(next(hints)))  # round robin
+    monkeypatch.setattr(parts, "company_hint", lambda row: str(next(hints)))  # round robin
     batch_id, _ = loader.load(db_url, str(source), "company", parts=2)
     outcome = _outcome(db_url, batch_id)
     companies, _, claims, dispatches = outcome["entities"]
@@ -186,7 +188,7 @@ def test_a_loading_batch_is_not_done(db_url: str) -> None:
         batch_id = db.open_batch(conn, "company", loading=True)
         conn.commit()
     with psycopg.connect(db_url) as part:
-        db.copy_items(part, batch_id, [(1, {"email": "nobody@gmail.com"})])  # fails split
+        copy_format.copy_items(part, batch_id, [(1, {"email": "nobody@gmail.com"})])  # fails split
         db.start_batch(part, batch_id)
         part.commit()
     with psycopg.connect(db_url) as conn:
@@ -204,8 +206,8 @@ def test_a_part_starts_only_the_items_it_wrote(db_url: str) -> None:
         batch_id = db.open_batch(conn, "company", loading=True)
         conn.commit()
     with psycopg.connect(db_url) as first, psycopg.connect(db_url) as second:
-        db.copy_items(first, batch_id, [(1, {"email": "a@acme.com"})])
-        db.copy_items(second, batch_id, [(2, {"email": "b@acme.com"})])
+        copy_format.copy_items(first, batch_id, [(1, {"email": "a@acme.com"})])
+        copy_format.copy_items(second, batch_id, [(2, {"email": "b@acme.com"})])
         db.start_batch(first, batch_id)
         first.commit()
         db.start_batch(second, batch_id)
@@ -278,7 +280,7 @@ def test_a_load_whose_loader_is_gone_is_reported_and_can_be_discarded(db_url: st
     loader_session = psycopg.connect(db_url)
     batch_id = db.open_batch(loader_session, "company", loading=True)
     loader_session.commit()
-    db.copy_items(loader_session, batch_id, [(1, {"email": "a@acme.com"})])
+    copy_format.copy_items(loader_session, batch_id, [(1, {"email": "a@acme.com"})])
     db.start_batch(loader_session, batch_id)
     loader_session.commit()
     with psycopg.connect(db_url) as doctor:

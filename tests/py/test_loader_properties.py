@@ -14,7 +14,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 
-from pyworker import db, loader
+from pyworker import db
+from pyworker import load as loader
+from pyworker.load import copy_format
+from pyworker.load.files import _csv_rows
 
 cell = st.text(max_size=12) | st.sampled_from(["ada@acme.com", "ACME.COM", '"', ",", "\n", ""])
 csv_tables = st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=8)
@@ -97,7 +100,7 @@ def test_each_csv_row_is_its_fields_under_the_header(
     _, *lines = csv.reader(io.StringIO(text, newline=""))
     expected = [fields for fields in lines if "".join(fields).strip()]
     try:
-        got = list(loader._csv_rows(io.StringIO(text, newline="")))
+        got = list(_csv_rows(io.StringIO(text, newline="")))
     except loader.LoadError as exc:
         # refused: no name in the header, a NUL, or a row of another width
         assert not any(names) or any(
@@ -128,12 +131,12 @@ json_values = st.recursive(
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.dictionaries(no_nul_text, json_values, max_size=4), max_size=5))
 def test_copy_lines_store_what_psycopg_would(module_db_url: str, rows: list[dict]) -> None:
-    """The loader encodes COPY's lines itself (db.copy_line): every row is stored as the
+    """The loader encodes COPY's lines itself (copy_format.copy_line): every row is stored as the
     same jsonb as psycopg's own write_row of the row makes."""
     with psycopg.connect(module_db_url) as conn:
         ours, theirs = (db.open_batch(conn, "company") for _ in range(2))
-        db.copy_items(conn, ours, enumerate(rows, start=1))
-        with conn.cursor().copy(db.COPY_ITEMS) as copy:
+        copy_format.copy_items(conn, ours, enumerate(rows, start=1))
+        with conn.cursor().copy(copy_format.COPY_ITEMS) as copy:
             for number, row in enumerate(rows, start=1):
                 copy.write_row((theirs, number, Jsonb(row)))
         stored = conn.execute(
@@ -151,7 +154,7 @@ def test_copy_lines_are_utf8_whatever_the_connection_s_encoding(module_db_url: s
     row = {"name": "Zoë Ångström — 😀"}
     with psycopg.connect(module_db_url, client_encoding="LATIN1") as conn:
         batch_id = db.open_batch(conn, "company")
-        db.copy_items(conn, batch_id, [(1, row)])
+        copy_format.copy_items(conn, batch_id, [(1, row)])
         stored = conn.execute(  # as bytes: this connection's encoding would hide a mix-up
             "select convert_to(data ->> 'name', 'UTF8') from enrich.batch_items"
             " where batch_id = %s",

@@ -1,0 +1,18 @@
+"""Loading a file as one batch: reading it (files.py), COPY's line format (copy_format.py),
+one transaction or a load in parts (batch.py, parts.py)."""
+
+from pyworker.load.batch import OverCallLimit, estimate, load
+from pyworker.load.files import LoadError, read_rows
+from pyworker.load.parts import PARTS, PARTS_FROM_BYTES, company_hint, default_parts
+
+__all__ = [
+    "PARTS",
+    "PARTS_FROM_BYTES",
+    "LoadError",
+    "OverCallLimit",
+    "company_hint",
+    "default_parts",
+    "estimate",
+    "load",
+    "read_rows",
+]

@@ -1,0 +1,124 @@
+"""`enrich load`: one file as one batch, streamed into PostgreSQL with COPY.
+
+In one part (small files, stdin, `--parts 1`), the batch, its items and the first steps are
+one transaction: all or nothing. Files of PARTS_FROM_BYTES or more load in parts (parts.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+
+from pyworker import db
+from pyworker.load.copy_format import copy_items
+from pyworker.load.files import LoadError, counted, read_rows
+from pyworker.load.parts import default_parts, discard_batch, load_in_parts
+
+OPEN_BATCH_ATTEMPTS = 5
+
+
+def _open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -> UUID:
+    """open_batch locks the pipeline's workflows in slug order. A transaction taking them in
+    another order (a delete of several workflows locks them as it finds them) can deadlock
+    with it, and PostgreSQL may pick the load to fail: as the load's first statement it has
+    done nothing yet, so it starts again (the other side has ended by then)."""
+    for _ in range(OPEN_BATCH_ATTEMPTS - 1):
+        try:
+            return db.open_batch(conn, pipeline, loading)
+        except psycopg.errors.DeadlockDetected:
+            conn.rollback()
+    return db.open_batch(conn, pipeline, loading)
+
+
+class OverCallLimit(LoadError):
+    """The load would need more new paid calls than --max-new-calls allows."""
+
+    def __init__(self, estimate: list[dict], limit: int) -> None:
+        self.estimate = estimate
+        needed = sum(row["new_calls"] for row in estimate)
+        super().__init__(
+            f"it needs {needed:,} new paid Clay call(s), over --max-new-calls {limit:,}"
+        )
+
+
+def load(
+    database_url: str,
+    source: str,
+    pipeline: str,
+    on_progress: Callable[[str], None] | None = None,
+    parts: int | None = None,
+    max_new_calls: int | None = None,
+) -> tuple[UUID, int]:
+    """Load the file as one batch and run its first steps; returns (batch id, rows).
+    on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
+    many connections load it (default: default_parts). max_new_calls: refuse (OverCallLimit,
+    nothing committed, nothing claimable) a load that would need more new paid calls; such
+    a load runs in one transaction, so its claims are checked before anyone can send them."""
+    if source != "-" and not Path(source).is_file():
+        raise LoadError(f"{source}: no such file")
+    parts = 1 if max_new_calls is not None else parts or default_parts(source)
+    with db.connect(database_url, autocommit=False) as conn:
+        batch_id = _open_batch(conn, pipeline, loading=parts > 1)
+        rows = read_rows(source)
+        if on_progress:
+            rows = counted(rows, on_progress)
+        if parts == 1:
+            count = _copy_and_start(conn, batch_id, rows, on_progress)
+            if max_new_calls is not None:
+                estimate = db.estimate_batch_calls(conn, batch_id)
+                if sum(row["new_calls"] for row in estimate) > max_new_calls:
+                    conn.rollback()
+                    raise OverCallLimit(estimate, max_new_calls)
+            conn.commit()
+            return batch_id, count
+        conn.commit()  # the LOADING batch, for the parts to fill
+        try:
+            count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
+            db.finish_loading(conn, batch_id)
+            conn.commit()
+        except BaseException as failure:
+            try:
+                discard_batch(database_url, conn, batch_id)
+            except Exception as cleanup:  # the load's own error is the one to report
+                failure.add_note(f"and its LOADING batch {batch_id} was not deleted: {cleanup}")
+            raise
+    return batch_id, count
+
+
+def estimate(
+    database_url: str,
+    source: str,
+    pipeline: str,
+    on_progress: Callable[[str], None] | None = None,
+) -> tuple[int, list[dict]]:
+    """A dry run: the load in one transaction, rolled back; returns (rows, the estimate per
+    workflow from enrich.estimate_batch_calls). Nothing stays, nothing is claimable. It takes
+    about as long as the load itself (the keys are worked out in the database)."""
+    if source != "-" and not Path(source).is_file():
+        raise LoadError(f"{source}: no such file")
+    with db.connect(database_url, autocommit=False) as conn:
+        try:
+            batch_id = _open_batch(conn, pipeline)
+            rows = read_rows(source)
+            count = _copy_and_start(
+                conn, batch_id, counted(rows, on_progress) if on_progress else rows, on_progress
+            )
+            return count, db.estimate_batch_calls(conn, batch_id)
+        finally:
+            conn.rollback()
+
+
+def _copy_and_start(
+    conn: psycopg.Connection,
+    batch_id: UUID,
+    rows: Iterator[tuple[int, dict]],
+    on_progress: Callable[[str], None] | None,
+) -> int:
+    count = copy_items(conn, batch_id, rows)
+    if on_progress:
+        on_progress(f"{count:,} rows read; normalising keys and claiming entities")
+    db.start_batch(conn, batch_id)
+    return count
