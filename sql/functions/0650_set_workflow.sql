@@ -1,5 +1,5 @@
--- enrich.set_workflow: configure an enrichment workflow (`enrich workflow set`), and
--- describe_workflow, what `enrich workflow show` prints.
+-- enrich.set_workflow: configure an enrichment workflow (`enrich workflow set`): its
+-- settings, limits, workspace and Clay webhooks.
 
 create or replace function enrich.set_workflow(
   p_slug text,
@@ -82,53 +82,3 @@ comment on function enrich.set_workflow(text, text[], interval, integer, numeric
   'replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), '
   'each with the auth token at the same position of p_webhook_auth_tokens if given. '
   'p_workspace must exist (EN001). Returns describe_workflow().';
-
-create or replace function enrich.pause_workflow(p_slug text, p_paused boolean default true)
-returns jsonb
-language plpgsql set search_path = '' as $$
-begin
-  update enrich.workflows w
-     set paused_at = case when p_paused then coalesce(w.paused_at, now()) end, updated_at = now()
-   where w.slug = p_slug;
-  if not found then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_slug));
-  end if;
-  if not p_paused then
-    perform pg_notify('enrich_dispatch', p_slug);  -- workers look for its work at once
-  end if;
-  return enrich.describe_workflow(p_slug);
-end;
-$$;
-comment on function enrich.pause_workflow(text, boolean) is
-  'Pauses a workflow (p_paused) or resumes it: while paused nothing is claimed (in-flight '
-  'POSTs finish, callbacks are still received). Returns describe_workflow().';
-
-create or replace function enrich.describe_workflow(p_slug text) returns jsonb
-language sql stable set search_path = '' as $$
-  select jsonb_build_object(
-           'slug', w.slug, 'entity_type', w.entity_type,
-           'timeout_seconds', extract(epoch from w.timeout)::bigint,
-           'max_attempts', w.max_attempts, 'rate_per_second', w.rate_per_second,
-           'burst', w.burst, 'ttl_seconds', extract(epoch from w.ttl)::bigint,
-           'credits_per_call', w.credits_per_call,
-           'workspace', w.workspace, 'resends', w.resends, 'daily_budget', w.daily_budget,
-           'paused', w.paused_at is not null, 'paused_at', w.paused_at,
-           'paid_calls_today', enrich._calls_spent(w.slug, enrich._utc_today()),
-           'waiting', (select r.reason from enrich.dispatch_wait_reasons() r
-                        where r.workflow_slug = w.slug),
-           'webhooks', coalesce((
-             select jsonb_agg(jsonb_build_object(
-                      'position', h.position, 'url', h.url, 'submissions', h.submissions,
-                      'max_submissions', h.max_submissions,
-                      'remaining', greatest(h.max_submissions - h.submissions, 0),
-                      'full', h.submissions >= h.max_submissions,
-                      'has_auth_token', h.auth_token is not null,
-                      'retired', h.retired_at is not null or h.submissions >= h.max_submissions)
-                      order by h.position)
-             from enrich.workflow_webhooks h where h.workflow_slug = w.slug), '[]'))
-  from enrich.workflows w where w.slug = p_slug
-$$;
-comment on function enrich.describe_workflow(text) is
-  'A workflow''s settings, spend today, why its work waits (if it does) and webhooks (with '
-  'submissions used and remaining; never their auth tokens) as JSON; NULL if unknown.';

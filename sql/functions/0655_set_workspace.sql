@@ -1,5 +1,5 @@
 -- enrich.set_workspace: a Clay workspace's rate limit and daily credits (`enrich workspace
--- set`), and list_workspaces (`enrich workspace list`).
+-- set`).
 
 create or replace function enrich.set_workspace(
   p_name text, p_rate_per_second numeric default null, p_burst integer default null,
@@ -25,16 +25,3 @@ $$;
 comment on function enrich.set_workspace(text, numeric, integer, numeric, boolean) is
   'Creates or updates a workspace; NULL arguments keep the current value (new ones: 10 '
   'rows/s, burst 20, unlimited credits). Returns its list_workspaces() entry.';
-
-create or replace function enrich.list_workspaces() returns setof jsonb
-language sql stable set search_path = '' as $$
-  select jsonb_build_object(
-           'name', s.name, 'rate_per_second', s.rate_per_second, 'burst', s.burst,
-           'daily_credits', s.daily_credits,
-           'credits_spent_today', enrich._credits_spent(s.name, enrich._utc_today()),
-           'workflows', coalesce((select jsonb_agg(w.slug order by w.slug) from enrich.workflows w
-                                   where w.workspace = s.name), '[]'))
-  from enrich.workspaces s order by s.name
-$$;
-comment on function enrich.list_workspaces() is
-  'Every workspace: rate limit, daily credits, credits spent today, its workflows.';

@@ -1,29 +1,5 @@
--- The seed plan's set_company/person_workflow_status, routed through the state machine so
--- that a "set" can never skip the dispatch outbox or the cascade to items.
-
-create or replace function enrich._queue_dispatches(
-  p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text default 'batch',
-  p_batch_id uuid default null
-) returns void
-language plpgsql set search_path = '' as $$
-begin
-  if cardinality(p_entity_ids) > 0 then
-    -- locked: dispatches have no per-row foreign key to their workflow (migration 0007)
-    perform from enrich.workflows w where w.slug = p_slug for key share;
-    if not found then
-      raise exception using errcode = 'EN001',
-        message = format('unknown workflow %s', quote_literal(p_slug));
-    end if;
-    insert into enrich.dispatches (workflow_slug, entity_type, entity_id, cause, batch_id)
-    select p_slug, p_entity_type, e, p_cause, p_batch_id from unnest(p_entity_ids) as e
-    on conflict (workflow_slug, entity_id) do nothing;
-    perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
-  end if;
-end;
-$$;
-comment on function enrich._queue_dispatches(text, text, uuid[], text, uuid) is
-  'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the '
-  'claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch).';
+-- enrich._set_entity_workflow_status: an operator sets an entity's workflow status, routed
+-- through the state machine so that a "set" never skips the dispatch outbox or the cascade.
 
 create or replace function enrich._set_entity_workflow_status(
   p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_status text, p_meta jsonb
@@ -91,21 +67,3 @@ comment on function enrich._set_entity_workflow_status(text, uuid, text, text, j
   'Moves an entity''s workflow state through the state machine: IN_PROGRESS queues a '
   'dispatch; COMPLETED / FAILED settle it and cascade to its items. NULL if the entity or '
   'workflow is unknown.';
-
-create or replace function enrich.set_company_workflow_status(
-  p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb default null
-) returns text
-language sql set search_path = '' as $$
-  select enrich._set_entity_workflow_status('company', p_company_id, p_workflow_slug, p_status, p_meta)
-$$;
-comment on function enrich.set_company_workflow_status(uuid, text, text, jsonb) is
-  'Seed helper: set a company''s workflow status through the state machine; NULL if unknown.';
-
-create or replace function enrich.set_person_workflow_status(
-  p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb default null
-) returns text
-language sql set search_path = '' as $$
-  select enrich._set_entity_workflow_status('person', p_person_id, p_workflow_slug, p_status, p_meta)
-$$;
-comment on function enrich.set_person_workflow_status(uuid, text, text, jsonb) is
-  'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';

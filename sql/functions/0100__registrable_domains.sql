@@ -1,6 +1,5 @@
--- enrich.registrable_domain: the Public-Suffix-aware registrable domain of a host or URL.
--- The company key is built from it (see company_key). _registrable_domains is the one
--- implementation, set-based so a million-row batch matches its hosts with hash joins.
+-- enrich._registrable_domains: the one implementation of the Public Suffix List rule, set-based
+-- so a million-row batch matches its hosts with hash joins (registrable_domain is one host).
 
 create or replace function enrich._registrable_domains(p_hosts text[])
 returns table (host text, registrable_domain text)
@@ -40,13 +39,3 @@ $$;
 comment on function enrich._registrable_domains(text[]) is
   'Registrable domain of each distinct host (already cleaned by _url_host): one row per '
   'host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
-
-create or replace function enrich.registrable_domain(p_host_or_url text) returns text
-language sql stable parallel safe set search_path = '' as $$
-  select d.registrable_domain
-  from enrich._registrable_domains(array[enrich._url_host(p_host_or_url)]) as d
-$$;
-comment on function enrich.registrable_domain(text) is
-  'Registrable domain (public suffix + one label) of a host or URL: '
-  '"https://shop.acme.co.uk/x" -> "acme.co.uk". NULL for a bare public suffix, an IP '
-  'address, a single label or text that is not a host.';

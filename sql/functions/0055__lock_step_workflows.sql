@@ -1,26 +1,8 @@
--- enrich._workflow_entity_type: a workflow's entity type, or error EN001 for an unknown slug.
--- Shared by every function that takes a workflow from outside.
-
-create or replace function enrich._workflow_entity_type(p_slug text) returns text
-language plpgsql stable set search_path = '' as $$
-declare
-  v_type text;
-begin
-  select w.entity_type into v_type from enrich.workflows w where w.slug = p_slug;
-  if v_type is null then
-    raise exception using errcode = 'EN001',
-      message = format('unknown workflow %s', quote_literal(p_slug));
-  end if;
-  return v_type;
-end;
-$$;
-comment on function enrich._workflow_entity_type(text) is
-  'company | person for a workflow slug; raises EN001 (unknown workflow) otherwise.';
-
 -- enrich._lock_step_workflows: what a pipeline or a batch opening does before it names
 -- workflows. Locks them (FOR KEY SHARE, in slug order), so none can be deleted before the
 -- naming commits (a delete waits, then sees the name and refuses); returns the first step
 -- that is neither a SQL step nor an existing workflow (NULL when all exist).
+
 create or replace function enrich._lock_step_workflows(p_steps text[]) returns text
 language plpgsql set search_path = '' as $$
 declare

@@ -1,5 +1,5 @@
 -- enrich._record_result: store one enrichment result for an entity (no state change).
--- record_company_result / record_person_result are the seed plan's names for it.
+-- record_company_result / record_person_result are its public names.
 
 create or replace function enrich._record_result(
   p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_data jsonb
@@ -21,21 +21,3 @@ end;
 $$;
 comment on function enrich._record_result(text, uuid, text, jsonb) is
   'Inserts a result row for an entity (correlation ids stripped); NULL if no such entity.';
-
-create or replace function enrich.record_company_result(
-  p_company_id uuid, p_workflow_slug text, p_data jsonb
-) returns uuid
-language sql set search_path = '' as $$
-  select enrich._record_result('company', p_company_id, p_workflow_slug, p_data)
-$$;
-comment on function enrich.record_company_result(uuid, text, jsonb) is
-  'Seed helper: store a company result (no state change); NULL if the company is unknown.';
-
-create or replace function enrich.record_person_result(
-  p_person_id uuid, p_workflow_slug text, p_data jsonb
-) returns uuid
-language sql set search_path = '' as $$
-  select enrich._record_result('person', p_person_id, p_workflow_slug, p_data)
-$$;
-comment on function enrich.record_person_result(uuid, text, jsonb) is
-  'Seed helper: store a person result (no state change); NULL if the person is unknown.';

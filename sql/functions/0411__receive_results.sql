@@ -1,7 +1,5 @@
--- enrich.receive_result: a Clay callback. Records the result against the entity, completes
--- the entity and cascades to every linked item. Idempotent: a repeat answers 'duplicate'.
--- enrich._receive_results: the same for many callbacks of one workflow in one transaction
--- (what `enrich serve` does with callbacks that arrive together): one cascade for all.
+-- enrich._receive_results: many Clay callbacks of one workflow in one transaction (what
+-- `enrich serve` does with callbacks that arrive together): one cascade for all.
 
 create or replace function enrich._receive_results(p_workflow text, p_payloads jsonb[])
 returns table (ord integer, outcome text, error_state text, error_message text)
@@ -122,22 +120,3 @@ comment on function enrich._receive_results(text, jsonb[]) is
   'duplicate, or the error it would raise alone (EN002 unknown entity, EN003 malformed) '
   'with nothing recorded for it. One cascade settles every entity completed. Raises EN001 '
   'for an unknown workflow.';
-
-create or replace function enrich.receive_result(p_workflow text, p_payload jsonb) returns text
-language plpgsql set search_path = '' as $$
-declare
-  v_result record;
-begin
-  select r.outcome, r.error_state, r.error_message into v_result
-    from enrich._receive_results(p_workflow, array[p_payload]) r;
-  if v_result.error_state is not null then
-    raise exception using errcode = v_result.error_state, message = v_result.error_message;
-  end if;
-  return v_result.outcome;
-end;
-$$;
-comment on function enrich.receive_result(text, jsonb) is
-  'Clay callback: correlates on company_id / person_id (or a batch item_id), stores the '
-  'result, completes the entity (even after a timeout or failure: paid-for data is kept) and '
-  'cascades to its items. Returns completed | duplicate. Errors: EN001 unknown workflow, '
-  'EN002 unknown entity, EN003 malformed payload. Callable over PostgREST/Supabase RPC.';

@@ -1,4 +1,5 @@
--- enrich.normalize_email: lower-cased, trimmed email, or NULL when it is not an address.
+-- enrich._email_of_cleaned: normalize_email of text already cleaned by _clean_text (the split
+-- step cleans each value once). Pure SQL without SET search_path, so it inlines.
 
 create or replace function enrich._email_of_cleaned(p_email text) returns text
 language sql immutable parallel safe as $$
@@ -8,10 +9,3 @@ language sql immutable parallel safe as $$
 $$;
 comment on function enrich._email_of_cleaned(text) is
   'normalize_email of text already cleaned by _clean_text (the split step cleans each value once).';
-
-create or replace function enrich.normalize_email(p_email text) returns text
-language sql immutable parallel safe as $$
-  select enrich._email_of_cleaned(enrich._clean_text(p_email))
-$$;
-comment on function enrich.normalize_email(text) is
-  'Trimmed, lower-cased email address; NULL unless it is local@host with a valid host.';

@@ -1,0 +1,27 @@
+-- enrich.finish_loading: the end of a load in parts. The LOADING batch gets its item count
+-- and its status from its items.
+
+create or replace function enrich.finish_loading(p_batch_id uuid) returns void
+language plpgsql set search_path = '' as $$
+begin
+  perform enrich._refuse_live_load(p_batch_id);
+  -- the parts' counts; a batch whose parts started before migration 0012 has none: counted
+  update enrich.batches b
+     set status = 'IN_PROGRESS',
+         item_count = coalesce(
+           (select sum(p.item_count) from enrich.loading_batch_parts p where p.batch_id = b.id),
+           (select count(*) from enrich.batch_items i where i.batch_id = b.id))
+   where b.id = p_batch_id and b.status = 'LOADING';
+  if not found then
+    raise exception using errcode = 'EN002',
+      message = format('no LOADING batch %s', p_batch_id);
+  end if;
+  delete from enrich.loading_batch_parts p where p.batch_id = p_batch_id;
+  perform enrich._refresh_batch_status(array[p_batch_id]);
+end;
+$$;
+comment on function enrich.finish_loading(uuid) is
+  'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of '
+  'its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every '
+  'item has finished). EN005 while another session (a loader still running) holds the '
+  'batch''s lock.';
