@@ -433,6 +433,30 @@ $$;
 COMMENT ON FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) IS 'Items enter a step: writes their workflow_states rows; the advance triggers take them on.';
 
 --
+-- Name: _entity_tables(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._entity_tables(p_entity_type text) RETURNS TABLE(states text, id_column text, entities text, results text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select t.states, t.id_column, t.entities, t.results
+  from (values
+    ('company', 'company_workflow_states', 'company_id', 'normalized_companies',
+     'company_enrichment_results'),
+    ('person', 'person_workflow_states', 'person_id', 'normalized_people',
+     'person_enrichment_results')
+  ) as t(entity_type, states, id_column, entities, results)
+  where t.entity_type = p_entity_type
+$$;
+
+--
+-- Name: FUNCTION _entity_tables(p_entity_type text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._entity_tables(p_entity_type text) IS 'For an entity type: its workflow-states table, the id column naming an entity there (and in batch_items, dispatches'' payloads and callbacks), its entities table and its results table. No row for an unknown type.';
+
+--
 -- Name: _host_of_cleaned(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -659,6 +683,8 @@ CREATE FUNCTION enrich._receive_results(p_workflow text, p_payloads jsonb[]) RET
     AS $_$
 declare
   v_type      text;
+  v_states    text;
+  v_id_column text;
   v_id_key    text;
   v_id_text   text;
   v_payload   jsonb;
@@ -675,11 +701,12 @@ declare
   v_complete  integer[] := '{}';
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
+  select t.states, t.id_column into v_states, v_id_column from enrich._entity_tables(v_type) t;
 
   -- 1. Each payload: its entity id, or why it has none (EN003 malformed, EN002 unknown).
   for i in 1 .. v_n loop
     v_payload := p_payloads[i];
-    v_id_key := v_type || '_id';
+    v_id_key := v_id_column;
     if jsonb_typeof(v_payload) is distinct from 'object' then
       v_state[i] := 'EN003';
       v_message[i] := 'callback body must be a JSON object';
@@ -692,7 +719,7 @@ begin
       v_id_text := v_payload ->> 'item_id';
     else
       v_state[i] := 'EN003';
-      v_message[i] := format('callback for %s needs %s (or a batch item_id)', p_workflow, v_type || '_id');
+      v_message[i] := format('callback for %s needs %s (or a batch item_id)', p_workflow, v_id_column);
       continue;
     end if;
     if v_id_text is null
@@ -703,7 +730,7 @@ begin
       continue;
     end if;
     if v_id_key = 'item_id' then
-      execute format('select %I from enrich.batch_items where id = $1', v_type || '_id')
+      execute format('select %I from enrich.batch_items where id = $1', v_id_column)
         into v_item_entity using v_id_text::uuid;
       v_entity[i] := v_item_entity;
       if v_item_entity is null then
@@ -723,7 +750,7 @@ begin
     from (select s.%2$I as id, s.status from enrich.%1$I s
            where s.%2$I = any($1) and s.workflow_slug = $2
            order by s.%2$I for update) l
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id_column)
     into v_found, v_statuses using v_entity, p_workflow;
 
   -- 3. Outcomes, in arrival order: the first callback for an entity not yet COMPLETED
@@ -751,15 +778,8 @@ begin
    where c.outcome is not null
    order by c.n;
   if cardinality(v_complete) > 0 then
-    execute format($sql$
-      insert into enrich.%1$I (%2$I, workflow_slug, data)
-      select e.id, $2, r.payload - array['company_id', 'person_id', 'item_id']
-      from unnest($1, $3) as r(entity_id, payload)
-      join enrich.%3$I e on e.id = r.entity_id
-    $sql$, v_type || '_enrichment_results', v_type || '_id',
-           case v_type when 'company' then 'normalized_companies' else 'normalized_people' end)
-    using array(select v_entity[i] from unnest(v_complete) as i), p_workflow,
-          array(select p_payloads[i] from unnest(v_complete) as i);
+    perform enrich._record_result(v_type, array(select v_entity[i] from unnest(v_complete) as i),
+                                  p_workflow, array(select p_payloads[i] from unnest(v_complete) as i));
     perform enrich._settle_entity(p_workflow, v_done, 'COMPLETED');
   end if;
 
@@ -776,27 +796,45 @@ $_$;
 COMMENT ON FUNCTION enrich._receive_results(p_workflow text, p_payloads jsonb[]) IS 'Many callbacks of one workflow in one transaction: per payload (in order) completed | duplicate, or the error it would raise alone (EN002 unknown entity, EN003 malformed) with nothing recorded for it. One cascade settles every entity completed. Raises EN001 for an unknown workflow.';
 
 --
--- Name: _record_result(text, uuid, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _record_result(text, uuid[], text, jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._record_result(p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_data jsonb) RETURNS uuid
+CREATE FUNCTION enrich._record_result(p_entity_type text, p_entity_ids uuid[], p_workflow_slug text, p_data jsonb[]) RETURNS SETOF uuid
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
 declare
-  v_result_id uuid;
+  v_tables record;
 begin
-  execute format($sql$
+  select t.results, t.id_column, t.entities into v_tables
+  from enrich._entity_tables(p_entity_type) t;
+  return query execute format($sql$
     insert into enrich.%1$I (%2$I, workflow_slug, data)
-    select e.id, $2, $3 - array['company_id', 'person_id', 'item_id']
-    from enrich.%3$I e where e.id = $1
+    select e.id, $2, r.data - array['company_id', 'person_id', 'item_id']
+    from unnest($1, $3) as r(entity_id, data)
+    join enrich.%3$I e on e.id = r.entity_id
     returning id
-  $sql$, p_entity_type || '_enrichment_results', p_entity_type || '_id',
-         case p_entity_type when 'company' then 'normalized_companies' else 'normalized_people' end)
-    into v_result_id using p_entity_id, p_workflow_slug, p_data;
-  return v_result_id;
+  $sql$, v_tables.results, v_tables.id_column, v_tables.entities)
+    using p_entity_ids, p_workflow_slug, p_data;
 end;
 $_$;
+
+--
+-- Name: FUNCTION _record_result(p_entity_type text, p_entity_ids uuid[], p_workflow_slug text, p_data jsonb[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._record_result(p_entity_type text, p_entity_ids uuid[], p_workflow_slug text, p_data jsonb[]) IS 'Inserts a result row per entity (parallel arrays of ids and data, correlation ids company_id, person_id and item_id stripped from the data); entities that do not exist are skipped. Returns the new rows'' ids.';
+
+--
+-- Name: _record_result(text, uuid, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._record_result(p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_data jsonb) RETURNS uuid
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select enrich._record_result(p_entity_type, array[p_entity_id], p_workflow_slug, array[p_data])
+$$;
 
 --
 -- Name: FUNCTION _record_result(p_entity_type text, p_entity_id uuid, p_workflow_slug text, p_data jsonb); Type: COMMENT; Schema: enrich; Owner: -
@@ -1103,10 +1141,13 @@ CREATE FUNCTION enrich._set_entity_workflow_status(p_entity_type text, p_entity_
     SET search_path TO ''
     AS $_$
 declare
-  v_states text := p_entity_type || '_workflow_states';
-  v_id     text := p_entity_type || '_id';
-  v_old    text;
+  v_states   text;
+  v_id       text;
+  v_entities text;
+  v_old      text;
 begin
+  select t.states, t.id_column, t.entities into v_states, v_id, v_entities
+  from enrich._entity_tables(p_entity_type) t;
   if p_status is null or p_status not in ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED') then
     raise exception using errcode = 'EN003',
       message = format('invalid status %s (PENDING, IN_PROGRESS, COMPLETED or FAILED)',
@@ -1123,8 +1164,7 @@ begin
     insert into enrich.%1$I (%2$I, workflow_slug)
     select e.id, $2 from enrich.%3$I e where e.id = $1
     on conflict (%2$I, workflow_slug) do nothing
-  $sql$, v_states, v_id,
-         case p_entity_type when 'company' then 'normalized_companies' else 'normalized_people' end)
+  $sql$, v_states, v_id, v_entities)
     using p_entity_id, p_workflow_slug;
   execute format('select status from enrich.%I where %I = $1 and workflow_slug = $2 for update',
                  v_states, v_id)
@@ -1177,7 +1217,8 @@ CREATE FUNCTION enrich._settle_entity(p_slug text, p_entity_ids uuid[], p_status
     SET enable_seqscan TO 'off'
     AS $_$
 declare
-  v_type      text;
+  v_states    text;
+  v_id        text;
   v_ids       uuid[];
   v_batch_ids uuid[];
   v_moves_on  boolean;
@@ -1186,7 +1227,9 @@ begin
     raise exception using errcode = 'EN003',
       message = format('an entity settles as COMPLETED or FAILED, not %s', quote_literal(p_status));
   end if;
-  select w.entity_type into strict v_type from enrich.workflows w where w.slug = p_slug;
+  select t.states, t.id_column into strict v_states, v_id
+    from enrich.workflows w cross join enrich._entity_tables(w.entity_type) t
+   where w.slug = p_slug;
   v_ids := array(select distinct e from unnest(p_entity_ids) as e where e is not null order by 1);
   if cardinality(v_ids) = 0 then
     return;
@@ -1227,7 +1270,7 @@ begin
            updated_at = now()
       from unnest($1) as e(id) left join gone g on g.entity_id = e.id
      where s.%2$I = e.id and s.workflow_slug = $2
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id)
   using v_ids, p_slug, p_status, p_error;
 
   -- Cascade. A late result also completes items that had failed with the entity.
@@ -1299,8 +1342,7 @@ begin
       message = format('unknown step or workflow %s', quote_literal(p_slug)),
       hint = 'Create the workflow with `enrich workflow set` or fix the pipeline''s steps.';
   end if;
-  v_states := v_type || '_workflow_states';
-  v_id := v_type || '_id';
+  select t.states, t.id_column into v_states, v_id from enrich._entity_tables(v_type) t;
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
@@ -1382,18 +1424,18 @@ begin
            case when d.entity_id is null
                 then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
                 when d.status = 'IN_PROGRESS'
-                then jsonb_build_object($4 || '_id', d.entity_id)
+                then jsonb_build_object($6, d.entity_id)
                 when d.status = 'FAILED'
-                then jsonb_strip_nulls(jsonb_build_object($4 || '_id', d.entity_id,
+                then jsonb_strip_nulls(jsonb_build_object($6, d.entity_id,
                        'skipped', $4 || '_enrichment_failed', 'error', d.last_error))
-                else jsonb_build_object($4 || '_id', d.entity_id,
+                else jsonb_build_object($6, d.entity_id,
                        'skipped', $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
                                                       else '_already_enriched' end)
            end,
            case when d.status = 'COMPLETED' then now() end,
            case when d.status = 'FAILED' then now() end
     from decided d
-  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
+  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities, v_id;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is
   --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on: the
@@ -2332,9 +2374,10 @@ begin
    where i.batch_id = p_batch_id and ws.step_name = 'split' and ws.status = 'FAILED';
 
   for v_step in
-    select st.step, st.position, w.entity_type, w.ttl
+    select st.step, st.position, w.entity_type, w.ttl, t.states, t.id_column
     from unnest(v_batch.steps) with ordinality as st(step, position)
     join enrich.workflows w on w.slug = st.step
+    cross join enrich._entity_tables(w.entity_type) t
     order by st.position
   loop
     return query execute format($sql$
@@ -2368,7 +2411,7 @@ begin
              count(*) filter (where kind = 'in_flight'), count(*) filter (where kind = 'failed'),
              count(*) filter (where kind = 'new'), $7
       from classified
-    $sql$, v_step.entity_type || '_workflow_states', v_step.entity_type || '_id')
+    $sql$, v_step.states, v_step.id_column)
     using p_batch_id, v_step.step, v_batch.steps, v_step.position::integer, v_step.ttl,
           v_step.entity_type, v_split;
   end loop;
@@ -2957,10 +3000,13 @@ CREATE FUNCTION enrich.refresh_entities(p_workflow text, p_older_than interval D
     SET search_path TO ''
     AS $_$
 declare
-  v_type text;
-  v_ids  uuid[];
+  v_type   text;
+  v_states text;
+  v_id     text;
+  v_ids    uuid[];
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
+  select t.states, t.id_column into v_states, v_id from enrich._entity_tables(v_type) t;
   if p_older_than is null and p_entity_id is null then
     raise exception using errcode = 'EN003',
       message = 'refresh needs an age (p_older_than) or an entity id';
@@ -2980,7 +3026,7 @@ begin
         from due where s.id = due.id
       returning s.%2$I)
     select coalesce(array_agg(%2$I), '{}') from refreshed
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id)
     into v_ids using p_workflow, p_older_than, p_entity_id;
   perform enrich._queue_dispatches(p_workflow, v_type, v_ids, 'refresh');
   return cardinality(v_ids);
@@ -3086,7 +3132,8 @@ declare
   v_total    integer := 0;
 begin
   for v_workflow in
-    select w.slug, w.entity_type from enrich.workflows w
+    select w.slug, w.entity_type, t.states, t.id_column
+    from enrich.workflows w cross join enrich._entity_tables(w.entity_type) t
     where p_workflow is null or w.slug = p_workflow order by w.slug
   loop
     -- the failed entities in scope, reached through the items that failed with them
@@ -3105,7 +3152,7 @@ begin
          where s.workflow_slug = $1 and s.%2$I = any($2) and s.status = 'FAILED'
         returning s.%2$I)
       select coalesce(array_agg(%2$I order by %2$I), '{}') from retried
-    $sql$, v_workflow.entity_type || '_workflow_states', v_workflow.entity_type || '_id')
+    $sql$, v_workflow.states, v_workflow.id_column)
       into v_ids using v_workflow.slug, v_ids;
     if cardinality(v_ids) = 0 then
       continue;

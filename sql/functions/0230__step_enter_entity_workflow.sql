@@ -31,8 +31,7 @@ begin
       message = format('unknown step or workflow %s', quote_literal(p_slug)),
       hint = 'Create the workflow with `enrich workflow set` or fix the pipeline''s steps.';
   end if;
-  v_states := v_type || '_workflow_states';
-  v_id := v_type || '_id';
+  select t.states, t.id_column into v_states, v_id from enrich._entity_tables(v_type) t;
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
@@ -114,18 +113,18 @@ begin
            case when d.entity_id is null
                 then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
                 when d.status = 'IN_PROGRESS'
-                then jsonb_build_object($4 || '_id', d.entity_id)
+                then jsonb_build_object($6, d.entity_id)
                 when d.status = 'FAILED'
-                then jsonb_strip_nulls(jsonb_build_object($4 || '_id', d.entity_id,
+                then jsonb_strip_nulls(jsonb_build_object($6, d.entity_id,
                        'skipped', $4 || '_enrichment_failed', 'error', d.last_error))
-                else jsonb_build_object($4 || '_id', d.entity_id,
+                else jsonb_build_object($6, d.entity_id,
                        'skipped', $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
                                                       else '_already_enriched' end)
            end,
            case when d.status = 'COMPLETED' then now() end,
            case when d.status = 'FAILED' then now() end
     from decided d
-  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities;
+  $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities, v_id;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is
   --    COMPLETED or FAILED: share-locked above, so unchanged until we commit) move on: the

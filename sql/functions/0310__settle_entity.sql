@@ -13,7 +13,8 @@ language plpgsql set search_path = ''
 -- batch lands. Every lookup here has its index.
 set enable_seqscan = off as $$
 declare
-  v_type      text;
+  v_states    text;
+  v_id        text;
   v_ids       uuid[];
   v_batch_ids uuid[];
   v_moves_on  boolean;
@@ -22,7 +23,9 @@ begin
     raise exception using errcode = 'EN003',
       message = format('an entity settles as COMPLETED or FAILED, not %s', quote_literal(p_status));
   end if;
-  select w.entity_type into strict v_type from enrich.workflows w where w.slug = p_slug;
+  select t.states, t.id_column into strict v_states, v_id
+    from enrich.workflows w cross join enrich._entity_tables(w.entity_type) t
+   where w.slug = p_slug;
   v_ids := array(select distinct e from unnest(p_entity_ids) as e where e is not null order by 1);
   if cardinality(v_ids) = 0 then
     return;
@@ -63,7 +66,7 @@ begin
            updated_at = now()
       from unnest($1) as e(id) left join gone g on g.entity_id = e.id
      where s.%2$I = e.id and s.workflow_slug = $2
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id)
   using v_ids, p_slug, p_status, p_error;
 
   -- Cascade. A late result also completes items that had failed with the entity.

@@ -6,6 +6,8 @@ returns table (ord integer, outcome text, error_state text, error_message text)
 language plpgsql set search_path = '' as $$
 declare
   v_type      text;
+  v_states    text;
+  v_id_column text;
   v_id_key    text;
   v_id_text   text;
   v_payload   jsonb;
@@ -22,11 +24,12 @@ declare
   v_complete  integer[] := '{}';
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
+  select t.states, t.id_column into v_states, v_id_column from enrich._entity_tables(v_type) t;
 
   -- 1. Each payload: its entity id, or why it has none (EN003 malformed, EN002 unknown).
   for i in 1 .. v_n loop
     v_payload := p_payloads[i];
-    v_id_key := v_type || '_id';
+    v_id_key := v_id_column;
     if jsonb_typeof(v_payload) is distinct from 'object' then
       v_state[i] := 'EN003';
       v_message[i] := 'callback body must be a JSON object';
@@ -39,7 +42,7 @@ begin
       v_id_text := v_payload ->> 'item_id';
     else
       v_state[i] := 'EN003';
-      v_message[i] := format('callback for %s needs %s (or a batch item_id)', p_workflow, v_type || '_id');
+      v_message[i] := format('callback for %s needs %s (or a batch item_id)', p_workflow, v_id_column);
       continue;
     end if;
     if v_id_text is null
@@ -50,7 +53,7 @@ begin
       continue;
     end if;
     if v_id_key = 'item_id' then
-      execute format('select %I from enrich.batch_items where id = $1', v_type || '_id')
+      execute format('select %I from enrich.batch_items where id = $1', v_id_column)
         into v_item_entity using v_id_text::uuid;
       v_entity[i] := v_item_entity;
       if v_item_entity is null then
@@ -70,7 +73,7 @@ begin
     from (select s.%2$I as id, s.status from enrich.%1$I s
            where s.%2$I = any($1) and s.workflow_slug = $2
            order by s.%2$I for update) l
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id_column)
     into v_found, v_statuses using v_entity, p_workflow;
 
   -- 3. Outcomes, in arrival order: the first callback for an entity not yet COMPLETED
@@ -98,15 +101,8 @@ begin
    where c.outcome is not null
    order by c.n;
   if cardinality(v_complete) > 0 then
-    execute format($sql$
-      insert into enrich.%1$I (%2$I, workflow_slug, data)
-      select e.id, $2, r.payload - array['company_id', 'person_id', 'item_id']
-      from unnest($1, $3) as r(entity_id, payload)
-      join enrich.%3$I e on e.id = r.entity_id
-    $sql$, v_type || '_enrichment_results', v_type || '_id',
-           case v_type when 'company' then 'normalized_companies' else 'normalized_people' end)
-    using array(select v_entity[i] from unnest(v_complete) as i), p_workflow,
-          array(select p_payloads[i] from unnest(v_complete) as i);
+    perform enrich._record_result(v_type, array(select v_entity[i] from unnest(v_complete) as i),
+                                  p_workflow, array(select p_payloads[i] from unnest(v_complete) as i));
     perform enrich._settle_entity(p_workflow, v_done, 'COMPLETED');
   end if;
 

@@ -6,10 +6,13 @@ create or replace function enrich._set_entity_workflow_status(
 ) returns text
 language plpgsql set search_path = '' as $$
 declare
-  v_states text := p_entity_type || '_workflow_states';
-  v_id     text := p_entity_type || '_id';
-  v_old    text;
+  v_states   text;
+  v_id       text;
+  v_entities text;
+  v_old      text;
 begin
+  select t.states, t.id_column, t.entities into v_states, v_id, v_entities
+  from enrich._entity_tables(p_entity_type) t;
   if p_status is null or p_status not in ('PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED') then
     raise exception using errcode = 'EN003',
       message = format('invalid status %s (PENDING, IN_PROGRESS, COMPLETED or FAILED)',
@@ -26,8 +29,7 @@ begin
     insert into enrich.%1$I (%2$I, workflow_slug)
     select e.id, $2 from enrich.%3$I e where e.id = $1
     on conflict (%2$I, workflow_slug) do nothing
-  $sql$, v_states, v_id,
-         case p_entity_type when 'company' then 'normalized_companies' else 'normalized_people' end)
+  $sql$, v_states, v_id, v_entities)
     using p_entity_id, p_workflow_slug;
   execute format('select status from enrich.%I where %I = $1 and workflow_slug = $2 for update',
                  v_states, v_id)

@@ -23,9 +23,10 @@ begin
    where i.batch_id = p_batch_id and ws.step_name = 'split' and ws.status = 'FAILED';
 
   for v_step in
-    select st.step, st.position, w.entity_type, w.ttl
+    select st.step, st.position, w.entity_type, w.ttl, t.states, t.id_column
     from unnest(v_batch.steps) with ordinality as st(step, position)
     join enrich.workflows w on w.slug = st.step
+    cross join enrich._entity_tables(w.entity_type) t
     order by st.position
   loop
     return query execute format($sql$
@@ -59,7 +60,7 @@ begin
              count(*) filter (where kind = 'in_flight'), count(*) filter (where kind = 'failed'),
              count(*) filter (where kind = 'new'), $7
       from classified
-    $sql$, v_step.entity_type || '_workflow_states', v_step.entity_type || '_id')
+    $sql$, v_step.states, v_step.id_column)
     using p_batch_id, v_step.step, v_batch.steps, v_step.position::integer, v_step.ttl,
           v_step.entity_type, v_split;
   end loop;

@@ -11,7 +11,8 @@ declare
   v_total    integer := 0;
 begin
   for v_workflow in
-    select w.slug, w.entity_type from enrich.workflows w
+    select w.slug, w.entity_type, t.states, t.id_column
+    from enrich.workflows w cross join enrich._entity_tables(w.entity_type) t
     where p_workflow is null or w.slug = p_workflow order by w.slug
   loop
     -- the failed entities in scope, reached through the items that failed with them
@@ -30,7 +31,7 @@ begin
          where s.workflow_slug = $1 and s.%2$I = any($2) and s.status = 'FAILED'
         returning s.%2$I)
       select coalesce(array_agg(%2$I order by %2$I), '{}') from retried
-    $sql$, v_workflow.entity_type || '_workflow_states', v_workflow.entity_type || '_id')
+    $sql$, v_workflow.states, v_workflow.id_column)
       into v_ids using v_workflow.slug, v_ids;
     if cardinality(v_ids) = 0 then
       continue;

@@ -7,10 +7,13 @@ create or replace function enrich.refresh_entities(
 ) returns integer
 language plpgsql set search_path = '' as $$
 declare
-  v_type text;
-  v_ids  uuid[];
+  v_type   text;
+  v_states text;
+  v_id     text;
+  v_ids    uuid[];
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
+  select t.states, t.id_column into v_states, v_id from enrich._entity_tables(v_type) t;
   if p_older_than is null and p_entity_id is null then
     raise exception using errcode = 'EN003',
       message = 'refresh needs an age (p_older_than) or an entity id';
@@ -30,7 +33,7 @@ begin
         from due where s.id = due.id
       returning s.%2$I)
     select coalesce(array_agg(%2$I), '{}') from refreshed
-  $sql$, v_type || '_workflow_states', v_type || '_id')
+  $sql$, v_states, v_id)
     into v_ids using p_workflow, p_older_than, p_entity_id;
   perform enrich._queue_dispatches(p_workflow, v_type, v_ids, 'refresh');
   return cardinality(v_ids);

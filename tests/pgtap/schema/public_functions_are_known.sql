@@ -18,7 +18,7 @@ select functions_are('enrich', array[
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',
-  '_requeue_dispatch', '_workflow_entity_type', '_registrable_domains', 'webhook_warnings',
+  '_requeue_dispatch', '_workflow_entity_type', '_entity_tables', '_registrable_domains', 'webhook_warnings',
   '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
