@@ -165,6 +165,61 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
+class Refused(Exception):
+    """A callback refused before it reaches the database: (outcome, HTTP code, error)."""
+
+    def __init__(self, outcome: str, code: int, error: str) -> None:
+        super().__init__(error)
+        self.outcome, self.code, self.error = outcome, code, error
+
+
+def _authorized(request: Request, expected: list[bytes]) -> bool:
+    given = request.headers.get("authorization", "").encode()
+    # every candidate compared in constant time, none skipped: the reply time does not tell
+    # which secret (if any) matched
+    matches = [hmac.compare_digest(given, secret) for secret in expected]
+    return any(matches)
+
+
+async def _payload_of(request: Request) -> dict:
+    """The callback's JSON object, or Refused (413 too large, 400 malformed)."""
+    try:
+        body = await _read_body(request)
+    except BodyTooLarge:
+        raise Refused("too_large", 413, "body over 1 MiB") from None
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Refused("malformed", 400, "body is not UTF-8 JSON") from None
+    if not isinstance(payload, dict):
+        raise Refused("malformed", 400, "body must be a JSON object")
+    if _nested_deeper_than(payload, MAX_JSON_DEPTH):
+        raise Refused("malformed", 400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return payload
+
+
+async def _record(recorder: Recorder, slug: str, payload: dict) -> tuple[str, int, dict]:
+    """Record one callback (retried on a serialization failure or deadlock): its metric
+    outcome, HTTP code and reply body. The one place SQLSTATEs become HTTP replies."""
+    for attempt in range(3):
+        try:
+            outcome, state, message = await recorder.record(slug, payload)
+        except psycopg.Error as exc:
+            outcome, state = None, exc.sqlstate or ""
+            message = exc.diag.message_primary
+            if state in _RETRYABLE and attempt < 2:
+                continue
+        if outcome is not None:
+            return outcome, 200, {"status": outcome}
+        if state in _NOT_FOUND:
+            return "not_found", 404, {"error": message or "not found"}
+        if state == "EN003" or state.startswith(_BAD_INPUT_CLASSES):
+            return "malformed", 400, {"error": message or "malformed"}
+        log("callback_error", workflow=slug, sqlstate=state, error="database error")
+        return "error", 503, {"error": "database unavailable, retry later"}
+    return "error", 503, {"error": "database busy, retry later"}
+
+
 def create_app(
     database_url: str, callback_secret: str | None, previous_secret: str | None = None
 ) -> Starlette:
@@ -195,43 +250,14 @@ def create_app(
             latency.observe(time.perf_counter() - started)
 
     async def _callback(request: Request) -> JSONResponse:
-        slug = request.path_params["slug"]
-        if expected is not None:
-            given = request.headers.get("authorization", "").encode()
-            # every candidate compared in constant time, none skipped: the reply time does
-            # not tell which secret (if any) matched
-            matches = [hmac.compare_digest(given, secret) for secret in expected]
-            if not any(matches):
-                return reply("unauthorized", 401, error="missing or wrong bearer secret")
+        if expected is not None and not _authorized(request, expected):
+            return reply("unauthorized", 401, error="missing or wrong bearer secret")
         try:
-            body = await _read_body(request)
-        except BodyTooLarge:
-            return reply("too_large", 413, error="body over 1 MiB")
-        try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            return reply("malformed", 400, error="body is not UTF-8 JSON")
-        if not isinstance(payload, dict):
-            return reply("malformed", 400, error="body must be a JSON object")
-        if _nested_deeper_than(payload, MAX_JSON_DEPTH):
-            return reply("malformed", 400, error=f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        for attempt in range(3):
-            try:
-                outcome, state, message = await recorder.record(slug, payload)
-            except psycopg.Error as exc:
-                outcome, state = None, exc.sqlstate or ""
-                message = exc.diag.message_primary
-                if state in _RETRYABLE and attempt < 2:
-                    continue
-            if outcome is not None:
-                return reply(outcome, 200, status=outcome)
-            if state in _NOT_FOUND:
-                return reply("not_found", 404, error=message or "not found")
-            if state == "EN003" or state.startswith(_BAD_INPUT_CLASSES):
-                return reply("malformed", 400, error=message or "malformed")
-            log("callback_error", workflow=slug, sqlstate=state, error="database error")
-            return reply("error", 503, error="database unavailable, retry later")
-        return reply("error", 503, error="database busy, retry later")
+            payload = await _payload_of(request)
+        except Refused as refused:
+            return reply(refused.outcome, refused.code, error=refused.error)
+        outcome, code, body = await _record(recorder, request.path_params["slug"], payload)
+        return reply(outcome, code, **body)
 
     async def healthz(request: Request) -> JSONResponse:
         try:

@@ -1,11 +1,14 @@
-"""Run an ASGI app under uvicorn in a background thread (for `enrich run` and the tests)."""
+"""Serving helpers: an ASGI app under uvicorn in a background thread (for `enrich run` and the
+tests), a free port, and HTTP clients of one connection each (the worker, the simulator)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 
+import httpx
 import uvicorn
 
 
@@ -49,3 +52,16 @@ class BackgroundServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+async def single_connection_clients(
+    stack: contextlib.AsyncExitStack, count: int, timeout: httpx.Timeout | float
+) -> list[httpx.AsyncClient]:
+    """`count` HTTP clients of one keep-alive connection each, closed with `stack`: one per
+    slot of work, so nothing queues inside httpx (its pool checks every connection on each
+    request start and end: with one shared pool that bookkeeping took a busy process's CPU)."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    return [
+        await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, limits=limits))
+        for _ in range(count)
+    ]

@@ -27,6 +27,7 @@ from psycopg_pool import PoolTimeout
 from pyworker import clay
 from pyworker.db import AsyncDb, ClaimedDispatch
 from pyworker.logs import log
+from pyworker.servers import single_connection_clients
 
 T = TypeVar("T")
 
@@ -88,19 +89,12 @@ class Worker:
         log("worker_started", worker=self.name, concurrency=self.settings.concurrency)
         listener = asyncio.create_task(self._listen())
         timeout = httpx.Timeout(self.settings.http_timeout, connect=10.0)
-        # One client (one keep-alive connection) per slot, not one pool of `concurrency`:
-        # httpcore checks every connection of a pool on each request and each response
-        # close (a getpeername() per connection), so a shared pool of 16 costs ~15% of a
-        # busy worker's CPU. A slot's task always has its own client: no waiting.
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         try:
             async with contextlib.AsyncExitStack() as clients:
-                self._clients = [
-                    await clients.enter_async_context(
-                        httpx.AsyncClient(timeout=timeout, limits=limits)
-                    )
-                    for _ in range(self.settings.concurrency)
-                ]
+                # one client per slot: a slot's task always has its own, no waiting
+                self._clients = await single_connection_clients(
+                    clients, self.settings.concurrency, timeout
+                )
                 await self._loop(until)
                 await self._drain()
         finally:

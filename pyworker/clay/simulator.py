@@ -55,6 +55,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pyworker.logs import log
+from pyworker.servers import single_connection_clients
 
 INDUSTRIES = ["Software", "Retail", "Finance", "Healthcare", "Manufacturing", "Media"]
 SENIORITIES = ["Entry", "Senior", "Manager", "Director", "VP", "C-Level"]
@@ -133,15 +134,20 @@ def enrichment(row: dict) -> dict:
     }
 
 
-def create_app(settings: SimSettings) -> Starlette:
-    stats = SimStats()
-    rng = random.Random(settings.seed)
-    bucket = {"tokens": float(settings.burst), "at": time.monotonic()}
-    tasks: set[asyncio.Task] = set()
-    slots: dict[str, asyncio.Queue] = {}  # "idle": the delivery clients not in use
+class Simulator:
+    """One simulated Clay workspace: its webhooks, rate limit, bill and callbacks."""
 
-    def take_token() -> float:
+    def __init__(self, settings: SimSettings) -> None:
+        self.settings = settings
+        self.stats = SimStats()
+        self.rng = random.Random(settings.seed)
+        self.bucket = {"tokens": float(settings.burst), "at": time.monotonic()}
+        self.tasks: set[asyncio.Task] = set()
+        self.idle: asyncio.Queue = asyncio.Queue()  # the delivery clients not in use
+
+    def take_token(self) -> float:
         """0 if a token was taken, else seconds until one is available."""
+        settings, bucket = self.settings, self.bucket
         now = time.monotonic()
         bucket["tokens"] = min(
             settings.burst, bucket["tokens"] + (now - bucket["at"]) * settings.rate_per_second
@@ -152,43 +158,36 @@ def create_app(settings: SimSettings) -> Starlette:
             return 0.0
         return (1 - bucket["tokens"]) / settings.rate_per_second
 
-    async def deliver(url: str, body: dict, delay: float) -> None:
+    async def deliver(self, url: str, body: dict, delay: float) -> None:
         await asyncio.sleep(delay)
-        headers = (
-            {"authorization": f"Bearer {settings.callback_secret}"}
-            if settings.callback_secret
-            else {}
-        )
+        secret = self.settings.callback_secret
+        headers = {"authorization": f"Bearer {secret}"} if secret else {}
         for attempt in range(5):
-            http = await slots["idle"].get()  # a free delivery slot (waiting costs nothing)
+            http = await self.idle.get()  # a free delivery slot (waiting costs nothing)
             try:
                 response = await http.post(url, json=body, headers=headers)
             except httpx.HTTPError:
                 response = None
             finally:
-                slots["idle"].put_nowait(http)
+                self.idle.put_nowait(http)
             if response is not None and response.status_code < 500:
-                stats.callbacks_sent += 1
+                self.stats.callbacks_sent += 1
                 return
             await asyncio.sleep(0.2 * 2**attempt)  # the slot serves others meanwhile
-        stats.callbacks_failed += 1
+        self.stats.callbacks_failed += 1
 
-    def schedule(url: str, body: dict) -> None:
-        task = asyncio.create_task(
-            deliver(url, body, rng.uniform(settings.delay_min, settings.delay_max))
-        )
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+    def schedule(self, url: str, body: dict) -> None:
+        delay = self.rng.uniform(self.settings.delay_min, self.settings.delay_max)
+        task = asyncio.create_task(self.deliver(url, body, delay))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
-    async def webhook(request: Request) -> JSONResponse:
-        name = request.path_params["name"]
-        if (
-            settings.auth_token
-            and request.headers.get("x-clay-webhook-auth") != settings.auth_token
-        ):
+    def refused(self, name: str, headers, body: bytes) -> JSONResponse | dict:
+        """Clay's answers that take no row (401, 413, 403, 429, 500, 400), or the row."""
+        settings, stats = self.settings, self.stats
+        if settings.auth_token and headers.get("x-clay-webhook-auth") != settings.auth_token:
             stats.rejected["unauthorized"] += 1
             return JSONResponse({"error": "invalid x-clay-webhook-auth"}, status_code=401)
-        body = await request.body()
         if len(body) > settings.max_payload_bytes:
             stats.rejected["too_large"] += 1
             return JSONResponse({"error": "payload over 100 KB"}, status_code=413)
@@ -197,7 +196,7 @@ def create_app(settings: SimSettings) -> Starlette:
             return JSONResponse(
                 {"error": "this webhook has reached its submission limit"}, status_code=403
             )
-        wait = take_token()
+        wait = self.take_token()
         if wait > 0:
             stats.rejected["rate_limited"] += 1
             return JSONResponse(
@@ -205,17 +204,24 @@ def create_app(settings: SimSettings) -> Starlette:
                 status_code=429,
                 headers={"retry-after": str(max(1, math.ceil(wait)))},
             )
-        if rng.random() < settings.fail_rate:
+        if self.rng.random() < settings.fail_rate:
             stats.rejected["server_error"] += 1
             return JSONResponse({"error": "simulated server error"}, status_code=500)
         try:
             row = json.loads(body)
         except ValueError:
-            stats.rejected["malformed"] += 1
-            return JSONResponse({"error": "body is not JSON"}, status_code=400)
+            row = None
         if not isinstance(row, dict):
             stats.rejected["malformed"] += 1
             return JSONResponse({"error": "one JSON object per row"}, status_code=400)
+        return row
+
+    async def webhook(self, request: Request) -> JSONResponse:
+        name = request.path_params["name"]
+        row = self.refused(name, request.headers, await request.body())
+        if isinstance(row, JSONResponse):
+            return row
+        settings, stats = self.settings, self.stats
         # accepted: a submission from here on (only these count towards max_submissions)
         entity = str(row.get("company_id") or row.get("person_id"))
         stats.accepted += 1
@@ -229,37 +235,38 @@ def create_app(settings: SimSettings) -> Starlette:
         stats.billed += 1
         stats.billed_per_webhook[name] += 1
         stats.billed_per_entity[entity] += 1
-        callback_url = row.get("callback_url")
-        if callback_url:
-            # drawn only when set, so a seed gives the same other faults as without it
-            if settings.no_callback_rate > 0 and rng.random() < settings.no_callback_rate:
-                stats.callbacks_withheld += 1
-            elif rng.random() < settings.drop_rate:
-                stats.callbacks_dropped += 1
-            else:
-                result = enrichment(row)
-                schedule(callback_url, result)
-                if rng.random() < settings.duplicate_rate:
-                    schedule(callback_url, result)
+        if row.get("callback_url"):
+            self.call_back(row)
         return JSONResponse({"status": "accepted"})
 
-    async def get_stats(request: Request) -> JSONResponse:
+    def call_back(self, row: dict) -> None:
+        """What the table's HTTP API column does with a billed row: no callback (its
+        condition failed), a dropped one, or the result, sometimes twice."""
+        settings, stats, rng = self.settings, self.stats, self.rng
+        # drawn only when set, so a seed gives the same other faults as without it
+        if settings.no_callback_rate > 0 and rng.random() < settings.no_callback_rate:
+            stats.callbacks_withheld += 1
+        elif rng.random() < settings.drop_rate:
+            stats.callbacks_dropped += 1
+        else:
+            result = enrichment(row)
+            self.schedule(row["callback_url"], result)
+            if rng.random() < settings.duplicate_rate:
+                self.schedule(row["callback_url"], result)
+
+    async def get_stats(self, request: Request) -> JSONResponse:
         # callbacks_pending: scheduled (waiting out their delay, a slot or a retry), not yet
         # delivered nor given up
-        return JSONResponse({**stats.as_json(), "callbacks_pending": len(tasks)})
+        return JSONResponse({**self.stats.as_json(), "callbacks_pending": len(self.tasks)})
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):
-        # one client (one connection) per slot: nothing ever queues inside httpx
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async def lifespan(self, app: Starlette):
+        settings = self.settings
         async with contextlib.AsyncExitStack() as clients:
-            slots["idle"] = asyncio.Queue()
-            for _ in range(max(1, settings.callback_concurrency)):
-                slots["idle"].put_nowait(
-                    await clients.enter_async_context(
-                        httpx.AsyncClient(timeout=10.0, limits=limits)
-                    )
-                )
+            for client in await single_connection_clients(
+                clients, max(1, settings.callback_concurrency), 10.0
+            ):
+                self.idle.put_nowait(client)
             log(
                 "clay_sim_started",
                 rate=settings.rate_per_second,
@@ -267,14 +274,17 @@ def create_app(settings: SimSettings) -> Starlette:
                 callback_concurrency=settings.callback_concurrency,
             )
             yield
-            for task in list(tasks):
+            for task in list(self.tasks):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*self.tasks, return_exceptions=True)
 
+
+def create_app(settings: SimSettings) -> Starlette:
+    sim = Simulator(settings)
     return Starlette(
         routes=[
-            Route("/webhooks/{name}", webhook, methods=["POST"]),
-            Route("/stats", get_stats, methods=["GET"]),
+            Route("/webhooks/{name}", sim.webhook, methods=["POST"]),
+            Route("/stats", sim.get_stats, methods=["GET"]),
         ],
-        lifespan=lifespan,
+        lifespan=sim.lifespan,
     )

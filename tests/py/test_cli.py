@@ -368,7 +368,7 @@ def test_a_paid_command_refuses_when_more_became_due_than_was_confirmed(
 ) -> None:
     import typer
 
-    from pyworker import cli
+    from pyworker.cli import operations
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     counts = iter([1, 2])  # one entity when counted; two by the time it runs
@@ -378,7 +378,7 @@ def test_a_paid_command_refuses_when_more_became_due_than_was_confirmed(
         return next(counts)
 
     with pytest.raises(typer.Exit) as refused:
-        cli._confirm_paid("enrich retry", run, True, None)
+        operations.confirm_paid("enrich retry", run, True, None)
     assert refused.value.exit_code == 1
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from enrich.batches").fetchone()[0] == 0

@@ -1,0 +1,155 @@
+"""`enrich load`, `enrich status`, `enrich export`, `enrich demo`: the batches."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+import typer
+from rich.console import Console
+
+from pyworker import config, db, demo, progress
+from pyworker import load as loader
+from pyworker.cli.common import (
+    JSON_OPTION,
+    err,
+    fail,
+)
+from pyworker.cli.export_rows import csv_columns, flatten
+from pyworker.cli.render import (
+    new_calls,
+    print_estimate,
+    print_statuses,
+)
+from pyworker.cli.root import app
+
+
+# -- the job ----------------------------------------------------------------------------------
+@app.command("load")
+def load_command(
+    file: str = typer.Argument(..., help="CSV or JSONL file (gzip ok), or - for stdin."),
+    pipeline: str = typer.Option(
+        ..., "--pipeline", help="company or company_and_person (or yours)."
+    ),
+    parts: int | None = typer.Option(
+        None,
+        min=1,
+        help="Connections that load the file at once, each in its own transaction (default: "
+        f"{loader.PARTS} for files of {loader.PARTS_FROM_BYTES // 2**20} MB or more, else 1; "
+        "1: one transaction, all or nothing).",
+    ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Show what the load would cost (new paid Clay calls per workflow) and load "
+        "nothing. Keys the whole file in a transaction it rolls back: about as long as a load.",
+    ),
+    max_new_calls: int | None = typer.Option(
+        None,
+        min=0,
+        help="Refuse the load (nothing loaded, nothing paid) if it needs more new paid Clay "
+        "calls than this. The load then runs in one transaction.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Load a file as one batch; the last stdout line is the batch id."""
+    if max_new_calls is not None and parts not in (None, 1):
+        fail(
+            "--max-new-calls loads in one transaction (so nothing can be sent before the "
+            "check): leave out --parts",
+            2,
+        )
+    try:
+        if dry_run:
+            with progress.loading(err) as on_progress:
+                rows, estimate = loader.estimate(config.database_url(), file, pipeline, on_progress)
+            print_estimate(rows, estimate, as_json)
+            if max_new_calls is not None and new_calls(estimate) > max_new_calls:
+                fail(f"it needs {new_calls(estimate):,} new paid calls, over --max-new-calls")
+            return
+        with progress.loading(err) as on_progress:
+            batch_id, rows = loader.load(
+                config.database_url(),
+                file,
+                pipeline,
+                on_progress,
+                parts=parts,
+                max_new_calls=max_new_calls,
+            )
+    except loader.OverCallLimit as exc:
+        print_estimate(None, exc.estimate, as_json, out=err)
+        fail(f"{file}: {exc} (nothing was loaded)")
+    except loader.LoadError as exc:
+        fail(f"{file}: {exc} (nothing was loaded)")
+    except psycopg.Error as exc:
+        if exc.sqlstate == "EN004":
+            fail(f"unknown pipeline {pipeline!r} (nothing was loaded)")
+        raise
+    err.print(f"loaded {rows} rows")
+    if as_json:
+        typer.echo(json.dumps({"batch_id": str(batch_id), "rows": rows}))
+    typer.echo(str(batch_id))
+
+
+@app.command("status")
+def status_command(
+    batch: UUID | None = typer.Argument(None, help="A batch id; all recent batches if omitted."),
+    as_json: bool = JSON_OPTION,
+    watch: bool = typer.Option(False, "--watch", help="Redraw every 2 s until the batch is done."),
+) -> None:
+    """Progress per step; --json has "done": true once the batch is COMPLETED."""
+    import time
+
+    while True:
+        with db.connect(config.database_url()) as conn:
+            statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
+        if batch and statuses[0] is None:
+            fail(f"unknown batch {batch}")
+        if as_json:
+            typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
+        else:
+            if watch:
+                Console().clear()
+            print_statuses(statuses)
+        if not watch or all(s["done"] for s in statuses):
+            return
+        time.sleep(2)
+
+
+@app.command("export")
+def export_command(
+    batch: UUID,
+    format: str = typer.Option("jsonl", "--format", help="csv or jsonl"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+) -> None:
+    """Every item of a batch with its keys, step statuses and enrichment results."""
+    if format not in ("csv", "jsonl"):
+        fail("--format must be csv or jsonl", 2)
+    out = open(output, "w", newline="") if output else sys.stdout  # noqa: SIM115
+    try:
+        with db.connect(config.database_url(), autocommit=False) as conn:
+            if db.batch_status(conn, batch) is None:
+                fail(f"unknown batch {batch}")
+            records = db.export_batch(conn, batch)
+            if format == "jsonl":
+                for record in records:
+                    out.write(json.dumps(record, default=str) + "\n")
+            else:
+                writer = csv.DictWriter(out, fieldnames=csv_columns(db.export_columns(conn, batch)))
+                writer.writeheader()
+                for record in records:  # streamed: constant memory whatever the batch size
+                    writer.writerow(flatten(record))
+    finally:
+        if output:
+            out.close()
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Six rows from three companies through the SQL state machine, Clay played by SQL calls;
+    in a transaction rolled back at the end."""
+    demo.run(config.database_url(), Console())

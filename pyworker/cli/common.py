@@ -1,0 +1,68 @@
+"""What every command shares: error output and exit codes, common options, parsing of
+durations and tokens."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+
+from pyworker import config
+from pyworker.durations import parse_duration
+
+err = Console(stderr=True)
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def webhook_auth_token() -> str | None:
+    try:
+        return config.webhook_auth_token()
+    except config.BadSetting as exc:
+        fail(str(exc), 2)
+
+
+INT_MAX = 2**31 - 1  # PostgreSQL's integer
+
+
+def webhook_token(value: str) -> str | None:
+    """A --webhook-token: '-' for none, env:NAME for the variable NAME's value."""
+    if value == "-":
+        return None
+    if value.startswith("env:"):
+        name = value[4:]
+        if not os.environ.get(name, "").strip():
+            fail(f"--webhook-token {value}: the environment variable {name} is not set", 2)
+        value = os.environ[name]
+    try:
+        return config.checked_token(value, "--webhook-token")
+    except config.BadSetting as exc:
+        fail(str(exc), 2)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def duration(value: str | None, option: str):
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        fail(f"{option}: {exc}", 2)
+
+
+YES_OPTION = typer.Option(
+    False, "--yes", "-y", help="Do not ask (needed without a terminal): each entity is paid again."
+)
+
+
+def json_number(value: object) -> object:
+    """Decimals as JSON numbers, dates and the rest as text."""
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else str(value)

@@ -1,0 +1,60 @@
+"""`enrich db …`: migrations and the private default cluster."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from pyworker import config, migrate
+from pyworker.cli.common import (
+    JSON_OPTION,
+)
+
+app = typer.Typer(
+    help="Database: migrations and the private default cluster.", no_args_is_help=True
+)
+
+
+# -- db ---------------------------------------------------------------------------------------
+@app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
+    applied = migrate.migrate(config.database_url())
+    typer.echo(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+    typer.echo(f"re-applied {len(migrate.sql_files())} file(s) from sql/")
+
+
+@app.command("status")
+def db_status(as_json: bool = JSON_OPTION) -> None:
+    """Applied and pending migrations."""
+    status = migrate.migration_status(config.database_url())
+    if as_json:
+        typer.echo(json.dumps({"applied": status.applied, "pending": status.pending}))
+        return
+    for mid in status.applied:
+        typer.echo(f"applied  {mid}")
+    for mid in status.pending:
+        typer.echo(f"pending  {mid}")
+
+
+@app.command("up")
+def db_up() -> None:
+    """Start the private cluster under the project folder (initdb on first use)."""
+    from pyworker.localdb import default_cluster
+
+    typer.echo(default_cluster().ensure_running())
+
+
+@app.command("down")
+def db_down() -> None:
+    """Stop the private cluster."""
+    from pyworker.localdb import default_cluster
+
+    typer.echo("stopped" if default_cluster().stop() else "not running")
+
+
+@app.command("url")
+def db_url() -> None:
+    """Print the database URL in use (DATABASE_URL, else the private cluster's)."""
+    typer.echo(config.database_url())

@@ -1,0 +1,177 @@
+"""How commands show things to people: tables of workflows, workspaces, batches, costs."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def print_workflow(described: dict, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(described))
+        return
+    table = Table(title=f"workflow {described['slug']} ({described['entity_type']})")
+    table.add_column("setting")
+    table.add_column("value")
+    for key in (
+        "workspace",
+        "timeout_seconds",
+        "max_attempts",
+        "resends",
+        "rate_per_second",
+        "burst",
+        "ttl_seconds",
+        "credits_per_call",
+        "daily_budget",
+        "paid_calls_today",
+    ):
+        table.add_row(key, str(described[key]))
+    table.add_row("paused", "yes" if described["paused"] else "no")
+    if described["waiting"]:
+        table.add_row("waiting", described["waiting"])
+    for hook in described["webhooks"]:
+        state = (
+            "full"
+            if hook["full"]
+            else "retired"
+            if hook["retired"]
+            else (f"{hook['remaining']} left")
+        )
+        warning = (
+            " [yellow]over 90% used[/]"
+            if not hook["retired"] and hook["submissions"] >= 0.9 * hook["max_submissions"]
+            else ""
+        )
+        token = ", own auth token" if hook["has_auth_token"] else ""
+        table.add_row(
+            f"webhook {hook['position']}",
+            f"{hook['url']} ({hook['submissions']} sent, {state}{token}){warning}",
+        )
+    if not described["webhooks"]:
+        table.add_row("webhook", "none configured")
+    Console().print(table)
+
+
+def print_workspaces(workspaces: list[dict], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(workspaces, default=float))
+        return
+    table = Table(title="workspaces")
+    for column in ("name", "rate/s", "burst", "credits today", "workflows"):
+        table.add_column(column)
+    for ws in workspaces:
+        limit = "unlimited" if ws["daily_credits"] is None else f"{ws['daily_credits']:g}"
+        table.add_row(
+            ws["name"],
+            f"{ws['rate_per_second']:g}",
+            str(ws["burst"]),
+            f"{ws['credits_spent_today']:g} / {limit}",
+            ", ".join(ws["workflows"]) or "-",
+        )
+    Console().print(table)
+
+
+def table_of(title: str, columns: dict[str, str], rows: list[dict]) -> Table:
+    """A table of rows (dicts): one column per key of `columns`, headed by its value."""
+    table = Table(title=title)
+    for n, heading in enumerate(columns.values()):  # names wrap whole rather than cut short
+        table.add_column(heading, justify="left" if n == 0 else "right", overflow="fold")
+    for row in rows:
+        table.add_row(
+            *(
+                "-"
+                if row[key] is None
+                else f"{row[key]:,}"
+                if type(row[key]) is int
+                else str(row[key])
+                for key in columns
+            )
+        )
+    return table
+
+
+def new_calls(estimate: list[dict]) -> int:
+    return sum(row["new_calls"] for row in estimate)
+
+
+def print_estimate(
+    rows: int | None, estimate: list[dict], as_json: bool, out: Console | None = None
+) -> None:
+    if as_json and out is None:
+        typer.echo(
+            json.dumps({"rows": rows, "new_paid_calls": new_calls(estimate), "workflows": estimate})
+        )
+        return
+    columns = {
+        "workflow_slug": "workflow",
+        "rows_reaching": "rows",
+        "unique_entities": "unique entities",
+        "already_fresh": "fresh (free)",
+        "in_flight": "in flight (free)",
+        "already_failed": "failed before (free)",
+        "new_calls": "NEW PAID CALLS",
+    }
+    title = "what this load would cost" + (f" ({rows:,} rows)" if rows else "")
+    table = table_of(title, columns, estimate)
+    console = out or wide_console()
+    console.print(table)
+    if estimate:
+        console.print(
+            f"{estimate[0]['failed_at_split']:,} row(s) would fail at split (no company key); "
+            f"{new_calls(estimate):,} new paid Clay call(s) in all"
+        )
+
+
+STEP_STATUSES = ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
+
+
+def print_statuses(statuses: list[dict]) -> None:
+    """One table per batch with a progress bar per step. An item is finished with a step once
+    it is COMPLETED or FAILED there, or FAILED at an earlier step (it will never reach it)."""
+    from rich.progress_bar import ProgressBar
+
+    console = wide_console()
+    for status in statuses:
+        table = Table(
+            title=f"batch {status['batch_id']} ({status['pipeline']}): "
+            f"{status['status']}, {status['rows']:,} rows"
+        )
+        table.add_column("step", no_wrap=True)
+        table.add_column("finished", width=20)
+        table.add_column("", justify="right")
+        for name in STEP_STATUSES:
+            table.add_column(name.lower(), justify="right")
+        rows = max(status["rows"], 1)
+        active_so_far = 0
+        for step in status["steps"] or []:
+            counts = step["counts"]
+            active_so_far += sum(counts.get(n, 0) for n in ("PENDING", "IN_PROGRESS", "WAITING"))
+            finished = status["rows"] - active_so_far
+            table.add_row(
+                step["step"],
+                ProgressBar(total=rows, completed=finished, width=20),
+                f"{100 * finished // rows}%",
+                *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
+            )
+        console.print(table)
+        if "paid_calls" in status:
+            console.print(
+                f"  paid Clay calls: {status['paid_calls']:,}; rows served without a call of "
+                f"their own: {status['calls_saved']:,}",
+                markup=False,
+            )
+        for wait in status.get("waiting") or []:
+            console.print(f"  waiting: {wait['workflow']}: {wait['reason']}", markup=False)
+        for failure in status["failures"]:
+            console.print(
+                f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}"
+            )
+
+
+def wide_console() -> Console:
+    """The terminal's width on a terminal; wide enough for whole workflow names elsewhere."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)

@@ -1,0 +1,160 @@
+"""`enrich worker`, `enrich serve`, `enrich clay-sim`, `enrich run`: the long-running processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+
+import typer
+from rich.console import Console
+
+from pyworker import config
+from pyworker import load as loader
+from pyworker.cli.common import (
+    fail,
+    webhook_auth_token,
+)
+from pyworker.cli.root import app
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: int = typer.Option(16, min=1, help="POSTs in flight at once."),
+    poll_interval: float = typer.Option(2.0, min=0.1, help="Seconds between polls when idle."),
+    use_simulator: str | None = typer.Option(
+        None, help="Base URL of a clay-sim for workflows with no webhook configured."
+    ),
+    lease: float = typer.Option(
+        120.0, min=1, help="Seconds a claim is held before another worker may take it."
+    ),
+    shutdown_grace: float = typer.Option(
+        20.0, min=0, help="Seconds in-flight POSTs may finish after SIGINT/SIGTERM."
+    ),
+) -> None:
+    """Run a worker until SIGINT/SIGTERM (graceful: in-flight work finishes or is handed back)."""
+    from pyworker.worker import Worker, WorkerSettings
+
+    public_url = os.environ.get("ENRICH_PUBLIC_URL")
+    if not public_url:
+        fail("ENRICH_PUBLIC_URL is not set: Clay needs the receiver's public base URL", 2)
+    settings = WorkerSettings(
+        database_url=config.database_url(),
+        public_url=public_url,
+        auth_token=webhook_auth_token(),
+        concurrency=concurrency,
+        poll_interval=poll_interval,
+        lease_seconds=lease,
+        shutdown_grace=shutdown_grace,
+        fallback_webhook_base=f"{use_simulator.rstrip('/')}/webhooks" if use_simulator else None,
+    )
+    asyncio.run(Worker(settings).run())
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+    insecure_no_secret: bool = typer.Option(
+        False, "--insecure-no-secret", help="Accept callbacks without a secret (local use only)."
+    ),
+) -> None:
+    """Run the callback receiver (POST /callbacks/{workflow}, GET /healthz, GET /metrics)."""
+    import uvicorn
+
+    from pyworker import receiver
+
+    secret = os.environ.get("ENRICH_CALLBACK_SECRET")
+    if not secret and not insecure_no_secret:
+        fail(
+            "ENRICH_CALLBACK_SECRET is not set; refusing to accept unauthenticated callbacks "
+            "(use --insecure-no-secret for local experiments)",
+            2,
+        )
+    uvicorn.run(
+        receiver.create_app(
+            config.database_url(),
+            secret or None,
+            os.environ.get("ENRICH_CALLBACK_SECRET_PREVIOUS") or None,
+        ),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("clay-sim")
+def clay_sim_command(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8100),
+    rate: float = typer.Option(10.0, help="Accepted rows per second (workspace limit)."),
+    burst: int = typer.Option(20),
+    max_submissions: int = typer.Option(50_000, help="Submissions per webhook URL."),
+    delay_min: float = typer.Option(0.05, help="Seconds before the callback, at least."),
+    delay_max: float = typer.Option(0.3, help="Seconds before the callback, at most."),
+    fail_rate: float = typer.Option(0.0, min=0, max=1, help="Share of POSTs answered 500."),
+    drop_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks never sent."),
+    duplicate_rate: float = typer.Option(0.0, min=0, max=1, help="Share of callbacks sent twice."),
+    no_callback_rate: float = typer.Option(
+        0.0, min=0, max=1, help="Share of rows accepted and billed but never called back."
+    ),
+    table_cap: int | None = typer.Option(
+        None, min=0, help="Rows per webhook's table; past it: 200, not billed, no callback."
+    ),
+    seed: int | None = typer.Option(None, help="Random seed for reproducible faults."),
+    callback_concurrency: int = typer.Option(
+        32, min=1, help="Callbacks in flight at once, at most (the others wait their turn)."
+    ),
+) -> None:
+    """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
+    import uvicorn
+
+    from pyworker.clay import simulator as clay_sim
+
+    settings = clay_sim.SimSettings(
+        auth_token=webhook_auth_token(),
+        callback_secret=os.environ.get("ENRICH_CALLBACK_SECRET"),
+        rate_per_second=rate,
+        burst=burst,
+        max_submissions=max_submissions,
+        delay_min=delay_min,
+        delay_max=delay_max,
+        fail_rate=fail_rate,
+        drop_rate=drop_rate,
+        duplicate_rate=duplicate_rate,
+        no_callback_rate=no_callback_rate,
+        table_cap=table_cap,
+        seed=seed,
+        callback_concurrency=callback_concurrency,
+    )
+    uvicorn.run(
+        clay_sim.create_app(settings), host=host, port=port, log_level="warning", access_log=False
+    )
+
+
+@app.command("run")
+def run_command(
+    file: str = typer.Argument(..., help="CSV or JSONL file."),
+    pipeline: str = typer.Option(..., "--pipeline"),
+    concurrency: int = typer.Option(16, min=1),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON too."),
+) -> None:
+    """Load + worker + receiver (+ clay-sim when no webhook is configured) until done."""
+    from pyworker import run
+
+    console = Console(stderr=as_json)
+    try:
+        summary = run.run(
+            config.database_url(), run.RunOptions(file, pipeline, concurrency), console
+        )
+    except config.BadSetting as exc:
+        fail(str(exc), 2)
+    except loader.LoadError as exc:
+        fail(f"{file}: {exc} (nothing was loaded)")
+    except run.Waiting as exc:
+        if as_json:  # the summary (with "waiting") all the same, for scripts
+            typer.echo(json.dumps(exc.summary, default=str))
+        fail(str(exc), 1)
+    if as_json:
+        typer.echo(json.dumps(summary, default=str))

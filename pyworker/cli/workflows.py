@@ -1,0 +1,225 @@
+"""`enrich workflow …`, `enrich workspace …`, `enrich pipeline …`: configuration."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import typer
+
+from pyworker import config, db
+from pyworker.cli.common import (
+    INT_MAX,
+    JSON_OPTION,
+    duration,
+    fail,
+)
+from pyworker.cli.render import (
+    print_workflow,
+    print_workspaces,
+)
+
+workflow_app = typer.Typer(help="Enrichment workflows (one Clay table each).", no_args_is_help=True)
+workspace_app = typer.Typer(
+    help="Clay workspaces: the rate limit and credits their workflows share.",
+    no_args_is_help=True,
+)
+pipeline_app = typer.Typer(help="Pipelines: named ordered steps.", no_args_is_help=True)
+
+
+# -- workflows --------------------------------------------------------------------------------
+@workflow_app.command("set")
+def workflow_set(
+    slug: str,
+    webhook_url: list[str] | None = typer.Option(
+        None,
+        "--webhook-url",
+        help="Clay webhook URL; repeat for several (used in order, rotated at the cap).",
+    ),
+    timeout: str | None = typer.Option(None, help="Callback deadline per attempt, e.g. 30m."),
+    max_attempts: int | None = typer.Option(
+        None, min=1, max=1000, help="Attempts before an entity FAILS."
+    ),
+    rate: float | None = typer.Option(
+        None, min=0.001, help="Rows per second, all workers together."
+    ),
+    burst: int | None = typer.Option(None, min=1, help="Token-bucket burst."),
+    ttl: str | None = typer.Option(
+        None, help="Re-enrich results older than this (e.g. 30d); 'none' = never."
+    ),
+    entity_type: str | None = typer.Option(None, help="company or person (new workflows)."),
+    credits_per_call: float | None = typer.Option(None, min=0, help="Clay credits one call costs."),
+    max_submissions: int | None = typer.Option(
+        None, min=1, max=INT_MAX, help="Submissions per webhook before it is retired (Clay: 50000)."
+    ),
+    webhook_token: list[str] | None = typer.Option(
+        None,
+        "--webhook-token",
+        help="The x-clay-webhook-auth token of each --webhook-url, in the same order ('-' for "
+        "none; env:NAME reads it from the environment variable NAME, keeping it out of the "
+        "process list and shell history); overrides CLAY_WEBHOOK_AUTH_TOKEN for that webhook. "
+        "Never printed.",
+    ),
+    workspace: str | None = typer.Option(
+        None, help="The Clay workspace whose rate limit and credits it uses (enrich workspace)."
+    ),
+    resends: int | None = typer.Option(
+        None,
+        min=0,
+        max=100,
+        help="Paid re-sends an entity may get when no callback came by the deadline "
+        "(default 0: it FAILS with no_callback; each re-send is paid again).",
+    ),
+    daily_budget: str | None = typer.Option(
+        None, help="Paid calls per UTC day, all workers together; 'none' = unlimited."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Configure an enrichment workflow."""
+    for url in webhook_url or []:
+        if not url.startswith(("http://", "https://")):
+            fail(f"--webhook-url {url!r} is not an http(s) URL", 2)
+    if webhook_token and len(webhook_token) != len(webhook_url or []):
+        fail("give one --webhook-token per --webhook-url, in the same order ('-' for none)", 2)
+    if entity_type not in (None, "company", "person"):
+        fail("--entity-type must be company or person", 2)
+    settings = {
+        "webhook_urls": webhook_url or None,
+        "timeout": duration(timeout, "--timeout"),
+        "max_attempts": max_attempts,
+        "rate_per_second": rate,
+        "burst": burst,
+        "entity_type": entity_type,
+        "credits_per_call": credits_per_call,
+        "max_submissions": max_submissions,
+        "workspace": workspace,
+        "resends": resends,
+        "webhook_auth_tokens": [webhook_token(t) for t in webhook_token] if webhook_token else None,
+    }
+    if daily_budget is not None and daily_budget.lower() == "none":
+        settings["clear_daily_budget"] = True
+    elif daily_budget is not None:
+        if not daily_budget.isdigit() or int(daily_budget) > INT_MAX:
+            fail("--daily-budget must be a whole number of paid calls (or 'none')", 2)
+        settings["daily_budget"] = int(daily_budget)
+    if ttl is not None and ttl.lower() == "none":
+        settings["clear_ttl"] = True
+    else:
+        settings["ttl"] = duration(ttl, "--ttl")
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.set_workflow(
+                conn, slug, **{k: v for k, v in settings.items() if v is not None}
+            )
+    except psycopg.Error as exc:
+        fail(exc.diag.message_primary or str(exc), 2)
+    print_workflow(described, as_json)
+
+
+@workflow_app.command("pause")
+def workflow_pause(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """Stop dispatching at once (in-flight POSTs finish; callbacks are still received)."""
+    _pause(slug, True, as_json)
+
+
+@workflow_app.command("resume")
+def workflow_resume(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """Dispatch again after `enrich workflow pause`."""
+    _pause(slug, False, as_json)
+
+
+def _pause(slug: str, paused: bool, as_json: bool) -> None:
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.pause_workflow(conn, slug, paused)
+    except psycopg.Error as exc:
+        fail(exc.diag.message_primary or str(exc), 2)
+    if as_json:
+        typer.echo(json.dumps(described))
+    else:
+        typer.echo(f"{slug}: {'paused' if paused else 'resumed'}")
+
+
+@workflow_app.command("show")
+def workflow_show(slug: str, as_json: bool = JSON_OPTION) -> None:
+    """One workflow: settings and webhooks with their remaining submissions."""
+    with db.connect(config.database_url()) as conn:
+        described = db.describe_workflow(conn, slug)
+    if described is None:
+        fail(f"unknown workflow {slug!r}")
+    print_workflow(described, as_json)
+
+
+@workflow_app.command("list")
+def workflow_list(as_json: bool = JSON_OPTION) -> None:
+    """Every workflow."""
+    with db.connect(config.database_url()) as conn:
+        workflows = db.list_workflows(conn)
+    if as_json:
+        typer.echo(json.dumps(workflows))
+        return
+    for described in workflows:
+        print_workflow(described, False)
+
+
+# -- workspaces -------------------------------------------------------------------------------
+@workspace_app.command("set")
+def workspace_set(
+    name: str,
+    rate: float | None = typer.Option(
+        None, min=0.001, help="Rows per second across the workspace (Clay: about 10)."
+    ),
+    burst: int | None = typer.Option(None, min=1, help="Token-bucket burst (Clay: about 20)."),
+    daily_credits: str | None = typer.Option(
+        None,
+        help="Credits per UTC day across its workflows (each at its --credits-per-call); "
+        "'none' = unlimited.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Create or update a workspace."""
+    clear = daily_credits is not None and daily_credits.lower() == "none"
+    credits = None
+    if daily_credits is not None and not clear:
+        try:
+            credits = float(daily_credits)
+        except ValueError:
+            fail("--daily-credits must be a number or 'none'", 2)
+        if credits < 0:
+            fail("--daily-credits must not be negative", 2)
+    try:
+        with db.connect(config.database_url()) as conn:
+            described = db.set_workspace(conn, name, rate, burst, credits, clear)
+    except psycopg.Error as exc:
+        fail(exc.diag.message_primary or str(exc), 2)
+    print_workspaces([described], as_json)
+
+
+@workspace_app.command("list")
+def workspace_list(as_json: bool = JSON_OPTION) -> None:
+    """Every workspace: rate limit, daily credits and what was spent today, its workflows."""
+    with db.connect(config.database_url()) as conn:
+        print_workspaces(db.list_workspaces(conn), as_json)
+
+
+@pipeline_app.command("list")
+def pipeline_list(as_json: bool = JSON_OPTION) -> None:
+    """Every pipeline and its steps."""
+    with db.connect(config.database_url()) as conn:
+        pipelines = db.list_pipelines(conn)
+    if as_json:
+        typer.echo(json.dumps(pipelines))
+        return
+    for pipeline in pipelines:
+        typer.echo(f"{pipeline['name']}: {' -> '.join(pipeline['steps'])}")
+
+
+@pipeline_app.command("set")
+def pipeline_set(name: str, steps: list[str] = typer.Argument(..., help="Steps in order.")) -> None:
+    """Create or replace a pipeline: normalize_all_core_values split WORKFLOW..."""
+    try:
+        with db.connect(config.database_url()) as conn:
+            db.set_pipeline(conn, name, steps)
+    except psycopg.Error as exc:
+        fail(exc.diag.message_primary or str(exc), 2)
+    typer.echo(f"{name}: {' -> '.join(steps)}")
