@@ -211,7 +211,7 @@ class AsyncDb:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "select outcome, error_state, error_message"
-                " from enrich._receive_results(%s, %s::jsonb[]) order by ord",
+                " from enrich.receive_results(%s, %s::jsonb[]) order by ord",
                 (workflow, [Jsonb(payload) for payload in payloads]),
             )
             return [tuple(row) for row in await cur.fetchall()]

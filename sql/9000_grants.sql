@@ -14,6 +14,7 @@ begin
     select p.oid::regprocedure
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'enrich' and p.prokind = 'f'
+      -- _receive_results: receive_results' previous name, granted like it for one release
       and (p.proname !~ '^_' or p.proname = '_receive_results')
       and p.proname not in ('company_key', 'normalize_email', 'normalize_linkedin_url',
                             'person_key', 'registrable_domain')
@@ -42,9 +43,11 @@ grant execute on function
   enrich.webhook_warnings()
   to enrich_worker;
 
--- receivers: record callbacks, nothing else
+-- receivers: record callbacks, nothing else (_receive_results: receive_results' previous
+-- name, for receivers of the previous release during a rolling deploy)
 grant execute on function
   enrich.receive_result(text, jsonb),
+  enrich.receive_results(text, jsonb[]),
   enrich._receive_results(text, jsonb[])
   to enrich_receiver;
 

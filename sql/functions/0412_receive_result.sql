@@ -7,7 +7,7 @@ declare
   v_result record;
 begin
   select r.outcome, r.error_state, r.error_message into v_result
-    from enrich._receive_results(p_workflow, array[p_payload]) r;
+    from enrich.receive_results(p_workflow, array[p_payload]) r;
   if v_result.error_state is not null then
     raise exception using errcode = v_result.error_state, message = v_result.error_message;
   end if;

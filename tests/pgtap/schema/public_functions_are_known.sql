@@ -2,7 +2,8 @@ begin;
 select plan(2);
 
 select functions_are('enrich', array[
-  'company_key', 'create_batch', 'start_batch', 'receive_result', 'registrable_domain',
+  'company_key', 'create_batch', 'start_batch', 'receive_result', 'receive_results',
+  'registrable_domain',
   'normalize_email', 'normalize_linkedin_url', 'person_key',
   'get_company_id_for_item', 'get_person_id_for_item', 'get_company_data', 'get_person_data',
   'get_company_workflow_status', 'set_company_workflow_status', 'record_company_result',

@@ -1,5 +1,5 @@
 begin;
-select plan(17);
+select plan(20);
 
 select has_role('enrich_worker');
 select has_role('enrich_receiver');
@@ -12,6 +12,15 @@ select function_privs_are('enrich', 'receive_result', array['text', 'jsonb'],
   'enrich_worker', '{}'::text[], 'workers cannot record results');
 select function_privs_are('enrich', 'receive_result', array['text', 'jsonb'],
   'enrich_receiver', array['EXECUTE'], 'receivers record results');
+select function_privs_are('enrich', 'receive_results', array['text', 'jsonb[]'],
+  'enrich_receiver', array['EXECUTE'], 'receivers record many results at once');
+select function_privs_are('enrich', 'receive_results', array['text', 'jsonb[]'],
+  'enrich_worker', '{}'::text[], 'workers cannot record many results either');
+select is_empty($$
+  select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname = 'enrich' and p.proname in ('receive_result', 'receive_results', '_receive_results')
+    and not p.prosecdef
+$$, 'the functions receivers call run as their owner (receivers touch no table)');
 select function_privs_are('enrich', 'create_batch', array['text', 'jsonb'],
   'enrich_receiver', '{}'::text[], 'receivers cannot create batches');
 select function_privs_are('enrich', 'create_batch', array['text', 'jsonb'],

@@ -1,7 +1,7 @@
--- enrich._receive_results: many Clay callbacks of one workflow in one transaction (what
+-- enrich.receive_results: many Clay callbacks of one workflow in one transaction (what
 -- `enrich serve` does with callbacks that arrive together): one cascade for all.
 
-create or replace function enrich._receive_results(p_workflow text, p_payloads jsonb[])
+create or replace function enrich.receive_results(p_workflow text, p_payloads jsonb[])
 returns table (ord integer, outcome text, error_state text, error_message text)
 language plpgsql set search_path = '' as $$
 declare
@@ -111,7 +111,7 @@ begin
       from unnest(v_outcome, v_state, v_message) with ordinality as r(outcome, state, message, n);
 end;
 $$;
-comment on function enrich._receive_results(text, jsonb[]) is
+comment on function enrich.receive_results(text, jsonb[]) is
   'Many callbacks of one workflow in one transaction: per payload (in order) completed | '
   'duplicate, or the error it would raise alone (EN002 unknown entity, EN003 malformed) '
   'with nothing recorded for it. One cascade settles every entity completed. Raises EN001 '

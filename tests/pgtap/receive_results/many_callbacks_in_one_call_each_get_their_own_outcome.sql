@@ -1,13 +1,13 @@
 begin;
 select plan(7);
 
--- _receive_results: what `enrich serve` calls for callbacks that arrive together.
+-- receive_results: what `enrich serve` calls for callbacks that arrive together.
 select enrich.create_batch('company', enrich_test.stage7_rows()) as batch \gset
 select enrich.receive_result('enrich_company_via_waterfall_in_clay',
   jsonb_build_object('company_id', enrich_test.company_id('gamma.co.uk'), 'v', 0));
 
 select results_eq($$
-  select ord, outcome, error_state from enrich._receive_results('enrich_company_via_waterfall_in_clay', array[
+  select ord, outcome, error_state from enrich.receive_results('enrich_company_via_waterfall_in_clay', array[
     jsonb_build_object('company_id', enrich_test.company_id('alpha.com'), 'v', 1),
     '{"company_id": "00000000-0000-0000-0000-000000000000"}'::jsonb,
     jsonb_build_object('company_id', enrich_test.company_id('alpha.com'), 'v', 2),
@@ -20,7 +20,7 @@ select results_eq($$
            (7, null, 'EN003')$$,
   'each payload gets the outcome or error it would get alone, in order');
 
-select is((select error_message from enrich._receive_results('enrich_company_via_waterfall_in_clay',
+select is((select error_message from enrich.receive_results('enrich_company_via_waterfall_in_clay',
              array['[1]'::jsonb])),
   'callback body must be a JSON object', 'errors carry receive_result''s message');
 select results_eq($$select data ->> 'v' from enrich.company_enrichment_results order by data ->> 'v'$$,
@@ -33,7 +33,7 @@ select is((select count(*) from enrich.batch_items where status = 'COMPLETED'), 
   'one cascade completed every item');
 select is((select status from enrich.batches where id = :'batch'::uuid), 'COMPLETED',
   'and the batch');
-select throws_ok($$select * from enrich._receive_results('nope', array['{}'::jsonb])$$,
+select throws_ok($$select * from enrich.receive_results('nope', array['{}'::jsonb])$$,
   'EN001', 'unknown workflow ''nope''', 'an unknown workflow refuses the whole call');
 
 select * from finish();
