@@ -747,7 +747,7 @@ CREATE FUNCTION enrich._refresh_batch_status(p_batch_ids uuid[]) RETURNS void
     SET search_path TO ''
     AS $$
 declare
-  v_completed integer;
+  v_completed uuid[];
 begin
   -- Lock first, then look (a fresh snapshot per statement): two transactions finishing the
   -- last items of one batch cannot both miss each other's work.
@@ -771,8 +771,8 @@ begin
      where b.id = c.id and b.status <> c.status
     returning b.id, b.status
   )
-  select count(pg_notify('enrich_batch_completed', id::text)) into v_completed
-  from changed where status = 'COMPLETED';
+  select array_agg(c.id order by c.id) into v_completed from changed c where c.status = 'COMPLETED';
+  perform pg_notify('enrich_batch_completed', c.id::text) from unnest(v_completed) as c(id);
 end;
 $$;
 
@@ -2392,12 +2392,11 @@ CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
     AS $$
 begin
   perform enrich._refuse_live_load(p_batch_id);
-  -- the parts' counts; a batch whose parts started before migration 0012 has none: counted
+  -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
   update enrich.batches b
      set status = 'IN_PROGRESS',
-         item_count = coalesce(
-           (select sum(p.item_count) from enrich.loading_batch_parts p where p.batch_id = b.id),
-           (select count(*) from enrich.batch_items i where i.batch_id = b.id))
+         item_count = (select coalesce(sum(p.item_count), 0) from enrich.loading_batch_parts p
+                        where p.batch_id = b.id)
    where b.id = p_batch_id and b.status = 'LOADING';
   if not found then
     raise exception using errcode = 'EN002',

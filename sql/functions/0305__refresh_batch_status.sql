@@ -4,7 +4,7 @@
 create or replace function enrich._refresh_batch_status(p_batch_ids uuid[]) returns void
 language plpgsql set search_path = '' as $$
 declare
-  v_completed integer;
+  v_completed uuid[];
 begin
   -- Lock first, then look (a fresh snapshot per statement): two transactions finishing the
   -- last items of one batch cannot both miss each other's work.
@@ -28,8 +28,8 @@ begin
      where b.id = c.id and b.status <> c.status
     returning b.id, b.status
   )
-  select count(pg_notify('enrich_batch_completed', id::text)) into v_completed
-  from changed where status = 'COMPLETED';
+  select array_agg(c.id order by c.id) into v_completed from changed c where c.status = 'COMPLETED';
+  perform pg_notify('enrich_batch_completed', c.id::text) from unnest(v_completed) as c(id);
 end;
 $$;
 comment on function enrich._refresh_batch_status(uuid[]) is

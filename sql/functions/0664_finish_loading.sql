@@ -5,12 +5,11 @@ create or replace function enrich.finish_loading(p_batch_id uuid) returns void
 language plpgsql set search_path = '' as $$
 begin
   perform enrich._refuse_live_load(p_batch_id);
-  -- the parts' counts; a batch whose parts started before migration 0012 has none: counted
+  -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
   update enrich.batches b
      set status = 'IN_PROGRESS',
-         item_count = coalesce(
-           (select sum(p.item_count) from enrich.loading_batch_parts p where p.batch_id = b.id),
-           (select count(*) from enrich.batch_items i where i.batch_id = b.id))
+         item_count = (select coalesce(sum(p.item_count), 0) from enrich.loading_batch_parts p
+                        where p.batch_id = b.id)
    where b.id = p_batch_id and b.status = 'LOADING';
   if not found then
     raise exception using errcode = 'EN002',
