@@ -33,16 +33,16 @@ declare
   v_next      record;
 begin
   -- A few callbacks' cascade (tens of items) reuses generic plans instead: planning these
-  -- statements with their arrays for every group of callbacks cost a fifth of the group's
-  -- PostgreSQL time. Index scans only, so a plan made while the tables were small stays
-  -- right after a million-row batch lands. The function's SET clauses restore all three.
+  -- statements with their arrays for every group of callbacks is a large part of its cost.
+  -- Index scans only, so a plan made while the tables were small stays right after a
+  -- million-row batch lands. The function's SET clauses restore all three.
   if cardinality(p_item_ids) <= 1000 then
     perform set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'off', true),
             set_config('enable_nestloop', 'on', true);
   end if;
 
-  -- Each item's batch is read once (for a million items, every extra pass over them cost a
-  -- second or more): the items grouped by what comes next, FAILED ones first, each group
+  -- Each item's batch is read once (every extra pass over a million items is felt in the
+  -- load): the items grouped by what comes next, FAILED ones first, each group
   -- with its batches and whether any of its items must be reopened (a late result revived
   -- it). Rows of one statement are usually all one step; batches may follow different
   -- pipelines. An item comes once per call (a step hands over one row per item; a cascade
@@ -88,7 +88,7 @@ $$;
 -- Name: FUNCTION _advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status. The triggers leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
+COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status. Callers leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
 
 --
 -- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
@@ -430,7 +430,7 @@ $$;
 -- Name: FUNCTION _enter_step(p_step text, p_item_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) IS 'Items enter a step: writes their workflow_states rows; the advance triggers take them on.';
+COMMENT ON FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) IS 'Items enter a step: writes their workflow_states rows and hands those that finish at once to _advance_items; later changes reach it through the workflow_states update trigger.';
 
 --
 -- Name: _entity_tables(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1188,7 +1188,7 @@ $_$;
 -- Name: FUNCTION _settle_entity(p_slug text, p_entity_ids uuid[], p_status text, p_error text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_ids uuid[], p_status text, p_error text) IS 'Entities of one workflow -> COMPLETED | FAILED: deletes their dispatches, updates their states, and cascades the same status to every linked unfinished item in one statement (COMPLETED also revives items that failed with them). The advance triggers then move those items on.';
+COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_ids uuid[], p_status text, p_error text) IS 'Entities of one workflow -> COMPLETED | FAILED: deletes their dispatches, updates their states, and cascades the same status to every linked unfinished item in one statement (COMPLETED also revives items that failed with them). The workflow_states update trigger then moves those items on.';
 
 --
 -- Name: _settle_entity(text, uuid, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1205,7 +1205,7 @@ $$;
 -- Name: FUNCTION _settle_entity(p_slug text, p_entity_id uuid, p_status text, p_error text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_id uuid, p_status text, p_error text) IS 'Entity -> COMPLETED | FAILED: deletes its dispatch, updates its state, and cascades the same status to every linked unfinished item (COMPLETED also revives items that failed with it). The advance triggers then move those items on.';
+COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_id uuid, p_status text, p_error text) IS 'Entity -> COMPLETED | FAILED: deletes its dispatch, updates its state, and cascades the same status to every linked unfinished item (COMPLETED also revives items that failed with it). The workflow_states update trigger then moves those items on.';
 
 --
 -- Name: _step_enter_entity_workflow(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1283,8 +1283,8 @@ begin
   -- 4. Items: the first item (by batch, row) of an entity we claimed is IN_PROGRESS, the
   --    others wait on it. Entities claimed before us are read under a share lock (so a
   --    concurrent result cannot complete one between our read and our commit); ours are
-  --    locked already. The first item per entity is found for every entity (one sort):
-  --    filtering the items by the claimed ones first cost more than it saved.
+  --    locked already. The first item per entity is found for every entity (one sort),
+  --    which costs less than filtering the items by the claimed ones first.
   execute format($sql$
     with items as (
       select i.id as item_id, i.%2$I as entity_id, i.batch_id, i.row_number
@@ -1379,8 +1379,7 @@ begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
   --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
   --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
-  --    keeps the planner from merging the two and cleaning again: 1M rows, 10.3-10.8 s ->
-  --    8.1-8.3 s in parallel, and a fifth less on one core).
+  --    keeps the planner from merging the two and cleaning every value again).
   create temporary table cleaned_items on commit drop as
   select c.*, enrich._email_of_cleaned(c.raw_email) as email,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
@@ -1405,8 +1404,8 @@ begin
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
   create temporary table normalized_items on commit drop as
   with registrable as materialized (
-    -- the distinct hosts from one hashed grouping of the three columns (distinct over an
-    -- unnest of each row's three was a sort of two million hosts, spilling to disk)
+    -- the distinct hosts from one hashed grouping of the three columns (a distinct over an
+    -- unnest of each row's three would sort every host of the batch, spilling to disk)
     select d.host, d.registrable_domain
     from enrich._registrable_domains(array(
            select h.host
@@ -2431,7 +2430,7 @@ $$;
 -- Name: FUNCTION get_company_data(p_company_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_company_data(p_company_id uuid) IS 'Seed helper: the fields sent to Clay for a company (from normalized_companies, never batch_items); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_company_data(p_company_id uuid) IS 'The fields sent to Clay for a company (from normalized_companies, never batch_items); NULL if unknown.';
 
 --
 -- Name: get_company_id_for_item(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2448,7 +2447,7 @@ $$;
 -- Name: FUNCTION get_company_id_for_item(p_item_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_company_id_for_item(p_item_id uuid) IS 'Seed helper: the company of a batch item (set by split); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_company_id_for_item(p_item_id uuid) IS 'The company of a batch item (set by split); NULL if unknown.';
 
 --
 -- Name: get_company_workflow_status(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2466,7 +2465,7 @@ $$;
 -- Name: FUNCTION get_company_workflow_status(p_company_id uuid, p_workflow_slug text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_company_workflow_status(p_company_id uuid, p_workflow_slug text) IS 'Seed helper: PENDING | IN_PROGRESS | COMPLETED | FAILED, or NULL if never claimed.';
+COMMENT ON FUNCTION enrich.get_company_workflow_status(p_company_id uuid, p_workflow_slug text) IS 'A company''s state in a workflow: PENDING | IN_PROGRESS | COMPLETED | FAILED; NULL if never claimed.';
 
 --
 -- Name: get_person_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2489,7 +2488,7 @@ $$;
 -- Name: FUNCTION get_person_data(p_person_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_person_data(p_person_id uuid) IS 'Seed helper: the fields sent to Clay for a person (from normalized_people and its company); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_person_data(p_person_id uuid) IS 'The fields sent to Clay for a person (from normalized_people and its company); NULL if unknown.';
 
 --
 -- Name: get_person_id_for_item(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2506,7 +2505,7 @@ $$;
 -- Name: FUNCTION get_person_id_for_item(p_item_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_person_id_for_item(p_item_id uuid) IS 'Seed helper: the person of a batch item (set by split); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_person_id_for_item(p_item_id uuid) IS 'The person of a batch item (set by split); NULL if unknown.';
 
 --
 -- Name: get_person_workflow_status(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2524,7 +2523,7 @@ $$;
 -- Name: FUNCTION get_person_workflow_status(p_person_id uuid, p_workflow_slug text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) IS 'Seed helper: PENDING | IN_PROGRESS | COMPLETED | FAILED, or NULL if never claimed.';
+COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) IS 'A person''s state in a workflow: PENDING | IN_PROGRESS | COMPLETED | FAILED; NULL if never claimed.';
 
 --
 -- Name: list_workspaces(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2619,7 +2618,7 @@ CREATE FUNCTION enrich.normalize_linkedin_url(p_url text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $_$
 -- String functions instead of one capturing regular expression: it runs for every row of a
--- batch, and PostgreSQL's regex engine made it the costliest step of normalisation.
+-- batch, and in PostgreSQL's regex engine it would be the costliest step of normalisation.
 declare
   v_url  text := enrich._lower(enrich._clean_text(p_url));
   v_at   integer := strpos(v_url, 'linkedin.com/in/');
@@ -2989,7 +2988,7 @@ $$;
 -- Name: FUNCTION record_company_result(p_company_id uuid, p_workflow_slug text, p_data jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.record_company_result(p_company_id uuid, p_workflow_slug text, p_data jsonb) IS 'Seed helper: store a company result (no state change); NULL if the company is unknown.';
+COMMENT ON FUNCTION enrich.record_company_result(p_company_id uuid, p_workflow_slug text, p_data jsonb) IS 'Stores a company result (no state change); NULL if the company is unknown.';
 
 --
 -- Name: record_person_result(uuid, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3006,7 +3005,7 @@ $$;
 -- Name: FUNCTION record_person_result(p_person_id uuid, p_workflow_slug text, p_data jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slug text, p_data jsonb) IS 'Seed helper: store a person result (no state change); NULL if the person is unknown.';
+COMMENT ON FUNCTION enrich.record_person_result(p_person_id uuid, p_workflow_slug text, p_data jsonb) IS 'Stores a person result (no state change); NULL if the person is unknown.';
 
 --
 -- Name: refresh_entities(text, interval, uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3216,7 +3215,7 @@ $$;
 -- Name: FUNCTION set_company_workflow_status(p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.set_company_workflow_status(p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Seed helper: set a company''s workflow status through the state machine; NULL if unknown.';
+COMMENT ON FUNCTION enrich.set_company_workflow_status(p_company_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Sets a company''s workflow status through the state machine; NULL if unknown.';
 
 --
 -- Name: set_person_workflow_status(uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3233,7 +3232,7 @@ $$;
 -- Name: FUNCTION set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';
+COMMENT ON FUNCTION enrich.set_person_workflow_status(p_person_id uuid, p_workflow_slug text, p_status text, p_meta jsonb) IS 'Sets a person''s workflow status through the state machine; NULL if unknown.';
 
 --
 -- Name: set_pipeline(text, text[]); Type: FUNCTION; Schema: enrich; Owner: -

@@ -3,7 +3,7 @@
 create or replace function enrich.normalize_linkedin_url(p_url text) returns text
 language plpgsql immutable parallel safe as $$
 -- String functions instead of one capturing regular expression: it runs for every row of a
--- batch, and PostgreSQL's regex engine made it the costliest step of normalisation.
+-- batch, and in PostgreSQL's regex engine it would be the costliest step of normalisation.
 declare
   v_url  text := enrich._lower(enrich._clean_text(p_url));
   v_at   integer := strpos(v_url, 'linkedin.com/in/');

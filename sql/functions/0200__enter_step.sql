@@ -26,4 +26,5 @@ begin
 end;
 $$;
 comment on function enrich._enter_step(text, uuid[]) is
-  'Items enter a step: writes their workflow_states rows; the advance triggers take them on.';
+  'Items enter a step: writes their workflow_states rows and hands those that finish at once '
+  'to _advance_items; later changes reach it through the workflow_states update trigger.';

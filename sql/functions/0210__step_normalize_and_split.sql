@@ -19,8 +19,7 @@ begin
   -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
   --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
   --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
-  --    keeps the planner from merging the two and cleaning again: 1M rows, 10.3-10.8 s ->
-  --    8.1-8.3 s in parallel, and a fifth less on one core).
+  --    keeps the planner from merging the two and cleaning every value again).
   create temporary table cleaned_items on commit drop as
   select c.*, enrich._email_of_cleaned(c.raw_email) as email,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
@@ -45,8 +44,8 @@ begin
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
   create temporary table normalized_items on commit drop as
   with registrable as materialized (
-    -- the distinct hosts from one hashed grouping of the three columns (distinct over an
-    -- unnest of each row's three was a sort of two million hosts, spilling to disk)
+    -- the distinct hosts from one hashed grouping of the three columns (a distinct over an
+    -- unnest of each row's three would sort every host of the batch, spilling to disk)
     select d.host, d.registrable_domain
     from enrich._registrable_domains(array(
            select h.host

@@ -1,5 +1,5 @@
--- enrich._advance_items: the orchestrator. Called by the workflow_states triggers with the
--- item steps that just finished; moves items to their next step, finishes them, closes batches.
+-- enrich._advance_items: the orchestrator. Called with the item steps that just finished (by
+-- the steps, and by the workflow_states update trigger); moves items on, finishes them, closes batches.
 
 create or replace function enrich._advance_items(
   p_item_ids uuid[], p_steps text[], p_statuses text[]
@@ -20,16 +20,16 @@ declare
   v_next      record;
 begin
   -- A few callbacks' cascade (tens of items) reuses generic plans instead: planning these
-  -- statements with their arrays for every group of callbacks cost a fifth of the group's
-  -- PostgreSQL time. Index scans only, so a plan made while the tables were small stays
-  -- right after a million-row batch lands. The function's SET clauses restore all three.
+  -- statements with their arrays for every group of callbacks is a large part of its cost.
+  -- Index scans only, so a plan made while the tables were small stays right after a
+  -- million-row batch lands. The function's SET clauses restore all three.
   if cardinality(p_item_ids) <= 1000 then
     perform set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'off', true),
             set_config('enable_nestloop', 'on', true);
   end if;
 
-  -- Each item's batch is read once (for a million items, every extra pass over them cost a
-  -- second or more): the items grouped by what comes next, FAILED ones first, each group
+  -- Each item's batch is read once (every extra pass over a million items is felt in the
+  -- load): the items grouped by what comes next, FAILED ones first, each group
   -- with its batches and whether any of its items must be reopened (a late result revived
   -- it). Rows of one statement are usually all one step; batches may follow different
   -- pipelines. An item comes once per call (a step hands over one row per item; a cascade
@@ -72,5 +72,5 @@ end;
 $$;
 comment on function enrich._advance_items(uuid[], text[], text[]) is
   'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), '
-  'enter the next step, finish the item, and refresh its batch''s status. The triggers '
-  'leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
+  'enter the next step, finish the item, and refresh its batch''s status. Callers leave '
+  'out COMPLETED normalize_all_core_values rows (their items move on from split).';

@@ -86,8 +86,8 @@ $$;
 comment on function enrich._settle_entity(text, uuid[], text, text) is
   'Entities of one workflow -> COMPLETED | FAILED: deletes their dispatches, updates their '
   'states, and cascades the same status to every linked unfinished item in one statement '
-  '(COMPLETED also revives items that failed with them). The advance triggers then move '
-  'those items on.';
+  '(COMPLETED also revives items that failed with them). The workflow_states update '
+  'trigger then moves those items on.';
 
 create or replace function enrich._settle_entity(
   p_slug text, p_entity_id uuid, p_status text, p_error text default null
@@ -98,4 +98,4 @@ $$;
 comment on function enrich._settle_entity(text, uuid, text, text) is
   'Entity -> COMPLETED | FAILED: deletes its dispatch, updates its state, and cascades the '
   'same status to every linked unfinished item (COMPLETED also revives items that failed '
-  'with it). The advance triggers then move those items on.';
+  'with it). The workflow_states update trigger then moves those items on.';

@@ -8,4 +8,4 @@ language sql set search_path = '' as $$
   select enrich._record_result('company', p_company_id, p_workflow_slug, p_data)
 $$;
 comment on function enrich.record_company_result(uuid, text, jsonb) is
-  'Seed helper: store a company result (no state change); NULL if the company is unknown.';
+  'Stores a company result (no state change); NULL if the company is unknown.';

@@ -8,4 +8,4 @@ language sql set search_path = '' as $$
   select enrich._record_result('person', p_person_id, p_workflow_slug, p_data)
 $$;
 comment on function enrich.record_person_result(uuid, text, jsonb) is
-  'Seed helper: store a person result (no state change); NULL if the person is unknown.';
+  'Stores a person result (no state change); NULL if the person is unknown.';

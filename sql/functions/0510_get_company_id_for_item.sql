@@ -6,4 +6,4 @@ language sql stable set search_path = '' as $$
   select i.company_id from enrich.batch_items i where i.id = p_item_id
 $$;
 comment on function enrich.get_company_id_for_item(uuid) is
-  'Seed helper: the company of a batch item (set by split); NULL if unknown.';
+  'The company of a batch item (set by split); NULL if unknown.';

@@ -6,4 +6,4 @@ language sql stable set search_path = '' as $$
   select i.person_id from enrich.batch_items i where i.id = p_item_id
 $$;
 comment on function enrich.get_person_id_for_item(uuid) is
-  'Seed helper: the person of a batch item (set by split); NULL if unknown.';
+  'The person of a batch item (set by split); NULL if unknown.';

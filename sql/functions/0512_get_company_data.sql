@@ -9,5 +9,5 @@ language sql stable set search_path = '' as $$
   from enrich.normalized_companies c where c.id = p_company_id
 $$;
 comment on function enrich.get_company_data(uuid) is
-  'Seed helper: the fields sent to Clay for a company (from normalized_companies, never '
+  'The fields sent to Clay for a company (from normalized_companies, never '
   'batch_items); NULL if unknown.';

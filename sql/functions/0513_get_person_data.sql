@@ -12,5 +12,5 @@ language sql stable set search_path = '' as $$
   where p.id = p_person_id
 $$;
 comment on function enrich.get_person_data(uuid) is
-  'Seed helper: the fields sent to Clay for a person (from normalized_people and its '
+  'The fields sent to Clay for a person (from normalized_people and its '
   'company); NULL if unknown.';

@@ -9,4 +9,5 @@ language sql stable set search_path = '' as $$
   where s.person_id = p_person_id and s.workflow_slug = p_workflow_slug
 $$;
 comment on function enrich.get_person_workflow_status(uuid, text) is
-  'Seed helper: PENDING | IN_PROGRESS | COMPLETED | FAILED, or NULL if never claimed.';
+  'A person''s state in a workflow: PENDING | IN_PROGRESS | COMPLETED | FAILED; NULL '
+  'if never claimed.';

@@ -8,4 +8,4 @@ language sql set search_path = '' as $$
   select enrich._set_entity_workflow_status('company', p_company_id, p_workflow_slug, p_status, p_meta)
 $$;
 comment on function enrich.set_company_workflow_status(uuid, text, text, jsonb) is
-  'Seed helper: set a company''s workflow status through the state machine; NULL if unknown.';
+  'Sets a company''s workflow status through the state machine; NULL if unknown.';

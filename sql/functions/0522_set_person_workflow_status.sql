@@ -8,4 +8,4 @@ language sql set search_path = '' as $$
   select enrich._set_entity_workflow_status('person', p_person_id, p_workflow_slug, p_status, p_meta)
 $$;
 comment on function enrich.set_person_workflow_status(uuid, text, text, jsonb) is
-  'Seed helper: set a person''s workflow status through the state machine; NULL if unknown.';
+  'Sets a person''s workflow status through the state machine; NULL if unknown.';

@@ -3,9 +3,8 @@
 -- enrich._advance_items (next step, item finished, batch status), set-based. Except a
 -- COMPLETED normalize_all_core_values: the item moves on from split.
 -- Rows are inserted only by the steps (0210, 0230), which hand the rows they finished to
--- enrich._advance_items themselves: an insert trigger's transition table copied every row
--- written, three million for a 1M-row batch (about 4 s of its load), to find the few it
--- needed.
+-- enrich._advance_items themselves: an insert trigger's transition table would copy every row
+-- written (three per item) to find the few that finished.
 
 create or replace function enrich._workflow_states_after_update() returns trigger
 language plpgsql set search_path = ''

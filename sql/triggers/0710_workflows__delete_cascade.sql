@@ -1,5 +1,5 @@
--- A workflow's entity states and dispatches follow the workflow (what ON DELETE CASCADE and
--- the foreign keys did before migration 0007 dropped them): deleting or truncating
+-- A workflow's entity states and dispatches follow the workflow (they have no foreign key to
+-- it, a per-row check at bulk scale: migration 0007): deleting or truncating
 -- workflows deletes them, set-based, once per statement; a slug never changes. Writers lock
 -- the workflow row (FOR KEY SHARE) before they add rows for it, so a delete waits for them
 -- and then sees their rows — under READ COMMITTED, where each statement takes a fresh
