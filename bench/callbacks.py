@@ -35,12 +35,13 @@ import psycopg
 
 from bench import common
 from pyworker import db as enrich_db
+from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.load.copy_format import copy_items
 from pyworker.servers import free_port
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
 from pyworker.testing.wait import answers, wait_for
 
-SLUG = "enrich_company_via_waterfall_in_clay"
+SLUG = COMPANY_WORKFLOW
 SECRET = "bench-callback-secret"
 ITEMS_PER_COMPANY = 5
 CONCURRENCY = 16

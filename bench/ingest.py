@@ -22,11 +22,12 @@ from pathlib import Path
 import psycopg
 
 from bench.common import alternate, medians, report, run_measured, scratch_database
+from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.testing import generate
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
 PIPELINE = "company_and_person"
-FIRST_ENTITY_STEP = "enrich_company_via_waterfall_in_clay"
+FIRST_ENTITY_STEP = COMPANY_WORKFLOW
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", tempfile.gettempdir())) / "enrich-bench-data"
 
 

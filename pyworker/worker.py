@@ -68,7 +68,6 @@ class Worker:
         self._pending_since: float | None = None  # first slot freed since the last round
         self._woken = True  # a NOTIFY or a poll: look for work without waiting to batch
         self.posted = 0
-        self.recorded = 0
 
     def stop(self) -> None:
         first = not self._stopping.is_set()
@@ -167,7 +166,6 @@ class Worker:
         if claimed is None:  # the database stayed away while stopping: keep them for later
             self._sent[:0] = sent
             return []
-        self.recorded += len(sent)
         return claimed
 
     async def _record_sent(self) -> None:
@@ -181,7 +179,6 @@ class Worker:
                 log("unrecorded_sends", worker=self.name, dispatches=sent)
                 return  # their leases expire: counted paid, they wait for their callbacks
             del self._sent[: len(sent)]
-            self.recorded += len(sent)
 
     async def _housekeeping(self) -> None:
         reaped = await self._db(self.db.reap_dispatches)

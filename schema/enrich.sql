@@ -1951,6 +1951,9 @@ declare
   v_claimed   integer;
   v_left      integer := p_limit;
   v_locked    text[];
+  -- the buckets refill up to the moment their lock is held, not the transaction's start
+  -- (long past for a claim that waited for the lock)
+  v_clock     timestamptz;
 begin
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
      or p_lease is null or p_lease <= interval '0' then
@@ -1991,12 +1994,13 @@ begin
     end if;
 
     select s.* into v_workspace from enrich.workspaces s where s.name = v_workflow.workspace;
+    v_clock := clock_timestamp();
     v_ws_tokens := least(v_workspace.burst::numeric,
                          v_workspace.rate_tokens + v_workspace.rate_per_second
-                           * extract(epoch from now() - v_workspace.rate_refilled_at));
+                           * extract(epoch from v_clock - v_workspace.rate_refilled_at));
     v_wf_tokens := least(v_workflow.burst::numeric,
                          v_workflow.rate_tokens + v_workflow.rate_per_second
-                           * extract(epoch from now() - v_workflow.rate_refilled_at));
+                           * extract(epoch from v_clock - v_workflow.rate_refilled_at));
     v_take := least(floor(v_ws_tokens)::integer, floor(v_wf_tokens)::integer, v_left,
                     coalesce(v_webhook.max_submissions - v_webhook.submissions, v_left),
                     enrich._calls_left_today(v_workflow, v_workspace, v_today));
@@ -2045,10 +2049,10 @@ begin
     end if;
 
     update enrich.workspaces s
-       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = now()
+       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = v_clock
      where s.name = v_workspace.name;
     update enrich.workflows w
-       set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = now()
+       set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = v_clock
      where w.slug = v_workflow.slug;
     if v_webhook.id is not null and v_claimed > 0 then
       update enrich.workflow_webhooks h set submissions = h.submissions + v_claimed

@@ -27,7 +27,7 @@ def webhook_auth_token() -> str | None:
 INT_MAX = 2**31 - 1  # PostgreSQL's integer
 
 
-def webhook_token(value: str) -> str | None:
+def parse_webhook_token(value: str) -> str | None:
     """A --webhook-token: '-' for none, env:NAME for the variable NAME's value."""
     if value == "-":
         return None

@@ -13,6 +13,7 @@ from pyworker.cli.common import (
     JSON_OPTION,
     duration,
     fail,
+    parse_webhook_token,
 )
 from pyworker.cli.render import (
     print_workflow,
@@ -94,7 +95,9 @@ def workflow_set(
         "max_submissions": max_submissions,
         "workspace": workspace,
         "resends": resends,
-        "webhook_auth_tokens": [webhook_token(t) for t in webhook_token] if webhook_token else None,
+        "webhook_auth_tokens": (
+            [parse_webhook_token(t) for t in webhook_token] if webhook_token else None
+        ),
     }
     if daily_budget is not None and daily_budget.lower() == "none":
         settings["clear_daily_budget"] = True

@@ -11,15 +11,16 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
-from pyworker import receiver
+from pyworker import db, receiver
+from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
 from pyworker.clay import simulator as clay_sim
 from pyworker.servers import BackgroundServer
 from pyworker.testing.wait import wait_for  # noqa: F401  (re-exported for the tests)
 from pyworker.worker import Worker, WorkerSettings
 
 SECRET = "test-callback-secret"
-COMPANY = "enrich_company_via_waterfall_in_clay"
-PERSON = "enrich_person_via_waterfall_in_clay"
+COMPANY = COMPANY_WORKFLOW
+PERSON = PERSON_WORKFLOW
 
 
 class Stack:
@@ -29,13 +30,11 @@ class Stack:
         self.sim = sim
 
     def configure(self, slug: str, **settings: object) -> None:
-        names = ", ".join(f"p_{k} => %({k})s" for k in settings)
+        """The workflow posts to this stack's simulator, with these settings (set_workflow's
+        parameter names without p_)."""
         with psycopg.connect(self.db_url, autocommit=True) as conn:
-            conn.execute(
-                f"select enrich.set_workflow(%(slug)s, array[%(url)s]"
-                f"{', ' + names if names else ''})",
-                {"slug": slug, "url": f"{self.sim.url}/webhooks/{slug}", **settings},
-            )
+            webhook = f"{self.sim.url}/webhooks/{slug}"
+            db.set_workflow(conn, slug, webhook_urls=[webhook], **settings)
             conn.execute("update enrich.workflows set rate_tokens = burst where slug = %s", (slug,))
             conn.execute(
                 "update enrich.workspaces s set rate_tokens = s.burst from enrich.workflows w"

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
 from tests.py.test_migrations import MIGRATIONS
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
@@ -94,7 +95,7 @@ def test_workflow_set_and_show(db_url: str) -> None:
         db_url,
         "workflow",
         "set",
-        "enrich_company_via_waterfall_in_clay",
+        COMPANY_WORKFLOW,
         "--webhook-url",
         "https://api.clay.test/a",
         "--webhook-url",
@@ -117,11 +118,9 @@ def test_workflow_set_and_show(db_url: str) -> None:
     assert described["ttl_seconds"] == 30 * 86400
     live = [w["url"] for w in described["webhooks"] if not w["retired"]]
     assert live == ["https://api.clay.test/a", "https://api.clay.test/b"]
-    bad = enrich(
-        db_url, "workflow", "set", "enrich_company_via_waterfall_in_clay", "--timeout", "soon"
-    )
+    bad = enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--timeout", "soon")
     assert bad.returncode == 2 and "invalid duration" in bad.stderr
-    shown = enrich(db_url, "workflow", "show", "enrich_company_via_waterfall_in_clay")
+    shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW)
     assert "https://api.clay.test/a" in shown.stdout
 
 
@@ -144,7 +143,7 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
     assert shown == {
         "normalize_all_core_values": "100%",
         "split": "100%",
-        "enrich_company_via_waterfall_in_clay": "33%",
+        COMPANY_WORKFLOW: "33%",
     }
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
@@ -272,7 +271,7 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
         ).fetchone()[0]
         conn.execute("select enrich.fail_dispatch(%s, 'w', 'HTTP 400')", (dispatch,))
     stats = json.loads(enrich(db_url, "stats", "--json").stdout)["workflows"]
-    company = next(s for s in stats if s["workflow_slug"] == "enrich_company_via_waterfall_in_clay")
+    company = next(s for s in stats if s["workflow_slug"] == COMPANY_WORKFLOW)
     assert company["failures"] == {"HTTP 400": 1}
     assert company["paid_calls"] == 0 and company["entities_paid_for"] == 0  # refused: free
     asked = enrich(db_url, "retry", "--batch", str(batch_id))  # no terminal: needs --yes
@@ -289,7 +288,7 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
         db_url,
         "refresh",
         "--workflow",
-        "enrich_company_via_waterfall_in_clay",
+        COMPANY_WORKFLOW,
         "--older-than",
         "1s",
         "--yes",
@@ -303,7 +302,7 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
         "people",
         "normalize_all_core_values",
         "split",
-        "enrich_person_via_waterfall_in_clay",
+        PERSON_WORKFLOW,
     )
     assert made.returncode == 0, made.stderr
     bad = enrich(db_url, "pipeline", "set", "bad", "split")

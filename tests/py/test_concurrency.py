@@ -13,8 +13,10 @@ from pathlib import Path
 import psycopg
 from psycopg.types.json import Jsonb
 
-COMPANY = "enrich_company_via_waterfall_in_clay"
-PERSON = "enrich_person_via_waterfall_in_clay"
+from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
+
+COMPANY = COMPANY_WORKFLOW
+PERSON = PERSON_WORKFLOW
 
 
 def run_together(n: int, db_url: str, work: Callable[[psycopg.Connection, int], object]) -> list:

@@ -19,6 +19,7 @@ import pytest
 
 from pyworker import db
 from pyworker import load as loader
+from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.load import copy_format, parts
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
 
@@ -224,8 +225,8 @@ def test_a_part_starts_only_the_items_it_wrote(db_url: str) -> None:
             "select item_count from enrich.batches where id = %s", (batch_id,)
         ).fetchone()[0]
     assert steps == [
-        (1, "enrich_company_via_waterfall_in_clay", "IN_PROGRESS"),
-        (2, "enrich_company_via_waterfall_in_clay", "WAITING"),
+        (1, COMPANY_WORKFLOW, "IN_PROGRESS"),
+        (2, COMPANY_WORKFLOW, "WAITING"),
     ]
     assert item_count == 2
 

@@ -14,7 +14,9 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-COMPANY = "enrich_company_via_waterfall_in_clay"
+from pyworker.builtins import COMPANY_WORKFLOW
+
+COMPANY = COMPANY_WORKFLOW
 
 
 def test_a_warmed_session_cascades_a_big_entity_without_nested_loops(db_url: str) -> None:

@@ -21,6 +21,8 @@ from hypothesis.stateful import (
 )
 from psycopg.types.json import Jsonb
 
+from pyworker.builtins import WORKFLOWS
+
 WORKER = "model"
 PEOPLE = ("ann", "bob", "cy")
 DOMAINS = ("alpha.com", "beta.io", "gamma.de")
@@ -168,11 +170,7 @@ class EnrichModel(RuleBasedStateMachine):
     def retry_failures(self) -> None:
         self.sql("select enrich.retry_failed()")
 
-    @rule(
-        workflow=st.sampled_from(
-            ["enrich_company_via_waterfall_in_clay", "enrich_person_via_waterfall_in_clay"]
-        )
-    )
+    @rule(workflow=st.sampled_from(list(WORKFLOWS)))
     def refresh(self, workflow: str) -> None:
         self.sql("select enrich.refresh_entities(%s, interval '0')", (workflow,))
 
