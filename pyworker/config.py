@@ -1,4 +1,5 @@
-"""Settings from the environment (names are part of the contract, see DESIGN.md §3)."""
+"""Settings from the environment (their names are part of the contract: README.md,
+"Configuration")."""
 
 from __future__ import annotations
 

@@ -118,11 +118,9 @@ class AsyncDb:
             kwargs={"autocommit": True},
             check=AsyncConnectionPool.check_connection if check else None,
             # reconnect_timeout stays psycopg_pool's (minutes): the pool keeps trying, with
-            # backoff, to replace connections lost to a PostgreSQL restart. With 0 it gave up
-            # after one failed attempt while the server was down, and whoever waited for a
-            # connection then waited out the whole pool timeout (30 s) though PostgreSQL was
-            # back in a second or two: after a restart that found them at work, the receiver
-            # stopped recording callbacks and workers stopped claiming for ~30 s.
+            # backoff, to replace connections lost to a PostgreSQL restart, so whoever waits
+            # for a connection gets one as soon as the server is back (with 0 it would give
+            # up at the first failed attempt and leave them the whole pool timeout to wait).
         )
 
     async def open(self) -> None:

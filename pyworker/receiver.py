@@ -2,10 +2,10 @@
 
 Thin: it authenticates the caller and hands the payload to SQL, which decides everything, so
 a bad request can change nothing. Callbacks that arrive while earlier ones are being
-recorded are recorded together: one enrich._receive_results call (one transaction, one
+recorded are recorded together: one enrich.receive_results call (one transaction, one
 cascade) for the lot, each with its own outcome or error, the same as
 enrich.receive_result would give it alone (group commit: under load, fewer and larger
-transactions; alone, a callback goes straight through). Replies (DESIGN.md §3): 200
+transactions; alone, a callback goes straight through). Replies (README.md, "CLI"): 200
 {"status": "completed" | "duplicate"}; 400 malformed; 401 missing or wrong secret; 404
 unknown workflow or entity; 413 body over 1 MiB. A body must be a JSON object nested at most
 MAX_JSON_DEPTH levels. GET /healthz, GET /metrics (Prometheus).
@@ -42,7 +42,7 @@ MAX_GROUP = 64  # callbacks recorded in one transaction, at most
 # Groups recorded at once (each holds one pooled connection). Two: results for one batch
 # queue for its row at the end of every cascade (enrich._refresh_batch_status), so more
 # concurrent groups mostly wait there, and make smaller groups (more PostgreSQL CPU per
-# callback: 0.9 ms with 4 recorders, 0.7 ms with 2, bench callbacks at concurrency 16).
+# callback).
 RECORDERS = 2
 
 
@@ -54,7 +54,7 @@ class Recorder:
     """Records callbacks through SQL, grouping those that wait at the same time.
 
     RECORDERS tasks each take every queued callback (up to MAX_GROUP), and record them with
-    one enrich._receive_results call per workflow. Each caller gets its own (outcome,
+    one enrich.receive_results call per workflow. Each caller gets its own (outcome,
     sqlstate, message). If the group's call fails as a whole (a payload PostgreSQL refuses
     as jsonb, a deadlock, a lost connection), each callback of the group is recorded alone
     through enrich.receive_result, so a failure stays with its own callback."""

@@ -59,7 +59,7 @@ async def single_connection_clients(
 ) -> list[httpx.AsyncClient]:
     """`count` HTTP clients of one keep-alive connection each, closed with `stack`: one per
     slot of work, so nothing queues inside httpx (its pool checks every connection on each
-    request start and end: with one shared pool that bookkeeping took a busy process's CPU)."""
+    request's start and end: with one shared pool, that bookkeeping grows with the pool)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     return [
         await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, limits=limits))

@@ -202,7 +202,7 @@ class Worker:
     def _finished(self, task: asyncio.Task[None]) -> None:
         dispatch = self._inflight.pop(task, None)
         if not task.cancelled() and task.exception() is not None and dispatch is not None:
-            # the lease will expire and the reaper re-queues it; say why
+            # its lease expires: counted possibly paid, it waits for its callback; say why
             log(
                 "post_error",
                 worker=self.name,

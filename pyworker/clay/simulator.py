@@ -28,11 +28,10 @@ by reason; `callbacks_*` count callbacks sent, dropped, withheld, given up and p
 
 Callbacks go out through a fixed number of delivery slots (callback_concurrency), each with
 its own HTTP client and keep-alive connection; the others wait their turn. Without the bound,
-every due callback queued inside one shared httpx connection pool, whose bookkeeping walks
-every queued request times every connection at each request's start and end, and whose 10 s
-pool timeout failed the longest-queued callbacks only for them to queue again: a backlog of a
-few hundred (a burst of accepted rows, a slow or stalled receiver) took the whole event loop
-(96% of the process in httpcore under py-spy), and webhooks and GET /stats stopped answering.
+a backlog of callbacks (a burst of accepted rows, a slow or stalled receiver) would queue
+inside one shared httpx pool, whose bookkeeping walks every queued request at each request's
+start and end: the event loop would spend itself there, and webhooks and GET /stats would
+stop answering.
 """
 
 from __future__ import annotations
