@@ -60,43 +60,22 @@ def receive_result(conn: psycopg.Connection, workflow: str, payload: Any) -> str
 
 def batch_step_counts(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
     """Per step and status: items, and how many of them were served without a Clay call."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(
-            "select ws.step_name as step, ws.status, count(*) as items,"
-            "       count(*) filter (where ws.meta ? 'skipped') as skipped"
-            "  from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id"
-            "  join enrich.batches b on b.id = i.batch_id"
-            " where i.batch_id = %s"
-            " group by 1, 2, b.steps order by array_position(b.steps, ws.step_name), 2",
-            (batch_id,),
-        ).fetchall()
+    return _rows(conn, "select * from enrich.batch_step_counts(%s)", (batch_id,))
 
 
-def batch_summary(conn: psycopg.Connection, batch_id: UUID) -> dict[str, Any]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(
-            "select b.id, b.pipeline, b.status, b.item_count as rows, b.created_at, b.completed_at,"
-            "       count(distinct i.company_id) as companies,"
-            "       count(distinct i.person_id) as people"
-            "  from enrich.batches b left join enrich.batch_items i on i.batch_id = b.id"
-            " where b.id = %s group by b.id",
-            (batch_id,),
-        ).fetchone()
+def batch_summary(conn: psycopg.Connection, batch_id: UUID) -> dict[str, Any] | None:
+    rows = _rows(conn, "select * from enrich.batch_summary(%s)", (batch_id,))
+    return rows[0] if rows else None
 
 
 def company_results_for_batch(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from enrich.batch_company_results(%s)", (batch_id,))
+
+
+def _rows(conn: psycopg.Connection, query: str, params: tuple = ()) -> list[dict[str, Any]]:
+    """A query's rows as dicts (column name: value)."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(
-            "select c.domain, s.status, count(distinct i.id) as items, r.data as result"
-            "  from enrich.batch_items i"
-            "  join enrich.normalized_companies c on c.id = i.company_id"
-            "  join enrich.company_workflow_states s on s.company_id = c.id"
-            "  left join lateral (select data from enrich.company_enrichment_results cr"
-            "       where cr.company_id = c.id and cr.workflow_slug = s.workflow_slug"
-            "       order by cr.created_at desc limit 1) r on true"
-            " where i.batch_id = %s group by c.domain, s.status, r.data order by c.domain",
-            (batch_id,),
-        ).fetchall()
+        return cur.execute(query, params).fetchall()
 
 
 # -- worker and receiver (async, pooled) ---------------------------------------------------
@@ -262,12 +241,7 @@ def describe_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any] | N
 
 
 def list_workflows(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    return [
-        row[0]
-        for row in conn.execute(
-            "select enrich.describe_workflow(slug) from enrich.workflows order by slug"
-        )
-    ]
+    return [row[0] for row in conn.execute("select * from enrich.list_workflows()")]
 
 
 def pause_workflow(conn: psycopg.Connection, slug: str, paused: bool) -> dict[str, Any]:
@@ -294,34 +268,28 @@ def list_workspaces(conn: psycopg.Connection) -> list[dict[str, Any]]:
 
 def dispatch_wait_reasons(conn: psycopg.Connection) -> list[dict[str, Any]]:
     """Workflows whose queued work cannot be sent now, and why (paused, budget spent...)."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select * from enrich.dispatch_wait_reasons()").fetchall()
+    return _rows(conn, "select * from enrich.dispatch_wait_reasons()")
 
 
 def movable_dispatches(conn: psycopg.Connection, workflows: list[str]) -> int:
     """Dispatches of these workflows that can still move: any not QUEUED in a workflow whose
     work waits (paused, over budget, no webhook left)."""
-    return conn.execute(
-        "select count(*) from enrich.dispatches d where d.workflow_slug = any(%s)"
-        " and not (d.status = 'QUEUED' and d.workflow_slug in"
-        "          (select r.workflow_slug from enrich.dispatch_wait_reasons() r))",
-        (workflows,),
-    ).fetchone()[0]
+    return conn.execute("select enrich.movable_dispatches(%s)", (workflows,)).fetchone()[0]
 
 
 def estimate_batch_calls(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
     """Per workflow of the batch: rows, unique entities, free ones and new paid calls."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select * from enrich.estimate_batch_calls(%s)", (batch_id,)).fetchall()
+    return _rows(conn, "select * from enrich.estimate_batch_calls(%s)", (batch_id,))
 
 
 def spend_by_day(conn: psycopg.Connection, since: Any) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select * from enrich.spend_by_day(%s)", (since,)).fetchall()
+    return _rows(conn, "select * from enrich.spend_by_day(%s)", (since,))
 
 
 def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
-    row = conn.execute("select steps from enrich.pipelines where name = %s", (pipeline,)).fetchone()
+    row = conn.execute(
+        "select steps from enrich.list_pipelines() where name = %s", (pipeline,)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -361,13 +329,7 @@ def batch_status(conn: psycopg.Connection, batch_id: UUID) -> dict[str, Any] | N
 
 
 def recent_batches(conn: psycopg.Connection, limit: int = 20) -> list[dict[str, Any]]:
-    return [
-        row[0]
-        for row in conn.execute(
-            "select enrich.batch_status(id) from enrich.batches order by created_at desc limit %s",
-            (limit,),
-        )
-    ]
+    return [row[0] for row in conn.execute("select * from enrich.recent_batches(%s)", (limit,))]
 
 
 def export_batch(conn: psycopg.Connection, batch_id: UUID):  # -> Iterator[dict]
@@ -379,24 +341,13 @@ def export_batch(conn: psycopg.Connection, batch_id: UUID):  # -> Iterator[dict]
 
 
 def batch_savings(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:
-    """Per entity step: items served, entities sent to Clay by this batch, calls saved."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(
-            "select ws.step_name as step, count(*) as items,"
-            "       count(distinct ws.entity_id) as entities,"
-            "       count(*) filter (where ws.entity_id is not null"
-            "                        and not ws.meta ? 'skipped') as sent"
-            "  from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id"
-            "  join enrich.workflows w on w.slug = ws.step_name"
-            " where i.batch_id = %s group by 1 order by 1",
-            (batch_id,),
-        ).fetchall()
+    """Per entity step: items served, entities, and the items that made a Clay call."""
+    return _rows(conn, "select * from enrich.batch_savings(%s)", (batch_id,))
 
 
 # -- operations ----------------------------------------------------------------------------
 def check_invariants(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select * from enrich.check_invariants()").fetchall()
+    return _rows(conn, "select * from enrich.check_invariants()")
 
 
 def retry_failed(
@@ -416,13 +367,11 @@ def refresh_entities(
 
 
 def workflow_stats(conn: psycopg.Connection, since: Any) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select * from enrich.workflow_stats(%s)", (since,)).fetchall()
+    return _rows(conn, "select * from enrich.workflow_stats(%s)", (since,))
 
 
 def list_pipelines(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("select name, steps from enrich.pipelines order by name").fetchall()
+    return _rows(conn, "select * from enrich.list_pipelines()")
 
 
 def set_pipeline(conn: psycopg.Connection, name: str, steps: list[str]) -> list[str]:
@@ -435,16 +384,4 @@ def prune_batches(conn: psycopg.Connection, older_than: Any) -> tuple[int, int]:
 
 def export_columns(conn: psycopg.Connection, batch_id: UUID) -> dict[str, list[str]]:
     """Every input key, step and result key of a batch (the CSV export's header)."""
-    row = conn.execute(
-        "select array(select distinct k from enrich.batch_items i, jsonb_object_keys(i.data) k"
-        "             where i.batch_id = %(b)s order by 1),"
-        "       (select steps from enrich.batches where id = %(b)s),"
-        "       array(select distinct k from enrich.export_batch(%(b)s) e,"
-        "             jsonb_object_keys(case when jsonb_typeof(e.record -> 'company') = 'object'"
-        "                               then e.record -> 'company' else '{}' end) k order by 1),"
-        "       array(select distinct k from enrich.export_batch(%(b)s) e,"
-        "             jsonb_object_keys(case when jsonb_typeof(e.record -> 'person') = 'object'"
-        "                               then e.record -> 'person' else '{}' end) k order by 1)",
-        {"b": batch_id},
-    ).fetchone()
-    return {"input": row[0], "steps": row[1], "company": row[2], "person": row[3]}
+    return _rows(conn, "select * from enrich.export_columns(%s)", (batch_id,))[0]

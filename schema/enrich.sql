@@ -1718,6 +1718,58 @@ end;
 $$;
 
 --
+-- Name: batch_company_results(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.batch_company_results(p_batch_id uuid) RETURNS TABLE(domain text, workflow_slug text, status text, items bigint, result jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.domain, s.workflow_slug, s.status, count(distinct i.id), r.data
+  from enrich.batch_items i
+  join enrich.batches b on b.id = i.batch_id
+  join enrich.normalized_companies c on c.id = i.company_id
+  join enrich.company_workflow_states s
+    on s.company_id = c.id and s.workflow_slug = any(b.steps)
+  left join lateral (select cr.data from enrich.company_enrichment_results cr
+                      where cr.company_id = c.id and cr.workflow_slug = s.workflow_slug
+                      order by cr.created_at desc limit 1) r on true
+  where i.batch_id = p_batch_id
+  group by c.domain, s.workflow_slug, s.status, r.data
+  order by c.domain, s.workflow_slug
+$$;
+
+--
+-- Name: FUNCTION batch_company_results(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.batch_company_results(p_batch_id uuid) IS 'A batch''s companies: per workflow of its pipeline, the company''s state, how many of the batch''s items link to it, and its current (newest) result.';
+
+--
+-- Name: batch_savings(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.batch_savings(p_batch_id uuid) RETURNS TABLE(step text, items bigint, entities bigint, sent bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select ws.step_name, count(*), count(distinct ws.entity_id),
+         count(*) filter (where ws.entity_id is not null and not ws.meta ? 'skipped')
+  from enrich.workflow_states ws
+  join enrich.batch_items i on i.id = ws.item_id
+  join enrich.workflows w on w.slug = ws.step_name
+  where i.batch_id = p_batch_id
+  group by ws.step_name
+  order by ws.step_name
+$$;
+
+--
+-- Name: FUNCTION batch_savings(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.batch_savings(p_batch_id uuid) IS 'Per entity step of a batch: items, distinct entities, and items that claimed their entity (the others were served without a call of their own).';
+
+--
 -- Name: batch_status(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1764,6 +1816,50 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown.';
+
+--
+-- Name: batch_step_counts(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.batch_step_counts(p_batch_id uuid) RETURNS TABLE(step text, status text, items bigint, skipped bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select ws.step_name, ws.status, count(*), count(*) filter (where ws.meta ? 'skipped')
+  from enrich.workflow_states ws
+  join enrich.batch_items i on i.id = ws.item_id
+  join enrich.batches b on b.id = i.batch_id
+  where i.batch_id = p_batch_id
+  group by ws.step_name, ws.status, b.steps
+  order by array_position(b.steps, ws.step_name), ws.status
+$$;
+
+--
+-- Name: FUNCTION batch_step_counts(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.batch_step_counts(p_batch_id uuid) IS 'Per step (in pipeline order) and status: a batch''s items, and those served without a Clay call of their own (meta.skipped).';
+
+--
+-- Name: batch_summary(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.batch_summary(p_batch_id uuid) RETURNS TABLE(id uuid, pipeline text, status text, rows integer, created_at timestamp with time zone, completed_at timestamp with time zone, companies bigint, people bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select b.id, b.pipeline, b.status, b.item_count, b.created_at, b.completed_at,
+         count(distinct i.company_id), count(distinct i.person_id)
+  from enrich.batches b left join enrich.batch_items i on i.batch_id = b.id
+  where b.id = p_batch_id
+  group by b.id
+$$;
+
+--
+-- Name: FUNCTION batch_summary(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.batch_summary(p_batch_id uuid) IS 'A batch''s pipeline, status, rows and distinct companies and people; no row if unknown.';
 
 --
 -- Name: check_invariants(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2357,6 +2453,31 @@ $$;
 COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, and the newest company / person result.';
 
 --
+-- Name: export_columns(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input text[], steps text[], company text[], person text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select array(select distinct k from enrich.batch_items i, jsonb_object_keys(i.data) k
+               where i.batch_id = p_batch_id order by 1),
+         (select b.steps from enrich.batches b where b.id = p_batch_id),
+         array(select distinct k from enrich.export_batch(p_batch_id) e,
+               jsonb_object_keys(case when jsonb_typeof(e.record -> 'company') = 'object'
+                                 then e.record -> 'company' else '{}' end) k order by 1),
+         array(select distinct k from enrich.export_batch(p_batch_id) e,
+               jsonb_object_keys(case when jsonb_typeof(e.record -> 'person') = 'object'
+                                 then e.record -> 'person' else '{}' end) k order by 1)
+$$;
+
+--
+-- Name: FUNCTION export_columns(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The keys of a batch''s export: input keys, steps, company and person result keys (sorted).';
+
+--
 -- Name: fail_dispatch(bigint, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2530,6 +2651,40 @@ $$;
 COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) IS 'A person''s state in a workflow: PENDING | IN_PROGRESS | COMPLETED | FAILED; NULL if never claimed.';
 
 --
+-- Name: list_pipelines(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.list_pipelines() RETURNS TABLE(name text, steps text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p.name, p.steps from enrich.pipelines p order by p.name
+$$;
+
+--
+-- Name: FUNCTION list_pipelines(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.list_pipelines() IS 'Every pipeline and its ordered steps.';
+
+--
+-- Name: list_workflows(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.list_workflows() RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select enrich.describe_workflow(w.slug) from enrich.workflows w order by w.slug
+$$;
+
+--
+-- Name: FUNCTION list_workflows(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.list_workflows() IS 'describe_workflow() of every workflow, by slug.';
+
+--
 -- Name: list_workspaces(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2597,6 +2752,26 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.mark_dispatch_sent(p_dispatch_ids bigint[], p_worker text, p_note text) IS 'LEASED -> SENT with callback_deadline = now() + workflow timeout: the reserved call is paid. p_note says why a call only possibly reached Clay (e.g. "HTTP 504"). Returns how many were still leased to p_worker; the others (lease lost, entity already completed by its callback) are left alone.';
+
+--
+-- Name: movable_dispatches(text[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.movable_dispatches(p_workflows text[]) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select count(*) from enrich.dispatches d
+  where d.workflow_slug = any(p_workflows)
+    and not (d.status = 'QUEUED'
+             and d.workflow_slug in (select r.workflow_slug from enrich.dispatch_wait_reasons() r))
+$$;
+
+--
+-- Name: FUNCTION movable_dispatches(p_workflows text[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.movable_dispatches(p_workflows text[]) IS 'Dispatches of these workflows that can still move: every one but those QUEUED in a workflow whose work waits (paused, over budget, no webhook left).';
 
 --
 -- Name: normalize_email(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2976,6 +3151,24 @@ $_$;
 --
 
 COMMENT ON FUNCTION enrich.receive_results(p_workflow text, p_payloads jsonb[]) IS 'Many callbacks of one workflow in one transaction: per payload (in order) completed | duplicate, or the error it would raise alone (EN002 unknown entity, EN003 malformed) with nothing recorded for it. One cascade settles every entity completed. Raises EN001 for an unknown workflow.';
+
+--
+-- Name: recent_batches(integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.recent_batches(p_limit integer DEFAULT 20) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select enrich.batch_status(b.id) from enrich.batches b
+  order by b.created_at desc limit p_limit
+$$;
+
+--
+-- Name: FUNCTION recent_batches(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.recent_batches(p_limit integer) IS 'batch_status() of the p_limit newest batches, newest first.';
 
 --
 -- Name: record_company_result(uuid, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
