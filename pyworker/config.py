@@ -37,3 +37,18 @@ def checked_token(value: str, name: str) -> str | None:
             f"{name} holds a control or non-ASCII character, which an HTTP header cannot carry"
         )
     return token or None
+
+
+def public_url() -> str | None:
+    """ENRICH_PUBLIC_URL: the base of the callback URL put in every payload (where Clay
+    reaches `enrich serve`), without surrounding whitespace; None when unset."""
+    return (os.environ.get("ENRICH_PUBLIC_URL") or "").strip() or None
+
+
+def callback_secrets() -> tuple[str | None, str | None]:
+    """ENRICH_CALLBACK_SECRET and, while a secret is being rotated,
+    ENRICH_CALLBACK_SECRET_PREVIOUS (each None when unset)."""
+    return (
+        os.environ.get("ENRICH_CALLBACK_SECRET") or None,
+        os.environ.get("ENRICH_CALLBACK_SECRET_PREVIOUS") or None,
+    )

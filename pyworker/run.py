@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -56,7 +55,7 @@ def _webhooks(url: str, pipeline: str) -> tuple[bool, bool]:
 
 def _public_url_for_clay() -> str:
     """ENRICH_PUBLIC_URL, which must be an http(s) URL when a real Clay table calls back."""
-    public_url = os.environ.get("ENRICH_PUBLIC_URL", "").strip()
+    public_url = config.public_url() or ""
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise config.BadSetting(
@@ -70,7 +69,7 @@ def _public_url_for_clay() -> str:
 def run(url: str, options: RunOptions, console: Console) -> dict:
     auth_token = config.webhook_auth_token()  # a bad one is refused before anything runs
     migrate.migrate(url)
-    secret = os.environ.get("ENRICH_CALLBACK_SECRET") or secrets.token_urlsafe(24)
+    secret = config.callback_secrets()[0] or secrets.token_urlsafe(24)
     use_sim, uses_clay = _webhooks(url, options.pipeline)
     configured_public_url = _public_url_for_clay() if uses_clay else None
     started = time.monotonic()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 
 import typer
 from rich.console import Console
@@ -35,7 +34,7 @@ def worker_command(
     """Run a worker until SIGINT/SIGTERM (graceful: in-flight work finishes or is handed back)."""
     from pyworker.worker import Worker, WorkerSettings
 
-    public_url = os.environ.get("ENRICH_PUBLIC_URL")
+    public_url = config.public_url()
     if not public_url:
         fail("ENRICH_PUBLIC_URL is not set: Clay needs the receiver's public base URL", 2)
     settings = WorkerSettings(
@@ -64,7 +63,7 @@ def serve_command(
 
     from pyworker import receiver
 
-    secret = os.environ.get("ENRICH_CALLBACK_SECRET")
+    secret, previous = config.callback_secrets()
     if not secret and not insecure_no_secret:
         fail(
             "ENRICH_CALLBACK_SECRET is not set; refusing to accept unauthenticated callbacks "
@@ -75,7 +74,7 @@ def serve_command(
         receiver.create_app(
             config.database_url(),
             secret or None,
-            os.environ.get("ENRICH_CALLBACK_SECRET_PREVIOUS") or None,
+            previous,
         ),
         host=host,
         port=port,
@@ -114,7 +113,7 @@ def clay_sim_command(
 
     settings = clay_sim.SimSettings(
         auth_token=webhook_auth_token(),
-        callback_secret=os.environ.get("ENRICH_CALLBACK_SECRET"),
+        callback_secret=config.callback_secrets()[0],
         rate_per_second=rate,
         burst=burst,
         max_submissions=max_submissions,
