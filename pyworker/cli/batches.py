@@ -150,6 +150,5 @@ def export_command(
 
 @app.command("demo")
 def demo_command() -> None:
-    """Six rows from three companies through the SQL state machine, Clay played by SQL calls;
-    in a transaction rolled back at the end."""
+    """Six rows, three companies, three calls: the state machine in SQL, rolled back."""
     demo.run(config.database_url(), Console())

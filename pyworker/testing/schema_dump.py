@@ -13,7 +13,7 @@ from pyworker.localdb import PG_BIN
 from pyworker.paths import REPO_ROOT
 from pyworker.testing.scratch_db import migrated_database, pg_env
 
-SCHEMA_FILE = REPO_ROOT / "schema" / "enrich.sql"
+SCHEMA_FILE = REPO_ROOT / "schema" / "enrich.sql"  # in a checkout (the file is not in the wheel)
 
 
 def dump(database: str) -> str:
