@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import psycopg
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pyworker import db
@@ -65,7 +66,7 @@ def _run(conn: psycopg.Connection, console: Console) -> None:
                 "industry": "demo",
             },
         )
-        console.print(f"  Clay call {calls}: {domain} -> callback {outcome}")
+        console.print(f"  Clay call {calls}: {domain} -> callback {outcome}", markup=False)
 
     steps = Table(title="workflow_states for this batch")
     for column in ("step", "status", "items", "skipped (no Clay call)"):
@@ -78,7 +79,9 @@ def _run(conn: psycopg.Connection, console: Console) -> None:
     for column in ("domain", "status", "items", "result"):
         companies.add_column(column)
     for row in db.company_results_for_batch(conn, batch_id):
-        companies.add_row(row["domain"], row["status"], str(row["items"]), str(row["result"]))
+        companies.add_row(
+            escape(row["domain"]), row["status"], str(row["items"]), escape(str(row["result"]))
+        )
     console.print(companies)
 
     summary = db.batch_summary(conn, batch_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from uuid import UUID
@@ -19,7 +20,7 @@ from pyworker.cli.common import (
     err,
     fail,
 )
-from pyworker.cli.export_rows import csv_columns, flatten
+from pyworker.cli.export_rows import csv_columns, flatten, spreadsheet_safe
 from pyworker.cli.render import (
     new_calls,
     print_estimate,
@@ -87,7 +88,7 @@ def load_command(
         fail(f"{file}: {exc} (nothing was loaded)")
     except psycopg.Error as exc:
         if exc.sqlstate == "EN004":
-            fail(f"unknown pipeline {pipeline!r} (nothing was loaded)")
+            fail(f"unknown pipeline {pipeline!r} (nothing was loaded)", 2)
         raise
     err.print(f"loaded {rows} rows")
     if as_json:
@@ -108,7 +109,7 @@ def status_command(
         with db.connect(config.database_url()) as conn:
             statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
         if batch and statuses[0] is None:
-            fail(f"unknown batch {batch}")
+            fail(f"unknown batch {batch}", 2)
         if as_json:
             typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
         else:
@@ -124,28 +125,45 @@ def status_command(
 def export_command(
     batch: UUID,
     format: str = typer.Option("jsonl", "--format", help="csv or jsonl"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File (default: stdout); written whole or not at all."
+    ),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="CSV: write cells as they are (by default a cell starting with = + - @ is "
+        "written so that spreadsheets show it as text, not run it as a formula).",
+    ),
 ) -> None:
     """Every item of a batch with its keys, step statuses and enrichment results."""
     if format not in ("csv", "jsonl"):
         fail("--format must be csv or jsonl", 2)
-    out = open(output, "w", newline="") if output else sys.stdout  # noqa: SIM115
-    try:
-        with db.connect(config.database_url(), autocommit=False) as conn:
-            if db.batch_status(conn, batch) is None:
-                fail(f"unknown batch {batch}")
-            records = db.export_batch(conn, batch)
-            if format == "jsonl":
-                for record in records:
-                    out.write(json.dumps(record, default=str) + "\n")
-            else:
-                writer = csv.DictWriter(out, fieldnames=csv_columns(db.export_columns(conn, batch)))
-                writer.writeheader()
-                for record in records:  # streamed: constant memory whatever the batch size
-                    writer.writerow(flatten(record))
-    finally:
-        if output:
-            out.close()
+    with db.connect(config.database_url(), autocommit=False) as conn:
+        if db.batch_status(conn, batch) is None:
+            fail(f"unknown batch {batch}", 2)  # before any file is made
+        if output is None:
+            _write_export(conn, batch, format, raw, sys.stdout)
+            return
+        partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+        try:
+            with open(partial, "w", newline="") as out:
+                _write_export(conn, batch, format, raw, out)
+            partial.replace(output)  # complete, then in place: never a half-written file
+        finally:
+            partial.unlink(missing_ok=True)
+
+
+def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool, out) -> None:
+    records = db.export_batch(conn, batch)
+    if format == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, default=str) + "\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=csv_columns(db.export_columns(conn, batch)))
+    writer.writeheader()
+    for record in records:  # streamed: constant memory whatever the batch size
+        row = flatten(record)
+        writer.writerow(row if raw else {k: spreadsheet_safe(v) for k, v in row.items()})
 
 
 @app.command("demo")

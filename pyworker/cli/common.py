@@ -7,6 +7,7 @@ import os
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pyworker import config
 from pyworker.durations import parse_duration
@@ -43,7 +44,7 @@ def parse_webhook_token(value: str) -> str | None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/] {message}")
+    err.print(f"[red]error:[/] {escape(message)}")  # messages quote data: never markup
     raise typer.Exit(code)
 
 

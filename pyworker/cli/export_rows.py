@@ -4,6 +4,24 @@ first row."""
 from __future__ import annotations
 
 import json
+import re
+
+# OWASP "CSV injection": a cell that starts like this is a formula to a spreadsheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that Excel, Google Sheets or LibreOffice would run as a formula gets a
+    leading apostrophe, so they show it as text; plain numbers (such as -5) stay numbers.
+    Input files and Clay's results are third-party data: every cell goes through here."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
 
 
 def flatten(record: dict) -> dict:

@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -31,7 +32,7 @@ def print_workflow(described: dict, as_json: bool) -> None:
         table.add_row(key, str(described[key]))
     table.add_row("paused", "yes" if described["paused"] else "no")
     if described["waiting"]:
-        table.add_row("waiting", described["waiting"])
+        table.add_row("waiting", escape(described["waiting"]))
     for hook in described["webhooks"]:
         state = (
             "full"
@@ -48,7 +49,7 @@ def print_workflow(described: dict, as_json: bool) -> None:
         token = ", own auth token" if hook["has_auth_token"] else ""
         table.add_row(
             f"webhook {hook['position']}",
-            f"{hook['url']} ({hook['submissions']} sent, {state}{token}){warning}",
+            f"{escape(hook['url'])} ({hook['submissions']} sent, {state}{token}){warning}",
         )
     if not described["webhooks"]:
         table.add_row("webhook", "none configured")
@@ -86,7 +87,7 @@ def table_of(title: str, columns: dict[str, str], rows: list[dict]) -> Table:
                 if row[key] is None
                 else f"{row[key]:,}"
                 if type(row[key]) is int
-                else str(row[key])
+                else escape(str(row[key]))
                 for key in columns
             )
         )
@@ -167,7 +168,8 @@ def print_statuses(statuses: list[dict]) -> None:
             console.print(f"  waiting: {wait['workflow']}: {wait['reason']}", markup=False)
         for failure in status["failures"]:
             console.print(
-                f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}"
+                f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}",
+                markup=False,  # a reason holds data (a domain, Clay's reply): never markup
             )
 
 

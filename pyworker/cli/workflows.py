@@ -149,7 +149,7 @@ def workflow_show(slug: str, as_json: bool = JSON_OPTION) -> None:
     with db.connect(config.database_url()) as conn:
         described = db.describe_workflow(conn, slug)
     if described is None:
-        fail(f"unknown workflow {slug!r}")
+        fail(f"unknown workflow {slug!r}", 2)
     print_workflow(described, as_json)
 
 

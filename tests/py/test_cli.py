@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import subprocess
@@ -394,3 +396,48 @@ def test_a_closed_stderr_never_stops_a_log_line(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.undo()
     with contextlib.suppress(BrokenPipeError):
         broken.close()
+
+
+def test_values_that_look_like_markup_are_shown_as_text(db_url: str, tmp_path: Path) -> None:
+    """Rich reads [..] as markup: data with [/x] in it must print as it is, never crash."""
+    people = tmp_path / "people.csv"
+    people.write_text("email,company_domain\nann@[/x].com,[/x]\nbo@acme.com,acme.com\n")
+    loaded = enrich(db_url, "load", str(people), "--pipeline", "company")
+    assert loaded.returncode == 0, loaded.stderr
+    batch = loaded.stdout.strip().splitlines()[-1]
+    status = enrich(db_url, "status", batch)
+    assert status.returncode == 0, status.stderr
+    assert "FAILED at split" in status.stdout and "[/x]" in status.stdout
+    hook = "https://hooks.test/[/x]/abc"
+    enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--webhook-url", hook)
+    shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW)
+    assert shown.returncode == 0, shown.stderr
+    assert "[/x]" in shown.stdout
+    missing = enrich(db_url, "load", str(tmp_path / "[/x].csv"), "--pipeline", "company")
+    assert missing.returncode == 1 and "[/x].csv: no such file" in missing.stderr
+
+
+def test_csv_export_is_safe_in_spreadsheets_and_raw_on_request(db_url: str, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,note,score,cmd,at\n"
+        'a@acme.com,"=HYPERLINK(""http://x.test"",""hi"")",-5,+cmd|calc,@SUM(1)\n'
+    )
+    batch = enrich(db_url, "load", str(people), "--pipeline", "company").stdout.split()[-1]
+    out = tmp_path / "out.csv"
+    assert enrich(db_url, "export", batch, "--format", "csv", "-o", str(out)).returncode == 0
+    row = next(csv.DictReader(out.open()))
+    assert row["note"] == '\'=HYPERLINK("http://x.test","hi")'
+    assert (row["cmd"], row["at"], row["score"]) == ("'+cmd|calc", "'@SUM(1)", "-5")
+    raw = enrich(db_url, "export", batch, "--format", "csv", "--raw").stdout
+    assert next(csv.DictReader(io.StringIO(raw)))["cmd"] == "+cmd|calc"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+
+def test_export_of_an_unknown_batch_creates_no_file(db_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "f.csv"
+    result = enrich(
+        db_url, "export", "00000000-0000-0000-0000-000000000000", "--format", "csv", "-o", str(out)
+    )
+    assert result.returncode == 2 and "unknown batch" in result.stderr
+    assert not out.exists()
