@@ -55,6 +55,11 @@ def load_command(
         help="Refuse the load (nothing loaded, nothing paid) if it needs more new paid Clay "
         "calls than this. The load then runs in one transaction.",
     ),
+    encoding: str | None = typer.Option(
+        None,
+        help="The file's text encoding (e.g. cp1252 or latin-1 for old Excel exports); "
+        "default: UTF-8, or UTF-16 when the file starts with its byte-order mark.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id."""
@@ -67,7 +72,9 @@ def load_command(
     try:
         if dry_run:
             with progress.loading(err) as on_progress:
-                rows, estimate = loader.estimate(config.database_url(), file, pipeline, on_progress)
+                rows, estimate = loader.estimate(
+                    config.database_url(), file, pipeline, on_progress, encoding=encoding
+                )
             print_estimate(rows, estimate, as_json)
             if max_new_calls is not None and new_calls(estimate) > max_new_calls:
                 fail(f"it needs {new_calls(estimate):,} new paid calls, over --max-new-calls")
@@ -80,6 +87,7 @@ def load_command(
                 on_progress,
                 parts=parts,
                 max_new_calls=max_new_calls,
+                encoding=encoding,
             )
     except loader.OverCallLimit as exc:
         print_estimate(None, exc.estimate, as_json, out=err)

@@ -12,7 +12,7 @@ from rich.markup import escape
 from pyworker import config
 from pyworker.durations import parse_duration
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a message is one line, whatever the width
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output.")

@@ -51,6 +51,7 @@ def load(
     on_progress: Callable[[str], None] | None = None,
     parts: int | None = None,
     max_new_calls: int | None = None,
+    encoding: str | None = None,
 ) -> tuple[UUID, int]:
     """Load the file as one batch and run its first steps; returns (batch id, rows).
     on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
@@ -62,7 +63,7 @@ def load(
     parts = 1 if max_new_calls is not None else parts or default_parts(source)
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = _open_batch(conn, pipeline, loading=parts > 1)
-        rows = read_rows(source)
+        rows = read_rows(source, encoding)
         if on_progress:
             rows = counted(rows, on_progress)
         if parts == 1:
@@ -93,6 +94,7 @@ def estimate(
     source: str,
     pipeline: str,
     on_progress: Callable[[str], None] | None = None,
+    encoding: str | None = None,
 ) -> tuple[int, list[dict]]:
     """A dry run: the load in one transaction, rolled back; returns (rows, the estimate per
     workflow from enrich.estimate_batch_calls). Nothing stays, nothing is claimable. It takes
@@ -102,7 +104,7 @@ def estimate(
     with db.connect(database_url, autocommit=False) as conn:
         try:
             batch_id = _open_batch(conn, pipeline)
-            rows = read_rows(source)
+            rows = read_rows(source, encoding)
             count = _copy_and_start(
                 conn, batch_id, counted(rows, on_progress) if on_progress else rows, on_progress
             )

@@ -6,6 +6,7 @@ CSV row, a binary file) is refused with its line number (LoadError).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -25,14 +26,53 @@ class LoadError(ValueError):
     """The input cannot be loaded; the message names the line and the reason."""
 
 
-def _open_text(source: str) -> tuple[IO[str], str]:
+def _open_raw(source: str) -> IO[bytes]:
     raw: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
     if head == b"\x1f\x8b":
         raw = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
-    name = source.removesuffix(".gz").lower()
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-    return text, name
+    return raw
+
+
+def _encoding_of(raw: IO[bytes], encoding: str | None) -> str:
+    """The encoding asked for, else from the byte-order mark: UTF-16 (either order) or
+    UTF-8 with or without a BOM."""
+    if encoding:
+        return encoding
+    try:
+        head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise LoadError(f"the file is not valid gzip ({exc})") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def _open_text(source: str, encoding: str | None = None) -> tuple[IO[str], str, str]:
+    raw = _open_raw(source)
+    chosen = _encoding_of(raw, encoding)
+    try:
+        text = io.TextIOWrapper(raw, encoding=chosen, errors="strict", newline="")
+    except LookupError:
+        raise LoadError(f"unknown encoding {encoding!r}") from None
+    return text, source.removesuffix(".gz").lower(), chosen
+
+
+def _bad_bytes_at(source: str, encoding: str) -> str:
+    """Where a file stops being text in `encoding`: its line and byte offset (read again from
+    the start; stdin cannot be, so then nothing)."""
+    if source == "-":
+        return ""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with _open_raw(source) as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return f"line {number}, byte offset {offset + max(exc.start, 0):,}: "
+            offset += len(line)
+    return ""
 
 
 def _row_key(name: object) -> str:
@@ -108,16 +148,40 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
 
 def _csv_keys(header: list[str]) -> list[str | None]:
     """Per column, the key its values go under in the row: the trimmed, lower-case name;
-    None for a column without one, or one a later column of the same name overrides."""
+    None for a column without one. Two columns of one name are refused: one's values would
+    be lost."""
     names = [_row_key(h) for h in header]
-    return [name if name and name not in names[i + 1 :] else None for i, name in enumerate(names)]
+    for i, name in enumerate(names):
+        if name and name in names[i + 1 :]:
+            j = names.index(name, i + 1)
+            raise LoadError(
+                f"line 1: columns {i + 1} ({header[i].strip()!r}) and {j + 1} "
+                f"({header[j].strip()!r}) are both {name!r}: rename or remove one"
+            )
+    return [name or None for name in names]
 
 
-def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
+DELIMITERS = (",", "\t", ";")
+
+
+def _delimiter_of(header_line: str) -> str:
+    """The header line's delimiter: comma, tab or semicolon, whichever it holds most of
+    (outside quotes); a comma when it holds none (one column)."""
+    unquoted = "".join(header_line.split('"')[::2])
+    return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ","))
+
+
+def _csv_rows(text: Iterable[str], delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
     # Runs once per row of files with millions: every check looks at the row's fields
     # joined into one string, and the row's dict is built once, its keys worked out from
     # the header (the same dict as _clean_row of the row zipped with the header would be).
-    reader = csv.reader(text, strict=True)
+    lines = iter(text)
+    first = next(lines, None)
+    if first is None:
+        return
+    reader = csv.reader(
+        itertools.chain([first], lines), delimiter=delimiter or _delimiter_of(first), strict=True
+    )
     try:
         header = next(reader)
     except StopIteration:
@@ -149,12 +213,23 @@ def _csv_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
         raise LoadError(f"line {reader.line_num}: {exc}") from None
 
 
-def read_rows(source: str) -> Iterator[tuple[int, dict]]:
-    text, name = _open_text(source)
+KEY_FIELDS = ("company_domain", "company_website", "email", "linkedin_url")
+
+
+def read_rows(source: str, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
+    """The file's rows, numbered from 1. Refused (LoadError) when it cannot be read, and at
+    its end when it has no rows or no row has a key field (nothing to enrich)."""
+    return _enrichable(_parsed_rows(source, encoding))
+
+
+def _parsed_rows(source: str, encoding: str | None) -> Iterator[tuple[int, dict]]:
+    text, name, chosen = _open_text(source, encoding)
     try:
         if name.endswith((".jsonl", ".ndjson", ".json")):
             yield from _jsonl_rows(text)
-        elif name.endswith((".csv", ".tsv", ".txt")):
+        elif name.endswith(".tsv"):
+            yield from _csv_rows(text, "\t")
+        elif name.endswith((".csv", ".txt")):
             yield from _csv_rows(text)
         else:
             first_line = text.readline()
@@ -162,12 +237,36 @@ def read_rows(source: str) -> Iterator[tuple[int, dict]]:
             jsonl = first_line.lstrip().startswith("{")
             yield from (_jsonl_rows(lines) if jsonl else _csv_rows(lines))
     except UnicodeDecodeError as exc:
-        raise LoadError(f"the file is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        where = _bad_bytes_at(source, chosen)
+        raise LoadError(
+            f"{where}the file is not {chosen.removesuffix('-sig').upper()} text ({exc.reason}); "
+            "if it comes from an old Excel export, try --encoding cp1252 (or latin-1)"
+        ) from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise LoadError(f"the file is not valid gzip ({exc})") from None
     finally:
         if source != "-":
             text.close()
+
+
+def _enrichable(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
+    """The rows as they come; at the end, refused if there were none or none had a key."""
+    count, keyed, columns = 0, False, set()
+    for row in rows:
+        count += 1
+        if not keyed:
+            keyed = any(field in row[1] for field in KEY_FIELDS)
+            if len(columns) < 50:
+                columns.update(row[1])
+        yield row
+    if count == 0:
+        raise LoadError("the file has no data rows: nothing to enrich")
+    if not keyed:
+        found = ", ".join(sorted(columns)[:20]) or "none"
+        raise LoadError(
+            f"no row has a key field ({', '.join(KEY_FIELDS)}), so nothing can be enriched; "
+            f"columns found: {found}"
+        )
 
 
 def counted(rows: Iterator[tuple[int, dict]], on_progress: Callable[[str], None]):

@@ -441,3 +441,82 @@ def test_export_of_an_unknown_batch_creates_no_file(db_url: str, tmp_path: Path)
     )
     assert result.returncode == 2 and "unknown batch" in result.stderr
     assert not out.exists()
+
+
+def batch_rows(db_url: str, batch: str) -> list[dict]:
+    with psycopg.connect(db_url) as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "select data from enrich.batch_items where batch_id = %s order by row_number",
+                (batch,),
+            )
+        ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "encoding"),
+    [
+        ("people.tsv", b"email\tfirst_name\nann@acme.com\tAnn\n", None),
+        ("people.csv", b"email;first_name\nann@acme.com;Ann\n", None),
+        ("people.txt", b"email\tfirst_name\nann@acme.com\tAnn\n", None),
+        ("people.csv", "email,first_name\nann@acme.com,Ann\n".encode("utf-16"), None),
+        ("people.csv", "\ufeffemail,first_name\nann@acme.com,Ann\n".encode(), None),
+        ("people.csv", "email,first_name\nann@acme.com,Ann\n".encode("cp1252"), "cp1252"),
+    ],
+)
+def test_tab_semicolon_utf16_and_legacy_encodings_load(
+    db_url: str, tmp_path: Path, name: str, content: bytes, encoding: str | None
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    args = ["--encoding", encoding] if encoding else []
+    result = enrich(db_url, "load", str(path), "--pipeline", "company", *args)
+    assert result.returncode == 0, result.stderr
+    rows = batch_rows(db_url, result.stdout.strip().splitlines()[-1])
+    assert rows == [{"email": "ann@acme.com", "first_name": "Ann"}]
+
+
+def test_accents_from_an_old_excel_export_load_with_their_encoding(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("email,first_name\nzoe@acme.com,Zoë\n".encode("latin-1"))
+    refused = enrich(db_url, "load", str(path), "--pipeline", "company")
+    assert refused.returncode == 1 and "--encoding" in refused.stderr
+    assert "line 2, byte offset 32" in refused.stderr  # where the bad byte is, in the file
+    loaded = enrich(db_url, "load", str(path), "--pipeline", "company", "--encoding", "latin-1")
+    assert loaded.returncode == 0, loaded.stderr
+    assert batch_rows(db_url, loaded.stdout.split()[-1])[0]["first_name"] == "Zoë"
+
+
+def test_an_invalid_byte_deep_in_a_file_is_reported_with_its_line_and_offset(
+    db_url: str, tmp_path: Path
+) -> None:
+    lines = [b"email\n"] + [b"p%d@acme%d.com\n" % (i, i) for i in range(3000)]
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"".join(lines) + b"bad\xff@acme.com\n")
+    result = enrich(db_url, "load", str(path), "--pipeline", "company")
+    offset = sum(len(line) for line in lines) + 3
+    assert result.returncode == 1
+    assert f"line 3002, byte offset {offset:,}" in result.stderr and "nothing was loaded" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "no data rows"),
+        ("email,first_name\n", "no data rows"),
+        ("first_name,title\nAnn,CTO\n", "columns found: first_name, title"),
+        ("email,Email\na@acme.com,b@acme.com\n", "columns 1 ('email') and 2 ('Email')"),
+    ],
+)
+def test_a_file_with_nothing_to_enrich_is_refused_and_makes_no_batch(
+    db_url: str, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(content)
+    result = enrich(db_url, "load", str(path), "--pipeline", "company")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.batches").fetchone()[0] == 0

@@ -85,8 +85,8 @@ def test_each_csv_row_is_its_fields_under_the_header(
 ) -> None:
     """The fast CSV path (keys worked out once from the header, checks on the joined
     fields) gives, row by row, what the plain definition gives: the fields zipped with the
-    trimmed, lower-case header into a dict (a later column of a name overrides an earlier
-    one), without empty names or values; blank rows skipped, numbered from 1."""
+    trimmed, lower-case header into a dict, without empty names or values; blank rows
+    skipped, numbered from 1. A header naming one column twice is refused."""
     width = len(header)
     rows = data.draw(
         st.lists(
@@ -102,9 +102,12 @@ def test_each_csv_row_is_its_fields_under_the_header(
     try:
         got = list(_csv_rows(io.StringIO(text, newline="")))
     except loader.LoadError as exc:
-        # refused: no name in the header, a NUL, or a row of another width
-        assert not any(names) or any(
-            "\x00" in "".join(f) or len(f) != len(names) for f in expected
+        # refused: no name in the header, one twice, a NUL, or a row of another width
+        twice = any(n and n in names[i + 1 :] for i, n in enumerate(names))
+        assert (
+            not any(names)
+            or twice
+            or any("\x00" in "".join(f) or len(f) != len(names) for f in expected)
         ), exc
         return
     assert any(names) and not any("\x00" in "".join(f) for f in expected)
