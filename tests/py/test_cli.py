@@ -499,7 +499,8 @@ def test_an_invalid_byte_deep_in_a_file_is_reported_with_its_line_and_offset(
     result = enrich(db_url, "load", str(path), "--pipeline", "company")
     offset = sum(len(line) for line in lines) + 3
     assert result.returncode == 1
-    assert f"line 3002, byte offset {offset:,}" in result.stderr and "nothing was loaded" in result.stderr
+    assert f"line 3002, byte offset {offset:,}" in result.stderr
+    assert "nothing was loaded" in result.stderr
 
 
 @pytest.mark.parametrize(
