@@ -67,3 +67,33 @@ def json_number(value: object) -> object:
     from decimal import Decimal
 
     return float(value) if isinstance(value, Decimal) else str(value)
+
+
+def masked_url(url: str) -> str:
+    """A webhook URL is a credential: shown as its scheme and host and its last 4
+    characters, e.g. https://api.clay.com/...Jx9a."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    tail = url[-4:] if len(rest) > len(host) + 5 else ""  # never the whole of a short path
+    return f"{scheme}://{host}/...{tail}"
+
+
+def masked_database_url(url: str) -> str:
+    """A database URL with its password (if any) hidden."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    if "://" in url:
+        scheme, _, rest = url.partition("://")
+        credentials, at, location = rest.rpartition("@")
+        if at and ":" in credentials:
+            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{location}"
+        return url
+    params = conninfo_to_dict(url)
+    if "password" in params:
+        params["password"] = "***"
+    return make_conninfo(**params)
+
+
+SHOW_SECRETS_OPTION = typer.Option(
+    False, "--show-secrets", help="Show webhook URLs whole (they work as credentials)."
+)

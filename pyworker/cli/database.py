@@ -9,6 +9,7 @@ import typer
 from pyworker import config, migrate
 from pyworker.cli.common import (
     JSON_OPTION,
+    masked_database_url,
 )
 
 app = typer.Typer(
@@ -55,6 +56,10 @@ def db_down() -> None:
 
 
 @app.command("url")
-def db_url() -> None:
-    """Print the database URL in use (DATABASE_URL, else the private cluster's)."""
-    typer.echo(config.database_url())
+def db_url(
+    show_secrets: bool = typer.Option(False, "--show-secrets", help="Show the password too."),
+) -> None:
+    """Print the database URL in use (DATABASE_URL, else the private cluster's); its
+    password masked unless --show-secrets."""
+    url = config.database_url()
+    typer.echo(url if show_secrets else masked_database_url(url))

@@ -9,8 +9,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pyworker.cli.common import masked_url
 
-def print_workflow(described: dict, as_json: bool) -> None:
+
+def masked(described: dict) -> dict:
+    """describe_workflow() with its webhook URLs masked."""
+    return {
+        **described,
+        "webhooks": [{**h, "url": masked_url(h["url"])} for h in described["webhooks"]],
+    }
+
+
+def print_workflow(described: dict, as_json: bool, show_secrets: bool = False) -> None:
+    """A workflow's settings and webhooks; the webhook URLs masked (they work as
+    credentials) unless show_secrets."""
+    if not show_secrets:
+        described = masked(described)
     if as_json:
         typer.echo(json.dumps(described))
         return

@@ -11,11 +11,13 @@ from pyworker import config, db
 from pyworker.cli.common import (
     INT_MAX,
     JSON_OPTION,
+    SHOW_SECRETS_OPTION,
     duration,
     fail,
     parse_webhook_token,
 )
 from pyworker.cli.render import (
+    masked,
     print_workflow,
     print_workspaces,
 )
@@ -74,6 +76,7 @@ def workflow_set(
     daily_budget: str | None = typer.Option(
         None, help="Paid calls per UTC day, all workers together; 'none' = unlimited."
     ),
+    show_secrets: bool = SHOW_SECRETS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Configure an enrichment workflow."""
@@ -116,7 +119,7 @@ def workflow_set(
             )
     except psycopg.Error as exc:
         fail(exc.diag.message_primary or str(exc), 2)
-    print_workflow(described, as_json)
+    print_workflow(described, as_json, show_secrets)
 
 
 @workflow_app.command("pause")
@@ -144,25 +147,29 @@ def _pause(slug: str, paused: bool, as_json: bool) -> None:
 
 
 @workflow_app.command("show")
-def workflow_show(slug: str, as_json: bool = JSON_OPTION) -> None:
+def workflow_show(
+    slug: str, as_json: bool = JSON_OPTION, show_secrets: bool = SHOW_SECRETS_OPTION
+) -> None:
     """One workflow: settings and webhooks with their remaining submissions."""
     with db.connect(config.database_url()) as conn:
         described = db.describe_workflow(conn, slug)
     if described is None:
         fail(f"unknown workflow {slug!r}", 2)
-    print_workflow(described, as_json)
+    print_workflow(described, as_json, show_secrets)
 
 
 @workflow_app.command("list")
-def workflow_list(as_json: bool = JSON_OPTION) -> None:
+def workflow_list(as_json: bool = JSON_OPTION, show_secrets: bool = SHOW_SECRETS_OPTION) -> None:
     """Every workflow."""
     with db.connect(config.database_url()) as conn:
         workflows = db.list_workflows(conn)
+    if not show_secrets:
+        workflows = [masked(w) for w in workflows]
     if as_json:
         typer.echo(json.dumps(workflows))
         return
     for described in workflows:
-        print_workflow(described, False)
+        print_workflow(described, False, show_secrets=True)  # masked above
 
 
 # -- workspaces -------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ def test_workflow_set_and_show(db_url: str) -> None:
         "--ttl",
         "30d",
         "--json",
+        "--show-secrets",
     )
     assert result.returncode == 0, result.stderr
     described = json.loads(result.stdout)
@@ -123,7 +124,10 @@ def test_workflow_set_and_show(db_url: str) -> None:
     bad = enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--timeout", "soon")
     assert bad.returncode == 2 and "invalid duration" in bad.stderr
     shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW)
-    assert "https://api.clay.test/a" in shown.stdout
+    assert "https://api.clay.test/..." in shown.stdout  # a webhook URL is a credential
+    assert "api.clay.test/a" not in shown.stdout
+    whole = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW, "--show-secrets").stdout
+    assert "https://api.clay.test/a" in whole
 
 
 def test_load_status_export(db_url: str, tmp_path: Path) -> None:
@@ -410,7 +414,7 @@ def test_values_that_look_like_markup_are_shown_as_text(db_url: str, tmp_path: P
     assert "FAILED at split" in status.stdout and "[/x]" in status.stdout
     hook = "https://hooks.test/[/x]/abc"
     enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--webhook-url", hook)
-    shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW)
+    shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW, "--show-secrets")
     assert shown.returncode == 0, shown.stderr
     assert "[/x]" in shown.stdout
     missing = enrich(db_url, "load", str(tmp_path / "[/x].csv"), "--pipeline", "company")
@@ -521,3 +525,25 @@ def test_a_file_with_nothing_to_enrich_is_refused_and_makes_no_batch(
     assert result.returncode == 1 and message in result.stderr, result.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from enrich.batches").fetchone()[0] == 0
+
+
+def test_webhook_urls_and_database_passwords_are_masked_unless_asked(db_url: str) -> None:
+    hook = "https://api.clay.test/v3/sources/webhook/pull-in-data-from-a-webhook-9f2k"
+    enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--webhook-url", hook)
+    for args in (
+        ("workflow", "show", COMPANY_WORKFLOW),
+        ("workflow", "show", COMPANY_WORKFLOW, "--json"),
+        ("workflow", "list"),
+        ("workflow", "list", "--json"),
+    ):
+        out = enrich(db_url, *args).stdout
+        assert "pull-in-data" not in out and "https://api.clay.test/...9f2k" in out, args
+    assert hook in enrich(db_url, "workflow", "list", "--json", "--show-secrets").stdout
+    env = {**os.environ, "DATABASE_URL": "postgresql://enrich:hunter2@db.test/enrich"}
+    shown = subprocess.run([ENRICH, "db", "url"], env=env, capture_output=True, text=True)
+    assert shown.stdout.strip() == "postgresql://enrich:***@db.test/enrich"
+
+
+def test_version(db_url: str) -> None:
+    result = enrich(db_url, "--version")
+    assert result.returncode == 0 and result.stdout.startswith("enrich-once ")
