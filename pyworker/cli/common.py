@@ -97,3 +97,20 @@ def masked_database_url(url: str) -> str:
 SHOW_SECRETS_OPTION = typer.Option(
     False, "--show-secrets", help="Show webhook URLs whole (they work as credentials)."
 )
+
+
+LOG_LEVEL_OPTION = typer.Option(
+    "info", "--log-level", help="debug (every POST), info, warning or error."
+)
+LOG_FORMAT_OPTION = typer.Option("text", "--log-format", help="text (key=value) or json lines.")
+
+
+def setup_logs(level: str, fmt: str) -> None:
+    """The long-running commands' --log-level and --log-format."""
+    from pyworker import logs
+
+    if level.lower() not in logs.LEVELS:
+        fail(f"--log-level must be one of {', '.join(logs.LEVELS)}", 2)
+    if fmt.lower() not in logs.FORMATS:
+        fail(f"--log-format must be one of {', '.join(logs.FORMATS)}", 2)
+    logs.configure(level.lower(), fmt.lower())

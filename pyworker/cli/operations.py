@@ -152,6 +152,7 @@ def retry_command(
     workflow: str | None = typer.Option(None, "--workflow"),
     entity: UUID | None = typer.Option(None, "--entity", help="One company or person id."),
     yes: bool = YES_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Re-queue FAILED entities (and their items) with attempts reset: a paid re-send each."""
 
@@ -159,7 +160,10 @@ def retry_command(
         return db.retry_failed(conn, batch, workflow, entity)
 
     count = confirm_paid("enrich retry", run, yes, workflow)
-    typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
+    if as_json:
+        typer.echo(json.dumps({"requeued": count}))
+    else:
+        typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
 
 
 @app.command("refresh")
@@ -168,6 +172,7 @@ def refresh_command(
     older_than: str | None = typer.Option(None, "--older-than", help="e.g. 30d"),
     entity: UUID | None = typer.Option(None, "--entity"),
     yes: bool = YES_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Force re-enrichment of stale entities (or one entity): a paid call each."""
     if older_than is None and entity is None:
@@ -181,7 +186,10 @@ def refresh_command(
         count = confirm_paid("enrich refresh", run, yes, workflow)
     except psycopg.Error as exc:
         fail(exc.diag.message_primary or str(exc), 2)
-    typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")
+    if as_json:
+        typer.echo(json.dumps({"refreshing": count}))
+    else:
+        typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")
 
 
 @app.command("stats")
@@ -222,9 +230,13 @@ def stats_command(
 @app.command("prune")
 def prune_command(
     older_than: str = typer.Option(..., "--older-than", help="e.g. 90d"),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Delete finished batches (rows, states, callback logs) older than this; keep entity
     results for reuse."""
     with db.connect(config.database_url()) as conn:
         batches, callbacks = db.prune_batches(conn, duration(older_than, "--older-than"))
-    typer.echo(f"pruned {batches} batch(es) and {callbacks} callback log entries")
+    if as_json:
+        typer.echo(json.dumps({"batches": batches, "callback_log_entries": callbacks}))
+    else:
+        typer.echo(f"pruned {batches} batch(es) and {callbacks} callback log entries")

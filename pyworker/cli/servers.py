@@ -11,7 +11,10 @@ from rich.console import Console
 from pyworker import config
 from pyworker import load as loader
 from pyworker.cli.common import (
+    LOG_FORMAT_OPTION,
+    LOG_LEVEL_OPTION,
     fail,
+    setup_logs,
     webhook_auth_token,
 )
 from pyworker.cli.root import app
@@ -30,8 +33,11 @@ def worker_command(
     shutdown_grace: float = typer.Option(
         20.0, min=0, help="Seconds in-flight POSTs may finish after SIGINT/SIGTERM."
     ),
+    log_level: str = LOG_LEVEL_OPTION,
+    log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
     """Run a worker until SIGINT/SIGTERM (graceful: in-flight work finishes or is handed back)."""
+    setup_logs(log_level, log_format)
     from pyworker.worker import Worker, WorkerSettings
 
     public_url = config.public_url()
@@ -57,8 +63,11 @@ def serve_command(
     insecure_no_secret: bool = typer.Option(
         False, "--insecure-no-secret", help="Accept callbacks without a secret (local use only)."
     ),
+    log_level: str = LOG_LEVEL_OPTION,
+    log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
     """Run the callback receiver (POST /callbacks/{workflow}, GET /healthz, GET /metrics)."""
+    setup_logs(log_level, log_format)
     import uvicorn
 
     from pyworker import receiver
@@ -105,8 +114,11 @@ def clay_sim_command(
     callback_concurrency: int = typer.Option(
         32, min=1, help="Callbacks in flight at once, at most (the others wait their turn)."
     ),
+    log_level: str = LOG_LEVEL_OPTION,
+    log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
     """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
+    setup_logs(log_level, log_format)
     import uvicorn
 
     from pyworker.clay import simulator as clay_sim
@@ -138,8 +150,11 @@ def run_command(
     pipeline: str = typer.Option(..., "--pipeline"),
     concurrency: int = typer.Option(16, min=1),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON too."),
+    log_level: str = LOG_LEVEL_OPTION,
+    log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
     """Load + worker + receiver (+ clay-sim when no webhook is configured) until done."""
+    setup_logs(log_level, log_format)
     from pyworker import run
 
     console = Console(stderr=as_json)

@@ -225,11 +225,18 @@ def pipeline_list(as_json: bool = JSON_OPTION) -> None:
 
 
 @pipeline_app.command("set")
-def pipeline_set(name: str, steps: list[str] = typer.Argument(..., help="Steps in order.")) -> None:
+def pipeline_set(
+    name: str,
+    steps: list[str] = typer.Argument(..., help="Steps in order."),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Create or replace a pipeline: normalize_all_core_values split WORKFLOW..."""
     try:
         with db.connect(config.database_url()) as conn:
             db.set_pipeline(conn, name, steps)
     except psycopg.Error as exc:
         fail(exc.diag.message_primary or str(exc), 2)
-    typer.echo(f"{name}: {' -> '.join(steps)}")
+    if as_json:
+        typer.echo(json.dumps({"name": name, "steps": steps}))
+    else:
+        typer.echo(f"{name}: {' -> '.join(steps)}")

@@ -547,3 +547,18 @@ def test_webhook_urls_and_database_passwords_are_masked_unless_asked(db_url: str
 def test_version(db_url: str) -> None:
     result = enrich(db_url, "--version")
     assert result.returncode == 0 and result.stdout.startswith("enrich-once ")
+
+
+def test_writing_commands_answer_json(db_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company', %s)", (Jsonb([{"email": "a@gm.io"}]),))
+    assert json.loads(enrich(db_url, "retry", "--yes", "--json").stdout) == {"requeued": 0}
+    refreshed = enrich(
+        db_url, "refresh", "--workflow", COMPANY_WORKFLOW, "--older-than", "1d", "--yes", "--json"
+    )
+    assert json.loads(refreshed.stdout) == {"refreshing": 0}
+    pruned = json.loads(enrich(db_url, "prune", "--older-than", "90d", "--json").stdout)
+    assert pruned == {"batches": 0, "callback_log_entries": 0}
+    steps = ["normalize_all_core_values", "split", COMPANY_WORKFLOW]
+    made = json.loads(enrich(db_url, "pipeline", "set", "mine", *steps, "--json").stdout)
+    assert made == {"name": "mine", "steps": steps}
