@@ -226,6 +226,7 @@ _WORKFLOW_SETTING_TYPES = {
     "daily_budget": "integer",
     "clear_daily_budget": "boolean",
     "webhook_auth_tokens": "text[]",
+    "create": "boolean",
 }
 
 
@@ -242,6 +243,10 @@ def describe_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any] | N
 
 def list_workflows(conn: psycopg.Connection) -> list[dict[str, Any]]:
     return [row[0] for row in conn.execute("select * from enrich.list_workflows()")]
+
+
+def delete_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
+    return conn.execute("select enrich.delete_workflow(%s)", (slug,)).fetchone()[0]
 
 
 def pause_workflow(conn: psycopg.Connection, slug: str, paused: bool) -> dict[str, Any]:

@@ -45,7 +45,9 @@ def run(url: str, console: Console) -> None:
 
 def _run(conn: psycopg.Connection, console: Console) -> None:
     db.set_workspace(conn, DEMO_PIPELINE, 1000, 1000, None, False)
-    db.set_workflow(conn, DEMO_WORKFLOW, entity_type="company", workspace=DEMO_PIPELINE)
+    db.set_workflow(
+        conn, DEMO_WORKFLOW, entity_type="company", workspace=DEMO_PIPELINE, create=True
+    )
     db.set_pipeline(conn, DEMO_PIPELINE, ["normalize_all_core_values", "split", DEMO_WORKFLOW])
     batch_id = db.create_batch(conn, DEMO_PIPELINE, STAGE7_ROWS)
     console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")

@@ -2226,6 +2226,39 @@ $$;
 COMMENT ON FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) IS 'Creates a batch from a JSON array of row objects (keys matched case-insensitively, stored lower-case; unknown keys kept in data) and runs its SQL steps and entity claims in this transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';
 
 --
+-- Name: delete_workflow(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.delete_workflow(p_slug text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_type      text;
+  v_states    text;
+  v_completed bigint;
+begin
+  select w.entity_type into v_type from enrich.workflows w where w.slug = p_slug;
+  if not found then
+    raise exception using errcode = 'EN001',
+      message = format('unknown workflow %s', quote_literal(p_slug));
+  end if;
+  select t.states into v_states from enrich._entity_tables(v_type) t;
+  execute format('select count(*) from enrich.%I s where s.workflow_slug = $1 and s.status = $2',
+                 v_states)
+    into v_completed using p_slug, 'COMPLETED';
+  delete from enrich.workflows w where w.slug = p_slug;
+  return jsonb_build_object('deleted', p_slug, 'completed_entities', v_completed);
+end;
+$_$;
+
+--
+-- Name: FUNCTION delete_workflow(p_slug text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.delete_workflow(p_slug text) IS 'Deletes a workflow with its entity states and dispatches (refused, EN005, while a pipeline or a live batch names it). Returns how many COMPLETED entities (paid-for results) it took out of use.';
+
+--
 -- Name: describe_workflow(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3468,14 +3501,25 @@ $$;
 COMMENT ON FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) IS 'Creates or replaces a pipeline: normalize_all_core_values, split, then workflow slugs. Running batches keep the steps they started with.';
 
 --
--- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[]); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer, p_workspace text DEFAULT NULL::text, p_resends integer DEFAULT NULL::integer, p_daily_budget integer DEFAULT NULL::integer, p_clear_daily_budget boolean DEFAULT false, p_webhook_auth_tokens text[] DEFAULT NULL::text[]) RETURNS jsonb
+CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer, p_workspace text DEFAULT NULL::text, p_resends integer DEFAULT NULL::integer, p_daily_budget integer DEFAULT NULL::integer, p_clear_daily_budget boolean DEFAULT false, p_webhook_auth_tokens text[] DEFAULT NULL::text[], p_create boolean DEFAULT false) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
+  if not exists (select from enrich.workflows w where w.slug = p_slug) then
+    if not p_create then
+      raise exception using errcode = 'EN001',
+        message = format('unknown workflow %s', quote_literal(p_slug)),
+        hint = 'To create it, say so: `enrich workflow set --create` (p_create => true).';
+    end if;
+    if p_slug in ('normalize_all_core_values', 'split') then
+      raise exception using errcode = 'EN003',
+        message = format('%s is the name of a SQL step, not of a workflow', quote_literal(p_slug));
+    end if;
+  end if;
   if p_workspace is not null
      and not exists (select from enrich.workspaces s where s.name = p_workspace) then
     raise exception using errcode = 'EN001',
@@ -3534,10 +3578,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[]); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[]) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), each with the auth token at the same position of p_webhook_auth_tokens if given. p_workspace must exist (EN001). Returns describe_workflow().';
+COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), each with the auth token at the same position of p_webhook_auth_tokens if given. p_workspace must exist (EN001). An unknown slug is created only with p_create (else EN001); a SQL step''s name never is (EN003). Returns describe_workflow().';
 
 --
 -- Name: set_workspace(text, numeric, integer, numeric, boolean); Type: FUNCTION; Schema: enrich; Owner: -

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -43,6 +44,9 @@ def worker_command(
     public_url = config.public_url()
     if not public_url:
         fail("ENRICH_PUBLIC_URL is not set: Clay needs the receiver's public base URL", 2)
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail("ENRICH_PUBLIC_URL is not an http(s) URL with a host: Clay could never call back", 2)
     settings = WorkerSettings(
         database_url=config.database_url(),
         public_url=public_url,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from urllib.parse import urlsplit
 
 import psycopg
 import typer
@@ -14,6 +16,7 @@ from pyworker.cli.common import (
     SHOW_SECRETS_OPTION,
     duration,
     fail,
+    masked_url,
     parse_webhook_token,
 )
 from pyworker.cli.render import (
@@ -76,17 +79,26 @@ def workflow_set(
     daily_budget: str | None = typer.Option(
         None, help="Paid calls per UTC day, all workers together; 'none' = unlimited."
     ),
+    clear_webhooks: bool = typer.Option(
+        False, "--clear-webhooks", help="Retire every webhook (their counts are kept)."
+    ),
+    create: bool = typer.Option(
+        False, "--create", help="Create the workflow if it does not exist (a typo never does)."
+    ),
     show_secrets: bool = SHOW_SECRETS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Configure an enrichment workflow."""
+    """Configure an enrichment workflow (a new one needs --create)."""
     for url in webhook_url or []:
-        if not url.startswith(("http://", "https://")):
-            fail(f"--webhook-url {url!r} is not an http(s) URL", 2)
-    if webhook_token and len(webhook_token) != len(webhook_url or []):
-        fail("give one --webhook-token per --webhook-url, in the same order ('-' for none)", 2)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            fail(f"--webhook-url {masked_url(url)}: not an http(s) URL with a host", 2)
     if entity_type not in (None, "company", "person"):
         fail("--entity-type must be company or person", 2)
+    if clear_webhooks and webhook_url:
+        fail("give --clear-webhooks or --webhook-url, not both", 2)
+    if webhook_token and len(webhook_token) != len(webhook_url or []):
+        fail("give one --webhook-token per --webhook-url, in the same order ('-' for none)", 2)
     settings = {
         "webhook_urls": webhook_url or None,
         "timeout": duration(timeout, "--timeout"),
@@ -101,7 +113,10 @@ def workflow_set(
         "webhook_auth_tokens": (
             [parse_webhook_token(t) for t in webhook_token] if webhook_token else None
         ),
+        "create": create or None,
     }
+    if clear_webhooks:
+        settings["webhook_urls"] = []
     if daily_budget is not None and daily_budget.lower() == "none":
         settings["clear_daily_budget"] = True
     elif daily_budget is not None:
@@ -120,6 +135,42 @@ def workflow_set(
     except psycopg.Error as exc:
         fail(exc.diag.message_primary or str(exc), 2)
     print_workflow(described, as_json, show_secrets)
+
+
+@workflow_app.command("delete")
+def workflow_delete(
+    slug: str,
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Do not ask when paid-for results would go out of use."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a workflow with its entity states and dispatches. Refused while a pipeline
+    names it or a batch can still reach it; asks first when paid-for results go with it."""
+    url = config.database_url()
+    try:
+        with db.connect(url, autocommit=False) as conn:
+            try:
+                completed = db.delete_workflow(conn, slug)["completed_entities"]
+            finally:
+                conn.rollback()
+        if completed and not yes:
+            if not sys.stdin.isatty():
+                fail(
+                    f"deleting {slug} takes {completed:,} paid-for result(s) out of use; "
+                    "re-run with --yes to confirm",
+                    1,
+                )
+            typer.confirm(
+                f"{slug}: {completed:,} paid-for result(s) go out of use. Delete it?",
+                abort=True,
+                err=True,
+            )
+        with db.connect(url) as conn:
+            deleted = db.delete_workflow(conn, slug)
+    except psycopg.Error as exc:
+        fail(exc.diag.message_primary or str(exc), 2 if exc.sqlstate == "EN001" else 1)
+    typer.echo(json.dumps(deleted) if as_json else f"deleted {slug}")
 
 
 @workflow_app.command("pause")

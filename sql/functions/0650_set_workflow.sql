@@ -17,10 +17,22 @@ create or replace function enrich.set_workflow(
   p_resends integer default null,
   p_daily_budget integer default null,
   p_clear_daily_budget boolean default false,
-  p_webhook_auth_tokens text[] default null
+  p_webhook_auth_tokens text[] default null,
+  p_create boolean default false
 ) returns jsonb
 language plpgsql set search_path = '' as $$
 begin
+  if not exists (select from enrich.workflows w where w.slug = p_slug) then
+    if not p_create then
+      raise exception using errcode = 'EN001',
+        message = format('unknown workflow %s', quote_literal(p_slug)),
+        hint = 'To create it, say so: `enrich workflow set --create` (p_create => true).';
+    end if;
+    if p_slug in ('normalize_all_core_values', 'split') then
+      raise exception using errcode = 'EN003',
+        message = format('%s is the name of a SQL step, not of a workflow', quote_literal(p_slug));
+    end if;
+  end if;
   if p_workspace is not null
      and not exists (select from enrich.workspaces s where s.name = p_workspace) then
     raise exception using errcode = 'EN001',
@@ -77,8 +89,9 @@ begin
   return enrich.describe_workflow(p_slug);
 end;
 $$;
-comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[]) is
+comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean) is
   'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls '
   'replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), '
   'each with the auth token at the same position of p_webhook_auth_tokens if given. '
-  'p_workspace must exist (EN001). Returns describe_workflow().';
+  'p_workspace must exist (EN001). An unknown slug is created only with p_create (else '
+  'EN001); a SQL step''s name never is (EN003). Returns describe_workflow().';

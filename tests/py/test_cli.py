@@ -562,3 +562,35 @@ def test_writing_commands_answer_json(db_url: str) -> None:
     steps = ["normalize_all_core_values", "split", COMPANY_WORKFLOW]
     made = json.loads(enrich(db_url, "pipeline", "set", "mine", *steps, "--json").stdout)
     assert made == {"name": "mine", "steps": steps}
+
+
+def test_workflow_set_creates_only_with_create_and_delete_asks_for_paid_results(
+    db_url: str,
+) -> None:
+    typo = enrich(db_url, "workflow", "set", "enrich_compnay", "--timeout", "10m")
+    assert typo.returncode == 2 and "unknown workflow 'enrich_compnay'" in typo.stderr
+    made = enrich(db_url, "workflow", "set", "enrich_extra", "--create", "--entity-type", "person")
+    assert made.returncode == 0, made.stderr
+    assert enrich(db_url, "workflow", "set", "split", "--create").returncode == 2
+    bad_url = enrich(db_url, "workflow", "set", "enrich_extra", "--webhook-url", "https://")
+    assert bad_url.returncode == 2 and "not an http(s) URL with a host" in bad_url.stderr
+    enrich(db_url, "workflow", "set", "enrich_extra", "--webhook-url", "https://hooks.test/a")
+    cleared = enrich(db_url, "workflow", "set", "enrich_extra", "--clear-webhooks", "--json")
+    assert all(h["retired"] for h in json.loads(cleared.stdout)["webhooks"])
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("select enrich.create_batch('company', %s)", (Jsonb([{"email": "a@x.io"}]),))
+        conn.execute(
+            "select enrich.set_person_workflow_status(id, 'enrich_extra', 'IN_PROGRESS')"
+            " from enrich.normalized_people"
+        )
+        conn.execute(
+            "select enrich.receive_result('enrich_extra', jsonb_build_object('person_id', id))"
+            " from enrich.normalized_people"
+        )
+    asked = enrich(db_url, "workflow", "delete", "enrich_extra")
+    assert asked.returncode == 1 and "1 paid-for result(s) out of use" in asked.stderr
+    deleted = enrich(db_url, "workflow", "delete", "enrich_extra", "--yes", "--json")
+    assert json.loads(deleted.stdout) == {"deleted": "enrich_extra", "completed_entities": 1}
+    refused = enrich(db_url, "workflow", "delete", COMPANY_WORKFLOW, "--yes")
+    assert refused.returncode == 1 and "pipeline" in refused.stderr
+    assert enrich(db_url, "workflow", "delete", "nope", "--yes").returncode == 2

@@ -254,7 +254,9 @@ def test_workflow_delete_waits_for_a_pipeline_naming_it_and_is_refused(db_url: s
     commit, then sees the pipeline and is refused (EN005), so no pipeline ever names a
     workflow that is gone (its batches' items would never finish)."""
     with psycopg.connect(db_url, autocommit=True) as setup:
-        setup.execute("select enrich.set_workflow('people_v2', p_entity_type => 'person')")
+        setup.execute(
+            "select enrich.set_workflow('people_v2', p_entity_type => 'person', p_create => true)"
+        )
     naming = psycopg.connect(db_url)
     try:
         naming.execute(
@@ -285,7 +287,7 @@ def test_workflow_delete_waits_for_a_loading_batch_naming_it_and_is_refused(db_u
     the batch never names a workflow that is gone (every callback moving its items on would
     fail)."""
     with psycopg.connect(db_url, autocommit=True) as admin:
-        admin.execute("select enrich.set_workflow('later_step')")
+        admin.execute("select enrich.set_workflow('later_step', p_create => true)")
         admin.execute(
             "select enrich.set_pipeline('two_steps', array['normalize_all_core_values', 'split',"
             f" '{COMPANY}', 'later_step'])"
@@ -332,7 +334,7 @@ def test_a_load_deadlocked_at_open_batch_starts_again(db_url: str, tmp_path: Pat
 
     with psycopg.connect(db_url, autocommit=True) as admin:
         for slug in ("deadlock_a", "deadlock_b"):
-            admin.execute("select enrich.set_workflow(%s)", (slug,))
+            admin.execute("select enrich.set_workflow(%s, p_create => true)", (slug,))
         admin.execute(
             "select enrich.set_pipeline('deadlock_ab', array['normalize_all_core_values',"
             " 'split', 'deadlock_a', 'deadlock_b'])"

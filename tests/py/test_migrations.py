@@ -24,6 +24,7 @@ MIGRATIONS = [
     "0012_loading_batch_parts",
     "0013_spend_safety",
     "0014_sql_layout",
+    "0015_workflow_create",
 ]
 
 
@@ -99,7 +100,11 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
                 "  case when c.domain <> 'old1.com' then now() + interval '1 hour' end"
                 " from enrich.normalized_companies c"
             )
-        assert migrate.migrate(url) == ["0013_spend_safety", "0014_sql_layout"]
+        assert migrate.migrate(url) == [
+            "0013_spend_safety",
+            "0014_sql_layout",
+            "0015_workflow_create",
+        ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
             assert conn.execute("select sum(calls) from enrich.paid_calls").fetchone()[0] == 3

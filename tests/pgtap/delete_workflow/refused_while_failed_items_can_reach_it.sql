@@ -5,7 +5,8 @@
 begin;
 select plan(5);
 
-select enrich.set_workflow('later_step', array['http://clay.test/later'], p_entity_type => 'company');
+select enrich.set_workflow('later_step', array['http://clay.test/later'], p_entity_type => 'company',
+                           p_create => true);
 select enrich.set_pipeline('two_company_steps', array['normalize_all_core_values', 'split',
   'enrich_company_via_waterfall_in_clay', 'later_step']);
 select enrich.create_batch('two_company_steps', '[{"email": "x@late.example.com"}]') as batch \gset

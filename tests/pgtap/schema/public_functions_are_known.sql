@@ -12,7 +12,7 @@ select functions_are('enrich', array[
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
-  'pause_workflow', 'batch_step_counts', 'batch_summary', 'batch_company_results',
+  'pause_workflow', 'delete_workflow', 'batch_step_counts', 'batch_summary', 'batch_company_results',
   'batch_savings', 'export_columns', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
   -- internal helpers (leading underscore)

@@ -1,7 +1,8 @@
 begin;
 select plan(5);
 select is(enrich.set_workflow('enrich_things', array['https://h.test/1'], '10 minutes', 5, 2, 4,
-                              '30 days', p_entity_type => 'person') ->> 'entity_type', 'person', 'new workflow');
+                              '30 days', p_entity_type => 'person', p_create => true) ->> 'entity_type',
+          'person', 'new workflow');
 select is((select timeout from enrich.workflows where slug = 'enrich_things'), interval '10 minutes', 'timeout set');
 update enrich.workflow_webhooks set submissions = 7 where url = 'https://h.test/1';
 select enrich.set_workflow('enrich_things', array['https://h.test/2', 'https://h.test/1']);
