@@ -20,3 +20,15 @@ def parse_duration(text: str) -> timedelta:
     if total <= timedelta(0):
         raise ValueError(f"invalid duration {text!r}: must be positive")
     return total
+
+
+def format_duration(seconds: float | None) -> str:
+    """The other way round, for people: 1800 -> 30m, 5400 -> 1h30m, None -> none."""
+    if seconds is None:
+        return "none"
+    left, parts = int(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if left >= size or (unit == "s" and not parts):
+            parts.append(f"{left // size}{unit}")
+            left %= size
+    return "".join(parts)

@@ -184,5 +184,6 @@ def _print_summary(summary: dict, console: Console) -> None:
         f"{summary['rows']} rows, {summary['companies']} unique companies, "
         f"{summary['people']} unique people; {items.get('COMPLETED', 0)} completed, "
         f"{items.get('FAILED', 0)} failed; {summary['clay_calls']} Clay calls made, "
-        f"{summary['calls_saved']} saved by dedupe; {summary['seconds']} s"
+        f"{summary['calls_saved']} saved by dedupe; {summary['seconds']} s",
+        soft_wrap=True,  # one line, whatever the terminal's width
     )

@@ -68,6 +68,7 @@ class Worker:
         self._pending_since: float | None = None  # first slot freed since the last round
         self._woken = True  # a NOTIFY or a poll: look for work without waiting to batch
         self.posted = 0
+        self.paid = 0  # POSTs Clay accepted or may have: what `enrich run` calls Clay calls
 
     def stop(self) -> None:
         first = not self._stopping.is_set()
@@ -100,7 +101,7 @@ class Worker:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
             await self.db.close()
-            log("worker_stopped", worker=self.name, posted=self.posted)
+            log("worker_stopped", worker=self.name, posted=self.posted, paid_calls=self.paid)
 
     # -- main loop ------------------------------------------------------------------------
     # A "round" is one transaction: record the POSTs accepted since the last round as SENT
@@ -279,6 +280,8 @@ class Worker:
             f"{dispatch.entity_type}_id": dispatch.entity_id,
             "attempt": dispatch.attempt,
         }
+        if outcome.kind in ("sent", "maybe_sent"):
+            self.paid += 1
         if outcome.kind == "sent":
             # recorded as SENT by the next round, with the other POSTs that finished by then
             self._sent.append(dispatch.dispatch_id)

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pyworker.cli.common import masked_url
+from pyworker.durations import format_duration
 
 
 def masked(described: dict) -> dict:
@@ -33,17 +34,20 @@ def print_workflow(described: dict, as_json: bool, show_secrets: bool = False) -
     table.add_column("value")
     for key in (
         "workspace",
-        "timeout_seconds",
+        "timeout",
         "max_attempts",
         "resends",
         "rate_per_second",
         "burst",
-        "ttl_seconds",
+        "ttl",
         "credits_per_call",
         "daily_budget",
         "paid_calls_today",
     ):
-        table.add_row(key, str(described[key]))
+        if key in ("timeout", "ttl"):  # durations for people: 30m, not 1800
+            table.add_row(key, format_duration(described[f"{key}_seconds"]))
+        else:
+            table.add_row(key, "none" if described[key] is None else str(described[key]))
     table.add_row("paused", "yes" if described["paused"] else "no")
     if described["waiting"]:
         table.add_row("waiting", escape(described["waiting"]))
