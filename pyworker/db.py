@@ -291,6 +291,11 @@ def spend_by_day(conn: psycopg.Connection, since: Any) -> list[dict[str, Any]]:
     return _rows(conn, "select * from enrich.spend_by_day(%s)", (since,))
 
 
+def column_aliases(conn: psycopg.Connection) -> dict[str, str]:
+    """enrich.column_aliases: normalised alias -> input field."""
+    return conn.execute("select enrich.column_aliases_map()").fetchone()[0]
+
+
 def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
     row = conn.execute(
         "select steps from enrich.list_pipelines() where name = %s", (pipeline,)

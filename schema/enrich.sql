@@ -279,6 +279,31 @@ $$;
 COMMENT ON FUNCTION enrich._clean_text(p_value text) IS 'Trim, collapse inner whitespace, empty -> NULL.';
 
 --
+-- Name: _column_field(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._column_field(p_name text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with normalised as (
+    select pg_catalog.lower(pg_catalog.regexp_replace(p_name, '[^[:alnum:]]', '', 'g')) as key
+  )
+  select coalesce(
+    (select f.field from normalised n, pg_catalog.unnest(array[
+       'email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'title', 'company_name',
+       'company_domain', 'company_website']) as f(field)
+      where pg_catalog.replace(f.field, '_', '') = n.key),
+    (select a.field from normalised n join enrich.column_aliases a on a.alias = n.key))
+$$;
+
+--
+-- Name: FUNCTION _column_field(p_name text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._column_field(p_name text) IS 'The input field a column or key names (its own name in any spelling first, then an alias), or NULL: the column is kept as plain data.';
+
+--
 -- Name: _company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2166,6 +2191,23 @@ $$;
 COMMENT ON FUNCTION enrich.claim_dispatches(p_worker text, p_limit integer, p_lease interval, p_include_unconfigured boolean, p_workflow text) IS 'Leases up to p_limit due QUEUED dispatches to p_worker until now() + p_lease (FOR UPDATE SKIP LOCKED), counting an attempt and reserving one paid call (ledger) and one webhook submission each, within: unpaused workflows (only p_workflow if given), the workspace''s token bucket and daily credits, the workflow''s rate cap and daily budget, and the current webhook''s remaining submissions. Returns the payload to POST (contract shape, without callback_url, which the worker adds), the webhook URL and its own auth token if any; with p_include_unconfigured, workflows that have no webhook at all are claimable too, with a NULL webhook_url (the worker then uses its own, e.g. the Clay simulator).';
 
 --
+-- Name: column_aliases_map(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.column_aliases_map() RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_object_agg(a.alias, a.field), '{}') from enrich.column_aliases a
+$$;
+
+--
+-- Name: FUNCTION column_aliases_map(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.column_aliases_map() IS 'The alias table as one JSON object: normalised alias -> input field.';
+
+--
 -- Name: company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -2194,6 +2236,8 @@ CREATE FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) RETURNS uuid
 declare
   v_batch_id uuid;
   v_bad_row  bigint;
+  v_keys     text;
+  v_key      text;
 begin
   if jsonb_typeof(p_rows) is distinct from 'array' then
     raise exception using errcode = 'EN003',
@@ -2206,11 +2250,27 @@ begin
       message = format('create_batch: row %s is not a JSON object', v_bad_row);
   end if;
 
+  -- a key naming an input field (its own name in any spelling, or an alias) goes under the
+  -- field's name; two keys of one row naming one field are refused: one value would be lost
+  select r.ord, string_agg(quote_literal(e.k), ' and ' order by e.k), m.key
+    into v_bad_row, v_keys, v_key
+    from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
+    cross join lateral jsonb_each(r.row_value) as e(k, v)
+    cross join lateral (select coalesce(enrich._column_field(e.k), lower(btrim(e.k))) as key) m
+   group by r.ord, m.key having count(*) > 1
+   order by r.ord limit 1;
+  if found then
+    raise exception using errcode = 'EN003',
+      message = format('create_batch: row %s has %s, which both name %s', v_bad_row, v_keys,
+                       quote_literal(v_key));
+  end if;
+
   v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
   select v_batch_id, r.ord,
-         coalesce((select jsonb_object_agg(lower(btrim(k)), v) from jsonb_each(r.row_value) as e(k, v)),
+         coalesce((select jsonb_object_agg(coalesce(enrich._column_field(k), lower(btrim(k))), v)
+                   from jsonb_each(r.row_value) as e(k, v)),
                   '{}')
   from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord);
 
@@ -2223,7 +2283,7 @@ $$;
 -- Name: FUNCTION create_batch(p_pipeline text, p_rows jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) IS 'Creates a batch from a JSON array of row objects (keys matched case-insensitively, stored lower-case; unknown keys kept in data) and runs its SQL steps and entity claims in this transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';
+COMMENT ON FUNCTION enrich.create_batch(p_pipeline text, p_rows jsonb) IS 'Creates a batch from a JSON array of row objects (a key naming an input field, in any spelling or by an alias of enrich.column_aliases, goes under the field''s name; other keys are kept in data, lower-case) and runs its SQL steps and entity claims in this transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';
 
 --
 -- Name: delete_workflow(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3900,6 +3960,23 @@ ALTER TABLE enrich.callback_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: column_aliases; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.column_aliases (
+    alias text NOT NULL,
+    field text NOT NULL,
+    CONSTRAINT alias_is_normalised CHECK ((alias ~ '^[a-z0-9]+$'::text)),
+    CONSTRAINT field_is_an_input_field CHECK ((field = ANY (ARRAY['email'::text, 'first_name'::text, 'last_name'::text, 'full_name'::text, 'linkedin_url'::text, 'title'::text, 'company_name'::text, 'company_domain'::text, 'company_website'::text])))
+);
+
+--
+-- Name: TABLE column_aliases; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.column_aliases IS 'Other names of the input fields, normalised (lower case, letters and digits only). A field''s own name, however spelled (First Name, first-name), matches without a row here.';
+
+--
 -- Name: company_enrichment_results; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -4398,6 +4475,13 @@ ALTER TABLE ONLY enrich.batches
 
 ALTER TABLE ONLY enrich.callback_log
     ADD CONSTRAINT callback_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: column_aliases column_aliases_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.column_aliases
+    ADD CONSTRAINT column_aliases_pkey PRIMARY KEY (alias);
 
 --
 -- Name: company_enrichment_results company_enrichment_results_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -

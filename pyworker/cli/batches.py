@@ -60,9 +60,17 @@ def load_command(
         help="The file's text encoding (e.g. cp1252 or latin-1 for old Excel exports); "
         "default: UTF-8, or UTF-16 when the file starts with its byte-order mark.",
     ),
+    map_: list[str] | None = typer.Option(
+        None,
+        "--map",
+        help="'Their Column=field': which column feeds a field (repeat for several); decides "
+        "when two columns name one field.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Load a file as one batch; the last stdout line is the batch id."""
+    """Load a file as one batch; the last stdout line is the batch id. Prints on stderr which
+    column feeds each field."""
+    columns = loader.Columns(chosen=_chosen_columns(map_ or []), on_mapping=_print_mapping)
     if max_new_calls is not None and parts not in (None, 1):
         fail(
             "--max-new-calls loads in one transaction (so nothing can be sent before the "
@@ -73,7 +81,12 @@ def load_command(
         if dry_run:
             with progress.loading(err) as on_progress:
                 rows, estimate = loader.estimate(
-                    config.database_url(), file, pipeline, on_progress, encoding=encoding
+                    config.database_url(),
+                    file,
+                    pipeline,
+                    on_progress,
+                    encoding=encoding,
+                    columns=columns,
                 )
             print_estimate(rows, estimate, as_json)
             if max_new_calls is not None and new_calls(estimate) > max_new_calls:
@@ -88,6 +101,7 @@ def load_command(
                 parts=parts,
                 max_new_calls=max_new_calls,
                 encoding=encoding,
+                columns=columns,
             )
     except loader.OverCallLimit as exc:
         print_estimate(None, exc.estimate, as_json, out=err)
@@ -102,6 +116,32 @@ def load_command(
     if as_json:
         typer.echo(json.dumps({"batch_id": str(batch_id), "rows": rows}))
     typer.echo(str(batch_id))
+
+
+def _chosen_columns(maps: list[str]) -> dict[str, str]:
+    """--map 'Their Column=field' options as {their column (lower case): field}."""
+    chosen = {}
+    for item in maps:
+        column, sep, target = item.rpartition("=")
+        if not sep or not column.strip() or target.strip() not in loader.FIELDS:
+            fail(
+                f"--map {item!r}: give 'Their Column=field', field one of "
+                f"{', '.join(loader.FIELDS)}",
+                2,
+            )
+        chosen[column.strip().lower()] = target.strip()
+    return chosen
+
+
+def _print_mapping(mapping: dict[str, str | None]) -> None:
+    fed = [f"{column!r} -> {key}" for column, key in mapping.items() if key in loader.FIELDS]
+    kept = [column for column, key in mapping.items() if key not in loader.FIELDS]
+    err.print(
+        f"columns: {', '.join(fed) or 'none feeds a field'}"
+        + (f"; kept as data: {', '.join(kept)}" if kept else ""),
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("status")

@@ -2,10 +2,12 @@
 one transaction or a load in parts (batch.py, parts.py)."""
 
 from pyworker.load.batch import OverCallLimit, estimate, load
-from pyworker.load.files import LoadError, read_rows
+from pyworker.load.files import FIELDS, Columns, LoadError, read_rows
 from pyworker.load.parts import PARTS, PARTS_FROM_BYTES, company_hint, default_parts
 
 __all__ = [
+    "FIELDS",
+    "Columns",
     "PARTS",
     "PARTS_FROM_BYTES",
     "LoadError",

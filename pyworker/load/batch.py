@@ -14,7 +14,7 @@ import psycopg
 
 from pyworker import db
 from pyworker.load.copy_format import copy_items
-from pyworker.load.files import LoadError, counted, read_rows
+from pyworker.load.files import Columns, LoadError, counted, read_rows
 from pyworker.load.parts import default_parts, discard_batch, load_in_parts
 
 OPEN_BATCH_ATTEMPTS = 5
@@ -52,6 +52,7 @@ def load(
     parts: int | None = None,
     max_new_calls: int | None = None,
     encoding: str | None = None,
+    columns: Columns | None = None,
 ) -> tuple[UUID, int]:
     """Load the file as one batch and run its first steps; returns (batch id, rows).
     on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
@@ -63,7 +64,7 @@ def load(
     parts = 1 if max_new_calls is not None else parts or default_parts(source)
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = _open_batch(conn, pipeline, loading=parts > 1)
-        rows = read_rows(source, encoding)
+        rows = read_rows(source, encoding, _with_aliases(conn, columns))
         if on_progress:
             rows = counted(rows, on_progress)
         if parts == 1:
@@ -95,6 +96,7 @@ def estimate(
     pipeline: str,
     on_progress: Callable[[str], None] | None = None,
     encoding: str | None = None,
+    columns: Columns | None = None,
 ) -> tuple[int, list[dict]]:
     """A dry run: the load in one transaction, rolled back; returns (rows, the estimate per
     workflow from enrich.estimate_batch_calls). Nothing stays, nothing is claimable. It takes
@@ -104,13 +106,20 @@ def estimate(
     with db.connect(database_url, autocommit=False) as conn:
         try:
             batch_id = _open_batch(conn, pipeline)
-            rows = read_rows(source, encoding)
+            rows = read_rows(source, encoding, _with_aliases(conn, columns))
             count = _copy_and_start(
                 conn, batch_id, counted(rows, on_progress) if on_progress else rows, on_progress
             )
             return count, db.estimate_batch_calls(conn, batch_id)
         finally:
             conn.rollback()
+
+
+def _with_aliases(conn: psycopg.Connection, columns: Columns | None) -> Columns:
+    """The column mapping with the database's aliases (enrich.column_aliases)."""
+    columns = columns or Columns()
+    columns.aliases = db.column_aliases(conn)
+    return columns
 
 
 def _copy_and_start(

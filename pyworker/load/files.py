@@ -17,6 +17,7 @@ import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
 csv.field_size_limit(10 * 1024 * 1024)
@@ -80,15 +81,13 @@ def _row_key(name: object) -> str:
     return str(name).strip().lower()
 
 
-def _clean_row(row: dict) -> dict:
-    cleaned: dict = {}
-    for key, value in row.items():
-        if key is None:
-            continue
-        name = _row_key(key)
-        if name and value not in (None, ""):
-            cleaned[name] = value
-    return cleaned
+def _clean_row(row: dict, columns: Columns, where: str) -> dict:
+    keys = columns.keys([str(key) for key in row], where)
+    return {
+        key: value
+        for key, value in zip(keys, row.values(), strict=True)
+        if key and value not in (None, "")
+    }
 
 
 NUL_REFUSED = "contains a NUL character (\\u0000), which PostgreSQL text cannot hold"
@@ -124,7 +123,8 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
+def _jsonl_rows(text: Iterable[str], columns: Columns | None = None) -> Iterator[tuple[int, dict]]:
+    columns = columns or Columns()
     number = 0
     for line_number, line in enumerate(text, start=1):
         if not line.strip():
@@ -143,22 +143,89 @@ def _jsonl_rows(text: Iterable[str]) -> Iterator[tuple[int, dict]]:
         if "\\u" in line and _has_text(value, _LONE_SURROGATE):
             raise LoadError(f"line {line_number}: {SURROGATE_REFUSED}")
         number += 1
-        yield number, _clean_row(value)
+        yield number, _clean_row(value, columns, f"line {line_number}")
 
 
-def _csv_keys(header: list[str]) -> list[str | None]:
-    """Per column, the key its values go under in the row: the trimmed, lower-case name;
-    None for a column without one. Two columns of one name are refused: one's values would
-    be lost."""
-    names = [_row_key(h) for h in header]
-    for i, name in enumerate(names):
-        if name and name in names[i + 1 :]:
-            j = names.index(name, i + 1)
-            raise LoadError(
-                f"line 1: columns {i + 1} ({header[i].strip()!r}) and {j + 1} "
-                f"({header[j].strip()!r}) are both {name!r}: rename or remove one"
+FIELDS = (
+    "email", "first_name", "last_name", "full_name", "linkedin_url", "title", "company_name",
+    "company_domain", "company_website",
+)  # fmt: skip
+
+
+def _normalised(name: str) -> str:
+    """A column's name as headers are matched: lower case, letters and digits only (the
+    same as enrich._column_field in SQL)."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+_OWN_NAMES = {field.replace("_", ""): field for field in FIELDS}
+
+
+@dataclass
+class Columns:
+    """How a file's columns (or JSON keys) map to our input fields: a field's own name in
+    any spelling, or an alias (enrich.column_aliases); `chosen` (--map) decides ties and
+    overrides. Other columns are kept as plain data under their trimmed, lower-case name."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    chosen: dict[str, str] = field(default_factory=dict)  # column (lower case) -> field
+    on_mapping: Callable[[dict[str, str | None]], None] | None = None
+    _cache: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def key_of(self, name: str) -> tuple[str, bool]:
+        """(the key the column's values go under, whether it names a field)."""
+        if name not in self._cache:
+            plain = _row_key(name)
+            normalised = _normalised(name)
+            target = (
+                self.chosen.get(plain) or _OWN_NAMES.get(normalised) or self.aliases.get(normalised)
             )
-    return [name or None for name in names]
+            self._cache[name] = (target or plain, target is not None)
+        return self._cache[name]
+
+    def rank(self, name: str) -> int:
+        """Who wins a tie for a field: chosen with --map, then the field's own name, then
+        an alias."""
+        if _row_key(name) in self.chosen:
+            return 2
+        return 1 if _normalised(name) in _OWN_NAMES else 0
+
+    def keys(self, names: list[str], where: str) -> list[str | None]:
+        """The key of each column; of two naming one field the stronger wins and the other
+        is kept as data; a tie is refused, naming both."""
+        keys: list[str | None] = [self.key_of(name)[0] or None for name in names]
+        if len(set(keys)) == len(keys):  # the usual case, once per JSONL row: no tie
+            return keys
+        for i in range(len(names)):
+            key = keys[i]
+            if key is None:
+                continue
+            for j in range(i + 1, len(names)):
+                if keys[j] != key:
+                    continue
+                if _row_key(names[i]) == _row_key(names[j]) or self.rank(names[i]) == self.rank(
+                    names[j]
+                ):
+                    raise LoadError(
+                        f"{where}: {names[i].strip()!r} and {names[j].strip()!r} both name "
+                        f"{key!r}: rename or remove one, or choose with --map "
+                        f'"{names[i].strip()}={key}"'
+                    )
+                loser = j if self.rank(names[i]) > self.rank(names[j]) else i
+                keys[loser] = _row_key(names[loser])
+        return keys
+
+
+def _csv_keys(header: list[str], columns: Columns | None = None) -> list[str | None]:
+    """Per column, the key its values go under in the row (see Columns); None for a column
+    without a name. Two columns of one name are refused: one's values would be lost."""
+    columns = columns or Columns()
+    keys = columns.keys(header, "line 1")
+    if columns.on_mapping:
+        columns.on_mapping(
+            {name.strip(): key for name, key in zip(header, keys, strict=True) if key}
+        )
+    return keys
 
 
 DELIMITERS = (",", "\t", ";")
@@ -171,7 +238,9 @@ def _delimiter_of(header_line: str) -> str:
     return max(DELIMITERS, key=lambda d: (unquoted.count(d), d == ","))
 
 
-def _csv_rows(text: Iterable[str], delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
+def _csv_rows(
+    text: Iterable[str], delimiter: str | None = None, columns: Columns | None = None
+) -> Iterator[tuple[int, dict]]:
     # Runs once per row of files with millions: every check looks at the row's fields
     # joined into one string, and the row's dict is built once, its keys worked out from
     # the header (the same dict as _clean_row of the row zipped with the header would be).
@@ -190,7 +259,7 @@ def _csv_rows(text: Iterable[str], delimiter: str | None = None) -> Iterator[tup
         raise LoadError(f"line 1: {exc}") from None
     if "\x00" in "".join(header):
         raise LoadError("line 1: binary data, not a CSV header")
-    keys = _csv_keys(header)
+    keys = _csv_keys(header, columns)
     if not any(keys):
         raise LoadError("line 1: the CSV header is empty")
     width = len(keys)
@@ -216,26 +285,29 @@ def _csv_rows(text: Iterable[str], delimiter: str | None = None) -> Iterator[tup
 KEY_FIELDS = ("company_domain", "company_website", "email", "linkedin_url")
 
 
-def read_rows(source: str, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
-    """The file's rows, numbered from 1. Refused (LoadError) when it cannot be read, and at
-    its end when it has no rows or no row has a key field (nothing to enrich)."""
-    return _enrichable(_parsed_rows(source, encoding))
+def read_rows(
+    source: str, encoding: str | None = None, columns: Columns | None = None
+) -> Iterator[tuple[int, dict]]:
+    """The file's rows, numbered from 1, their columns mapped to our fields (Columns).
+    Refused (LoadError) when it cannot be read, and at its end when it has no rows or no row
+    has a key field (nothing to enrich)."""
+    return _enrichable(_parsed_rows(source, encoding, columns or Columns()))
 
 
-def _parsed_rows(source: str, encoding: str | None) -> Iterator[tuple[int, dict]]:
+def _parsed_rows(source: str, encoding: str | None, columns: Columns) -> Iterator[tuple[int, dict]]:
     text, name, chosen = _open_text(source, encoding)
     try:
         if name.endswith((".jsonl", ".ndjson", ".json")):
-            yield from _jsonl_rows(text)
+            yield from _jsonl_rows(text, columns)
         elif name.endswith(".tsv"):
-            yield from _csv_rows(text, "\t")
+            yield from _csv_rows(text, "\t", columns)
         elif name.endswith((".csv", ".txt")):
-            yield from _csv_rows(text)
+            yield from _csv_rows(text, None, columns)
         else:
             first_line = text.readline()
             lines = itertools.chain([first_line], text)
             jsonl = first_line.lstrip().startswith("{")
-            yield from (_jsonl_rows(lines) if jsonl else _csv_rows(lines))
+            yield from (_jsonl_rows(lines, columns) if jsonl else _csv_rows(lines, None, columns))
     except UnicodeDecodeError as exc:
         where = _bad_bytes_at(source, chosen)
         raise LoadError(

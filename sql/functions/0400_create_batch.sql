@@ -6,6 +6,8 @@ language plpgsql set search_path = '' as $$
 declare
   v_batch_id uuid;
   v_bad_row  bigint;
+  v_keys     text;
+  v_key      text;
 begin
   if jsonb_typeof(p_rows) is distinct from 'array' then
     raise exception using errcode = 'EN003',
@@ -18,11 +20,27 @@ begin
       message = format('create_batch: row %s is not a JSON object', v_bad_row);
   end if;
 
+  -- a key naming an input field (its own name in any spelling, or an alias) goes under the
+  -- field's name; two keys of one row naming one field are refused: one value would be lost
+  select r.ord, string_agg(quote_literal(e.k), ' and ' order by e.k), m.key
+    into v_bad_row, v_keys, v_key
+    from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
+    cross join lateral jsonb_each(r.row_value) as e(k, v)
+    cross join lateral (select coalesce(enrich._column_field(e.k), lower(btrim(e.k))) as key) m
+   group by r.ord, m.key having count(*) > 1
+   order by r.ord limit 1;
+  if found then
+    raise exception using errcode = 'EN003',
+      message = format('create_batch: row %s has %s, which both name %s', v_bad_row, v_keys,
+                       quote_literal(v_key));
+  end if;
+
   v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
   select v_batch_id, r.ord,
-         coalesce((select jsonb_object_agg(lower(btrim(k)), v) from jsonb_each(r.row_value) as e(k, v)),
+         coalesce((select jsonb_object_agg(coalesce(enrich._column_field(k), lower(btrim(k))), v)
+                   from jsonb_each(r.row_value) as e(k, v)),
                   '{}')
   from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord);
 
@@ -31,6 +49,7 @@ begin
 end;
 $$;
 comment on function enrich.create_batch(text, jsonb) is
-  'Creates a batch from a JSON array of row objects (keys matched case-insensitively, stored '
-  'lower-case; unknown keys kept in data) and runs its SQL steps and entity claims in this '
+  'Creates a batch from a JSON array of row objects (a key naming an input field, in any '
+  'spelling or by an alias of enrich.column_aliases, goes under the field''s name; other keys '
+  'are kept in data, lower-case) and runs its SQL steps and entity claims in this '
   'transaction. Returns the batch id. Errors: EN004 unknown pipeline, EN003 bad rows.';

@@ -513,7 +513,7 @@ def test_an_invalid_byte_deep_in_a_file_is_reported_with_its_line_and_offset(
         ("", "no data rows"),
         ("email,first_name\n", "no data rows"),
         ("first_name,title\nAnn,CTO\n", "columns found: first_name, title"),
-        ("email,Email\na@acme.com,b@acme.com\n", "columns 1 ('email') and 2 ('Email')"),
+        ("email,Email\na@acme.com,b@acme.com\n", "'email' and 'Email' both name 'email'"),
     ],
 )
 def test_a_file_with_nothing_to_enrich_is_refused_and_makes_no_batch(

@@ -25,6 +25,7 @@ MIGRATIONS = [
     "0013_spend_safety",
     "0014_sql_layout",
     "0015_workflow_create",
+    "0016_column_aliases",
 ]
 
 
@@ -104,6 +105,7 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             "0013_spend_safety",
             "0014_sql_layout",
             "0015_workflow_create",
+            "0016_column_aliases",
         ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []

@@ -12,7 +12,7 @@ select functions_are('enrich', array[
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
-  'pause_workflow', 'delete_workflow', 'batch_step_counts', 'batch_summary', 'batch_company_results',
+  'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
   'batch_savings', 'export_columns', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
   -- internal helpers (leading underscore)
@@ -27,7 +27,7 @@ select functions_are('enrich', array[
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
   '_loading_lock_key', '_loading_lock_holders', '_refuse_live_load',
   '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
-  '_calls_left_today', '_claiming_batch', '_return_reservations', '_no_callback_error']);
+  '_calls_left_today', '_column_field', '_claiming_batch', '_return_reservations', '_no_callback_error']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')

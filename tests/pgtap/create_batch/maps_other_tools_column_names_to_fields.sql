@@ -1,0 +1,15 @@
+begin;
+select plan(3);
+select enrich.create_batch('company', '[{"Work Email": "ann@gmail.com", "Website": "https://www.acme.com/x",
+  "Company Linkedin Url": "https://linkedin.com/company/acme", "First Name": "Ann"}]') as batch_id \gset
+select is((select data from enrich.batch_items where batch_id = :'batch_id'),
+  '{"email": "ann@gmail.com", "company_website": "https://www.acme.com/x",
+    "company linkedin url": "https://linkedin.com/company/acme", "first_name": "Ann"}'::jsonb,
+  'aliases and spellings name fields; a column only containing one is kept as data');
+select is((select company_key from enrich.batch_items where batch_id = :'batch_id'), 'acme.com',
+  'a gmail row with a Website has its company');
+select throws_ok($$select enrich.create_batch('company', '[{"Work Email": "a@x.io", "Email Address": "b@x.io"}]')$$,
+  'EN003', 'create_batch: row 1 has ''Email Address'' and ''Work Email'', which both name ''email''',
+  'two keys naming one field are refused');
+select * from finish();
+rollback;
