@@ -34,6 +34,10 @@ class RunOptions:
     timeout_seconds: float | None = None
 
 
+class UnknownPipeline(ValueError):
+    """The pipeline named on the command line does not exist (a usage error)."""
+
+
 class Waiting(Exception):
     """Everything the batch still needs waits on purpose (paused, budget spent...)."""
 
@@ -48,7 +52,7 @@ def _webhooks(url: str, pipeline: str) -> tuple[bool, bool]:
     with db.connect(url) as conn:
         steps = db.pipeline_steps(conn, pipeline)
         if steps is None:
-            raise loader.LoadError(f"unknown pipeline {pipeline!r}")
+            raise UnknownPipeline(f"unknown pipeline {pipeline!r} (nothing was loaded)")
         workflows = [w for w in (db.describe_workflow(conn, step) for step in steps) if w]
     return any(not w["webhooks"] for w in workflows), any(w["webhooks"] for w in workflows)
 

@@ -166,7 +166,7 @@ def run_command(
         summary = run.run(
             config.database_url(), run.RunOptions(file, pipeline, concurrency), console
         )
-    except config.BadSetting as exc:
+    except (config.BadSetting, run.UnknownPipeline) as exc:
         fail(str(exc), 2)
     except loader.LoadError as exc:
         fail(f"{file}: {exc} (nothing was loaded)")

@@ -594,3 +594,10 @@ def test_workflow_set_creates_only_with_create_and_delete_asks_for_paid_results(
     refused = enrich(db_url, "workflow", "delete", COMPANY_WORKFLOW, "--yes")
     assert refused.returncode == 1 and "pipeline" in refused.stderr
     assert enrich(db_url, "workflow", "delete", "nope", "--yes").returncode == 2
+
+
+def test_run_with_an_unknown_pipeline_is_a_usage_error(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("email\na@acme.com\n")
+    result = enrich(db_url, "run", str(path), "--pipeline", "nope")
+    assert result.returncode == 2 and "unknown pipeline 'nope'" in result.stderr
