@@ -72,11 +72,11 @@ class _KeyValue(logging.Formatter):
 
 class _Json(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line = {  # ts, level and event last: a field of those names cannot stand for them
+            **record.fields,
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created)),
             "level": record.levelname.lower(),
             "event": record.getMessage(),
-            **record.fields,
         }
         return json.dumps(line, default=str)
 

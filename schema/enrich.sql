@@ -286,8 +286,8 @@ CREATE FUNCTION enrich._column_field(p_name text) RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  with normalised as (
-    select pg_catalog.lower(pg_catalog.regexp_replace(p_name, '[^[:alnum:]]', '', 'g')) as key
+  with normalised as (  -- lower case, ASCII letters and digits only (as the loader does)
+    select pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]', '', 'g') as key
   )
   select coalesce(
     (select f.field from normalised n, pg_catalog.unnest(array[
@@ -1052,6 +1052,42 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._return_reservations(p_dispatch_ids bigint[]) IS 'Clay did not take these LEASED dispatches'' rows (429, 500, 503, a refusal, an error before the body went out, a graceful hand-back): each gives back the paid call and the webhook submission its lease reserved. Returns how many were given back.';
+
+--
+-- Name: _row_cells(jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._row_cells(p_rows jsonb) RETURNS TABLE(ord bigint, k text, v jsonb, stored_as text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with names as (
+    select d.k, m.field, pg_catalog.lower(pg_catalog.btrim(d.k)) as plain,
+           case when m.field is null then null
+                when pg_catalog.replace(m.field, '_', '')
+                     = pg_catalog.regexp_replace(pg_catalog.lower(d.k), '[^a-z0-9]', '', 'g')
+                then 1 else 0 end as rank
+    from (select distinct pg_catalog.jsonb_object_keys(r.value) as k
+            from pg_catalog.jsonb_array_elements(p_rows) r) d
+    cross join lateral (select enrich._column_field(d.k) as field) m
+  ),
+  cells as (
+    select r.ord, e.k, e.v, n.field, n.plain, n.rank,
+           max(n.rank) over (partition by r.ord, n.field) as best
+    from pg_catalog.jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
+    left join lateral pg_catalog.jsonb_each(r.row_value) as e(k, v) on true
+    left join names n on n.k = e.k
+  )
+  select c.ord, c.k, c.v,
+         case when c.field is null or c.rank < c.best then c.plain else c.field end
+  from cells c
+$$;
+
+--
+-- Name: FUNCTION _row_cells(p_rows jsonb); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._row_cells(p_rows jsonb) IS 'create_batch''s rows cell by cell (row number, key, value, the key it is stored under); a row without keys gives one row with NULL key.';
 
 --
 -- Name: _set_entity_workflow_status(text, uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2251,14 +2287,13 @@ begin
   end if;
 
   -- a key naming an input field (its own name in any spelling, or an alias) goes under the
-  -- field's name; two keys of one row naming one field are refused: one value would be lost
-  select r.ord, string_agg(quote_literal(e.k), ' and ' order by e.k), m.key
+  -- field's name; two keys of a row stored under one name are refused: a value would be lost
+  select c.ord, string_agg(quote_literal(c.k), ' and ' order by c.k), c.stored_as
     into v_bad_row, v_keys, v_key
-    from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
-    cross join lateral jsonb_each(r.row_value) as e(k, v)
-    cross join lateral (select coalesce(enrich._column_field(e.k), lower(btrim(e.k))) as key) m
-   group by r.ord, m.key having count(*) > 1
-   order by r.ord limit 1;
+    from enrich._row_cells(p_rows) c
+   where c.k is not null
+   group by c.ord, c.stored_as having count(*) > 1
+   order by c.ord limit 1;
   if found then
     raise exception using errcode = 'EN003',
       message = format('create_batch: row %s has %s, which both name %s', v_bad_row, v_keys,
@@ -2268,11 +2303,10 @@ begin
   v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
-  select v_batch_id, r.ord,
-         coalesce((select jsonb_object_agg(coalesce(enrich._column_field(k), lower(btrim(k))), v)
-                   from jsonb_each(r.row_value) as e(k, v)),
-                  '{}')
-  from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord);
+  select v_batch_id, c.ord,
+         coalesce(jsonb_object_agg(c.stored_as, c.v) filter (where c.k is not null), '{}')
+  from enrich._row_cells(p_rows) c
+  group by c.ord;
 
   perform enrich.start_batch(v_batch_id);
   return v_batch_id;

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from uuid import UUID
@@ -71,6 +73,11 @@ def load_command(
     """Load a file as one batch; the last stdout line is the batch id. Prints on stderr which
     column feeds each field."""
     columns = loader.Columns(chosen=_chosen_columns(map_ or []), on_mapping=_print_mapping)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            fail(f"--encoding {encoding!r}: no such encoding (e.g. utf-8, cp1252, latin-1)", 2)
     if max_new_calls is not None and parts not in (None, 1):
         fail(
             "--max-new-calls loads in one transaction (so nothing can be sent before the "
@@ -192,13 +199,27 @@ def export_command(
         if output is None:
             _write_export(conn, batch, format, raw, sys.stdout)
             return
-        partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+        target = output.resolve()  # through a symbolic link, to the file it names
+        if target.is_dir():
+            fail(f"{output} is a folder: give a file name", 2)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        # a stop by signal (not only Ctrl-C) ends the export through the cleanup below
+        stopped = signal.signal(signal.SIGTERM, _stop_export)
         try:
             with open(partial, "w", newline="") as out:
+                if target.exists():  # the new file keeps the old one's permissions
+                    os.chmod(partial, target.stat().st_mode & 0o7777)
                 _write_export(conn, batch, format, raw, out)
-            partial.replace(output)  # complete, then in place: never a half-written file
+            partial.replace(target)  # complete, then in place: never a half-written file
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
         finally:
+            signal.signal(signal.SIGTERM, stopped)
             partial.unlink(missing_ok=True)
+
+
+def _stop_export(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool, out) -> None:
@@ -207,8 +228,10 @@ def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool,
         for record in records:
             out.write(json.dumps(record, default=str) + "\n")
         return
-    writer = csv.DictWriter(out, fieldnames=csv_columns(db.export_columns(conn, batch)))
-    writer.writeheader()
+    columns = csv_columns(db.export_columns(conn, batch))
+    # the header holds input column names: third-party data like the cells
+    csv.writer(out).writerow(columns if raw else [spreadsheet_safe(c) for c in columns])
+    writer = csv.DictWriter(out, fieldnames=columns)
     for record in records:  # streamed: constant memory whatever the batch size
         row = flatten(record)
         writer.writerow(row if raw else {k: spreadsheet_safe(v) for k, v in row.items()})

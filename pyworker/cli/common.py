@@ -71,27 +71,38 @@ def json_number(value: object) -> object:
 
 def masked_url(url: str) -> str:
     """A webhook URL is a credential: shown as its scheme and host and its last 4
-    characters, e.g. https://api.clay.com/...Jx9a."""
-    scheme, _, rest = url.partition("://")
+    characters, e.g. https://api.clay.com/...Jx9a (a malformed one: its last 4 only)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return f"...{url[-4:]}" if len(url) > 8 else "..."
     host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
     tail = url[-4:] if len(rest) > len(host) + 5 else ""  # never the whole of a short path
     return f"{scheme}://{host}/...{tail}"
 
 
+_SECRET_PARAMS = ("password", "sslpassword")
+
+
 def masked_database_url(url: str) -> str:
-    """A database URL with its password (if any) hidden."""
+    """A database URL (or key=value string) with its passwords hidden: in the user part and
+    in the parameters."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    if "://" in url:
-        scheme, _, rest = url.partition("://")
-        credentials, at, location = rest.rpartition("@")
-        if at and ":" in credentials:
-            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{location}"
-        return url
-    params = conninfo_to_dict(url)
-    if "password" in params:
-        params["password"] = "***"
-    return make_conninfo(**params)
+    if "://" not in url:
+        params = conninfo_to_dict(url)
+        for name in _SECRET_PARAMS:
+            if name in params:
+                params[name] = "***"
+        return make_conninfo(**params)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    credentials, at, location = netloc.rpartition("@")
+    if at and ":" in credentials:
+        netloc = f"{credentials.split(':', 1)[0]}:***@{location}"
+    query = [(k, "***" if k in _SECRET_PARAMS else v) for k, v in parse_qsl(parts.query)]
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="/*@:")))
 
 
 SHOW_SECRETS_OPTION = typer.Option(

@@ -60,7 +60,7 @@ def load(
     nothing committed, nothing claimable) a load that would need more new paid calls; such
     a load runs in one transaction, so its claims are checked before anyone can send them."""
     if source != "-" and not Path(source).is_file():
-        raise LoadError(f"{source}: no such file")
+        raise LoadError("no such file")
     parts = 1 if max_new_calls is not None else parts or default_parts(source)
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = _open_batch(conn, pipeline, loading=parts > 1)
@@ -102,7 +102,7 @@ def estimate(
     workflow from enrich.estimate_batch_calls). Nothing stays, nothing is claimable. It takes
     about as long as the load itself (the keys are worked out in the database)."""
     if source != "-" and not Path(source).is_file():
-        raise LoadError(f"{source}: no such file")
+        raise LoadError("no such file")
     with db.connect(database_url, autocommit=False) as conn:
         try:
             batch_id = _open_batch(conn, pipeline)

@@ -152,10 +152,13 @@ FIELDS = (
 )  # fmt: skip
 
 
+_NOT_ASCII_ALNUM = re.compile("[^a-z0-9]")
+
+
 def _normalised(name: str) -> str:
-    """A column's name as headers are matched: lower case, letters and digits only (the
-    same as enrich._column_field in SQL)."""
-    return "".join(c for c in name.lower() if c.isalnum())
+    """A column's name as headers are matched: lower case, ASCII letters and digits only
+    (the same as enrich._column_field in SQL)."""
+    return _NOT_ASCII_ALNUM.sub("", name.lower())
 
 
 _OWN_NAMES = {field.replace("_", ""): field for field in FIELDS}
@@ -190,36 +193,51 @@ class Columns:
             return 2
         return 1 if _normalised(name) in _OWN_NAMES else 0
 
+    def check_chosen(self, names: list[str]) -> None:
+        """Every --map column must be one of the file's columns."""
+        present = {_row_key(name) for name in names}
+        missing = [column for column in self.chosen if column not in present]
+        if missing:
+            raise LoadError(
+                f"--map names no column of the file: {', '.join(map(repr, missing))}; its "
+                f"columns: {', '.join(name.strip() for name in names)}"
+            )
+
     def keys(self, names: list[str], where: str) -> list[str | None]:
         """The key of each column; of two naming one field the stronger wins and the other
-        is kept as data; a tie is refused, naming both."""
+        is kept as data (under a key no other column has); a tie is refused, naming both."""
         keys: list[str | None] = [self.key_of(name)[0] or None for name in names]
         if len(set(keys)) == len(keys):  # the usual case, once per JSONL row: no tie
             return keys
         for i in range(len(names)):
-            key = keys[i]
-            if key is None:
-                continue
             for j in range(i + 1, len(names)):
-                if keys[j] != key:
+                if keys[i] is None or keys[j] != keys[i]:
                     continue
-                if _row_key(names[i]) == _row_key(names[j]) or self.rank(names[i]) == self.rank(
-                    names[j]
-                ):
-                    raise LoadError(
-                        f"{where}: {names[i].strip()!r} and {names[j].strip()!r} both name "
-                        f"{key!r}: rename or remove one, or choose with --map "
-                        f'"{names[i].strip()}={key}"'
-                    )
+                self._refuse_tie(names[i], names[j], keys[i], where)
                 loser = j if self.rank(names[i]) > self.rank(names[j]) else i
-                keys[loser] = _row_key(names[loser])
+                kept = _row_key(names[loser])
+                taken = keys[:loser] + keys[loser + 1 :]
+                keys[loser] = f"{kept} (column {loser + 1})" if kept in taken else kept
         return keys
+
+    def _refuse_tie(self, first: str, second: str, key: str, where: str) -> None:
+        a, b = first.strip(), second.strip()
+        if _row_key(first) == _row_key(second):
+            raise LoadError(f"{where}: two columns are named {a!r}: rename or remove one")
+        if self.rank(first) == 2 and self.rank(second) == 2:
+            raise LoadError(f"{where}: --map chooses both {a!r} and {b!r} for {key!r}")
+        if self.rank(first) == self.rank(second):
+            raise LoadError(
+                f"{where}: {a!r} and {b!r} both name {key!r}: choose one with "
+                f'--map "{a}={key}", or rename or remove the other'
+            )
 
 
 def _csv_keys(header: list[str], columns: Columns | None = None) -> list[str | None]:
     """Per column, the key its values go under in the row (see Columns); None for a column
     without a name. Two columns of one name are refused: one's values would be lost."""
     columns = columns or Columns()
+    columns.check_chosen(header)
     keys = columns.keys(header, "line 1")
     if columns.on_mapping:
         columns.on_mapping(
@@ -258,7 +276,10 @@ def _csv_rows(
     except csv.Error as exc:
         raise LoadError(f"line 1: {exc}") from None
     if "\x00" in "".join(header):
-        raise LoadError("line 1: binary data, not a CSV header")
+        raise LoadError(
+            "line 1: binary data, not a CSV header (UTF-16 without a byte-order mark? try "
+            "--encoding utf-16-le or utf-16-be)"
+        )
     keys = _csv_keys(header, columns)
     if not any(keys):
         raise LoadError("line 1: the CSV header is empty")
@@ -314,6 +335,8 @@ def _parsed_rows(source: str, encoding: str | None, columns: Columns) -> Iterato
             f"{where}the file is not {chosen.removesuffix('-sig').upper()} text ({exc.reason}); "
             "if it comes from an old Excel export, try --encoding cp1252 (or latin-1)"
         ) from None
+    except UnicodeError as exc:  # a codec that gives up otherwise (UTF-16 with no BOM...)
+        raise LoadError(f"the file is not {chosen} text ({exc}); try another --encoding") from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise LoadError(f"the file is not valid gzip ({exc})") from None
     finally:

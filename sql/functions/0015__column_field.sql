@@ -3,8 +3,8 @@
 
 create or replace function enrich._column_field(p_name text) returns text
 language sql stable set search_path = '' as $$
-  with normalised as (
-    select pg_catalog.lower(pg_catalog.regexp_replace(p_name, '[^[:alnum:]]', '', 'g')) as key
+  with normalised as (  -- lower case, ASCII letters and digits only (as the loader does)
+    select pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]', '', 'g') as key
   )
   select coalesce(
     (select f.field from normalised n, pg_catalog.unnest(array[

@@ -21,14 +21,13 @@ begin
   end if;
 
   -- a key naming an input field (its own name in any spelling, or an alias) goes under the
-  -- field's name; two keys of one row naming one field are refused: one value would be lost
-  select r.ord, string_agg(quote_literal(e.k), ' and ' order by e.k), m.key
+  -- field's name; two keys of a row stored under one name are refused: a value would be lost
+  select c.ord, string_agg(quote_literal(c.k), ' and ' order by c.k), c.stored_as
     into v_bad_row, v_keys, v_key
-    from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
-    cross join lateral jsonb_each(r.row_value) as e(k, v)
-    cross join lateral (select coalesce(enrich._column_field(e.k), lower(btrim(e.k))) as key) m
-   group by r.ord, m.key having count(*) > 1
-   order by r.ord limit 1;
+    from enrich._row_cells(p_rows) c
+   where c.k is not null
+   group by c.ord, c.stored_as having count(*) > 1
+   order by c.ord limit 1;
   if found then
     raise exception using errcode = 'EN003',
       message = format('create_batch: row %s has %s, which both name %s', v_bad_row, v_keys,
@@ -38,11 +37,10 @@ begin
   v_batch_id := enrich.open_batch(p_pipeline);  -- EN004 for an unknown pipeline
 
   insert into enrich.batch_items (batch_id, row_number, data)
-  select v_batch_id, r.ord,
-         coalesce((select jsonb_object_agg(coalesce(enrich._column_field(k), lower(btrim(k))), v)
-                   from jsonb_each(r.row_value) as e(k, v)),
-                  '{}')
-  from jsonb_array_elements(p_rows) with ordinality as r(row_value, ord);
+  select v_batch_id, c.ord,
+         coalesce(jsonb_object_agg(c.stored_as, c.v) filter (where c.k is not null), '{}')
+  from enrich._row_cells(p_rows) c
+  group by c.ord;
 
   perform enrich.start_batch(v_batch_id);
   return v_batch_id;

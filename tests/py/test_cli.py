@@ -513,7 +513,7 @@ def test_an_invalid_byte_deep_in_a_file_is_reported_with_its_line_and_offset(
         ("", "no data rows"),
         ("email,first_name\n", "no data rows"),
         ("first_name,title\nAnn,CTO\n", "columns found: first_name, title"),
-        ("email,Email\na@acme.com,b@acme.com\n", "'email' and 'Email' both name 'email'"),
+        ("email,Email\na@acme.com,b@acme.com\n", "two columns are named 'email'"),
     ],
 )
 def test_a_file_with_nothing_to_enrich_is_refused_and_makes_no_batch(
@@ -601,3 +601,35 @@ def test_run_with_an_unknown_pipeline_is_a_usage_error(db_url: str, tmp_path: Pa
     path.write_text("email\na@acme.com\n")
     result = enrich(db_url, "run", str(path), "--pipeline", "nope")
     assert result.returncode == 2 and "unknown pipeline 'nope'" in result.stderr
+
+
+def test_an_export_file_keeps_its_permissions_and_its_link_and_the_header_is_safe(
+    db_url: str, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text('email,"=HYPERLINK(""http://x.test"")"\na@acme.com,hi\n')
+    batch = enrich(db_url, "load", str(people), "--pipeline", "company").stdout.split()[-1]
+    target = tmp_path / "private.csv"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert enrich(db_url, "export", batch, "--format", "csv", "-o", str(link)).returncode == 0
+    assert link.is_symlink() and (target.stat().st_mode & 0o777) == 0o600
+    header = next(csv.reader(target.open()))
+    assert '\'=hyperlink("http://x.test")' in header  # a formula in a column name too
+    folder = enrich(db_url, "export", batch, "-o", str(tmp_path))
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+
+
+def test_passwords_in_a_database_urls_parameters_are_masked() -> None:
+    from pyworker.cli.common import masked_database_url, masked_url
+
+    assert (
+        masked_database_url("postgresql://u@h/db?password=SECRET&sslmode=require")
+        == "postgresql://u@h/db?password=***&sslmode=require"
+    )
+    assert masked_database_url("postgresql://u:pw@/db?host=/tmp/a@b") == (
+        "postgresql://u:***@/db?host=/tmp/a@b"
+    )
+    assert masked_url("https:/api.clay.test/webhook/SECRETSECRETabcd") == "...abcd"

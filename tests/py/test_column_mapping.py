@@ -117,3 +117,24 @@ def test_the_loader_and_create_batch_map_a_header_alike(module_db_url: str, name
         in_sql = conn.execute("select enrich._column_field(%s)", (name,)).fetchone()[0]
     key, is_field = Columns(aliases=aliases).key_of(name)
     assert (key if is_field else None) == in_sql
+
+
+def test_a_column_chosen_with_map_wins_over_one_named_like_the_field(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The column named like the field is kept as data under a key of its own: no value is
+    lost, and the chosen one feeds the field."""
+    path = tmp_path / "people.csv"
+    path.write_text("work_email,email\nchosen@a.com,other@b.com\n")
+    result = enrich(db_url, "load", str(path), "--pipeline", "company", "--map", "work_email=email")
+    assert result.returncode == 0, result.stderr
+    ((data, _),) = items(db_url, result.stdout.split()[-1])
+    assert data == {"email": "chosen@a.com", "email (column 2)": "other@b.com"}
+    missing = enrich(db_url, "load", str(path), "--pipeline", "company", "--map", "nosuch=email")
+    assert missing.returncode == 1
+    assert "--map names no column of the file: 'nosuch'" in missing.stderr
+    both = enrich(
+        db_url, "load", str(path), "--pipeline", "company",
+        "--map", "work_email=email", "--map", "email=email",
+    )  # fmt: skip
+    assert both.returncode == 1 and "--map chooses both" in both.stderr

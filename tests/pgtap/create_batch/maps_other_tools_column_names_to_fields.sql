@@ -1,5 +1,5 @@
 begin;
-select plan(3);
+select plan(5);
 select enrich.create_batch('company', '[{"Work Email": "ann@gmail.com", "Website": "https://www.acme.com/x",
   "Company Linkedin Url": "https://linkedin.com/company/acme", "First Name": "Ann"}]') as batch_id \gset
 select is((select data from enrich.batch_items where batch_id = :'batch_id'),
@@ -11,5 +11,10 @@ select is((select company_key from enrich.batch_items where batch_id = :'batch_i
 select throws_ok($$select enrich.create_batch('company', '[{"Work Email": "a@x.io", "Email Address": "b@x.io"}]')$$,
   'EN003', 'create_batch: row 1 has ''Email Address'' and ''Work Email'', which both name ''email''',
   'two keys naming one field are refused');
+select enrich.create_batch('company', '[{"Company": "Acme", "company_name": "Acme Inc", "email": "a@acme.com"}]') as own \gset
+select is((select data from enrich.batch_items where batch_id = :'own'),
+  '{"company": "Acme", "company_name": "Acme Inc", "email": "a@acme.com"}'::jsonb,
+  'the field''s own name beats an alias, which is kept as data (as the loader does)');
+select is(enrich._column_field('Emailé'), 'email', 'only ASCII letters and digits count (as the loader does)');
 select * from finish();
 rollback;
