@@ -18,6 +18,7 @@ from rich.console import Console
 from pyworker import config, db, demo, progress
 from pyworker import load as loader
 from pyworker.cli.common import (
+    DATABASE_ENV,
     JSON_OPTION,
     err,
     fail,
@@ -32,7 +33,7 @@ from pyworker.cli.root import app
 
 
 # -- the job ----------------------------------------------------------------------------------
-@app.command("load")
+@app.command("load", epilog=DATABASE_ENV)
 def load_command(
     file: str = typer.Argument(..., help="CSV or JSONL file (gzip ok), or - for stdin."),
     pipeline: str = typer.Option(
@@ -151,7 +152,7 @@ def _print_mapping(mapping: dict[str, str | None]) -> None:
     )
 
 
-@app.command("status")
+@app.command("status", epilog=DATABASE_ENV)
 def status_command(
     batch: UUID | None = typer.Argument(None, help="A batch id; all recent batches if omitted."),
     as_json: bool = JSON_OPTION,
@@ -176,7 +177,7 @@ def status_command(
         time.sleep(2)
 
 
-@app.command("export")
+@app.command("export", epilog=DATABASE_ENV)
 def export_command(
     batch: UUID,
     format: str = typer.Option("jsonl", "--format", help="csv or jsonl"),
@@ -237,7 +238,7 @@ def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool,
         writer.writerow(row if raw else {k: spreadsheet_safe(v) for k, v in row.items()})
 
 
-@app.command("demo")
+@app.command("demo", epilog=DATABASE_ENV)
 def demo_command() -> None:
     """Six rows, three companies, three calls: the state machine in SQL, rolled back."""
     demo.run(config.database_url(), Console())

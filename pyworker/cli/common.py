@@ -125,3 +125,20 @@ def setup_logs(level: str, fmt: str) -> None:
     if fmt.lower() not in logs.FORMATS:
         fail(f"--log-format must be one of {', '.join(logs.FORMATS)}", 2)
     logs.configure(level.lower(), fmt.lower())
+
+
+# What each command reads from the environment, shown at the end of its --help.
+DATABASE_ENV = (
+    "Environment: DATABASE_URL (unset: the private cluster under the project folder, or "
+    "ENRICH_LOCAL_DB_DIR, with PostgreSQL's programs in ENRICH_PG_BIN)."
+)
+WORKER_ENV = (
+    DATABASE_ENV[:-1]
+    + "; ENRICH_PUBLIC_URL (the callback base put in every payload); CLAY_WEBHOOK_AUTH_TOKEN."
+)
+SERVE_ENV = DATABASE_ENV[:-1] + "; ENRICH_CALLBACK_SECRET, ENRICH_CALLBACK_SECRET_PREVIOUS."
+RUN_ENV = (
+    DATABASE_ENV[:-1] + "; ENRICH_PUBLIC_URL, ENRICH_CALLBACK_SECRET, CLAY_WEBHOOK_AUTH_TOKEN."
+)
+SIM_ENV = "Environment: CLAY_WEBHOOK_AUTH_TOKEN (checked), ENRICH_CALLBACK_SECRET (sent back)."
+WEBHOOK_TOKEN_ENV = DATABASE_ENV[:-1] + "; a --webhook-token env:NAME reads NAME."

@@ -8,6 +8,7 @@ import typer
 
 from pyworker import config, migrate
 from pyworker.cli.common import (
+    DATABASE_ENV,
     JSON_OPTION,
     masked_database_url,
 )
@@ -18,7 +19,7 @@ app = typer.Typer(
 
 
 # -- db ---------------------------------------------------------------------------------------
-@app.command("migrate")
+@app.command("migrate", epilog=DATABASE_ENV)
 def db_migrate() -> None:
     """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
     applied = migrate.migrate(config.database_url())
@@ -26,7 +27,7 @@ def db_migrate() -> None:
     typer.echo(f"re-applied {len(migrate.sql_files())} file(s) from sql/")
 
 
-@app.command("status")
+@app.command("status", epilog=DATABASE_ENV)
 def db_status(as_json: bool = JSON_OPTION) -> None:
     """Applied and pending migrations."""
     status = migrate.migration_status(config.database_url())
@@ -39,7 +40,7 @@ def db_status(as_json: bool = JSON_OPTION) -> None:
         typer.echo(f"pending  {mid}")
 
 
-@app.command("up")
+@app.command("up", epilog=DATABASE_ENV)
 def db_up() -> None:
     """Start the private cluster under the project folder (initdb on first use)."""
     from pyworker.localdb import default_cluster
@@ -47,7 +48,7 @@ def db_up() -> None:
     typer.echo(default_cluster().ensure_running())
 
 
-@app.command("down")
+@app.command("down", epilog=DATABASE_ENV)
 def db_down() -> None:
     """Stop the private cluster."""
     from pyworker.localdb import default_cluster
@@ -55,7 +56,7 @@ def db_down() -> None:
     typer.echo("stopped" if default_cluster().stop() else "not running")
 
 
-@app.command("url")
+@app.command("url", epilog=DATABASE_ENV)
 def db_url(
     show_secrets: bool = typer.Option(False, "--show-secrets", help="Show the password too."),
 ) -> None:

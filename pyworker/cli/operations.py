@@ -13,6 +13,7 @@ import typer
 
 from pyworker import config, db, migrate
 from pyworker.cli.common import (
+    DATABASE_ENV,
     JSON_OPTION,
     YES_OPTION,
     duration,
@@ -26,7 +27,7 @@ from pyworker.cli.render import (
 from pyworker.cli.root import app
 
 
-@app.command("doctor")
+@app.command("doctor", epilog=DATABASE_ENV)
 def doctor_command(as_json: bool = JSON_OPTION) -> None:
     """Check connection, migrations, workflow configuration and the invariants; exit 1 on any
     violation."""
@@ -146,7 +147,7 @@ def confirm_paid(action: str, run, yes: bool, workflow: str | None) -> int:
     return done
 
 
-@app.command("retry")
+@app.command("retry", epilog=DATABASE_ENV)
 def retry_command(
     batch: UUID | None = typer.Option(None, "--batch", help="Only entities of this batch's items."),
     workflow: str | None = typer.Option(None, "--workflow"),
@@ -166,7 +167,7 @@ def retry_command(
         typer.echo(f"re-queued {count} entit{'y' if count == 1 else 'ies'}")
 
 
-@app.command("refresh")
+@app.command("refresh", epilog=DATABASE_ENV)
 def refresh_command(
     workflow: str = typer.Option(..., "--workflow"),
     older_than: str | None = typer.Option(None, "--older-than", help="e.g. 30d"),
@@ -192,7 +193,7 @@ def refresh_command(
         typer.echo(f"re-enriching {count} entit{'y' if count == 1 else 'ies'}")
 
 
-@app.command("stats")
+@app.command("stats", epilog=DATABASE_ENV)
 def stats_command(
     since: str | None = typer.Option(None, "--since", help="Only the last e.g. 7d."),
     as_json: bool = JSON_OPTION,
@@ -227,7 +228,7 @@ def stats_command(
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")
 
 
-@app.command("prune")
+@app.command("prune", epilog=DATABASE_ENV)
 def prune_command(
     older_than: str = typer.Option(..., "--older-than", help="e.g. 90d"),
     as_json: bool = JSON_OPTION,

@@ -14,6 +14,10 @@ from pyworker import load as loader
 from pyworker.cli.common import (
     LOG_FORMAT_OPTION,
     LOG_LEVEL_OPTION,
+    RUN_ENV,
+    SERVE_ENV,
+    SIM_ENV,
+    WORKER_ENV,
     fail,
     setup_logs,
     webhook_auth_token,
@@ -21,7 +25,7 @@ from pyworker.cli.common import (
 from pyworker.cli.root import app
 
 
-@app.command("worker")
+@app.command("worker", epilog=WORKER_ENV)
 def worker_command(
     concurrency: int = typer.Option(16, min=1, help="POSTs in flight at once."),
     poll_interval: float = typer.Option(2.0, min=0.1, help="Seconds between polls when idle."),
@@ -60,7 +64,7 @@ def worker_command(
     asyncio.run(Worker(settings).run())
 
 
-@app.command("serve")
+@app.command("serve", epilog=SERVE_ENV)
 def serve_command(
     host: str = typer.Option("127.0.0.1", help="Interface to bind."),
     port: int = typer.Option(8000, help="Port to bind."),
@@ -96,7 +100,7 @@ def serve_command(
     )
 
 
-@app.command("clay-sim")
+@app.command("clay-sim", epilog=SIM_ENV)
 def clay_sim_command(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8100),
@@ -148,7 +152,7 @@ def clay_sim_command(
     )
 
 
-@app.command("run")
+@app.command("run", epilog=RUN_ENV)
 def run_command(
     file: str = typer.Argument(..., help="CSV or JSONL file."),
     pipeline: str = typer.Option(..., "--pipeline"),

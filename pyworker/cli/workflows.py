@@ -11,9 +11,11 @@ import typer
 
 from pyworker import config, db
 from pyworker.cli.common import (
+    DATABASE_ENV,
     INT_MAX,
     JSON_OPTION,
     SHOW_SECRETS_OPTION,
+    WEBHOOK_TOKEN_ENV,
     duration,
     fail,
     masked_url,
@@ -34,7 +36,7 @@ pipeline_app = typer.Typer(help="Pipelines: named ordered steps.", no_args_is_he
 
 
 # -- workflows --------------------------------------------------------------------------------
-@workflow_app.command("set")
+@workflow_app.command("set", epilog=WEBHOOK_TOKEN_ENV)
 def workflow_set(
     slug: str,
     webhook_url: list[str] | None = typer.Option(
@@ -137,7 +139,7 @@ def workflow_set(
     print_workflow(described, as_json, show_secrets)
 
 
-@workflow_app.command("delete")
+@workflow_app.command("delete", epilog=DATABASE_ENV)
 def workflow_delete(
     slug: str,
     yes: bool = typer.Option(
@@ -173,13 +175,13 @@ def workflow_delete(
     typer.echo(json.dumps(deleted) if as_json else f"deleted {slug}")
 
 
-@workflow_app.command("pause")
+@workflow_app.command("pause", epilog=DATABASE_ENV)
 def workflow_pause(slug: str, as_json: bool = JSON_OPTION) -> None:
     """Stop dispatching at once (in-flight POSTs finish; callbacks are still received)."""
     _pause(slug, True, as_json)
 
 
-@workflow_app.command("resume")
+@workflow_app.command("resume", epilog=DATABASE_ENV)
 def workflow_resume(slug: str, as_json: bool = JSON_OPTION) -> None:
     """Dispatch again after `enrich workflow pause`."""
     _pause(slug, False, as_json)
@@ -197,7 +199,7 @@ def _pause(slug: str, paused: bool, as_json: bool) -> None:
         typer.echo(f"{slug}: {'paused' if paused else 'resumed'}")
 
 
-@workflow_app.command("show")
+@workflow_app.command("show", epilog=DATABASE_ENV)
 def workflow_show(
     slug: str, as_json: bool = JSON_OPTION, show_secrets: bool = SHOW_SECRETS_OPTION
 ) -> None:
@@ -209,7 +211,7 @@ def workflow_show(
     print_workflow(described, as_json, show_secrets)
 
 
-@workflow_app.command("list")
+@workflow_app.command("list", epilog=DATABASE_ENV)
 def workflow_list(as_json: bool = JSON_OPTION, show_secrets: bool = SHOW_SECRETS_OPTION) -> None:
     """Every workflow."""
     with db.connect(config.database_url()) as conn:
@@ -224,7 +226,7 @@ def workflow_list(as_json: bool = JSON_OPTION, show_secrets: bool = SHOW_SECRETS
 
 
 # -- workspaces -------------------------------------------------------------------------------
-@workspace_app.command("set")
+@workspace_app.command("set", epilog=DATABASE_ENV)
 def workspace_set(
     name: str,
     rate: float | None = typer.Option(
@@ -256,14 +258,14 @@ def workspace_set(
     print_workspaces([described], as_json)
 
 
-@workspace_app.command("list")
+@workspace_app.command("list", epilog=DATABASE_ENV)
 def workspace_list(as_json: bool = JSON_OPTION) -> None:
     """Every workspace: rate limit, daily credits and what was spent today, its workflows."""
     with db.connect(config.database_url()) as conn:
         print_workspaces(db.list_workspaces(conn), as_json)
 
 
-@pipeline_app.command("list")
+@pipeline_app.command("list", epilog=DATABASE_ENV)
 def pipeline_list(as_json: bool = JSON_OPTION) -> None:
     """Every pipeline and its steps."""
     with db.connect(config.database_url()) as conn:
@@ -275,7 +277,7 @@ def pipeline_list(as_json: bool = JSON_OPTION) -> None:
         typer.echo(f"{pipeline['name']}: {' -> '.join(pipeline['steps'])}")
 
 
-@pipeline_app.command("set")
+@pipeline_app.command("set", epilog=DATABASE_ENV)
 def pipeline_set(
     name: str,
     steps: list[str] = typer.Argument(..., help="Steps in order."),
