@@ -145,6 +145,7 @@ def print_estimate(
 
 
 STEP_STATUSES = ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
+STATUS_HEADINGS = ("pending", "active", "waiting", "done", "failed")
 
 
 def print_statuses(statuses: list[dict]) -> None:
@@ -158,11 +159,13 @@ def print_statuses(statuses: list[dict]) -> None:
             title=f"batch {status['batch_id']} ({status['pipeline']}): "
             f"{status['status']}, {status['rows']:,} rows"
         )
-        table.add_column("step", no_wrap=True)
-        table.add_column("finished", width=20)
-        table.add_column("", justify="right")
-        for name in STEP_STATUSES:
-            table.add_column(name.lower(), justify="right")
+        # fits 100 columns: on a narrow terminal long step names fold
+        narrow = console.width < 120
+        table.add_column("step", max_width=26 if narrow else None, overflow="fold")
+        table.add_column("finished", width=12)
+        table.add_column("", justify="right", min_width=4)
+        for heading in STATUS_HEADINGS:
+            table.add_column(heading, justify="right", min_width=6)
         rows = max(status["rows"], 1)
         active_so_far = 0
         for step in status["steps"] or []:
@@ -171,7 +174,7 @@ def print_statuses(statuses: list[dict]) -> None:
             finished = status["rows"] - active_so_far
             table.add_row(
                 step["step"],
-                ProgressBar(total=rows, completed=finished, width=20),
+                ProgressBar(total=rows, completed=finished, width=12),
                 f"{100 * finished // rows}%",
                 *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
             )
