@@ -5,20 +5,8 @@
 create or replace function enrich.mark_dispatch_sent(
   p_dispatch_ids bigint[], p_worker text, p_note text default null
 ) returns integer
-language plpgsql set search_path = '' as $$
-declare
-  v_marked integer;
-begin
-  update enrich.dispatches d
-     set status = 'SENT', sent_at = now(), callback_deadline = now() + w.timeout,
-         leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
-         paid_calls = greatest(d.paid_calls, 1), last_error = p_note, updated_at = now()
-    from enrich.workflows w
-   where d.id = any(p_dispatch_ids) and d.status = 'LEASED' and d.leased_by = p_worker
-     and w.slug = d.workflow_slug;
-  get diagnostics v_marked = row_count;
-  return v_marked;
-end;
+language sql set search_path = '' as $$
+  select enrich._mark_sent(p_dispatch_ids, p_worker, p_note)
 $$;
 comment on function enrich.mark_dispatch_sent(bigint[], text, text) is
   'LEASED -> SENT with callback_deadline = now() + workflow timeout: the reserved call is '

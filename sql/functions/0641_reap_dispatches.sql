@@ -7,41 +7,44 @@ create or replace function enrich.reap_dispatches(p_limit integer default 1000)
 returns table (expired_leases integer, resent integer, failed integer)
 language plpgsql set search_path = '' as $$
 declare
-  v_row record;
+  v_ids      bigint[];
+  v_workflow record;
 begin
-  expired_leases := 0; resent := 0; failed := 0;
-  for v_row in
-    select d.id, d.status, d.workflow_slug, d.entity_id, d.paid_calls, w.resends, w.timeout
-    from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
+  v_ids := array(
+    select d.id from enrich.dispatches d
     where (d.status = 'LEASED' and d.leased_until < now())
        or (d.status = 'SENT' and d.callback_deadline < now())
     order by d.id
     limit p_limit
-    for update of d skip locked
+    for update skip locked);
+
+  -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
+  expired_leases := enrich._mark_sent(v_ids, null,
+    'lease expired: the worker stopped after claiming; Clay may have accepted the row, so it '
+    || 'counts as paid');
+
+  -- overdue callbacks: a paid re-send where the workflow allows one...
+  update enrich.dispatches d
+     set status = 'QUEUED', available_at = now(), cause = 'resend', attempt = 0, sent_at = null,
+         callback_deadline = null, updated_at = now(),
+         last_error = format('no callback within %s: paid re-send %s of %s',
+                             w.timeout, greatest(d.paid_calls, 1), w.resends)
+    from enrich.workflows w
+   where d.id = any(v_ids) and d.status = 'SENT' and d.callback_deadline < now()
+     and w.slug = d.workflow_slug and greatest(d.paid_calls, 1) - 1 < w.resends;
+  get diagnostics resent = row_count;
+
+  -- ...else the entities FAIL with no_callback, one cascade per workflow
+  failed := 0;
+  for v_workflow in
+    select d.workflow_slug, w.timeout, w.resends, array_agg(d.entity_id) as entity_ids
+    from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
+    where d.id = any(v_ids) and d.status = 'SENT' and d.callback_deadline < now()
+    group by d.workflow_slug, w.timeout, w.resends
   loop
-    if v_row.status = 'LEASED' then
-      -- possibly paid: whether the POST went out is not known (see docs/architecture.md)
-      update enrich.dispatches d
-         set status = 'SENT', sent_at = now(), callback_deadline = now() + v_row.timeout,
-             leased_by = null, leased_until = null, reserved_on = null, reserved_workspace = null,
-             paid_calls = greatest(d.paid_calls, 1), updated_at = now(),
-             last_error = 'lease expired: the worker stopped after claiming; Clay may have '
-                          || 'accepted the row, so it counts as paid'
-       where d.id = v_row.id;
-      expired_leases := expired_leases + 1;
-    elsif greatest(v_row.paid_calls, 1) - 1 < v_row.resends then
-      update enrich.dispatches d
-         set status = 'QUEUED', available_at = now(), cause = 'resend', attempt = 0, sent_at = null,
-             callback_deadline = null, updated_at = now(),
-             last_error = format('no callback within %s: paid re-send %s of %s',
-                                 v_row.timeout, greatest(v_row.paid_calls, 1), v_row.resends)
-       where d.id = v_row.id;
-      resent := resent + 1;
-    else
-      perform enrich._settle_entity(v_row.workflow_slug, v_row.entity_id, 'FAILED',
-        enrich._no_callback_error(v_row.timeout, v_row.resends));
-      failed := failed + 1;
-    end if;
+    perform enrich._settle_entity(v_workflow.workflow_slug, v_workflow.entity_ids, 'FAILED',
+      enrich._no_callback_error(v_workflow.timeout, v_workflow.resends));
+    failed := failed + cardinality(v_workflow.entity_ids);
   end loop;
   return next;
 end;
