@@ -40,12 +40,14 @@ begin
       entities as (
         select distinct r.entity_id from reaching r
       ),
+      claimed_here as (   -- entities this batch's items claimed: new calls already queued
+        select distinct ws.entity_id from enrich.workflow_states ws
+        join reaching r on r.id = ws.item_id
+        where ws.step_name = $2 and ws.status = 'IN_PROGRESS'
+      ),
       classified as (
         select e.entity_id,
-               case when exists (select from enrich.workflow_states ws
-                                  join enrich.batch_items i on i.id = ws.item_id
-                                 where ws.entity_id = e.entity_id and ws.step_name = $2
-                                   and ws.status = 'IN_PROGRESS' and i.batch_id = $1) then 'new'
+               case when c.entity_id is not null then 'new'
                     when s.status = 'COMPLETED'
                          and ($5::interval is null or s.completed_at >= now() - $5::interval)
                       then 'fresh'
@@ -53,6 +55,7 @@ begin
                     when s.status = 'FAILED' then 'failed'
                     else 'new' end as kind
         from entities e
+        left join claimed_here c on c.entity_id = e.entity_id
         left join enrich.%1$I s on s.%2$I = e.entity_id and s.workflow_slug = $2
       )
       select $2, $6, (select count(*) from reaching),
