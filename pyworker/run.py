@@ -133,8 +133,8 @@ async def _work_until_done(
         with db.connect(url) as conn:
             status = db.batch_status(conn, batch_id)
             if status["waiting"] and not status["done"]:
-                steps = [w["workflow"] for w in status["waiting"]]
-                if db.movable_dispatches(conn, status_steps(status) or steps) == 0:
+                steps = [step["step"] for step in status["steps"]]
+                if db.movable_dispatches(conn, steps) == 0:
                     waiting[:] = status["waiting"]
                     return True
         show(status)
@@ -142,10 +142,6 @@ async def _work_until_done(
 
     await worker.run(until=done)
     return waiting
-
-
-def status_steps(status: dict) -> list[str]:
-    return [step["step"] for step in status["steps"] or []]
 
 
 def _summary(url: str, batch_id: UUID, seconds: float) -> dict:

@@ -4,6 +4,7 @@ durations and tokens."""
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 from rich.console import Console
@@ -142,3 +143,25 @@ RUN_ENV = (
 )
 SIM_ENV = "Environment: CLAY_WEBHOOK_AUTH_TOKEN (checked), ENRICH_CALLBACK_SECRET (sent back)."
 WEBHOOK_TOKEN_ENV = DATABASE_ENV[:-1] + "; a --webhook-token env:NAME reads NAME."
+
+
+def ask_first(question: str, refusal: str, yes: bool) -> None:
+    """An action that costs or loses something asks on a terminal; without one it needs
+    --yes (refusal says what it would do)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        fail(f"{refusal}; re-run with --yes to confirm", 1)
+    typer.confirm(question, abort=True, err=True)
+
+
+def rolled_back(action):
+    """What `action(conn)` returns, run in a transaction that is then rolled back: how much
+    an action would do, before asking."""
+    from pyworker import config, db
+
+    with db.connect(config.database_url(), autocommit=False) as conn:
+        try:
+            return action(conn)
+        finally:
+            conn.rollback()

@@ -4,7 +4,6 @@ operating it."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC
 from uuid import UUID
 
@@ -16,9 +15,11 @@ from pyworker.cli.common import (
     DATABASE_ENV,
     JSON_OPTION,
     YES_OPTION,
+    ask_first,
     duration,
     fail,
     json_number,
+    rolled_back,
 )
 from pyworker.cli.render import (
     table_of,
@@ -105,35 +106,25 @@ def confirm_paid(action: str, run, yes: bool, workflow: str | None) -> int:
     transaction rolled back), ask on a terminal (or require --yes), then do it, refusing
     if by then it would send more than was confirmed."""
     url = config.database_url()
-    with db.connect(url, autocommit=False) as conn:
-        try:
-            count = run(conn)
-        finally:
-            conn.rollback()
+    count = rolled_back(run)
+    if not count:
+        return 0
+    with db.connect(url) as conn:
         resends = max(
             (w["resends"] for w in db.list_workflows(conn) if workflow in (None, w["slug"])),
             default=0,
         )
-    if not count:
-        return 0
     cost = f"{count:,} paid call(s)" + (
         f", up to {count * (1 + resends):,} with the paid re-sends the workflow allows"
         if resends
         else ""
     )
-    if not yes:
-        if not sys.stdin.isatty():
-            fail(
-                f"{action} would send {count:,} entities to Clay again ({cost}); "
-                "re-run with --yes to confirm",
-                1,
-            )
-        typer.confirm(
-            f"{action}: {count:,} entit{'y' if count == 1 else 'ies'} will be sent to Clay "
-            f"again: {cost}. Go on?",
-            abort=True,
-            err=True,
-        )
+    ask_first(
+        f"{action}: {count:,} entit{'y' if count == 1 else 'ies'} will be sent to Clay "
+        f"again: {cost}. Go on?",
+        f"{action} would send {count:,} entities to Clay again ({cost})",
+        yes,
+    )
     with db.connect(url, autocommit=False) as conn:
         done = run(conn)
         if done > count:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from urllib.parse import urlsplit
 
 import psycopg
@@ -16,10 +15,12 @@ from pyworker.cli.common import (
     JSON_OPTION,
     SHOW_SECRETS_OPTION,
     WEBHOOK_TOKEN_ENV,
+    ask_first,
     duration,
     fail,
     masked_url,
     parse_webhook_token,
+    rolled_back,
 )
 from pyworker.cli.render import (
     masked,
@@ -151,22 +152,12 @@ def workflow_delete(
     names it or a batch can still reach it; asks first when paid-for results go with it."""
     url = config.database_url()
     try:
-        with db.connect(url, autocommit=False) as conn:
-            try:
-                completed = db.delete_workflow(conn, slug)["completed_entities"]
-            finally:
-                conn.rollback()
-        if completed and not yes:
-            if not sys.stdin.isatty():
-                fail(
-                    f"deleting {slug} takes {completed:,} paid-for result(s) out of use; "
-                    "re-run with --yes to confirm",
-                    1,
-                )
-            typer.confirm(
+        completed = rolled_back(lambda conn: db.delete_workflow(conn, slug))["completed_entities"]
+        if completed:
+            ask_first(
                 f"{slug}: {completed:,} paid-for result(s) go out of use. Delete it?",
-                abort=True,
-                err=True,
+                f"deleting {slug} takes {completed:,} paid-for result(s) out of use",
+                yes,
             )
         with db.connect(url) as conn:
             deleted = db.delete_workflow(conn, slug)

@@ -15,18 +15,17 @@ from pathlib import Path
 import psycopg
 
 from pyworker import demo
-from pyworker.testing.stack import COMPANY, PERSON, batches_done, running_stack, scalar, wait_for
+from pyworker.testing.stack import (
+    COMPANY,
+    PERSON,
+    batches_done,
+    create_batch,
+    running_stack,
+    scalar,
+    wait_for,
+)
 
 ENRICH = str(Path(sys.executable).with_name("enrich"))
-
-
-def create_batch(db_url: str, rows: list[dict], pipeline: str = "company") -> str:
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        return str(
-            conn.execute(
-                "select enrich.create_batch(%s, %s::jsonb)", (pipeline, json.dumps(rows))
-            ).fetchone()[0]
-        )
 
 
 def companies(n: int, prefix: str = "spend") -> list[dict]:
@@ -46,7 +45,7 @@ def test_defaults_pay_each_entity_once_when_clay_fails_and_stays_silent(db_url: 
     with running_stack(db_url, no_callback_rate=0.1, fail_rate=0.2) as stack:
         stack.configure(COMPANY, timeout="2 seconds", max_attempts=10)
         with stack.workers(2):
-            create_batch(db_url, companies(60))
+            create_batch(db_url, "company", companies(60))
             wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
         stats = stack.stats()
     assert stats["rejected"].get("server_error", 0) > 0  # the free retries happened
@@ -76,7 +75,7 @@ def test_one_paid_resend_bills_an_entity_at_most_twice(db_url: str) -> None:
     with running_stack(db_url, no_callback_rate=0.3, fail_rate=0.2) as stack:
         stack.configure(COMPANY, timeout="2 seconds", max_attempts=10, resends=1)
         with stack.workers(2):
-            create_batch(db_url, companies(40, "resend"))
+            create_batch(db_url, "company", companies(40, "resend"))
             wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
         stats = stack.stats()
     assert max(stats["billed_per_entity"].values()) == 2
@@ -90,7 +89,7 @@ def test_worker_killed_right_after_clay_accepted_is_not_billed_twice(db_url: str
     # not yet recorded as SENT; its leases expire (1 s) before the callbacks come
     with running_stack(db_url, delay_min=3.0, delay_max=3.0) as stack:
         env = {**os.environ, "DATABASE_URL": db_url, "ENRICH_PUBLIC_URL": stack.receiver.url}
-        create_batch(db_url, companies(12, "killed"))
+        create_batch(db_url, "company", companies(12, "killed"))
         victim = subprocess.Popen(
             [ENRICH, "worker", "--poll-interval", "0.2", "--lease", "1"],
             env=env,
@@ -114,7 +113,7 @@ def test_daily_budget_holds_across_workers_then_a_raise_finishes_the_work(db_url
     with running_stack(db_url) as stack:
         stack.configure(COMPANY, daily_budget=50)
         with stack.workers(3):
-            create_batch(db_url, companies(80, "budget"))
+            create_batch(db_url, "company", companies(80, "budget"))
             wait_for(
                 lambda: scalar(db_url, "select count(*) from enrich.dispatches") == 30,
                 what="the budget to be spent",
@@ -144,7 +143,7 @@ def test_no_post_while_paused_and_resume_finishes(db_url: str) -> None:
     with running_stack(db_url, rate_per_second=20, burst=5) as stack:
         stack.configure(COMPANY, rate_per_second=20, burst=5)
         with stack.workers(2):
-            create_batch(db_url, companies(60, "pause"))
+            create_batch(db_url, "company", companies(60, "pause"))
             wait_for(lambda: stack.stats()["accepted"] >= 5, what="the first POSTs")
             with psycopg.connect(db_url, autocommit=True) as conn:
                 conn.execute("select enrich.pause_workflow(%s)", (COMPANY,))
@@ -165,7 +164,7 @@ def test_two_workflows_share_the_workspace_rate_limit(db_url: str) -> None:
             conn.execute("select enrich.set_workspace('default', 10, 20)")
             conn.execute("update enrich.workspaces set rate_tokens = 0")
         with stack.workers(2):
-            create_batch(db_url, companies(30, "shared"), "company_and_person")
+            create_batch(db_url, "company_and_person", companies(30, "shared"))
             wait_for(lambda: batches_done(db_url), timeout=90, what="both workflows")
         stats = stack.stats()
     assert stats["billed"] == 30 + 60  # 30 companies, 60 people
@@ -181,7 +180,7 @@ def test_table_cap_rotates_webhooks_and_a_429_uses_no_submission(db_url: str) ->
                 (COMPANY, f"{stack.sim.url}/webhooks/table-a", f"{stack.sim.url}/webhooks/table-b"),
             )
         with stack.workers(2):
-            create_batch(db_url, companies(80, "cap"))
+            create_batch(db_url, "company", companies(80, "cap"))
             wait_for(lambda: batches_done(db_url), timeout=90, what="the batch")
         stats = stack.stats()
     assert stats["rejected"].get("rate_limited", 0) > 0  # 429s happened...
@@ -228,7 +227,7 @@ def enrich_cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
 def test_dry_run_changes_nothing_and_its_estimate_is_what_the_load_bills(
     db_url: str, tmp_path: Path
 ) -> None:
-    create_batch(db_url, companies(5, "dry"))  # 5 of the file's companies are in flight
+    create_batch(db_url, "company", companies(5, "dry"))  # 5 of the file's companies are in flight
     file = tmp_path / "people.csv"
     file.write_text(
         "email\n" + "".join(f"p{i}@dry{i % 12}.com\n" for i in range(36)) + "x@gmail.com\n"
@@ -260,7 +259,7 @@ def test_dry_run_changes_nothing_and_its_estimate_is_what_the_load_bills(
 def test_demo_leaves_queued_real_dispatches_untouched(db_url: str) -> None:
     from rich.console import Console
 
-    create_batch(db_url, companies(4, "real"))
+    create_batch(db_url, "company", companies(4, "real"))
     with psycopg.connect(db_url) as conn:
         before = conn.execute(
             "select id, status, attempt, paid_calls from enrich.dispatches order by id"
@@ -327,7 +326,7 @@ def test_a_webhook_with_its_own_token_gets_it_and_no_output_shows_it(db_url: str
                 (COMPANY, f"{stack.sim.url}/webhooks/own", token),
             )
         with stack.workers(1):  # the workers have no CLAY_WEBHOOK_AUTH_TOKEN of their own
-            create_batch(db_url, companies(3, "token"))
+            create_batch(db_url, "company", companies(3, "token"))
             wait_for(lambda: batches_done(db_url), what="the batch")
         stats = stack.stats()
     assert stats["billed"] == 3 and not stats["rejected"].get("unauthorized")
