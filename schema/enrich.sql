@@ -286,9 +286,7 @@ CREATE FUNCTION enrich._column_field(p_name text) RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  with normalised as (  -- lower case, ASCII letters and digits only (as the loader does)
-    select pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]', '', 'g') as key
-  )
+  with normalised as (select enrich._column_key(p_name) as key)
   select coalesce(
     (select f.field from normalised n, pg_catalog.unnest(array[
        'email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'title', 'company_name',
@@ -302,6 +300,22 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._column_field(p_name text) IS 'The input field a column or key names (its own name in any spelling first, then an alias), or NULL: the column is kept as plain data.';
+
+--
+-- Name: _column_key(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._column_key(p_name text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]', '', 'g')
+$$;
+
+--
+-- Name: FUNCTION _column_key(p_name text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._column_key(p_name text) IS 'A column or JSON key as headers are matched: lower case, ASCII letters and digits only.';
 
 --
 -- Name: _company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1094,9 +1108,8 @@ CREATE FUNCTION enrich._row_cells(p_rows jsonb) RETURNS TABLE(ord bigint, k text
   with names as (
     select d.k, m.field, pg_catalog.lower(pg_catalog.btrim(d.k)) as plain,
            case when m.field is null then null
-                when pg_catalog.replace(m.field, '_', '')
-                     = pg_catalog.regexp_replace(pg_catalog.lower(d.k), '[^a-z0-9]', '', 'g')
-                then 1 else 0 end as rank
+                when pg_catalog.replace(m.field, '_', '') = enrich._column_key(d.k) then 1
+                else 0 end as rank
     from (select distinct pg_catalog.jsonb_object_keys(r.value) as k
             from pg_catalog.jsonb_array_elements(p_rows) r) d
     cross join lateral (select enrich._column_field(d.k) as field) m

@@ -3,9 +3,7 @@
 
 create or replace function enrich._column_field(p_name text) returns text
 language sql stable set search_path = '' as $$
-  with normalised as (  -- lower case, ASCII letters and digits only (as the loader does)
-    select pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^a-z0-9]', '', 'g') as key
-  )
+  with normalised as (select enrich._column_key(p_name) as key)
   select coalesce(
     (select f.field from normalised n, pg_catalog.unnest(array[
        'email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'title', 'company_name',

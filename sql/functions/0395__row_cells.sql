@@ -8,9 +8,8 @@ language sql stable set search_path = '' as $$
   with names as (
     select d.k, m.field, pg_catalog.lower(pg_catalog.btrim(d.k)) as plain,
            case when m.field is null then null
-                when pg_catalog.replace(m.field, '_', '')
-                     = pg_catalog.regexp_replace(pg_catalog.lower(d.k), '[^a-z0-9]', '', 'g')
-                then 1 else 0 end as rank
+                when pg_catalog.replace(m.field, '_', '') = enrich._column_key(d.k) then 1
+                else 0 end as rank
     from (select distinct pg_catalog.jsonb_object_keys(r.value) as k
             from pg_catalog.jsonb_array_elements(p_rows) r) d
     cross join lateral (select enrich._column_field(d.k) as field) m

@@ -27,7 +27,7 @@ select functions_are('enrich', array[
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
   '_loading_lock_key', '_loading_lock_holders', '_refuse_live_load',
   '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
-  '_calls_left_today', '_column_field', '_mark_sent', '_row_cells', '_claiming_batch', '_return_reservations', '_no_callback_error']);
+  '_calls_left_today', '_column_field', '_column_key', '_mark_sent', '_row_cells', '_claiming_batch', '_return_reservations', '_no_callback_error']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')
