@@ -330,6 +330,10 @@ def discard_loading_batch(conn: psycopg.Connection, batch_id: UUID) -> bool:
     return conn.execute("select enrich.discard_loading_batch(%s)", (batch_id,)).fetchone()[0]
 
 
+def set_batch_columns(conn: psycopg.Connection, batch_id: UUID, columns: list[dict]) -> None:
+    conn.execute("select enrich.set_batch_columns(%s, %s)", (batch_id, Jsonb(columns)))
+
+
 def start_batch(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.execute("select enrich.start_batch(%s)", (batch_id,))
 
@@ -392,6 +396,7 @@ def prune_batches(conn: psycopg.Connection, older_than: Any) -> tuple[int, int]:
     return tuple(conn.execute("select * from enrich.prune_batches(%s)", (older_than,)).fetchone())
 
 
-def export_columns(conn: psycopg.Connection, batch_id: UUID) -> dict[str, list[str]]:
-    """Every input key, step and result key of a batch (the CSV export's header)."""
+def export_columns(conn: psycopg.Connection, batch_id: UUID) -> dict[str, Any]:
+    """A batch's input columns, steps, steps with errors and result fields per workflow
+    (the CSV export's header)."""
     return _rows(conn, "select * from enrich.export_columns(%s)", (batch_id,))[0]

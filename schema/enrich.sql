@@ -2351,6 +2351,15 @@ begin
   from enrich._row_cells(p_rows) c
   group by c.ord;
 
+  -- the keys as the caller spelled them, sorted (JSON objects keep no key order)
+  update enrich.batches b
+     set input_columns = (
+           select coalesce(jsonb_agg(jsonb_build_object('heading', c.k, 'key', c.stored_as)
+                                     order by c.k, c.stored_as), '[]')
+           from (select distinct c.k, c.stored_as from enrich._row_cells(p_rows) c
+                 where c.k is not null) c)
+   where b.id = v_batch_id;
+
   perform enrich.start_batch(v_batch_id);
   return v_batch_id;
 end;
@@ -2600,6 +2609,13 @@ CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number in
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
+  with batch_workflows as materialized (
+    select w.slug, w.entity_type
+    from enrich.batches b
+    cross join lateral unnest(b.steps) s(slug)
+    join enrich.workflows w on w.slug = s.slug
+    where b.id = p_batch_id
+  )
   select i.row_number,
          jsonb_build_object(
            'row_number', i.row_number, 'item_id', i.id, 'status', i.status,
@@ -2610,10 +2626,19 @@ CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number in
            'errors', (select jsonb_object_agg(ws.step_name, ws.meta ->> 'error')
                       from enrich.workflow_states ws
                       where ws.item_id = i.id and ws.meta ? 'error'),
-           'company', (select r.data from enrich.company_enrichment_results r
-                       where r.company_id = i.company_id order by r.created_at desc limit 1),
-           'person', (select r.data from enrich.person_enrichment_results r
-                      where r.person_id = i.person_id order by r.created_at desc limit 1))
+           'results', (select jsonb_object_agg(w.slug, coalesce(c.data, p.data))
+                       from batch_workflows w
+                       left join lateral (
+                         select r.data from enrich.company_enrichment_results r
+                         where w.entity_type = 'company' and r.company_id = i.company_id
+                           and r.workflow_slug = w.slug
+                         order by r.created_at desc limit 1) c on true
+                       left join lateral (
+                         select r.data from enrich.person_enrichment_results r
+                         where w.entity_type = 'person' and r.person_id = i.person_id
+                           and r.workflow_slug = w.slug
+                         order by r.created_at desc limit 1) p on true
+                       where coalesce(c.data, p.data) is not null))
   from enrich.batch_items i
   where i.batch_id = p_batch_id
   order by i.row_number
@@ -2623,32 +2648,71 @@ $$;
 -- Name: FUNCTION export_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, and the newest company / person result.';
+COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, and per workflow the newest result of its company or person.';
 
 --
 -- Name: export_columns(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input text[], steps text[], company text[], person text[])
+CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb, steps text[], errors text[], results jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select array(select distinct k from enrich.batch_items i, jsonb_object_keys(i.data) k
-               where i.batch_id = p_batch_id order by 1),
-         (select b.steps from enrich.batches b where b.id = p_batch_id),
-         array(select distinct k from enrich.export_batch(p_batch_id) e,
-               jsonb_object_keys(case when jsonb_typeof(e.record -> 'company') = 'object'
-                                 then e.record -> 'company' else '{}' end) k order by 1),
-         array(select distinct k from enrich.export_batch(p_batch_id) e,
-               jsonb_object_keys(case when jsonb_typeof(e.record -> 'person') = 'object'
-                                 then e.record -> 'person' else '{}' end) k order by 1)
+  with batch as (
+    select b.steps, b.input_columns from enrich.batches b where b.id = p_batch_id
+  ),
+  entities as materialized (
+    select distinct i.company_id, i.person_id
+    from enrich.batch_items i where i.batch_id = p_batch_id
+  ),
+  fields as (
+    select w.slug, array_position(b.steps, w.slug) as position, k.field
+    from batch b
+    join enrich.workflows w on w.slug = any (b.steps)
+    cross join lateral (
+      select distinct k as field
+      from (select distinct e.company_id from entities e
+            where w.entity_type = 'company' and e.company_id is not null) e
+      cross join lateral (select r.data from enrich.company_enrichment_results r
+                          where r.company_id = e.company_id and r.workflow_slug = w.slug
+                          order by r.created_at desc limit 1) r
+      cross join lateral jsonb_object_keys(
+        case when jsonb_typeof(r.data) = 'object' then r.data else '{}' end) k
+      union
+      select distinct k
+      from (select distinct e.person_id from entities e
+            where w.entity_type = 'person' and e.person_id is not null) e
+      cross join lateral (select r.data from enrich.person_enrichment_results r
+                          where r.person_id = e.person_id and r.workflow_slug = w.slug
+                          order by r.created_at desc limit 1) r
+      cross join lateral jsonb_object_keys(
+        case when jsonb_typeof(r.data) = 'object' then r.data else '{}' end) k) k
+  )
+  select coalesce(b.input_columns,
+                  (select coalesce(jsonb_agg(jsonb_build_object('heading', k, 'key', k)
+                                             order by k), '[]')
+                   from (select distinct k from enrich.batch_items i,
+                                jsonb_object_keys(i.data) k
+                         where i.batch_id = p_batch_id) keys)),
+         b.steps,
+         array(select ws.step_name
+               from enrich.workflow_states ws
+               join enrich.batch_items i on i.id = ws.item_id
+               where i.batch_id = p_batch_id and ws.meta ? 'error'
+               group by ws.step_name
+               order by array_position(b.steps, ws.step_name)),
+         (select coalesce(jsonb_agg(jsonb_build_object('workflow', f.slug, 'fields', f.fields)
+                                    order by f.position), '[]')
+          from (select slug, position, array_agg(field order by field) as fields
+                from fields group by slug, position) f)
+  from batch b
 $$;
 
 --
 -- Name: FUNCTION export_columns(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The keys of a batch''s export: input keys, steps, company and person result keys (sorted).';
+COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps with an error in some row, and per workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
 
 --
 -- Name: fail_dispatch(bigint, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3562,6 +3626,37 @@ $_$;
 COMMENT ON FUNCTION enrich.retry_failed(p_batch_id uuid, p_workflow text, p_entity_id uuid) IS 'Re-queues FAILED entities (those of a batch''s items, of a workflow, or one entity; all if no filter) with attempts reset; their FAILED items become WAITING again and their batches reopen. Returns how many entities were re-queued.';
 
 --
+-- Name: set_batch_columns(uuid, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_batch_columns(p_batch_id uuid, p_columns jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if jsonb_typeof(p_columns) is distinct from 'array' or exists (
+       select from jsonb_array_elements(p_columns) c
+       where jsonb_typeof(c -> 'heading') is distinct from 'string'
+          or jsonb_typeof(c -> 'key') is distinct from 'string')
+  then
+    raise exception using errcode = 'EN003',
+      message = 'set_batch_columns: p_columns must be a JSON array of '
+                '{"heading": text, "key": text} objects';
+  end if;
+  update enrich.batches b set input_columns = p_columns where b.id = p_batch_id;
+  if not found then
+    raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_batch_columns(p_batch_id uuid, p_columns jsonb); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_batch_columns(p_batch_id uuid, p_columns jsonb) IS 'Records a batch''s input columns in the file''s order ([{"heading", "key"}, ...]; see enrich.batches.input_columns). EN003 for a malformed list, EN002 for an unknown batch.';
+
+--
 -- Name: set_company_workflow_status(uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3973,8 +4068,10 @@ CREATE TABLE enrich.batches (
     item_count integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
+    input_columns jsonb,
     CONSTRAINT completed_at_after_created_at CHECK ((completed_at >= created_at)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT input_columns_is_an_array CHECK ((jsonb_typeof(input_columns) = 'array'::text)),
     CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['LOADING'::text, 'IN_PROGRESS'::text, 'COMPLETED'::text])))
 );
 
@@ -3995,6 +4092,12 @@ COMMENT ON COLUMN enrich.batches.steps IS 'The pipeline''s steps when the batch 
 --
 
 COMMENT ON COLUMN enrich.batches.status IS 'IN_PROGRESS -> COMPLETED when no item is unfinished; back to IN_PROGRESS if a late result revives a failed item.';
+
+--
+-- Name: COLUMN batches.input_columns; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.input_columns IS 'The input''s columns in order: [{"heading": as the file spells it, "key": the key of the items'' data it is stored under}, ...]; sorted for create_batch (JSON objects keep no key order); NULL for batches loaded before it was kept (the export then sorts the data keys).';
 
 --
 -- Name: callback_log; Type: TABLE; Schema: enrich; Owner: -

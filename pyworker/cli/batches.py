@@ -23,7 +23,7 @@ from pyworker.cli.common import (
     err,
     fail,
 )
-from pyworker.cli.export_rows import csv_columns, flatten, spreadsheet_safe
+from pyworker.cli.export_rows import csv_layout, spreadsheet_safe
 from pyworker.cli.render import (
     new_calls,
     print_estimate,
@@ -229,13 +229,13 @@ def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool,
         for record in records:
             out.write(json.dumps(record, default=str) + "\n")
         return
-    columns = csv_columns(db.export_columns(conn, batch))
+    layout = csv_layout(db.export_columns(conn, batch))
+    writer = csv.writer(out)
     # the header holds input column names: third-party data like the cells
-    csv.writer(out).writerow(columns if raw else [spreadsheet_safe(c) for c in columns])
-    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writerow(layout.header if raw else [spreadsheet_safe(c) for c in layout.header])
     for record in records:  # streamed: constant memory whatever the batch size
-        row = flatten(record)
-        writer.writerow(row if raw else {k: spreadsheet_safe(v) for k, v in row.items()})
+        row = layout.row(record)
+        writer.writerow(row if raw else [spreadsheet_safe(v) for v in row])
 
 
 @app.command("demo", epilog=DATABASE_ENV)

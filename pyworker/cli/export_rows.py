@@ -1,14 +1,23 @@
-"""`enrich export --format csv`: a record as one flat row, and the header known before the
-first row."""
+"""`enrich export --format csv`: the header, known before the first row, and each record as
+one row of cells.
+
+The user's own columns come first, in their file's order and spelling; ours follow, always
+namespaced (`enrich.status`, `enrich.step.<step>`, `<workflow>.<field>`), so an input column
+can never take the place of one of ours."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 # OWASP "CSV injection": a cell that starts like this is a formula to a spreadsheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+OURS = ("row_number", "item_id", "status", "company_key", "person_key")
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -24,36 +33,54 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def flatten(record: dict) -> dict:
-    flat = {
-        "row_number": record["row_number"],
-        "item_id": record["item_id"],
-        "status": record["status"],
-        "company_key": record["company_key"],
-        "person_key": record["person_key"],
-    }
-    flat.update({k: v for k, v in (record["input"] or {}).items() if k not in flat})
-    flat.update({f"step.{k}": v for k, v in (record["steps"] or {}).items()})
-    flat.update({f"error.{k}": v for k, v in (record["errors"] or {}).items()})
-    for entity in ("company", "person"):
-        for key, value in (record[entity] or {}).items():
-            flat[f"{entity}.{key}"] = (
-                json.dumps(value) if isinstance(value, (dict, list)) else value
-            )
-    return flat
+def cell(value: Any) -> Any:
+    """A JSON value as one CSV cell: text and numbers as they are, nested values and
+    booleans as compact JSON, nothing for null."""
+    if isinstance(value, (dict, list, bool)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return value
 
 
-def csv_columns(keys: dict[str, list[str]]) -> list[str]:
-    """The CSV header, known before the first row (export_columns reads every key once)."""
-    return [
-        "row_number",
-        "item_id",
-        "status",
-        "company_key",
-        "person_key",
-        *[k for k in keys["input"] if k not in ("row_number", "item_id", "status")],
-        *[f"step.{s}" for s in keys["steps"]],
-        *[f"error.{s}" for s in keys["steps"]],
-        *[f"company.{k}" for k in keys["company"]],
-        *[f"person.{k}" for k in keys["person"]],
+@dataclass(frozen=True)
+class CsvLayout:
+    """The CSV header and, per column, where its value is in an export record."""
+
+    header: list[str]
+    _cells: list[Callable[[dict], Any]]
+
+    def row(self, record: dict) -> list[Any]:
+        return [cell(get(record)) for get in self._cells]
+
+
+def _from(part: str, key: str) -> Callable[[dict], Any]:
+    return lambda record: (record[part] or {}).get(key)
+
+
+def _result(workflow: str, field: str) -> Callable[[dict], Any]:
+    return lambda record: ((record["results"] or {}).get(workflow) or {}).get(field)
+
+
+def csv_layout(columns: dict[str, Any]) -> CsvLayout:
+    """The layout from enrich.export_columns: input columns, then ours (keys, the status of
+    every step, the error of steps that have one in some row, every result field)."""
+    ours: list[tuple[str, Callable[[dict], Any]]] = [
+        *[(f"enrich.{name}", lambda record, name=name: record[name]) for name in OURS],
+        *[(f"enrich.step.{step}", _from("steps", step)) for step in columns["steps"]],
+        *[(f"enrich.error.{step}", _from("errors", step)) for step in columns["errors"]],
     ]
+    for workflow in columns["results"]:
+        ours += [
+            (f"{workflow['workflow']}.{field}", _result(workflow["workflow"], field))
+            for field in workflow["fields"]
+        ]
+    taken = {heading for heading, _ in ours}
+    inputs: list[tuple[str, Callable[[dict], Any]]] = []
+    for column in columns["input"]:
+        heading = column["heading"]
+        # the file's own headings are distinct; one equal to ours (or a heading that two
+        # spellings of one key share in a JSONL file) gets a suffix, never a lost value
+        while heading in taken:
+            heading += " (input)"
+        taken.add(heading)
+        inputs.append((heading, _from("input", column["key"])))
+    return CsvLayout([h for h, _ in inputs + ours], [get for _, get in inputs + ours])

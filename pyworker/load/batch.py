@@ -64,11 +64,13 @@ def load(
     parts = 1 if max_new_calls is not None else parts or default_parts(source)
     with db.connect(database_url, autocommit=False) as conn:
         batch_id = _open_batch(conn, pipeline, loading=parts > 1)
-        rows = read_rows(source, encoding, _with_aliases(conn, columns))
+        columns = _with_aliases(conn, columns)
+        rows = read_rows(source, encoding, columns)
         if on_progress:
             rows = counted(rows, on_progress)
         if parts == 1:
             count = _copy_and_start(conn, batch_id, rows, on_progress)
+            db.set_batch_columns(conn, batch_id, columns.seen())
             if max_new_calls is not None:
                 estimate = db.estimate_batch_calls(conn, batch_id)
                 if sum(row["new_calls"] for row in estimate) > max_new_calls:
@@ -79,6 +81,7 @@ def load(
         conn.commit()  # the LOADING batch, for the parts to fill
         try:
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
+            db.set_batch_columns(conn, batch_id, columns.seen())
             db.finish_loading(conn, batch_id)
             conn.commit()
         except BaseException as failure:

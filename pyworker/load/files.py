@@ -174,6 +174,13 @@ class Columns:
     chosen: dict[str, str] = field(default_factory=dict)  # column (lower case) -> field
     on_mapping: Callable[[dict[str, str | None]], None] | None = None
     _cache: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # (heading as spelled, key) of every column met, in the order met (a dict as an
+    # ordered set): the batch's input columns, which the export gives back in this order
+    _seen: dict[tuple[str, str], None] = field(default_factory=dict)
+
+    def seen(self) -> list[dict[str, str]]:
+        """The columns met so far, in order (enrich.set_batch_columns' argument)."""
+        return [{"heading": heading, "key": key} for heading, key in self._seen]
 
     def key_of(self, name: str) -> tuple[str, bool]:
         """(the key the column's values go under, whether it names a field)."""
@@ -207,8 +214,14 @@ class Columns:
         """The key of each column; of two naming one field the stronger wins and the other
         is kept as data (under a key no other column has); a tie is refused, naming both."""
         keys: list[str | None] = [self.key_of(name)[0] or None for name in names]
-        if len(set(keys)) == len(keys):  # the usual case, once per JSONL row: no tie
-            return keys
+        if len(set(keys)) != len(keys):
+            self._untie(names, keys, where)
+        for name, key in zip(names, keys, strict=True):
+            if key:
+                self._seen.setdefault((name.strip(), key))
+        return keys
+
+    def _untie(self, names: list[str], keys: list[str | None], where: str) -> None:
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
                 if keys[i] is None or keys[j] != keys[i]:
@@ -218,7 +231,6 @@ class Columns:
                 kept = _row_key(names[loser])
                 taken = keys[:loser] + keys[loser + 1 :]
                 keys[loser] = f"{kept} (column {loser + 1})" if kept in taken else kept
-        return keys
 
     def _refuse_tie(self, first: str, second: str, key: str, where: str) -> None:
         a, b = first.strip(), second.strip()

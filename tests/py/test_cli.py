@@ -160,9 +160,67 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
     assert json.loads(enrich(db_url, "status", batch_id, "--json").stdout)["done"] is True
     jsonl = [json.loads(line) for line in enrich(db_url, "export", batch_id).stdout.splitlines()]
     assert [r["status"] for r in jsonl] == ["COMPLETED", "COMPLETED", "FAILED"]
-    assert jsonl[0]["company"] == {"industry": "Tools"} and jsonl[0]["input"]["crm"] == "1"
+    assert jsonl[0]["results"] == {COMPANY_WORKFLOW: {"industry": "Tools"}}
+    assert jsonl[0]["input"]["crm"] == "1"
     csv_out = enrich(db_url, "export", batch_id, "--format", "csv").stdout.splitlines()
-    assert "company.industry" in csv_out[0] and len(csv_out) == 4
+    assert f"{COMPANY_WORKFLOW}.industry" in csv_out[0] and len(csv_out) == 4
+
+
+def test_export_gives_the_users_columns_first_as_spelled_and_ours_namespaced(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "apollo.csv"
+    source.write_text(
+        "Website,First Name,status,enrich.status,Company.Industry,Email,Notes\n"
+        "acme.com,Ann,lead,mine,retail,ann@gmail.com,\n"
+        'globex.com,Bob,client,,,bob@globex.com,"a, b"\n'
+    )
+    batch = enrich(db_url, "load", str(source), "--pipeline", "company").stdout.split()[-1]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.receive_result(%s, jsonb_build_object('company_id', id,"
+            " 'industry', 'Tools', 'tags', jsonb_build_array('a', 'b'), 'public', true))"
+            " from enrich.normalized_companies",
+            (COMPANY_WORKFLOW,),
+        )
+    out = enrich(db_url, "export", batch, "--format", "csv").stdout
+    header, *rows = list(csv.reader(io.StringIO(out)))
+    assert header == [
+        "Website",
+        "First Name",
+        "status",
+        "enrich.status (input)",
+        "Company.Industry",
+        "Email",
+        "Notes",
+        "enrich.row_number",
+        "enrich.item_id",
+        "enrich.status",
+        "enrich.company_key",
+        "enrich.person_key",
+        "enrich.step.normalize_all_core_values",
+        "enrich.step.split",
+        f"enrich.step.{COMPANY_WORKFLOW}",
+        f"{COMPANY_WORKFLOW}.industry",
+        f"{COMPANY_WORKFLOW}.public",
+        f"{COMPANY_WORKFLOW}.tags",
+    ]  # fmt: skip  (no error column: no row has an error)
+    first = dict(zip(header, rows[0], strict=True))
+    assert (first["status"], first["enrich.status (input)"], first["enrich.status"]) == (
+        "lead", "mine", "COMPLETED"
+    )  # fmt: skip
+    assert (first["Company.Industry"], first[f"{COMPANY_WORKFLOW}.industry"]) == ("retail", "Tools")
+    assert first[f"{COMPANY_WORKFLOW}.tags"] == '["a","b"]'  # compact JSON in one cell
+    assert first[f"{COMPANY_WORKFLOW}.public"] == "true"
+    assert rows[1][header.index("Notes")] == "a, b"
+
+    failing = tmp_path / "failing.jsonl"
+    failing.write_text('{"Work Email": "x@gmail.com", "Zone": 1}\n{"Zone": 2, "Extra": true}\n')
+    batch = enrich(db_url, "load", str(failing), "--pipeline", "company").stdout.split()[-1]
+    exported = enrich(db_url, "export", batch, "--format", "csv").stdout
+    header = next(csv.reader(io.StringIO(exported)))
+    assert header[:3] == ["Work Email", "Zone", "Extra"]  # JSONL: in the order first met
+    assert "enrich.error.split" in header  # the free-mail row failed at split
 
 
 @pytest.mark.parametrize(
@@ -617,7 +675,7 @@ def test_an_export_file_keeps_its_permissions_and_its_link_and_the_header_is_saf
     assert enrich(db_url, "export", batch, "--format", "csv", "-o", str(link)).returncode == 0
     assert link.is_symlink() and (target.stat().st_mode & 0o777) == 0o600
     header = next(csv.reader(target.open()))
-    assert '\'=hyperlink("http://x.test")' in header  # a formula in a column name too
+    assert '\'=HYPERLINK("http://x.test")' in header  # a formula in a column name too
     folder = enrich(db_url, "export", batch, "-o", str(tmp_path))
     assert folder.returncode == 2 and "is a folder" in folder.stderr
 

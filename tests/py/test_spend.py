@@ -168,8 +168,10 @@ def test_two_workflows_share_the_workspace_rate_limit(db_url: str) -> None:
             wait_for(lambda: batches_done(db_url), timeout=90, what="both workflows")
         stats = stack.stats()
     assert stats["billed"] == 30 + 60  # 30 companies, 60 people
+    # A POST leaves a little after its claim took the token, so a few can bunch up and get a
+    # (free) 429; two workflows each at the workspace's rate would get about half refused.
     throttled = stats["rejected"].get("rate_limited", 0)
-    assert throttled <= 0.02 * (stats["accepted"] + throttled), stats["rejected"]
+    assert throttled <= 0.1 * (stats["accepted"] + throttled), stats["rejected"]
 
 
 def test_table_cap_rotates_webhooks_and_a_429_uses_no_submission(db_url: str) -> None:
