@@ -8,8 +8,10 @@ language sql stable parallel safe set search_path = '' as $$
   -- exception rule (!tail) is the registrable domain; else the first matching plain or
   -- wildcard rule is the public suffix, and the registrable domain is it plus one label;
   -- with no match, the implicit rule "*" makes the last label the public suffix.
+  -- (the labels of each host's canonical form: an internationalised domain in Unicode and
+  -- in Punycode has one registrable domain, in Punycode like the rules)
   with hosts as (
-    select distinct h.host, string_to_array(h.host, '.') as labels
+    select distinct h.host, string_to_array(enrich._idna_host(h.host), '.') as labels
     from unnest(p_hosts) as h(host)
     where h.host is not null
   ),
@@ -37,5 +39,6 @@ language sql stable parallel safe set search_path = '' as $$
   from hosts left join first_match m on m.host = hosts.host
 $$;
 comment on function enrich._registrable_domains(text[]) is
-  'Registrable domain of each distinct host (already cleaned by _url_host): one row per '
-  'host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
+  'Registrable domain of each distinct host (already cleaned by _url_host), in its canonical '
+  'A-label form (_idna_host): one row per host, NULL for a bare public suffix. Set-based '
+  '(hash joins on public_suffix_rules).';

@@ -3,9 +3,13 @@
 
 create or replace function enrich._email_of_cleaned(p_email text) returns text
 language sql immutable parallel safe as $$
-  -- local part, then the same host rule as _url_host (one expression, so it inlines)
-  select substring(enrich._lower(p_email)
+  -- without a mailto: (and its ?subject=...) or a trailing dot, the local part, then the
+  -- same host rule as _url_host (one expression, so it inlines). A non-ASCII domain is not
+  -- in canonical form yet: normalize_email and the split step pass it through _idna_email.
+  select substring(
+    regexp_replace(regexp_replace(enrich._lower(p_email), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
     from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $$;
 comment on function enrich._email_of_cleaned(text) is
-  'normalize_email of text already cleaned by _clean_text (the split step cleans each value once).';
+  'normalize_email of text already cleaned by _clean_text, but for the canonical form of a '
+  'non-ASCII domain (_idna_email).';

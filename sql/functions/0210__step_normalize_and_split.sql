@@ -41,6 +41,10 @@ begin
     offset 0
   ) as c;
 
+  -- an address with a non-ASCII domain (rare) gets the domain's canonical form
+  update pg_temp.cleaned_items c set email = enrich._idna_email(c.email)
+   where c.email ~ '[^\u0001-\u007f]';
+
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
   create temporary table normalized_items on commit drop as
   with registrable as materialized (

@@ -89,6 +89,38 @@ def test_url_dressing_never_changes_the_company_key(
     assert one(conn, "select enrich.company_key(null, %s, null)", written) == domain
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_characters="\x00.", blacklist_categories=("Cs",)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_punycode_is_rfc_3492(conn: psycopg.Connection, text: str) -> None:
+    """enrich._punycode encodes any label as Python's RFC 3492 codec does."""
+    assert one(conn, "select enrich._punycode(%s)", text) == text.encode("punycode").decode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(alphabet="abcdeäöüßéñçøåæıçğşжщыяλπ例え中文", min_size=1, max_size=12),
+    suffix=st.sampled_from(SUFFIXES),
+    upper=st.booleans(),
+)
+def test_a_domain_in_unicode_and_in_punycode_is_one_company(
+    conn: psycopg.Connection, name: str, suffix: str, upper: bool
+) -> None:
+    a_label = name if name.isascii() else "xn--" + name.encode("punycode").decode()
+    assume_a_company_domain(conn, f"{a_label}.{suffix}")
+    upper = upper and name.upper().lower() == name  # not ß (SS) or ı (I): other names
+    unicode = f"https://{name.upper() if upper else name}.{suffix}/"
+    assert one(conn, "select enrich.company_key(null, %s, null)", unicode) == f"{a_label}.{suffix}"
+    assert one(conn, "select enrich.company_key(%s, null, null)", f"{a_label}.{suffix}") == (
+        f"{a_label}.{suffix}"
+    )
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     local=st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,15}", fullmatch=True),
