@@ -6,6 +6,7 @@ the functions and triggers, every file safe to re-run) is applied here on every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -57,8 +58,13 @@ def migration_status(database_url: str) -> MigrationStatus:
     )
 
 
-def migrate(database_url: str) -> list[str]:
-    """Apply pending migrations and re-apply sql/. Returns the ids of migrations applied."""
+def migrate(
+    database_url: str, on_keys: Callable[[list[tuple[str, int, int, int]]], None] | None = None
+) -> list[str]:
+    """Apply pending migrations, re-apply sql/ and bring stored entity keys to today's
+    canonical form (enrich._canonicalise_entity_keys; a no-op once they are). Returns the
+    ids of migrations applied; on_keys is told (entity type, re-keyed, merged, left as they
+    are) for the types where keys changed or were left."""
     backend = get_backend(_yoyo_url(database_url))
     migrations = read_migrations(str(MIGRATIONS_DIR))
     with backend.lock():
@@ -69,4 +75,11 @@ def migrate(database_url: str) -> list[str]:
         conn.execute("select pg_advisory_xact_lock(%s)", (_SQL_APPLY_LOCK,))
         for path in sql_files():
             conn.execute(path.read_text())
+        changed = [
+            row
+            for row in conn.execute("select * from enrich._canonicalise_entity_keys()")
+            if any(row[1:])
+        ]
+    if changed and on_keys:
+        on_keys(changed)
     return [m.id for m in pending]

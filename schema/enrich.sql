@@ -244,6 +244,117 @@ $$;
 COMMENT ON FUNCTION enrich._calls_spent(p_workflow text, p_day date) IS 'Paid calls (reserved included) a workflow made on a UTC day.';
 
 --
+-- Name: _canonical_entity_keys(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._canonical_entity_keys(p_entity_type text) RETURNS TABLE(id uuid, old_key text, new_key text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $_$
+  select c.id, c.domain, d.registrable_domain
+  from enrich.normalized_companies c
+  cross join lateral enrich._registrable_domains(array[c.domain]) d
+  where p_entity_type = 'company' and c.domain ~ '[^\u0001-\u007f]'
+    and d.registrable_domain <> c.domain
+  union all
+  select p.id, p.person_key, k.new_key
+  from enrich.normalized_people p
+  cross join lateral (select case
+    when p.person_key like 'name:%' then
+      substring(p.person_key from '^(.*@)') || coalesce(
+        (select d.registrable_domain from enrich._registrable_domains(
+           array[substring(p.person_key from '@([^@]*)$')]) d),
+        substring(p.person_key from '@([^@]*)$'))
+    when p.person_key like 'https://%' then p.person_key
+    else enrich.normalize_email(p.person_key) end as new_key) k
+  where p_entity_type = 'person'
+    and (p.person_key ~ '[^\u0001-\u007f]' or p.person_key like 'mailto:%')
+    and k.new_key <> p.person_key
+$_$;
+
+--
+-- Name: FUNCTION _canonical_entity_keys(p_entity_type text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._canonical_entity_keys(p_entity_type text) IS 'Entities of a type (company, person) stored under a key that is not canonical, with the canonical key.';
+
+--
+-- Name: _canonicalise_entity_keys(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._canonicalise_entity_keys() RETURNS TABLE(entity_type text, rekeyed bigint, merged bigint, left_as_they_are bigint)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_type     text;
+  v_key      text;
+  t          record;
+  v_group    record;
+  v_members  record;
+  v_survivor uuid;
+  v_rekeyed  bigint;
+  v_merged   bigint;
+  v_left     bigint;
+begin
+  foreach v_type in array array['company', 'person'] loop
+    v_rekeyed := 0; v_merged := 0; v_left := 0;
+    select * into t from enrich._entity_tables(v_type);
+    v_key := case v_type when 'company' then 'domain' else 'person_key' end;
+    for v_group in
+      select k.new_key, array_agg(k.id) as ids
+      from enrich._canonical_entity_keys(v_type) k
+      group by k.new_key
+    loop
+      -- the group: the entities moving to the key and the one already under it, if any
+      execute format(
+        'select count(*) filter (where g.busy) as busy,
+                (array_agg(g.id order by g.busy desc, g.result_at desc nulls last,
+                                         g.canonical desc, g.created_at, g.id))[1] as survivor,
+                array_agg(g.id) as ids
+         from (select e.id, e.created_at, e.%5$I = $1 as canonical,
+                      exists (select from enrich.dispatches d
+                              where d.entity_type = $3 and d.entity_id = e.id)
+                      or exists (select from enrich.%2$I s where s.%3$I = e.id
+                                 and s.status in (''PENDING'', ''IN_PROGRESS'')) as busy,
+                      (select max(r.created_at) from enrich.%4$I r where r.%3$I = e.id)
+                        as result_at
+               from enrich.%1$I e where e.id = any ($2) or e.%5$I = $1) g',
+        t.entities, t.states, t.id_column, t.results, v_key)
+        into v_members using v_group.new_key, v_group.ids, v_type;
+      if v_members.busy > 1 then
+        raise notice '% key %: % of its spellings are being enriched right now; run enrich db migrate again when they are done',
+          v_type, v_group.new_key, v_members.busy;
+        v_left := v_left + cardinality(v_members.ids);
+        continue;
+      end if;
+      v_survivor := v_members.survivor;
+      for v_members in
+        select m.id from unnest(v_members.ids) m(id) where m.id <> v_survivor
+      loop
+        perform enrich._merge_entity(v_type, v_survivor, v_members.id, v_group.new_key);
+        v_merged := v_merged + 1;
+      end loop;
+      execute format('update enrich.%I set %I = $1 where id = $2', t.entities, v_key)
+        using v_group.new_key, v_survivor;
+      execute format('update enrich.batch_items set %I = $1 where %I = $2',
+                     v_type || '_key', t.id_column)
+        using v_group.new_key, v_survivor;
+      v_rekeyed := v_rekeyed + 1;
+    end loop;
+    entity_type := v_type; rekeyed := v_rekeyed; merged := v_merged; left_as_they_are := v_left;
+    return next;
+  end loop;
+end;
+$_$;
+
+--
+-- Name: FUNCTION _canonicalise_entity_keys(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._canonicalise_entity_keys() IS 'Re-keys companies and people stored under a key that is not canonical any more, merging those that become one (see enrich._merge_entity). Counts per entity type.';
+
+--
 -- Name: _claiming_batch(text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -429,8 +540,11 @@ COMMENT ON FUNCTION enrich._delete_batches(p_batch_ids uuid[], p_only_if_status 
 CREATE FUNCTION enrich._email_of_cleaned(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
-  -- local part, then the same host rule as _url_host (one expression, so it inlines)
-  select substring(enrich._lower(p_email)
+  -- without a mailto: (and its ?subject=...) or a trailing dot, the local part, then the
+  -- same host rule as _url_host (one expression, so it inlines). A non-ASCII domain is not
+  -- in canonical form yet: normalize_email and the split step pass it through _idna_email.
+  select substring(
+    regexp_replace(regexp_replace(enrich._lower(p_email), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
     from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $_$;
 
@@ -438,7 +552,7 @@ $_$;
 -- Name: FUNCTION _email_of_cleaned(p_email text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._email_of_cleaned(p_email text) IS 'normalize_email of text already cleaned by _clean_text (the split step cleans each value once).';
+COMMENT ON FUNCTION enrich._email_of_cleaned(p_email text) IS 'normalize_email of text already cleaned by _clean_text, but for the canonical form of a non-ASCII domain (_idna_email).';
 
 --
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -517,6 +631,46 @@ $_$;
 --
 
 COMMENT ON FUNCTION enrich._host_of_cleaned(p_value text) IS '_url_host of text already cleaned by _clean_text (the split step cleans each value once).';
+
+--
+-- Name: _idna_email(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._idna_email(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+  select case when p_email !~ '[^\u0001-\u007f]' then p_email
+              else substring(p_email from '^[^@]*@')
+                   || enrich._idna_host(substring(p_email from '@(.*)$')) end
+$_$;
+
+--
+-- Name: FUNCTION _idna_email(p_email text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._idna_email(p_email text) IS 'An address (already canonical but for its domain) with its domain in A-label form.';
+
+--
+-- Name: _idna_host(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._idna_host(p_host text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select case when p_host !~ '[^\u0001-\u007f]' then p_host
+         else (select string_agg(case when l.label !~ '[^\u0001-\u007f]' then l.label
+                                      else 'xn--' || enrich._punycode(l.label) end,
+                                 '.' order by l.n)
+               from unnest(string_to_array(enrich._lower(normalize(p_host, nfkc)), '.'))
+                    with ordinality as l(label, n)) end
+$$;
+
+--
+-- Name: FUNCTION _idna_host(p_host text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._idna_host(p_host text) IS 'A host''s canonical (A-label, UTS 46) form: "bücher.de" -> "xn--bcher-kva.de"; ASCII hosts unchanged.';
 
 --
 -- Name: _is_free_mail_domain(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -647,6 +801,54 @@ $$;
 COMMENT ON FUNCTION enrich._mark_sent(p_dispatch_ids bigint[], p_worker text, p_note text) IS 'LEASED -> SENT (leased to p_worker, or to anyone when NULL) with callback_deadline = now() + workflow timeout, the reserved call paid, p_note as last_error. Returns how many.';
 
 --
+-- Name: _merge_entity(text, uuid, uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  t record;
+begin
+  select * into t from enrich._entity_tables(p_entity_type);
+  -- per workflow, the better of the two states stays (COMPLETED beats anything else)
+  execute format(
+    'delete from enrich.%1$I s using enrich.%1$I l
+      where s.%2$I = $1 and l.%2$I = $2 and l.workflow_slug = s.workflow_slug
+        and l.status = ''COMPLETED'' and s.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'')',
+    t.states, t.id_column) using p_survivor, p_loser;
+  execute format(
+    'delete from enrich.%1$I l using enrich.%1$I s
+      where l.%2$I = $2 and s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
+    t.states, t.id_column) using p_survivor, p_loser;
+  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.states, t.id_column)
+    using p_survivor, p_loser;
+  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.results, t.id_column)
+    using p_survivor, p_loser;
+  execute format(
+    'update enrich.batch_items set %I = $1, %I = $3 where %1$I = $2',
+    t.id_column, p_entity_type || '_key') using p_survivor, p_loser, p_key;
+  update enrich.workflow_states ws
+     set entity_id = p_survivor,
+         meta = ws.meta || jsonb_build_object(t.id_column, p_survivor)
+   where ws.entity_id = p_loser;
+  update enrich.callback_log c set entity_id = p_survivor
+   where c.entity_type = p_entity_type and c.entity_id = p_loser;
+  if p_entity_type = 'company' then
+    update enrich.normalized_people p set company_id = p_survivor where p.company_id = p_loser;
+  end if;
+  execute format('delete from enrich.%I where id = $1', t.entities) using p_loser;
+end;
+$_$;
+
+--
+-- Name: FUNCTION _merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text) IS 'Folds an entity without work in flight into another of its type (items, steps, people, results, callbacks and the better state per workflow move); items get the key p_key.';
+
+--
 -- Name: _no_callback_error(interval, integer); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -711,6 +913,97 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._person_key(p_linkedin_key text, p_email_key text, p_name text, p_company_key text) IS 'person_key() from values already normalised (the split step has them at hand).';
+
+--
+-- Name: _punycode(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._punycode(p_label text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  c_base  constant integer := 36;
+  c_tmin  constant integer := 1;
+  c_tmax  constant integer := 26;
+  v_points  integer[] := array(select ascii(ch) from regexp_split_to_table(p_label, '') ch);
+  v_output  text := array_to_string(array(select chr(p) from unnest(v_points) p where p < 128), '');
+  v_basic   integer := length(v_output);
+  v_handled integer := v_basic;
+  v_n       integer := 128;
+  v_delta   bigint := 0;
+  v_bias    integer := 72;
+  v_m       integer;
+  v_q       bigint;
+  v_k       integer;
+  v_t       integer;
+  v_point   integer;
+  v_scaled  bigint;
+begin
+  if v_basic > 0 then
+    v_output := v_output || '-';
+  end if;
+  while v_handled < cardinality(v_points) loop
+    select min(p) into v_m from unnest(v_points) p where p >= v_n;
+    v_delta := v_delta + (v_m - v_n)::bigint * (v_handled + 1);
+    v_n := v_m;
+    foreach v_point in array v_points loop
+      if v_point < v_n then
+        v_delta := v_delta + 1;
+      elsif v_point = v_n then
+        v_q := v_delta;
+        v_k := c_base;
+        loop
+          v_t := case when v_k <= v_bias then c_tmin
+                      when v_k >= v_bias + c_tmax then c_tmax
+                      else v_k - v_bias end;
+          exit when v_q < v_t;
+          v_output := v_output || enrich._punycode_digit(v_t + (v_q - v_t) % (c_base - v_t));
+          v_q := (v_q - v_t) / (c_base - v_t);
+          v_k := v_k + c_base;
+        end loop;
+        v_output := v_output || enrich._punycode_digit(v_q);
+        -- the bias adapts to the deltas seen so far (RFC 3492, section 6.1)
+        v_scaled := case when v_handled = v_basic then v_delta / 700 else v_delta / 2 end;
+        v_scaled := v_scaled + v_scaled / (v_handled + 1);
+        v_k := 0;
+        while v_scaled > ((c_base - c_tmin) * c_tmax) / 2 loop
+          v_scaled := v_scaled / (c_base - c_tmin);
+          v_k := v_k + c_base;
+        end loop;
+        v_bias := v_k + ((c_base - c_tmin + 1) * v_scaled) / (v_scaled + 38);
+        v_delta := 0;
+        v_handled := v_handled + 1;
+      end if;
+    end loop;
+    v_delta := v_delta + 1;
+    v_n := v_n + 1;
+  end loop;
+  return v_output;
+end;
+$$;
+
+--
+-- Name: FUNCTION _punycode(p_label text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._punycode(p_label text) IS 'RFC 3492 Punycode of a label (no "xn--" prefix): "bücher" -> "bcher-kva".';
+
+--
+-- Name: _punycode_digit(bigint); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._punycode_digit(p_digit bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select chr(case when p_digit < 26 then 97 + p_digit::integer else 22 + p_digit::integer end)
+$$;
+
+--
+-- Name: FUNCTION _punycode_digit(p_digit bigint); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._punycode_digit(p_digit bigint) IS 'One Punycode digit: 0-25 -> a-z, 26-35 -> 0-9.';
 
 --
 -- Name: _queue_dispatches(text, text, uuid[], text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -944,8 +1237,10 @@ CREATE FUNCTION enrich._registrable_domains(p_hosts text[]) RETURNS TABLE(host t
   -- exception rule (!tail) is the registrable domain; else the first matching plain or
   -- wildcard rule is the public suffix, and the registrable domain is it plus one label;
   -- with no match, the implicit rule "*" makes the last label the public suffix.
+  -- (the labels of each host's canonical form: an internationalised domain in Unicode and
+  -- in Punycode has one registrable domain, in Punycode like the rules)
   with hosts as (
-    select distinct h.host, string_to_array(h.host, '.') as labels
+    select distinct h.host, string_to_array(enrich._idna_host(h.host), '.') as labels
     from unnest(p_hosts) as h(host)
     where h.host is not null
   ),
@@ -977,7 +1272,7 @@ $$;
 -- Name: FUNCTION _registrable_domains(p_hosts text[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._registrable_domains(p_hosts text[]) IS 'Registrable domain of each distinct host (already cleaned by _url_host): one row per host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
+COMMENT ON FUNCTION enrich._registrable_domains(p_hosts text[]) IS 'Registrable domain of each distinct host (already cleaned by _url_host), in its canonical A-label form (_idna_host): one row per host, NULL for a bare public suffix. Set-based (hash joins on public_suffix_rules).';
 
 --
 -- Name: _requeue_dispatch(bigint, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1504,6 +1799,10 @@ begin
     where i.id = any(p_item_ids)
     offset 0
   ) as c;
+
+  -- an address with a non-ASCII domain (rare) gets the domain's canonical form
+  update pg_temp.cleaned_items c set email = enrich._idna_email(c.email)
+   where c.email ~ '[^\u0001-\u007f]';
 
   -- 2. The keys: registrable domains matched once per distinct host (hash joins).
   create temporary table normalized_items on commit drop as
@@ -3005,14 +3304,14 @@ COMMENT ON FUNCTION enrich.movable_dispatches(p_workflows text[]) IS 'Dispatches
 CREATE FUNCTION enrich.normalize_email(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  select enrich._email_of_cleaned(enrich._clean_text(p_email))
+  select enrich._idna_email(enrich._email_of_cleaned(enrich._clean_text(p_email)))
 $$;
 
 --
 -- Name: FUNCTION normalize_email(p_email text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-cased email address; NULL unless it is local@host with a valid host.';
+COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-cased email address (without mailto: or a trailing dot, the domain in A-label form); NULL unless it is local@host with a valid host.';
 
 --
 -- Name: normalize_linkedin_url(text); Type: FUNCTION; Schema: enrich; Owner: -

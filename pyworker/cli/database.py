@@ -22,9 +22,18 @@ app = typer.Typer(
 @app.command("migrate", epilog=DATABASE_ENV)
 def db_migrate() -> None:
     """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
-    applied = migrate.migrate(config.database_url())
+    applied = migrate.migrate(config.database_url(), on_keys=_print_key_changes)
     typer.echo(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
     typer.echo(f"re-applied {len(migrate.sql_files())} file(s) from sql/")
+
+
+def _print_key_changes(changes: list[tuple[str, int, int, int]]) -> None:
+    for entity_type, rekeyed, merged, left in changes:
+        typer.echo(
+            f"{entity_type} keys in canonical form: {rekeyed} re-keyed, {merged} merged into "
+            f"them"
+            + (f", {left} left as they are (enriching right now: migrate again)" if left else "")
+        )
 
 
 @app.command("status", epilog=DATABASE_ENV)

@@ -129,3 +129,42 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             )
     finally:
         drop_database(name)
+
+
+def test_migrate_brings_stored_keys_to_their_canonical_form(db_url: str) -> None:
+    """People and companies stored by an older release under keys that are not canonical
+    any more (mailto:, a Unicode domain) are re-keyed, and merged where two become one."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company_and_person', %s)",
+            ('[{"email": "x@acme.com"}, {"email": "y@acme.com"}, {"email": "z@older.test"}]',),
+        )
+        conn.execute(  # what an older release stored
+            "update enrich.normalized_people set person_key = 'mailto:x@acme.com'"
+            " where person_key = 'y@acme.com';"
+            "update enrich.normalized_companies set domain = 'öld.test' where domain = 'older.test'"
+        )
+    changes: list[tuple] = []
+    migrate.migrate(db_url, on_keys=changes.extend)
+    assert sorted(changes) == [("company", 1, 0, 0), ("person", 1, 1, 0)]
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(
+            "select array_agg(person_key order by person_key) from enrich.normalized_people"
+        ).fetchone()[0] == ["x@acme.com", "z@older.test"]
+        assert (
+            conn.execute(
+                "select company_key from enrich.batch_items where email = 'z@older.test'"
+            ).fetchone()[0]
+            == "xn--ld-eka.test"
+        )
+        assert (
+            conn.execute(
+                "select count(distinct person_id) from enrich.batch_items"
+                " where email like '_@acme.com'"
+            ).fetchone()[0]
+            == 1
+        )
+        assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+    changes.clear()
+    migrate.migrate(db_url, on_keys=changes.extend)
+    assert changes == []

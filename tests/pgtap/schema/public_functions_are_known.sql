@@ -18,7 +18,7 @@ select functions_are('enrich', array[
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
   '_email_of_cleaned', '_is_free_mail_domain', '_company_key', '_punycode', '_punycode_digit',
-  '_idna_host', '_idna_email',
+  '_idna_host', '_idna_email', '_canonical_entity_keys', '_canonicalise_entity_keys', '_merge_entity',
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',

@@ -1,0 +1,48 @@
+-- enrich._merge_entity: one entity (the loser) folded into another of the same type (the
+-- survivor), when both turn out to be one real-world company or person (their keys became
+-- one canonical key). Everything that named the loser names the survivor: its items, their
+-- steps, its people (for a company), its results (all kept: the newest is the current one)
+-- and its callbacks. Per workflow the survivor keeps its own state, unless only the loser
+-- had one or the loser's is COMPLETED where the survivor's is not. The caller makes sure the
+-- loser has no work in flight (no dispatch, no PENDING or IN_PROGRESS state).
+
+create or replace function enrich._merge_entity(
+  p_entity_type text, p_survivor uuid, p_loser uuid, p_key text
+) returns void
+language plpgsql set search_path = '' as $$
+declare
+  t record;
+begin
+  select * into t from enrich._entity_tables(p_entity_type);
+  -- per workflow, the better of the two states stays (COMPLETED beats anything else)
+  execute format(
+    'delete from enrich.%1$I s using enrich.%1$I l
+      where s.%2$I = $1 and l.%2$I = $2 and l.workflow_slug = s.workflow_slug
+        and l.status = ''COMPLETED'' and s.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'')',
+    t.states, t.id_column) using p_survivor, p_loser;
+  execute format(
+    'delete from enrich.%1$I l using enrich.%1$I s
+      where l.%2$I = $2 and s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
+    t.states, t.id_column) using p_survivor, p_loser;
+  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.states, t.id_column)
+    using p_survivor, p_loser;
+  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.results, t.id_column)
+    using p_survivor, p_loser;
+  execute format(
+    'update enrich.batch_items set %I = $1, %I = $3 where %1$I = $2',
+    t.id_column, p_entity_type || '_key') using p_survivor, p_loser, p_key;
+  update enrich.workflow_states ws
+     set entity_id = p_survivor,
+         meta = ws.meta || jsonb_build_object(t.id_column, p_survivor)
+   where ws.entity_id = p_loser;
+  update enrich.callback_log c set entity_id = p_survivor
+   where c.entity_type = p_entity_type and c.entity_id = p_loser;
+  if p_entity_type = 'company' then
+    update enrich.normalized_people p set company_id = p_survivor where p.company_id = p_loser;
+  end if;
+  execute format('delete from enrich.%I where id = $1', t.entities) using p_loser;
+end;
+$$;
+comment on function enrich._merge_entity(text, uuid, uuid, text) is
+  'Folds an entity without work in flight into another of its type (items, steps, people, '
+  'results, callbacks and the better state per workflow move); items get the key p_key.';
