@@ -22,7 +22,7 @@ from pyworker.cli.common import (
     rolled_back,
 )
 from pyworker.cli.render import (
-    table_of,
+    print_table,
     wide_console,
 )
 from pyworker.cli.root import app
@@ -212,8 +212,8 @@ def stats_command(
         "calls_saved": "calls saved",
         "credits_saved": "credits saved",
     }
-    table = table_of("enrichment stats" + (f" (last {since})" if since else ""), columns, rows)
-    wide_console().print(table)
+    title = "enrichment stats" + (f" (last {since})" if since else "")
+    print_table(wide_console(), title, columns, rows)
     for row in rows:
         for reason, count in (row["failures"] or {}).items():
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")

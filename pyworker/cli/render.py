@@ -112,6 +112,27 @@ def table_of(title: str, columns: dict[str, str], rows: list[dict]) -> Table:
     return table
 
 
+def print_table(console: Console, title: str, columns: dict[str, str], rows: list[dict]) -> None:
+    """table_of, or on a terminal too narrow for it, one small table per row (headed by its
+    first column's value) with a line per column: names stay whole and readable."""
+    table = table_of(title, columns, rows)
+    unbounded = console.options.update(max_width=10_000)
+    if console.measure(table, options=unbounded).maximum <= console.width or not rows:
+        console.print(table)
+        return
+    first, *others = columns
+    for row in rows:
+        card = table_of(
+            f"{title}: {row[first]}",
+            {"name": "", "value": ""},
+            [{"name": columns[key], "value": row[key]} for key in others],
+        )
+        card.show_header = False
+        card.min_width = min(console.width, len(card.title))  # the title on one line
+        card.title_justify = "left"
+        console.print(card)
+
+
 def new_calls(estimate: list[dict]) -> int:
     return sum(row["new_calls"] for row in estimate)
 
@@ -134,9 +155,8 @@ def print_estimate(
         "new_calls": "NEW PAID CALLS",
     }
     title = "what this load would cost" + (f" ({rows:,} rows)" if rows else "")
-    table = table_of(title, columns, estimate)
     console = out or wide_console()
-    console.print(table)
+    print_table(console, title, columns, estimate)
     if estimate:
         console.print(
             f"{estimate[0]['failed_at_split']:,} row(s) would fail at split (no company key); "

@@ -463,13 +463,21 @@ def test_a_closed_stderr_never_stops_a_log_line(monkeypatch: pytest.MonkeyPatch)
 def test_values_that_look_like_markup_are_shown_as_text(db_url: str, tmp_path: Path) -> None:
     """Rich reads [..] as markup: data with [/x] in it must print as it is, never crash."""
     people = tmp_path / "people.csv"
-    people.write_text("email,company_domain\nann@[/x].com,[/x]\nbo@acme.com,acme.com\n")
+    people.write_text("email,company_domain,[/x]\nann@[/x].com,[/x],1\nbo@acme.com,acme.com,2\n")
     loaded = enrich(db_url, "load", str(people), "--pipeline", "company")
     assert loaded.returncode == 0, loaded.stderr
+    assert "[/x]" in loaded.stderr  # the column mapping names the column
     batch = loaded.stdout.strip().splitlines()[-1]
+    dry_run = enrich(db_url, "load", str(people), "--pipeline", "company", "--dry-run")
+    assert dry_run.returncode == 0 and "[/x]" in dry_run.stderr, dry_run.stderr
     status = enrich(db_url, "status", batch)
     assert status.returncode == 0, status.stderr
     assert "FAILED at split" in status.stdout and "[/x]" in status.stdout
+    assert "[/x]" in enrich(db_url, "status").stdout  # the list of recent batches
+    for command in (["stats"], ["doctor"], ["workflow", "list"], ["workspace", "list"]):
+        shown = enrich(db_url, *command)
+        assert "MarkupError" not in shown.stderr and shown.returncode in (0, 1), shown.stderr
+    assert "[/x]" in enrich(db_url, "export", batch, "--format", "csv").stdout
     hook = "https://hooks.test/[/x]/abc"
     enrich(db_url, "workflow", "set", COMPANY_WORKFLOW, "--webhook-url", hook)
     shown = enrich(db_url, "workflow", "show", COMPANY_WORKFLOW, "--show-secrets")
@@ -691,3 +699,45 @@ def test_passwords_in_a_database_urls_parameters_are_masked() -> None:
         "postgresql://u:***@/db?host=/tmp/a@b"
     )
     assert masked_url("https:/api.clay.test/webhook/SECRETSECRETabcd") == "...abcd"
+
+
+def on_a_terminal(db_url: str, columns: int, *args: str) -> str:
+    """What a command shows on a terminal `columns` wide (a pseudo-terminal)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        [ENRICH, *args],
+        env={**env, "DATABASE_URL": db_url, "TERM": "xterm"},
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the command has exited
+        while chunk := os.read(controller, 65536):
+            shown += chunk
+    process.wait(timeout=60)
+    os.close(controller)
+    return shown.decode()
+
+
+def test_status_and_stats_fit_a_terminal_100_columns_wide(db_url: str, tmp_path: Path) -> None:
+    import re
+
+    people = tmp_path / "people.csv"
+    people.write_text("email,linkedin_url\nann@acme.com,linkedin.com/in/ann\nbo@gmail.com,\n")
+    loaded = enrich(db_url, "load", str(people), "--pipeline", "company_and_person")
+    batch = loaded.stdout.split()[-1]
+    ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+    for command in (["status", batch], ["status"], ["stats"], ["workflow", "list"]):
+        lines = ansi.sub("", on_a_terminal(db_url, 100, *command)).splitlines()
+        assert lines, command
+        assert max(len(line) for line in lines) <= 100, (command, lines)
+        assert any(PERSON_WORKFLOW[:20] in line for line in lines), (command, lines)
