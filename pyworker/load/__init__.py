@@ -2,11 +2,12 @@
 one transaction or a load in parts (batch.py, parts.py)."""
 
 from pyworker.load.batch import OverCallLimit, estimate, load
-from pyworker.load.files import FIELDS, Columns, LoadError, read_rows
+from pyworker.load.files import FIELD_SIZE_LIMIT, FIELDS, Columns, LoadError, read_rows
 from pyworker.load.parts import PARTS, PARTS_FROM_BYTES, company_hint, default_parts
 
 __all__ = [
     "FIELDS",
+    "FIELD_SIZE_LIMIT",
     "Columns",
     "PARTS",
     "PARTS_FROM_BYTES",

@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-csv.field_size_limit(10 * 1024 * 1024)
+FIELD_SIZE_LIMIT = 10 * 1024 * 1024  # characters in one CSV field or one JSONL value
+csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 
 class LoadError(ValueError):
@@ -142,6 +143,14 @@ def _jsonl_rows(text: Iterable[str], columns: Columns | None = None) -> Iterator
             raise LoadError(f"line {line_number}: {NUL_REFUSED}")
         if "\\u" in line and _has_text(value, _LONE_SURROGATE):
             raise LoadError(f"line {line_number}: {SURROGATE_REFUSED}")
+        if len(line) > FIELD_SIZE_LIMIT:  # only then can one of its values be over the limit
+            for key, field_value in value.items():
+                text = field_value if isinstance(field_value, str) else json.dumps(field_value)
+                if len(text) > FIELD_SIZE_LIMIT:
+                    raise LoadError(
+                        f"line {line_number}: the value of {str(key)[:40]!r} is larger than "
+                        f"{FIELD_SIZE_LIMIT:,} characters (the limit for a CSV field too)"
+                    )
         number += 1
         yield number, _clean_row(value, columns, f"line {line_number}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import psycopg
@@ -188,3 +189,17 @@ def test_a_jsonl_line_jsonb_or_python_cannot_take_is_refused_with_its_line(
     with pytest.raises(loader.LoadError, match=f"^line 2: {reason}"):
         list(loader.read_rows(str(path)))
     assert next(loader.read_rows(str(path)))[1]["smile"] == "😀"  # a pair is one character
+
+
+def test_a_value_over_the_field_size_limit_is_refused_in_jsonl_as_in_csv(tmp_path: Path) -> None:
+    big = "x" * (loader.FIELD_SIZE_LIMIT + 1)
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_text('{"email": "a@acme.com"}\n' + json.dumps({"email": "b@acme.com", "note": big}))
+    with pytest.raises(loader.LoadError, match="^line 2: the value of 'note' is larger than"):
+        list(loader.read_rows(str(jsonl)))
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text(f"email,note\na@acme.com,x\nb@acme.com,{big}\n")
+    with pytest.raises(loader.LoadError, match="^line 3: field larger than field limit"):
+        list(loader.read_rows(str(csv_file)))
+    jsonl.write_text(json.dumps({"email": "b@acme.com", "note": big[:-2]}))  # at the limit
+    assert len(next(loader.read_rows(str(jsonl)))[1]["note"]) == loader.FIELD_SIZE_LIMIT - 1
