@@ -168,15 +168,16 @@ def _summary(url: str, batch_id: UUID, seconds: float) -> dict:
 
 def _print_summary(summary: dict, console: Console) -> None:
     table = Table(title=f"batch {summary['batch_id']}: {summary['status']}")
-    for column in ("step", "items", "entities", "sent to Clay", "saved"):
-        table.add_column(column)
+    table.add_column("step", overflow="fold")  # a long workflow name wraps whole, never cut
+    for column in ("items", "entities", "sent to Clay", "saved"):
+        table.add_column(column, justify="right")
     for step in summary["steps"]:
         table.add_row(
             step["step"],
-            str(step["items"]),
-            str(step["entities"]),
-            str(step["sent"]),
-            str(step["items"] - step["sent"]),
+            f"{step['items']:,}",
+            f"{step['entities']:,}",
+            f"{step['sent']:,}",
+            f"{step['items'] - step['sent']:,}",
         )
     console.print(table)
     items = summary["items"] or {}

@@ -165,7 +165,8 @@ def run_command(
     setup_logs(log_level, log_format)
     from pyworker import run
 
-    console = Console(stderr=as_json)
+    # soft_wrap: a log line printed above the progress bar stays one line, like in a file
+    console = Console(stderr=as_json, soft_wrap=True)
     try:
         summary = run.run(
             config.database_url(), run.RunOptions(file, pipeline, concurrency), console

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -729,8 +730,6 @@ def on_a_terminal(db_url: str, columns: int, *args: str) -> str:
 
 
 def test_status_and_stats_fit_a_terminal_100_columns_wide(db_url: str, tmp_path: Path) -> None:
-    import re
-
     people = tmp_path / "people.csv"
     people.write_text("email,linkedin_url\nann@acme.com,linkedin.com/in/ann\nbo@gmail.com,\n")
     loaded = enrich(db_url, "load", str(people), "--pipeline", "company_and_person")
@@ -741,3 +740,19 @@ def test_status_and_stats_fit_a_terminal_100_columns_wide(db_url: str, tmp_path:
         assert lines, command
         assert max(len(line) for line in lines) <= 100, (command, lines)
         assert any(PERSON_WORKFLOW[:20] in line for line in lines), (command, lines)
+
+
+def test_run_on_a_terminal_keeps_its_bar_and_whole_log_lines(db_url: str, tmp_path: Path) -> None:
+    """On a terminal: a progress bar, log lines above it each on one line (never wrapped
+    at the terminal's width), no line per POST at the default level, the summary whole."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("delete from enrich.workflow_webhooks")
+    people = tmp_path / "people.csv"
+    people.write_text("email\n" + "".join(f"p{n}@acme{n % 5}.com\n" for n in range(20)))
+    shown = on_a_terminal(db_url, 80, "run", str(people), "--pipeline", "company")
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).replace("\r", "\n").splitlines()
+    assert any("━" in line for line in lines), lines  # the bar
+    stopped = [line for line in lines if "event=worker_stopped" in line]
+    assert len(stopped) == 1 and "paid_calls=5" in stopped[0], lines  # one line, unwrapped
+    assert not any("event=sent" in line for line in lines)  # per-POST lines are debug
+    assert any(line.startswith("20 rows, 5 unique companies") for line in lines), lines
