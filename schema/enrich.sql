@@ -1240,7 +1240,9 @@ CREATE FUNCTION enrich._registrable_domains(p_hosts text[]) RETURNS TABLE(host t
   -- (the labels of each host's canonical form: an internationalised domain in Unicode and
   -- in Punycode has one registrable domain, in Punycode like the rules)
   with hosts as (
-    select distinct h.host, string_to_array(enrich._idna_host(h.host), '.') as labels
+    select distinct h.host,
+           string_to_array(case when h.host ~ '[^\u0001-\u007f]' then enrich._idna_host(h.host)
+                                else h.host end, '.') as labels  -- (no call for plain ASCII)
     from unnest(p_hosts) as h(host)
     where h.host is not null
   ),

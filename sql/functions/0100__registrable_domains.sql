@@ -11,7 +11,9 @@ language sql stable parallel safe set search_path = '' as $$
   -- (the labels of each host's canonical form: an internationalised domain in Unicode and
   -- in Punycode has one registrable domain, in Punycode like the rules)
   with hosts as (
-    select distinct h.host, string_to_array(enrich._idna_host(h.host), '.') as labels
+    select distinct h.host,
+           string_to_array(case when h.host ~ '[^\u0001-\u007f]' then enrich._idna_host(h.host)
+                                else h.host end, '.') as labels  -- (no call for plain ASCII)
     from unnest(p_hosts) as h(host)
     where h.host is not null
   ),
