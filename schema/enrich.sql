@@ -251,25 +251,29 @@ CREATE FUNCTION enrich._canonical_entity_keys(p_entity_type text) RETURNS TABLE(
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $_$
-  select c.id, c.domain, d.registrable_domain
-  from enrich.normalized_companies c
-  cross join lateral enrich._registrable_domains(array[c.domain]) d
-  where p_entity_type = 'company' and c.domain ~ '[^\u0001-\u007f]'
-    and d.registrable_domain <> c.domain
+  with unicode_domains as (
+    select c.id, c.domain from enrich.normalized_companies c
+    where p_entity_type = 'company' and c.domain ~ '[^\u0001-\u007f]'
+  )
+  select u.id, u.domain, d.registrable_domain
+  from unicode_domains u
+  join enrich._registrable_domains(array(select distinct u.domain from unicode_domains u)) d
+    on d.host = u.domain
+  where d.registrable_domain <> u.domain
   union all
-  select p.id, p.person_key, k.new_key
+  select p.id, p.person_key, enrich.normalize_email(p.person_key)
   from enrich.normalized_people p
-  cross join lateral (select case
-    when p.person_key like 'name:%' then
-      substring(p.person_key from '^(.*@)') || coalesce(
-        (select d.registrable_domain from enrich._registrable_domains(
-           array[substring(p.person_key from '@([^@]*)$')]) d),
-        substring(p.person_key from '@([^@]*)$'))
-    when p.person_key like 'https://%' then p.person_key
-    else enrich.normalize_email(p.person_key) end as new_key) k
-  where p_entity_type = 'person'
-    and (p.person_key ~ '[^\u0001-\u007f]' or p.person_key like 'mailto:%')
-    and k.new_key <> p.person_key
+  where p_entity_type = 'person' and p.person_key !~ '^(name:|https://)'
+    and (p.person_key like 'mailto:%' or split_part(p.person_key, '@', 2) ~ '[^\u0001-\u007f]')
+    and enrich.normalize_email(p.person_key) <> p.person_key
+  union all
+  select p.id, p.person_key, substring(p.person_key from '^(.*@)') || c.domain
+  from enrich.normalized_people p
+  join enrich.normalized_companies c on c.id = p.company_id
+  where p_entity_type = 'person' and p.person_key like 'name:%'
+    and p.person_key ~ '[^\u0001-\u007f]'
+    and substring(p.person_key from '@([^@]*)$') ~ '[^\u0001-\u007f]'
+    and substring(p.person_key from '@([^@]*)$') <> c.domain
 $_$;
 
 --
@@ -306,7 +310,14 @@ begin
       from enrich._canonical_entity_keys(v_type) k
       group by k.new_key
     loop
-      -- the group: the entities moving to the key and the one already under it, if any
+      -- the group: the entities moving to the key and the one already under it, if any;
+      -- their states locked, so no retry or claim starts work on one while it is merged
+      execute format(
+        'select from enrich.%1$I s where s.%2$I in (
+           select e.id from enrich.%3$I e where e.id = any ($2) or e.%4$I = $1)
+         for update of s',
+        t.states, t.id_column, t.entities, v_key)
+        using v_group.new_key, v_group.ids;
       execute format(
         'select count(*) filter (where g.busy) as busy,
                 (array_agg(g.id order by g.busy desc, g.result_at desc nulls last,
@@ -544,7 +555,7 @@ CREATE FUNCTION enrich._email_of_cleaned(p_email text) RETURNS text
   -- same host rule as _url_host (one expression, so it inlines). A non-ASCII domain is not
   -- in canonical form yet: normalize_email and the split step pass it through _idna_email.
   select substring(
-    regexp_replace(regexp_replace(enrich._lower(p_email), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
+    regexp_replace(regexp_replace(translate(enrich._lower(p_email), '。．｡', '...'), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
     from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $_$;
 
@@ -616,11 +627,12 @@ COMMENT ON FUNCTION enrich._entity_tables(p_entity_type text) IS 'For an entity 
 CREATE FUNCTION enrich._host_of_cleaned(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
-  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
-  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
+  -- One expression (so the planner inlines it): ideographic full stops as dots, drop scheme,
+  -- path/query/fragment, userinfo, port and trailing dots, then keep the host only if it is
+  -- a valid multi-label name.
   select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-      enrich._lower(p_value),
+      translate(enrich._lower(p_value), '。．｡', '...'),
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
       '\.+$', '')
     from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
@@ -658,19 +670,28 @@ COMMENT ON FUNCTION enrich._idna_email(p_email text) IS 'An address (already can
 CREATE FUNCTION enrich._idna_host(p_host text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  select case when p_host !~ '[^\u0001-\u007f]' then p_host
-         else (select string_agg(case when l.label !~ '[^\u0001-\u007f]' then l.label
-                                      else 'xn--' || enrich._punycode(l.label) end,
-                                 '.' order by l.n)
-               from unnest(string_to_array(enrich._lower(normalize(p_host, nfkc)), '.'))
-                    with ordinality as l(label, n)) end
+  select case when pg_catalog.length(h.host) <= 253
+               and h.host !~ '(^|\.)[^.]{64,}'
+              then h.host end
+  from (
+    select string_agg(case when l.label !~ '[^\u0001-\u007f]' then l.label
+                           -- too long for DNS: refused below, so not worth encoding
+                           when pg_catalog.length(l.label) > 63 then l.label
+                           else 'xn--' || enrich._punycode(l.label) end,
+                      '.' order by l.n) as host
+    from unnest(string_to_array(
+           enrich._lower(normalize(translate(regexp_replace(p_host,
+             '[\u00ad\u034f\u180b-\u180f\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff\U0001bca0-\U0001bca3\U000e0100-\U000e01ef]',
+             '', 'g'), '。．｡', '...'), nfkc)), '.'))
+         with ordinality as l(label, n)
+  ) h
 $$;
 
 --
 -- Name: FUNCTION _idna_host(p_host text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._idna_host(p_host text) IS 'A host''s canonical (A-label, UTS 46) form: "bücher.de" -> "xn--bcher-kva.de"; ASCII hosts unchanged.';
+COMMENT ON FUNCTION enrich._idna_host(p_host text) IS 'A host''s canonical (A-label, UTS 46) form: "bücher.de" -> "xn--bcher-kva.de"; NULL if a label is over 63 characters or the host over 253.';
 
 --
 -- Name: _is_free_mail_domain(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -812,11 +833,24 @@ declare
   t record;
 begin
   select * into t from enrich._entity_tables(p_entity_type);
-  -- per workflow, the better of the two states stays (COMPLETED beats anything else)
+  -- per workflow both have a state for, the survivor's stays, counting the loser's paid
+  -- calls and attempts too (the spend ledger counts them), and takes the loser's
+  -- COMPLETED over a state of its own that is neither that nor work in flight
   execute format(
-    'delete from enrich.%1$I s using enrich.%1$I l
-      where s.%2$I = $1 and l.%2$I = $2 and l.workflow_slug = s.workflow_slug
-        and l.status = ''COMPLETED'' and s.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'')',
+    'update enrich.%1$I s
+        set paid_calls = s.paid_calls + l.paid_calls, attempts = s.attempts + l.attempts,
+            status = case when takes_loser then l.status else s.status end,
+            completed_at = case when takes_loser then l.completed_at else s.completed_at end,
+            failed_at = case when takes_loser then null else s.failed_at end,
+            last_error = case when takes_loser then l.last_error else s.last_error end,
+            meta = case when takes_loser then l.meta else s.meta end,
+            updated_at = now()
+       from (select l.*, l.status = ''COMPLETED''
+                         and s2.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'') as takes_loser
+             from enrich.%1$I l join enrich.%1$I s2
+               on s2.%2$I = $1 and s2.workflow_slug = l.workflow_slug
+             where l.%2$I = $2) l
+      where s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
     t.states, t.id_column) using p_survivor, p_loser;
   execute format(
     'delete from enrich.%1$I l using enrich.%1$I s
@@ -2652,13 +2686,15 @@ begin
   from enrich._row_cells(p_rows) c
   group by c.ord;
 
-  -- the keys as the caller spelled them, sorted (JSON objects keep no key order)
+  -- one column per stored key, as the caller first spelled it (in sort order), sorted
+  -- (JSON objects keep no key order)
   update enrich.batches b
      set input_columns = (
            select coalesce(jsonb_agg(jsonb_build_object('heading', c.k, 'key', c.stored_as)
                                      order by c.k, c.stored_as), '[]')
-           from (select distinct c.k, c.stored_as from enrich._row_cells(p_rows) c
-                 where c.k is not null) c)
+           from (select distinct on (c.stored_as) c.k, c.stored_as
+                 from enrich._row_cells(p_rows) c
+                 where c.k is not null order by c.stored_as, c.k) c)
    where b.id = v_batch_id;
 
   perform enrich.start_batch(v_batch_id);
@@ -4045,6 +4081,10 @@ begin
     if p_slug in ('normalize_all_core_values', 'split') then
       raise exception using errcode = 'EN003',
         message = format('%s is the name of a SQL step, not of a workflow', quote_literal(p_slug));
+    end if;
+    if p_slug = 'enrich' then  -- the export's own columns are enrich.*, results <workflow>.*
+      raise exception using errcode = 'EN003',
+        message = '''enrich'' is reserved (the export''s own columns are named enrich.*)';
     end if;
   end if;
   if p_workspace is not null

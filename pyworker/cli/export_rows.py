@@ -73,14 +73,15 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
             (f"{workflow['workflow']}.{field}", _result(workflow["workflow"], field))
             for field in workflow["fields"]
         ]
-    taken = {heading for heading, _ in ours}
+    # every heading of the file is kept as it is, but one equal to ours: that one gets a
+    # suffix that is neither ours nor another of the file's
+    taken = {heading for heading, _ in ours} | {column["heading"] for column in columns["input"]}
     inputs: list[tuple[str, Callable[[dict], Any]]] = []
     for column in columns["input"]:
         heading = column["heading"]
-        # the file's own headings are distinct; one equal to ours (or a heading that two
-        # spellings of one key share in a JSONL file) gets a suffix, never a lost value
-        while heading in taken:
-            heading += " (input)"
-        taken.add(heading)
+        if heading in dict(ours):
+            while heading in taken:
+                heading += " (input)"
+            taken.add(heading)
         inputs.append((heading, _from("input", column["key"])))
     return CsvLayout([h for h, _ in inputs + ours], [get for _, get in inputs + ours])

@@ -183,13 +183,14 @@ class Columns:
     chosen: dict[str, str] = field(default_factory=dict)  # column (lower case) -> field
     on_mapping: Callable[[dict[str, str | None]], None] | None = None
     _cache: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    # (heading as spelled, key) of every column met, in the order met (a dict as an
-    # ordered set): the batch's input columns, which the export gives back in this order
-    _seen: dict[tuple[str, str], None] = field(default_factory=dict)
+    # key -> its first heading as spelled, in the order met: the batch's input columns,
+    # which the export gives back in this order (one column per key, however many
+    # spellings of it the rows of a JSONL file use)
+    _seen: dict[str, str] = field(default_factory=dict)
 
     def seen(self) -> list[dict[str, str]]:
         """The columns met so far, in order (enrich.set_batch_columns' argument)."""
-        return [{"heading": heading, "key": key} for heading, key in self._seen]
+        return [{"heading": heading, "key": key} for key, heading in self._seen.items()]
 
     def key_of(self, name: str) -> tuple[str, bool]:
         """(the key the column's values go under, whether it names a field)."""
@@ -226,8 +227,8 @@ class Columns:
         if len(set(keys)) != len(keys):
             self._untie(names, keys, where)
         for name, key in zip(names, keys, strict=True):
-            if key:
-                self._seen.setdefault((name.strip(), key))
+            if key and key not in self._seen:
+                self._seen[key] = name.strip()
         return keys
 
     def _untie(self, names: list[str], keys: list[str | None], where: str) -> None:

@@ -3,11 +3,12 @@
 
 create or replace function enrich._host_of_cleaned(p_value text) returns text
 language sql immutable parallel safe as $$
-  -- One expression (so the planner inlines it): drop scheme, path/query/fragment, userinfo,
-  -- port and trailing dots, then keep the host only if it is a valid multi-label name.
+  -- One expression (so the planner inlines it): ideographic full stops as dots, drop scheme,
+  -- path/query/fragment, userinfo, port and trailing dots, then keep the host only if it is
+  -- a valid multi-label name.
   select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-      enrich._lower(p_value),
+      translate(enrich._lower(p_value), '。．｡', '...'),
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
       '\.+$', '')
     from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')

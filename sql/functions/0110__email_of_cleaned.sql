@@ -7,7 +7,7 @@ language sql immutable parallel safe as $$
   -- same host rule as _url_host (one expression, so it inlines). A non-ASCII domain is not
   -- in canonical form yet: normalize_email and the split step pass it through _idna_email.
   select substring(
-    regexp_replace(regexp_replace(enrich._lower(p_email), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
+    regexp_replace(regexp_replace(translate(enrich._lower(p_email), '。．｡', '...'), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
     from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $$;
 comment on function enrich._email_of_cleaned(text) is

@@ -42,13 +42,15 @@ begin
   from enrich._row_cells(p_rows) c
   group by c.ord;
 
-  -- the keys as the caller spelled them, sorted (JSON objects keep no key order)
+  -- one column per stored key, as the caller first spelled it (in sort order), sorted
+  -- (JSON objects keep no key order)
   update enrich.batches b
      set input_columns = (
            select coalesce(jsonb_agg(jsonb_build_object('heading', c.k, 'key', c.stored_as)
                                      order by c.k, c.stored_as), '[]')
-           from (select distinct c.k, c.stored_as from enrich._row_cells(p_rows) c
-                 where c.k is not null) c)
+           from (select distinct on (c.stored_as) c.k, c.stored_as
+                 from enrich._row_cells(p_rows) c
+                 where c.k is not null order by c.stored_as, c.k) c)
    where b.id = v_batch_id;
 
   perform enrich.start_batch(v_batch_id);

@@ -32,6 +32,10 @@ begin
       raise exception using errcode = 'EN003',
         message = format('%s is the name of a SQL step, not of a workflow', quote_literal(p_slug));
     end if;
+    if p_slug = 'enrich' then  -- the export's own columns are enrich.*, results <workflow>.*
+      raise exception using errcode = 'EN003',
+        message = '''enrich'' is reserved (the export''s own columns are named enrich.*)';
+    end if;
   end if;
   if p_workspace is not null
      and not exists (select from enrich.workspaces s where s.name = p_workspace) then

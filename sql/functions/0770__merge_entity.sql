@@ -2,9 +2,10 @@
 -- survivor), when both turn out to be one real-world company or person (their keys became
 -- one canonical key). Everything that named the loser names the survivor: its items, their
 -- steps, its people (for a company), its results (all kept: the newest is the current one)
--- and its callbacks. Per workflow the survivor keeps its own state, unless only the loser
--- had one or the loser's is COMPLETED where the survivor's is not. The caller makes sure the
--- loser has no work in flight (no dispatch, no PENDING or IN_PROGRESS state).
+-- and its callbacks. Per workflow the survivor keeps its own state (with both entities'
+-- paid calls and attempts), unless only the loser had one or the loser's is COMPLETED where
+-- the survivor's is FAILED. The caller makes sure the loser has no work in flight (no
+-- dispatch, no PENDING or IN_PROGRESS state).
 
 create or replace function enrich._merge_entity(
   p_entity_type text, p_survivor uuid, p_loser uuid, p_key text
@@ -14,11 +15,24 @@ declare
   t record;
 begin
   select * into t from enrich._entity_tables(p_entity_type);
-  -- per workflow, the better of the two states stays (COMPLETED beats anything else)
+  -- per workflow both have a state for, the survivor's stays, counting the loser's paid
+  -- calls and attempts too (the spend ledger counts them), and takes the loser's
+  -- COMPLETED over a state of its own that is neither that nor work in flight
   execute format(
-    'delete from enrich.%1$I s using enrich.%1$I l
-      where s.%2$I = $1 and l.%2$I = $2 and l.workflow_slug = s.workflow_slug
-        and l.status = ''COMPLETED'' and s.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'')',
+    'update enrich.%1$I s
+        set paid_calls = s.paid_calls + l.paid_calls, attempts = s.attempts + l.attempts,
+            status = case when takes_loser then l.status else s.status end,
+            completed_at = case when takes_loser then l.completed_at else s.completed_at end,
+            failed_at = case when takes_loser then null else s.failed_at end,
+            last_error = case when takes_loser then l.last_error else s.last_error end,
+            meta = case when takes_loser then l.meta else s.meta end,
+            updated_at = now()
+       from (select l.*, l.status = ''COMPLETED''
+                         and s2.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'') as takes_loser
+             from enrich.%1$I l join enrich.%1$I s2
+               on s2.%2$I = $1 and s2.workflow_slug = l.workflow_slug
+             where l.%2$I = $2) l
+      where s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
     t.states, t.id_column) using p_survivor, p_loser;
   execute format(
     'delete from enrich.%1$I l using enrich.%1$I s

@@ -31,7 +31,14 @@ begin
       from enrich._canonical_entity_keys(v_type) k
       group by k.new_key
     loop
-      -- the group: the entities moving to the key and the one already under it, if any
+      -- the group: the entities moving to the key and the one already under it, if any;
+      -- their states locked, so no retry or claim starts work on one while it is merged
+      execute format(
+        'select from enrich.%1$I s where s.%2$I in (
+           select e.id from enrich.%3$I e where e.id = any ($2) or e.%4$I = $1)
+         for update of s',
+        t.states, t.id_column, t.entities, v_key)
+        using v_group.new_key, v_group.ids;
       execute format(
         'select count(*) filter (where g.busy) as busy,
                 (array_agg(g.id order by g.busy desc, g.result_at desc nulls last,

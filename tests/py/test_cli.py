@@ -488,6 +488,28 @@ def test_values_that_look_like_markup_are_shown_as_text(db_url: str, tmp_path: P
     assert missing.returncode == 1 and "[/x].csv: no such file" in missing.stderr
 
 
+def test_export_headings_never_swap_values_and_one_key_is_one_column(
+    db_url: str, tmp_path: Path
+) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("email,enrich.status,enrich.status (input)\na@acme.com,st1,sti1\n")
+    batch = enrich(db_url, "load", str(odd), "--pipeline", "company").stdout.split()[-1]
+    exported = enrich(db_url, "export", batch, "--format", "csv").stdout
+    header, row = list(csv.reader(io.StringIO(exported)))
+    cells = dict(zip(header, row, strict=True))
+    assert header[:3] == ["email", "enrich.status (input) (input)", "enrich.status (input)"]
+    assert cells["enrich.status (input)"] == "sti1"  # the file's own column keeps its name
+    assert cells["enrich.status (input) (input)"] == "st1"
+
+    spellings = tmp_path / "spellings.jsonl"
+    spellings.write_text('{"Email": "a@acme.com", "Foo": 1}\n{"email": "b@acme.com", " foo ": 2}\n')
+    batch = enrich(db_url, "load", str(spellings), "--pipeline", "company").stdout.split()[-1]
+    exported = enrich(db_url, "export", batch, "--format", "csv").stdout
+    header, *rows = list(csv.reader(io.StringIO(exported)))
+    assert header[:2] == ["Email", "Foo"] and "email" not in header  # first spelling
+    assert [r[:2] for r in rows] == [["a@acme.com", "1"], ["b@acme.com", "2"]]
+
+
 def test_csv_export_is_safe_in_spreadsheets_and_raw_on_request(db_url: str, tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text(
