@@ -48,13 +48,19 @@ def sql_files() -> list[Path]:
 
 
 def migration_status(database_url: str) -> MigrationStatus:
-    backend = get_backend(_yoyo_url(database_url))
+    """Applied and pending migrations, read from yoyo's table of applied ones (without
+    yoyo's backend, which takes its lock: a write the CLI's enrich_admin may not make)."""
     migrations = read_migrations(str(MIGRATIONS_DIR))
-    pending = {m.id for m in backend.to_apply(migrations)}
-    backend.connection.close()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        table = conn.execute("select to_regclass('_yoyo_migration')::text").fetchone()[0]
+        done = (
+            {row[0] for row in conn.execute(f"select migration_id from {table}")}
+            if table
+            else set()
+        )
     return MigrationStatus(
-        applied=[m.id for m in migrations if m.id not in pending],
-        pending=[m.id for m in migrations if m.id in pending],
+        applied=[m.id for m in migrations if m.id in done],
+        pending=[m.id for m in migrations if m.id not in done],
     )
 
 

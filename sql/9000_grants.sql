@@ -54,3 +54,16 @@ grant execute on function
 -- the admin CLI: every function, and reading every table (status, export, stats)
 grant execute on all functions in schema enrich to enrich_admin;
 grant select on all tables in schema enrich to enrich_admin;
+
+-- the loader COPYs a file's rows straight into batch_items (a function call per row would
+-- cost more than the load itself); enrich.start_batch then runs them, as for any batch
+grant insert (batch_id, row_number, data) on enrich.batch_items to enrich_admin;
+
+-- `enrich db status` and `enrich doctor` read which migrations are applied
+do $$
+begin
+  if to_regclass('_yoyo_migration') is not null then
+    execute format('grant select on %s to enrich_admin', to_regclass('_yoyo_migration'));
+  end if;
+end;
+$$;

@@ -10,7 +10,15 @@ common.py holds what they share (errors, options), render.py the tables people r
 export_rows.py the flat rows of a CSV export.
 """
 
+import getpass
+import os
+import sys
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
 from pyworker.cli import batches, database, operations, servers, workflows
+from pyworker.cli.common import err
 from pyworker.cli.root import app
 
 app.add_typer(database.app, name="db")
@@ -18,4 +26,33 @@ app.add_typer(workflows.workflow_app, name="workflow")
 app.add_typer(workflows.workspace_app, name="workspace")
 app.add_typer(workflows.pipeline_app, name="pipeline")
 
-__all__ = ["app", "batches", "operations", "servers"]
+
+
+def main() -> None:
+    """The `enrich` command: the app, with one clear message for a missing privilege
+    (whichever command met it) instead of a traceback."""
+    try:
+        app()
+    except psycopg.errors.InsufficientPrivilege as exc:
+        err.print(f"error: {exc.diag.message_primary or exc}", markup=False)
+        err.print(f"  as database role {_login_role()!r}. {PRIVILEGES}", markup=False)
+        sys.exit(1)
+
+
+PRIVILEGES = (
+    "The CLI needs a login role granted enrich_admin (as the database owner: GRANT "
+    "enrich_admin TO <role>); `enrich db migrate` needs the owner of the enrich schema. "
+    "See README.md, Deployment."
+)
+
+
+def _login_role() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    try:
+        user = conninfo_to_dict(url).get("user") if url else None
+    except psycopg.ProgrammingError:  # the role is a courtesy in a message about another thing
+        user = None
+    return str(user or getpass.getuser())
+
+
+__all__ = ["app", "batches", "main", "operations", "servers"]

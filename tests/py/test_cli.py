@@ -778,3 +778,61 @@ def test_run_on_a_terminal_keeps_its_bar_and_whole_log_lines(db_url: str, tmp_pa
     assert len(stopped) == 1 and "paid_calls=5" in stopped[0], lines  # one line, unwrapped
     assert not any("event=sent" in line for line in lines)  # per-POST lines are debug
     assert any(line.startswith("20 rows, 5 unique companies") for line in lines), lines
+
+
+def test_every_cli_command_runs_as_a_login_role_granted_enrich_admin(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The README gives the CLI a login role granted enrich_admin: every command works as
+    it (the loader's COPY and `db status` included), and `db migrate`, which needs the
+    schema's owner, says so in a clear message, never a traceback."""
+    from tests.py.test_end_to_end import login_as_member_of
+
+    people = tmp_path / "people.csv"
+    people.write_text("email\n" + "".join(f"p{n}@acme{n % 7}.com\n" for n in range(40)))
+    with login_as_member_of(db_url, "enrich_admin") as admin_url:
+        batch = enrich(admin_url, "load", str(people), "--pipeline", "company")
+        assert batch.returncode == 0, batch.stderr
+        batch_id = batch.stdout.split()[-1]
+        in_parts = enrich(admin_url, "load", str(people), "--pipeline", "company", "--parts", "2")
+        assert in_parts.returncode == 0, in_parts.stderr
+        commands = [
+            ["load", str(people), "--pipeline", "company", "--dry-run"],
+            ["status"],
+            ["status", batch_id, "--json"],
+            ["export", batch_id, "--format", "csv"],
+            ["doctor"],
+            ["db", "status"],
+            ["db", "url"],
+            ["stats", "--json"],
+            ["workflow", "list"],
+            ["workflow", "show", COMPANY_WORKFLOW],
+            ["workflow", "set", COMPANY_WORKFLOW, "--max-attempts", "4"],
+            ["workflow", "pause", COMPANY_WORKFLOW],
+            ["workflow", "resume", COMPANY_WORKFLOW],
+            ["workspace", "list"],
+            ["workspace", "set", "default", "--rate", "9"],
+            ["pipeline", "list"],
+            [
+                "pipeline",
+                "set",
+                "company_copy",
+                "normalize_all_core_values",
+                "split",
+                COMPANY_WORKFLOW,
+            ],
+            ["retry", "--batch", batch_id, "--yes"],
+            ["refresh", "--workflow", COMPANY_WORKFLOW, "--older-than", "30d", "--yes"],
+            ["prune", "--older-than", "30d"],
+            ["demo"],
+        ]
+        for command in commands:
+            result = enrich(admin_url, *command)
+            assert result.returncode in (0, 1), (command, result.stderr)
+            assert "Traceback" not in result.stderr and "InsufficientPrivilege" not in (
+                result.stderr
+            ), (command, result.stderr)
+        migrate = enrich(admin_url, "db", "migrate")
+        assert migrate.returncode == 1, migrate.stderr
+        assert "Traceback" not in migrate.stderr
+        assert "permission denied" in migrate.stderr and "owner" in migrate.stderr
