@@ -27,7 +27,6 @@ app.add_typer(workflows.workspace_app, name="workspace")
 app.add_typer(workflows.pipeline_app, name="pipeline")
 
 
-
 def main() -> None:
     """The `enrich` command: the app, with one clear message for a missing privilege
     (whichever command met it) instead of a traceback."""
