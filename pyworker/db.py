@@ -7,6 +7,8 @@ encoded in pyworker/load/copy_format.py).
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -303,31 +305,47 @@ def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
     return row[0] if row else None
 
 
-def open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -> UUID:
-    return conn.execute("select enrich.open_batch(%s, %s)", (pipeline, loading)).fetchone()[0]
+def open_batch(
+    conn: psycopg.Connection, pipeline: str, loading: bool = False, loader: str | None = None
+) -> UUID:
+    return conn.execute(
+        "select enrich.open_batch(%s, %s, %s)", (pipeline, loading, loader)
+    ).fetchone()[0]
 
 
-def hold_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
-    """This session holds the LOADING batch's lock (shared) until it closes: one of the
-    load's connections, so doctor does not report the load as abandoned."""
-    conn.execute("select pg_advisory_lock_shared(enrich._loading_lock_key(%s))", (batch_id,))
+def heartbeat(
+    conn: psycopg.Connection, process: str, kind: str, alive_for: Any, version: str
+) -> None:
+    conn.execute(
+        "select enrich.heartbeat(%s, %s, %s, %s, %s, %s)",
+        (process, kind, socket.gethostname(), os.getpid(), version, alive_for),
+    )
+
+
+def sign_off(conn: psycopg.Connection, process: str) -> None:
+    conn.execute("select enrich.sign_off(%s)", (process,))
+
+
+def live_processes(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from enrich.live_processes()")
 
 
 def without_parallel_workers(conn: psycopg.Connection) -> None:
-    """This session's statements run on one core each (no parallel workers)."""
-    conn.execute("set max_parallel_workers_per_gather = 0")
+    """This transaction's statements run on one core each (no parallel workers). SET LOCAL:
+    behind a transaction pooler a session setting would reach other clients."""
+    conn.execute("set local max_parallel_workers_per_gather = 0")
 
 
-def release_loading_lock(conn: psycopg.Connection, batch_id: UUID) -> None:
-    conn.execute("select pg_advisory_unlock_shared(enrich._loading_lock_key(%s))", (batch_id,))
+def finish_loading(conn: psycopg.Connection, batch_id: UUID, loader: str | None = None) -> None:
+    conn.execute("select enrich.finish_loading(%s, %s)", (batch_id, loader))
 
 
-def finish_loading(conn: psycopg.Connection, batch_id: UUID) -> None:
-    conn.execute("select enrich.finish_loading(%s)", (batch_id,))
-
-
-def discard_loading_batch(conn: psycopg.Connection, batch_id: UUID) -> bool:
-    return conn.execute("select enrich.discard_loading_batch(%s)", (batch_id,)).fetchone()[0]
+def discard_loading_batch(
+    conn: psycopg.Connection, batch_id: UUID, loader: str | None = None
+) -> bool:
+    return conn.execute(
+        "select enrich.discard_loading_batch(%s, %s)", (batch_id, loader)
+    ).fetchone()[0]
 
 
 def set_batch_columns(conn: psycopg.Connection, batch_id: UUID, columns: list[dict]) -> None:

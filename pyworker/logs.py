@@ -28,6 +28,7 @@ _WARNING_EVENTS = frozenset(
         "webhook_nearly_full",
         "callback_error",
         "cancelled_after_sending",
+        "heartbeat_failed",
     }
 )
 _ERROR_EVENTS = frozenset({"error_no_webhook_left"})

@@ -712,42 +712,22 @@ $$;
 COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the host, or its registrable domain, is a free-mail provider (gmail.com, ...).';
 
 --
--- Name: _loading_lock_holders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _live_loaders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._loading_lock_holders(p_batch_id uuid) RETURNS SETOF integer
+CREATE FUNCTION enrich._live_loaders(p_batch_id uuid) RETURNS SETOF text
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select l.pid from pg_catalog.pg_locks l
-  where l.locktype = 'advisory' and l.granted and l.objsubid = 1  -- a bigint key, split in two
-    and l.database = (select d.oid from pg_catalog.pg_database d
-                      where d.datname = pg_catalog.current_database())
-    and l.classid::bigint = (enrich._loading_lock_key(p_batch_id) >> 32) & 4294967295
-    and l.objid::bigint = enrich._loading_lock_key(p_batch_id) & 4294967295
+  select p.id from enrich.processes p
+  where p.batch_id = p_batch_id and p.kind = 'loader' and p.alive_until > now()
 $$;
 
 --
--- Name: FUNCTION _loading_lock_holders(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _live_loaders(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._loading_lock_holders(p_batch_id uuid) IS 'The process ids of the sessions holding a LOADING batch''s lock (its loader''s connections).';
-
---
--- Name: _loading_lock_key(uuid); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich._loading_lock_key(p_batch_id uuid) RETURNS bigint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-  select pg_catalog.hashtextextended(p_batch_id::text, 0)
-$$;
-
---
--- Name: FUNCTION _loading_lock_key(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON FUNCTION enrich._loading_lock_key(p_batch_id uuid) IS 'The advisory lock (shared, session level) that each connection of a load in parts holds on its LOADING batch until it closes: with no holder left, doctor reports the batch as abandoned, and finish_loading / discard_loading_batch refuse while another session holds it.';
+COMMENT ON FUNCTION enrich._live_loaders(p_batch_id uuid) IS 'The ids of the live loaders (current heartbeat) of a batch.';
 
 --
 -- Name: _lock_step_workflows(text[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1220,24 +1200,32 @@ end;
 $$;
 
 --
--- Name: _refuse_live_load(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _refuse_live_load(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._refuse_live_load(p_batch_id uuid) RETURNS void
+CREATE FUNCTION enrich._refuse_live_load(p_batch_id uuid, p_loader text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_holder integer;
+  v_loader enrich.processes;
 begin
-  select h into v_holder from enrich._loading_lock_holders(p_batch_id) as h
-  where h <> pg_catalog.pg_backend_pid() limit 1;
-  if v_holder is not null then
+  select p.* into v_loader from enrich.processes p
+  where p.id in (select enrich._live_loaders(p_batch_id)) and p.id is distinct from p_loader
+  limit 1;
+  if found then
     raise exception using errcode = 'EN005',
-      message = format('batch %s is still loading (its loader is process %s)', p_batch_id, v_holder);
+      message = format('batch %s is still loading (its loader is process %s on %s, seen %s)',
+                       p_batch_id, v_loader.pid, v_loader.host, v_loader.seen_at);
   end if;
 end;
 $$;
+
+--
+-- Name: FUNCTION _refuse_live_load(p_batch_id uuid, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._refuse_live_load(p_batch_id uuid, p_loader text) IS 'EN005 while a live loader other than p_loader loads the batch.';
 
 --
 -- Name: _refuse_outside_read_committed(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2405,14 +2393,14 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
     and (b.status = 'COMPLETED')
         = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
   union all
-  -- a load in parts whose loader is gone (its session held the batch's advisory lock)
+  -- a load in parts whose loader is gone (no live heartbeat, enrich.processes)
   select 'loading_batch_abandoned', b.id::text,
          format('LOADING since %s and its loader is gone: keep the rows it loaded with '
                 'select enrich.finish_loading(%L), or delete them with '
                 'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
   from enrich.batches b
   where b.status = 'LOADING'
-    and not exists (select from enrich._loading_lock_holders(b.id))
+    and not exists (select from enrich._live_loaders(b.id))
   union all
   -- the paid-call ledger agrees with the calls its entities and dispatches hold
   select 'paid_calls_ledger_disagrees', w.slug,
@@ -2780,15 +2768,15 @@ $$;
 COMMENT ON FUNCTION enrich.describe_workflow(p_slug text) IS 'A workflow''s settings, spend today, why its work waits (if it does) and webhooks (with submissions used and remaining; never their auth tokens) as JSON; NULL if unknown.';
 
 --
--- Name: discard_loading_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: discard_loading_batch(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.discard_loading_batch(p_batch_id uuid) RETURNS boolean
+CREATE FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text DEFAULT NULL::text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
-  perform enrich._refuse_live_load(p_batch_id);
+  perform enrich._refuse_live_load(p_batch_id, p_loader);
   if not exists (select from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING') then
     return false;
   end if;
@@ -2802,10 +2790,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION discard_loading_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION discard_loading_batch(p_batch_id uuid, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while another session (a loader still running) holds its lock.';
+COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while a live loader other than p_loader loads it.';
 
 --
 -- Name: dispatch_wait_reasons(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3081,15 +3069,15 @@ $$;
 COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) IS 'Permanent refusal: the reserved call is given back and the entity FAILS with p_error, cascading to its items. False when p_worker does not hold the lease.';
 
 --
--- Name: finish_loading(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: finish_loading(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.finish_loading(p_batch_id uuid) RETURNS void
+CREATE FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
-  perform enrich._refuse_live_load(p_batch_id);
+  perform enrich._refuse_live_load(p_batch_id, p_loader);
   -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
   update enrich.batches b
      set status = 'IN_PROGRESS',
@@ -3106,10 +3094,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION finish_loading(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION finish_loading(p_batch_id uuid, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while another session (a loader still running) holds the batch''s lock.';
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while a live loader other than p_loader loads it.';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3225,6 +3213,38 @@ $$;
 COMMENT ON FUNCTION enrich.get_person_workflow_status(p_person_id uuid, p_workflow_slug text) IS 'A person''s state in a workflow: PENDING | IN_PROGRESS | COMPLETED | FAILED; NULL if never claimed.';
 
 --
+-- Name: heartbeat(text, text, text, integer, text, interval); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.heartbeat(p_process text, p_kind text, p_host text, p_pid integer, p_version text, p_alive_for interval DEFAULT '00:01:00'::interval) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_alive_for is null or p_alive_for < interval '5 seconds'
+     or p_alive_for > interval '10 minutes' then
+    raise exception using errcode = 'EN003',
+      message = format('heartbeat: p_alive_for %s is outside 5 seconds to 10 minutes', p_alive_for);
+  end if;
+  insert into enrich.processes as p (id, kind, host, pid, version, alive_until)
+  values (p_process, p_kind, p_host, p_pid, p_version, now() + p_alive_for)
+  on conflict (id) do update
+    set seen_at = now(), alive_until = now() + p_alive_for
+    where p.kind = excluded.kind;
+  if not found then
+    raise exception using errcode = 'EN003',
+      message = format('heartbeat: process %s is registered as another kind', quote_literal(p_process));
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION heartbeat(p_process text, p_kind text, p_host text, p_pid integer, p_version text, p_alive_for interval); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.heartbeat(p_process text, p_kind text, p_host text, p_pid integer, p_version text, p_alive_for interval) IS 'Registers a process (loader, worker, receiver, dashboard) or keeps it alive for p_alive_for (5 s to 10 min) more.';
+
+--
 -- Name: list_pipelines(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3280,6 +3300,26 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.list_workspaces() IS 'Every workspace: rate limit, daily credits, credits spent today, its workflows.';
+
+--
+-- Name: live_processes(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.live_processes() RETURNS TABLE(id text, kind text, host text, pid integer, version text, batch_id uuid, started_at timestamp with time zone, seen_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p.id, p.kind, p.host, p.pid, p.version, p.batch_id, p.started_at, p.seen_at
+  from enrich.processes p
+  where p.alive_until > now()
+  order by p.kind, p.started_at
+$$;
+
+--
+-- Name: FUNCTION live_processes(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.live_processes() IS 'The processes whose heartbeat is current, oldest first per kind.';
 
 --
 -- Name: mark_dispatch_sent(bigint, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3389,10 +3429,10 @@ $_$;
 COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing slash, sub-page, query or fragment -> https://www.linkedin.com/in/<slug> (slug percent-decoded, lower-case). NULL when it is not a /in/ profile URL.';
 
 --
--- Name: open_batch(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: open_batch(text, boolean, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean DEFAULT false) RETURNS uuid
+CREATE FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean DEFAULT false, p_loader text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -3413,8 +3453,14 @@ begin
     insert into enrich.batches (pipeline, steps, status)
     values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
-    if p_loading then  -- held by this session until it closes (see _loading_lock_key)
-      perform pg_catalog.pg_advisory_lock_shared(enrich._loading_lock_key(v_batch_id));
+    if p_loader is not null then  -- its heartbeat tells who it is alive (enrich.heartbeat)
+      update enrich.processes p set batch_id = v_batch_id
+       where p.id = p_loader and p.kind = 'loader';
+      if not found then
+        raise exception using errcode = 'EN003',
+          message = format('open_batch: no loader %s (call enrich.heartbeat first)',
+                           quote_literal(p_loader));
+      end if;
     end if;
   end if;
   if v_batch_id is null then
@@ -3427,10 +3473,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION open_batch(p_pipeline text, p_loading boolean); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION open_batch(p_pipeline text, p_loading boolean, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading.';
+COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean, p_loader text) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading.';
 
 --
 -- Name: pause_workflow(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4182,6 +4228,23 @@ $$;
 COMMENT ON FUNCTION enrich.set_workspace(p_name text, p_rate_per_second numeric, p_burst integer, p_daily_credits numeric, p_clear_daily_credits boolean) IS 'Creates or updates a workspace; NULL arguments keep the current value (new ones: 10 rows/s, burst 20, unlimited credits). Returns its list_workspaces() entry.';
 
 --
+-- Name: sign_off(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.sign_off(p_process text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  delete from enrich.processes p where p.id = p_process
+$$;
+
+--
+-- Name: FUNCTION sign_off(p_process text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.sign_off(p_process text) IS 'A process that stops removes its row.';
+
+--
 -- Name: spend_by_day(date); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -4849,6 +4912,30 @@ CREATE TABLE enrich.pipelines (
 COMMENT ON TABLE enrich.pipelines IS 'Named ordered lists of steps. SQL steps: normalize_all_core_values, split; any other step is the slug of a workflow (an entity step).';
 
 --
+-- Name: processes; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.processes (
+    id text NOT NULL,
+    kind text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    version text NOT NULL,
+    batch_id uuid,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    alive_until timestamp with time zone NOT NULL,
+    CONSTRAINT alive_after_seen CHECK ((alive_until > seen_at)),
+    CONSTRAINT kind_is_valid CHECK ((kind = ANY (ARRAY['loader'::text, 'worker'::text, 'receiver'::text, 'dashboard'::text])))
+);
+
+--
+-- Name: TABLE processes; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.processes IS 'The processes working on this database, each kept alive by its heartbeat (enrich.heartbeat): it is alive until alive_until. A loader names the batch it loads.';
+
+--
 -- Name: public_suffix_rules; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -5111,6 +5198,13 @@ ALTER TABLE ONLY enrich.pipelines
     ADD CONSTRAINT pipelines_pkey PRIMARY KEY (name);
 
 --
+-- Name: processes processes_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.processes
+    ADD CONSTRAINT processes_pkey PRIMARY KEY (id);
+
+--
 -- Name: public_suffix_rules public_suffix_rules_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -5205,6 +5299,12 @@ CREATE INDEX paid_calls_batch_idx ON enrich.paid_calls USING btree (batch_id) WH
 --
 
 CREATE INDEX person_enrichment_results_lookup_idx ON enrich.person_enrichment_results USING btree (person_id, workflow_slug, created_at DESC);
+
+--
+-- Name: processes_batch_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX processes_batch_idx ON enrich.processes USING btree (batch_id) WHERE (batch_id IS NOT NULL);
 
 --
 -- Name: workflow_states_entity_idx; Type: INDEX; Schema: enrich; Owner: -

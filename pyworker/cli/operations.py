@@ -38,6 +38,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
         violations = db.check_invariants(conn)
         workflows = db.list_workflows(conn)
         waiting = db.dispatch_wait_reasons(conn)
+        alive = db.live_processes(conn)
     problems = [
         {"invariant": "migration_pending", "subject_id": m, "detail": "run enrich db migrate"}
         for m in status.pending
@@ -77,7 +78,14 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         typer.echo(
             json.dumps(
-                {"ok": not problems, "violations": problems, "workflows": notes, "notices": notices}
+                {
+                    "ok": not problems,
+                    "violations": problems,
+                    "workflows": notes,
+                    "notices": notices,
+                    "processes": alive,
+                },
+                default=str,
             )
         )
     else:
@@ -85,6 +93,13 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
             f"database: ok; migrations: {len(status.applied)} applied, "
             f"{len(status.pending)} pending"
         )
+        for process in alive:  # who is alive (those with a heartbeat: loaders)
+            batch = f", loading batch {process['batch_id']}" if process["batch_id"] else ""
+            typer.echo(
+                f"alive: {process['kind']} {process['id']} (pid {process['pid']} on "
+                f"{process['host']}, version {process['version']}, since "
+                f"{process['started_at']:%Y-%m-%d %H:%M:%S}{batch})"
+            )
         for note in notes:
             typer.echo(f"workflow {note}")
         for notice in notices:

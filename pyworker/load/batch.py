@@ -13,6 +13,7 @@ from uuid import UUID
 import psycopg
 
 from pyworker import db
+from pyworker.liveness import Heartbeat
 from pyworker.load.copy_format import copy_items
 from pyworker.load.files import Columns, LoadError, counted, read_rows
 from pyworker.load.parts import default_parts, discard_batch, load_in_parts
@@ -20,17 +21,19 @@ from pyworker.load.parts import default_parts, discard_batch, load_in_parts
 OPEN_BATCH_ATTEMPTS = 5
 
 
-def _open_batch(conn: psycopg.Connection, pipeline: str, loading: bool = False) -> UUID:
+def _open_batch(
+    conn: psycopg.Connection, pipeline: str, loading: bool = False, loader: str | None = None
+) -> UUID:
     """open_batch locks the pipeline's workflows in slug order. A transaction taking them in
     another order (a delete of several workflows locks them as it finds them) can deadlock
     with it, and PostgreSQL may pick the load to fail: as the load's first statement it has
     done nothing yet, so it starts again (the other side has ended by then)."""
     for _ in range(OPEN_BATCH_ATTEMPTS - 1):
         try:
-            return db.open_batch(conn, pipeline, loading)
+            return db.open_batch(conn, pipeline, loading, loader)
         except psycopg.errors.DeadlockDetected:
             conn.rollback()
-    return db.open_batch(conn, pipeline, loading)
+    return db.open_batch(conn, pipeline, loading, loader)
 
 
 class OverCallLimit(LoadError):
@@ -62,8 +65,13 @@ def load(
     if source != "-" and not Path(source).is_file():
         raise LoadError("no such file")
     parts = 1 if max_new_calls is not None else parts or default_parts(source)
-    with db.connect(database_url, autocommit=False) as conn:
-        batch_id = _open_batch(conn, pipeline, loading=parts > 1)
+    # the loader's heartbeat (enrich.processes) is how anyone can tell its LOADING batch is
+    # alive: doctor, and finish_loading / discard_loading_batch from another process
+    with (
+        Heartbeat(database_url, "loader") as loader,
+        db.connect(database_url, autocommit=False) as conn,
+    ):
+        batch_id = _open_batch(conn, pipeline, loading=parts > 1, loader=loader.id)
         columns = _with_aliases(conn, columns)
         rows = read_rows(source, encoding, columns)
         if on_progress:
@@ -82,11 +90,11 @@ def load(
         try:
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
             db.set_batch_columns(conn, batch_id, columns.seen())
-            db.finish_loading(conn, batch_id)
+            db.finish_loading(conn, batch_id, loader.id)
             conn.commit()
         except BaseException as failure:
             try:
-                discard_batch(database_url, conn, batch_id)
+                discard_batch(database_url, conn, batch_id, loader.id)
             except Exception as cleanup:  # the load's own error is the one to report
                 failure.add_note(f"and its LOADING batch {batch_id} was not deleted: {cleanup}")
             raise

@@ -58,17 +58,6 @@ def _start_part(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.commit()
 
 
-def _let_go(conn: psycopg.Connection, batch_id: UUID) -> None:
-    """A part's connection gives the batch's lock back before it closes (a closed
-    connection's server process lets go of it a moment later: finish_loading would see it)."""
-    try:
-        conn.rollback()
-        db.release_loading_lock(conn, batch_id)
-        conn.commit()
-    except psycopg.Error:
-        pass  # a broken connection: its server process ends, and its lock with it
-
-
 def load_in_parts(
     database_url: str,
     batch_id: UUID,
@@ -82,10 +71,9 @@ def load_in_parts(
         conns = []
         for _ in range(parts):
             conns.append(stack.enter_context(db.connect(database_url, autocommit=False)))
-            stack.callback(_let_go, conns[-1], batch_id)
-            db.hold_loading_lock(conns[-1], batch_id)
             # the parts are the load's parallelism: each keeps a core busy with every
-            # statement, and parallel workers would only compete with the other parts
+            # statement, and parallel workers would only compete with the other parts (a
+            # part is one transaction: the setting lasts as long as the part)
             db.without_parallel_workers(conns[-1])
         count = copy_items_in_parts(
             conns, batch_id, rows, lambda row: zlib.crc32(company_hint(row).encode()) % parts
@@ -111,16 +99,17 @@ def load_in_parts(
 DISCARD_ATTEMPTS = 3
 
 
-def discard_batch(database_url: str, conn: psycopg.Connection, batch_id: UUID) -> None:
+def discard_batch(
+    database_url: str, conn: psycopg.Connection, batch_id: UUID, loader: str | None = None
+) -> None:
     """Delete the failed load's batch: on the load's connection, or on a new one if that is
-    broken. Tried again after a deadlock with a result arriving for a committed part, or
-    while a part's connection has not let go of the batch yet."""
+    broken. Tried again after a deadlock with a result arriving for a committed part."""
     for attempt in range(DISCARD_ATTEMPTS):
         fresh = conn.closed or conn.broken
         target = db.connect(database_url, autocommit=False) if fresh else conn
         try:
             target.rollback()
-            db.discard_loading_batch(target, batch_id)
+            db.discard_loading_batch(target, batch_id, loader)
             target.commit()
             return
         except psycopg.Error as exc:

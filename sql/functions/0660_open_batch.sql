@@ -1,10 +1,12 @@
 -- enrich.open_batch: an empty batch for `enrich load`, which COPYs items into it and then
 -- calls start_batch (the same SQL path as create_batch). A batch loaded in parts from
 -- several connections is opened LOADING and committed first; each part then COPYs and
--- starts its own items, and enrich.finish_loading ends the load.
+-- starts its own items, and enrich.finish_loading ends the load. The loader (p_loader, a
+-- process of enrich.processes) is the batch's: while its heartbeat lasts the load is alive.
 
-create or replace function enrich.open_batch(p_pipeline text, p_loading boolean default false)
-returns uuid
+create or replace function enrich.open_batch(
+  p_pipeline text, p_loading boolean default false, p_loader text default null
+) returns uuid
 language plpgsql set search_path = '' as $$
 declare
   v_batch_id uuid;
@@ -23,8 +25,14 @@ begin
     insert into enrich.batches (pipeline, steps, status)
     values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
     returning id into v_batch_id;
-    if p_loading then  -- held by this session until it closes (see _loading_lock_key)
-      perform pg_catalog.pg_advisory_lock_shared(enrich._loading_lock_key(v_batch_id));
+    if p_loader is not null then  -- its heartbeat tells who it is alive (enrich.heartbeat)
+      update enrich.processes p set batch_id = v_batch_id
+       where p.id = p_loader and p.kind = 'loader';
+      if not found then
+        raise exception using errcode = 'EN003',
+          message = format('open_batch: no loader %s (call enrich.heartbeat first)',
+                           quote_literal(p_loader));
+      end if;
     end if;
   end if;
   if v_batch_id is null then
@@ -35,7 +43,7 @@ begin
   return v_batch_id;
 end;
 $$;
-comment on function enrich.open_batch(text, boolean) is
+comment on function enrich.open_batch(text, boolean, text) is
   'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call '
   'start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, '
   'COPY and start each part in its own transaction, then call finish_loading.';

@@ -1,10 +1,10 @@
 -- enrich.finish_loading: the end of a load in parts. The LOADING batch gets its item count
 -- and its status from its items.
 
-create or replace function enrich.finish_loading(p_batch_id uuid) returns void
+create or replace function enrich.finish_loading(p_batch_id uuid, p_loader text default null) returns void
 language plpgsql set search_path = '' as $$
 begin
-  perform enrich._refuse_live_load(p_batch_id);
+  perform enrich._refuse_live_load(p_batch_id, p_loader);
   -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
   update enrich.batches b
      set status = 'IN_PROGRESS',
@@ -19,8 +19,7 @@ begin
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
-comment on function enrich.finish_loading(uuid) is
+comment on function enrich.finish_loading(uuid, text) is
   'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of '
   'its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every '
-  'item has finished). EN005 while another session (a loader still running) holds the '
-  'batch''s lock.';
+  'item has finished). EN005 while a live loader other than p_loader loads it.';

@@ -1,10 +1,10 @@
 -- enrich.discard_loading_batch: a load in parts that failed is deleted with its items; the
 -- entities its committed parts claimed stay, as any batch's do.
 
-create or replace function enrich.discard_loading_batch(p_batch_id uuid) returns boolean
+create or replace function enrich.discard_loading_batch(p_batch_id uuid, p_loader text default null) returns boolean
 language plpgsql set search_path = '' as $$
 begin
-  perform enrich._refuse_live_load(p_batch_id);
+  perform enrich._refuse_live_load(p_batch_id, p_loader);
   if not exists (select from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING') then
     return false;
   end if;
@@ -16,7 +16,7 @@ begin
   return true;
 end;
 $$;
-comment on function enrich.discard_loading_batch(uuid) is
+comment on function enrich.discard_loading_batch(uuid, text) is
   'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; '
   'the entities its committed parts claimed stay, as any batch''s do. False if there is no '
-  'such batch; EN005 while another session (a loader still running) holds its lock.';
+  'such batch; EN005 while a live loader other than p_loader loads it.';

@@ -101,14 +101,14 @@ language sql stable set search_path = '' as $$
     and (b.status = 'COMPLETED')
         = exists (select from enrich.batch_items i where i.batch_id = b.id and i.finished_at is null)
   union all
-  -- a load in parts whose loader is gone (its session held the batch's advisory lock)
+  -- a load in parts whose loader is gone (no live heartbeat, enrich.processes)
   select 'loading_batch_abandoned', b.id::text,
          format('LOADING since %s and its loader is gone: keep the rows it loaded with '
                 'select enrich.finish_loading(%L), or delete them with '
                 'select enrich.discard_loading_batch(%L)', b.created_at, b.id, b.id)
   from enrich.batches b
   where b.status = 'LOADING'
-    and not exists (select from enrich._loading_lock_holders(b.id))
+    and not exists (select from enrich._live_loaders(b.id))
   union all
   -- the paid-call ledger agrees with the calls its entities and dispatches hold
   select 'paid_calls_ledger_disagrees', w.slug,

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -20,6 +21,7 @@ import pytest
 from pyworker import db
 from pyworker import load as loader
 from pyworker.builtins import COMPANY_WORKFLOW
+from pyworker.liveness import Heartbeat
 from pyworker.load import copy_format, parts
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
 
@@ -278,25 +280,21 @@ def test_company_hint(row: dict, hint: str) -> None:
 
 
 def test_a_load_whose_loader_is_gone_is_reported_and_can_be_discarded(db_url: str) -> None:
-    """The loader's session holds its LOADING batch's advisory lock; once that session has
-    ended without finishing the load, doctor reports the batch, and either way out works
-    from any other session."""
-    loader_session = psycopg.connect(db_url)
-    batch_id = db.open_batch(loader_session, "company", loading=True)
-    loader_session.commit()
-    copy_format.copy_items(loader_session, batch_id, [(1, {"email": "a@acme.com"})])
-    db.start_batch(loader_session, batch_id)
-    loader_session.commit()
+    """A loader's heartbeat (enrich.processes) keeps its LOADING batch alive; once the
+    heartbeat has expired (the loader was killed: no more beats, no sign-off), doctor
+    reports the batch, and either way out works from any other session."""
+    with psycopg.connect(db_url, autocommit=True) as loader_session:
+        db.heartbeat(loader_session, "killed-loader", "loader", timedelta(seconds=5), "test")
+        batch_id = db.open_batch(loader_session, "company", True, "killed-loader")
+    with psycopg.connect(db_url) as part:
+        copy_format.copy_items(part, batch_id, [(1, {"email": "a@acme.com"})])
+        db.start_batch(part, batch_id)
+        part.commit()
     with psycopg.connect(db_url) as doctor:
         assert db.check_invariants(doctor) == []  # alive: not abandoned
-        loader_session.close()  # killed
-        for _ in range(100):  # its backend ends a moment after the connection closes
-            violations = db.check_invariants(doctor)
-            if violations:
-                break
-            doctor.rollback()
-            time.sleep(0.02)
-        (violation,) = violations
+        doctor.rollback()
+        time.sleep(5.5)  # killed: its heartbeat runs out
+        (violation,) = db.check_invariants(doctor)
         assert (violation["invariant"], violation["subject_id"]) == (
             "loading_batch_abandoned",
             str(batch_id),
@@ -307,10 +305,14 @@ def test_a_load_whose_loader_is_gone_is_reported_and_can_be_discarded(db_url: st
 
 
 def test_finishing_or_discarding_a_load_still_running_is_refused(db_url: str) -> None:
-    """While the loader's connections hold the batch's lock, another session (an operator
-    following doctor's advice too early) can neither finish nor discard the load."""
-    with psycopg.connect(db_url) as loader_session, psycopg.connect(db_url) as other:
-        batch_id = db.open_batch(loader_session, "company", loading=True)
+    """While the loader's heartbeat is current, another process (an operator following
+    doctor's advice too early) can neither finish nor discard the load; the loader can."""
+    with (
+        Heartbeat(db_url, "loader") as loader_process,
+        psycopg.connect(db_url) as loader_session,
+        psycopg.connect(db_url) as other,
+    ):
+        batch_id = db.open_batch(loader_session, "company", True, loader_process.id)
         loader_session.commit()
         with pytest.raises(psycopg.Error, match="still loading") as refused:
             db.finish_loading(other, batch_id)
@@ -319,5 +321,5 @@ def test_finishing_or_discarding_a_load_still_running_is_refused(db_url: str) ->
         with pytest.raises(psycopg.Error, match="still loading"):
             db.discard_loading_batch(other, batch_id)
         other.rollback()
-        db.finish_loading(loader_session, batch_id)  # the loader itself may
+        db.finish_loading(loader_session, batch_id, loader_process.id)  # the loader may
         loader_session.commit()

@@ -27,6 +27,7 @@ MIGRATIONS = [
     "0015_workflow_create",
     "0016_column_aliases",
     "0017_batch_input_columns",
+    "0018_processes",
 ]
 
 
@@ -108,6 +109,7 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             "0015_workflow_create",
             "0016_column_aliases",
             "0017_batch_input_columns",
+            "0018_processes",
         ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []

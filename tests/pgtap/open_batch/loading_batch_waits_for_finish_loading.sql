@@ -3,9 +3,10 @@
 -- (One transaction here, so every item is "this transaction's": the parts' separation by
 -- transaction is tested in tests/py/test_load_parts.py.)
 begin;
-select plan(16);
+select plan(18);
 
-select enrich.open_batch('company', p_loading => true) as batch_id \gset
+select enrich.heartbeat('loader-1', 'loader', 'host-a', 101, 'test');
+select enrich.open_batch('company', p_loading => true, p_loader => 'loader-1') as batch_id \gset
 select is((select status from enrich.batches where id = :'batch_id'), 'LOADING',
   'open_batch with p_loading opens a LOADING batch');
 
@@ -30,13 +31,18 @@ select is((enrich.batch_status(:'batch_id') ->> 'done')::boolean, false, 'and is
 select is_empty($$select * from enrich.check_invariants() where invariant = 'batch_status_disagrees_with_items'$$,
   'nor an invariant violation');
 
--- the loader's session holds the batch's advisory lock: doctor knows the load is alive
+-- the loader's heartbeat is current: doctor knows the load is alive, others may not end it
 select is_empty($$select * from enrich.check_invariants() where invariant = 'loading_batch_abandoned'$$,
-  'a load whose loader holds its lock is not abandoned');
-select pg_advisory_unlock_shared(enrich._loading_lock_key(:'batch_id'));
+  'a load whose loader''s heartbeat is current is not abandoned');
+select throws_ok(format('select enrich.finish_loading(%L)', :'batch_id'), 'EN005', null,
+  'nobody but its live loader may finish it');
+select throws_ok(format('select enrich.discard_loading_batch(%L, %L)', :'batch_id', 'other'), 'EN005', null,
+  'nor discard it');
+update enrich.processes set seen_at = now() - interval '2 minutes',
+                            alive_until = now() - interval '1 minute';  -- killed: no more beats
 select is((select count(*) from enrich.check_invariants() where invariant = 'loading_batch_abandoned'
             and subject_id = :'batch_id'), 1::bigint,
-  'without it (the loader is gone) doctor reports the batch');
+  'once its heartbeat has expired (the loader is gone) doctor reports the batch');
 
 select enrich.finish_loading(:'batch_id');
 select results_eq(

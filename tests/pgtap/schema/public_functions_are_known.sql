@@ -13,7 +13,7 @@ select functions_are('enrich', array[
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
-  'batch_savings', 'export_columns', 'set_batch_columns', 'recent_batches', 'movable_dispatches', 'list_pipelines',
+  'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
@@ -26,7 +26,7 @@ select functions_are('enrich', array[
   '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
-  '_loading_lock_key', '_loading_lock_holders', '_refuse_live_load',
+  '_live_loaders', '_refuse_live_load',
   '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
   '_calls_left_today', '_column_field', '_column_key', '_mark_sent', '_row_cells', '_claiming_batch', '_return_reservations', '_no_callback_error']);
 

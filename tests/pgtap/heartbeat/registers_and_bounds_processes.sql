@@ -1,0 +1,15 @@
+begin;
+select plan(6);
+select lives_ok($$select enrich.heartbeat('w-1', 'worker', 'host-a', 7, '1.0')$$, 'a process registers');
+select results_eq($$select id, kind, host, pid from enrich.live_processes()$$,
+  $$values ('w-1'::text, 'worker'::text, 'host-a'::text, 7)$$, 'and is alive');
+select throws_ok($$select enrich.heartbeat('w-1', 'loader', 'host-a', 7, '1.0')$$, 'EN003', null,
+  'an id cannot change its kind');
+select throws_ok($$select enrich.heartbeat('w-2', 'worker', 'h', 1, 'v', '100 years')$$, 'EN003', null,
+  'a heartbeat cannot keep a process alive for long');
+select throws_ok($$select enrich.open_batch('company', true, 'nobody')$$, 'EN003', null,
+  'a LOADING batch needs a registered loader');
+select enrich.sign_off('w-1');
+select is_empty($$select * from enrich.live_processes()$$, 'a process that signs off is gone');
+select * from finish();
+rollback;
