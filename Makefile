@@ -19,11 +19,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create the virtualenv with the project and its dev tools
 
-system-deps: ## Install Debian's pgTAP and pg_prove when missing
-	@if [ ! -f /usr/share/postgresql/15/extension/pgtap.control ] || ! command -v pg_prove >/dev/null; then \
+system-deps: ## Install Debian's pgTAP, pg_prove and PgBouncer (the pooler tests) when missing
+	@if [ ! -f /usr/share/postgresql/15/extension/pgtap.control ] || ! command -v pg_prove >/dev/null \
+	    || [ ! -x /usr/sbin/pgbouncer ]; then \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl >/dev/null; \
+	    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer >/dev/null; \
 	fi
 
 db-up: venv ## Start the private PostgreSQL cluster (.pgdata/) and print its URL

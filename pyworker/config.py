@@ -20,6 +20,37 @@ class BadSetting(ValueError):
     """An environment setting that cannot work; the message names it, never its value."""
 
 
+POOLER_MODES = ("none", "session", "transaction")
+
+
+def pooler() -> str:
+    """ENRICH_POOLER: what DATABASE_URL points at. none (default): PostgreSQL itself;
+    session: a pooler in session mode (one server connection per client: like none);
+    transaction: a pooler in transaction mode (PgBouncer's, Supavisor's port 6543), which
+    hands each transaction to any server connection: no prepared statements, no LISTEN
+    (ENRICH_LISTEN_URL, else polling), no `enrich db migrate`. Set, never guessed: a
+    pooler cannot be told from PostgreSQL reliably."""
+    mode = (os.environ.get("ENRICH_POOLER") or "none").strip().lower()
+    if mode not in POOLER_MODES:
+        raise BadSetting(f"ENRICH_POOLER must be one of {', '.join(POOLER_MODES)}")
+    return mode
+
+
+def connection_options() -> dict:
+    """psycopg.connect options for DATABASE_URL: behind a transaction pooler, never a
+    prepared statement (the next transaction may run on a server connection without it)."""
+    return {"prepare_threshold": None} if pooler() == "transaction" else {}
+
+
+def listen_url(database_url: str) -> str | None:
+    """Where to LISTEN (a session of its own): ENRICH_LISTEN_URL, else DATABASE_URL unless
+    that is a transaction pooler (then None: poll instead)."""
+    explicit = (os.environ.get("ENRICH_LISTEN_URL") or "").strip()
+    if explicit:
+        return explicit
+    return None if pooler() == "transaction" else database_url
+
+
 def webhook_auth_token() -> str | None:
     """CLAY_WEBHOOK_AUTH_TOKEN, sent as the x-clay-webhook-auth header. Surrounding
     whitespace is dropped (a header value cannot carry it; a trailing newline is what

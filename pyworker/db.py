@@ -17,9 +17,11 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from pyworker import config
+
 
 def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
-    return psycopg.connect(url, autocommit=autocommit)
+    return psycopg.connect(url, autocommit=autocommit, **config.connection_options())
 
 
 def create_batch(conn: psycopg.Connection, pipeline: str, rows: list[dict[str, Any]]) -> UUID:
@@ -96,7 +98,7 @@ class AsyncDb:
             min_size=1,
             max_size=max_size,
             open=False,
-            kwargs={"autocommit": True},
+            kwargs={"autocommit": True, **config.connection_options()},
             check=AsyncConnectionPool.check_connection if check else None,
             # reconnect_timeout stays psycopg_pool's (minutes): the pool keeps trying, with
             # backoff, to replace connections lost to a PostgreSQL restart, so whoever waits

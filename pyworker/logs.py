@@ -29,6 +29,7 @@ _WARNING_EVENTS = frozenset(
         "callback_error",
         "cancelled_after_sending",
         "heartbeat_failed",
+        "listen_off",
     }
 )
 _ERROR_EVENTS = frozenset({"error_no_webhook_left"})

@@ -24,7 +24,7 @@ import httpx
 import psycopg
 from psycopg_pool import PoolTimeout
 
-from pyworker import clay
+from pyworker import clay, config
 from pyworker.db import AsyncDb, ClaimedDispatch
 from pyworker.logs import log
 from pyworker.servers import single_connection_clients
@@ -343,12 +343,18 @@ class Worker:
                 await self.db.discard_broken()
 
     async def _listen(self) -> None:
+        url = config.listen_url(self.settings.database_url)
+        if url is None:  # behind a transaction pooler a LISTEN would be lost: poll only
+            log(
+                "listen_off",
+                reason="ENRICH_POOLER=transaction without ENRICH_LISTEN_URL",
+                poll_every=self.settings.poll_interval,
+            )
+            return
         delay = 0.5
         while not self._stopping.is_set():
             try:
-                async with await psycopg.AsyncConnection.connect(
-                    self.settings.database_url, autocommit=True
-                ) as conn:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
                     await conn.execute("listen enrich_dispatch")
                     delay = 0.5
                     self._woken = True

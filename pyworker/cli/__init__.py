@@ -17,6 +17,7 @@ import sys
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from pyworker import config
 from pyworker.cli import batches, database, operations, servers, workflows
 from pyworker.cli.common import err
 from pyworker.cli.root import app
@@ -32,11 +33,23 @@ def main() -> None:
     (whichever command met it) instead of a traceback."""
     try:
         app()
+    except config.BadSetting as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(2)
+    except (psycopg.errors.DuplicatePreparedStatement, psycopg.errors.InvalidSqlStatementName):
+        err.print(f"error: {POOLED}", markup=False)
+        sys.exit(1)
     except psycopg.errors.InsufficientPrivilege as exc:
         err.print(f"error: {exc.diag.message_primary or exc}", markup=False)
         err.print(f"  as database role {_login_role()!r}. {PRIVILEGES}", markup=False)
         sys.exit(1)
 
+
+POOLED = (
+    "a prepared statement went missing or appeared twice: DATABASE_URL points at a pooler "
+    "in transaction mode (PgBouncer, Supavisor on port 6543). Set ENRICH_POOLER=transaction "
+    "(and ENRICH_LISTEN_URL to a direct or session-mode URL, for LISTEN)."
+)
 
 PRIVILEGES = (
     "The CLI needs a login role granted enrich_admin (as the database owner: GRANT "

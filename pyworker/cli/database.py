@@ -10,6 +10,7 @@ from pyworker import config, migrate
 from pyworker.cli.common import (
     DATABASE_ENV,
     JSON_OPTION,
+    fail,
     masked_database_url,
 )
 
@@ -22,6 +23,14 @@ app = typer.Typer(
 @app.command("migrate", epilog=DATABASE_ENV)
 def db_migrate() -> None:
     """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
+    if config.pooler() == "transaction":
+        fail(
+            "enrich db migrate needs a session of its own (its lock, and yoyo's): with "
+            "ENRICH_POOLER=transaction, run it with DATABASE_URL set to the database itself "
+            "or to a session-mode pooler (Supabase: the direct host, or Supavisor on port "
+            "5432) and ENRICH_POOLER unset",
+            2,
+        )
     applied = migrate.migrate(config.database_url(), on_keys=_print_key_changes)
     typer.echo(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
     typer.echo(f"re-applied {len(migrate.sql_files())} file(s) from sql/")

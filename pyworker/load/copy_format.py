@@ -53,7 +53,9 @@ def copy_items_in_parts(
     count = 0
     for conn in conns:
         if conn.info.encoding != "utf-8":  # the lines are UTF-8 (a server's default may not be)
-            conn.execute("set client_encoding to 'UTF8'")
+            # LOCAL: for this load's transaction only (behind a transaction pooler a session
+            # setting would reach the pooler's other clients)
+            conn.execute("set local client_encoding to 'UTF8'")
     with ExitStack() as stack:
         copies = [stack.enter_context(conn.cursor().copy(COPY_ITEMS)) for conn in conns]
         for row_number, row in rows:
