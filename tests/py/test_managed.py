@@ -1,0 +1,55 @@
+"""Managed PostgreSQL (Supabase, RDS, Cloud SQL, Neon): nobody is superuser. The owner of
+the database migrates and runs everything, with CREATEROLE (like Supabase's `postgres` or
+RDS's master user) or, once an administrator has created the three roles, without it."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from pyworker import migrate
+from pyworker.testing.scratch_db import drop_database, server_url, url_for
+from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar, wait_for
+
+
+@pytest.mark.parametrize("createrole", [True, False], ids=["createrole", "no-createrole"])
+def test_a_database_owner_that_is_not_superuser_migrates_and_runs_the_job(
+    createrole: bool,
+) -> None:
+    owner = f"enrich_owner_{uuid.uuid4().hex[:8]}"
+    database = f"enrich_managed_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url(), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("create role {} login nosuperuser {}").format(
+                sql.Identifier(owner), sql.SQL("createrole" if createrole else "nocreaterole")
+            )
+        )
+        admin.execute(
+            sql.SQL("create database {} owner {}").format(
+                sql.Identifier(database), sql.Identifier(owner)
+            )
+        )
+    url = make_conninfo(url_for(database), user=owner)
+    try:
+        with psycopg.connect(url) as conn:
+            assert conn.execute(
+                "select not rolsuper from pg_roles where rolname = current_user"
+            ).fetchone()[0]
+        assert "0001_create_schema" in migrate.migrate(url)
+        assert migrate.migrate(url) == []  # and again: idempotent, still not superuser
+        rows = [{"email": f"p{n}@owner{n % 3}.com"} for n in range(9)]
+        with running_stack(url) as stack, stack.workers(1):
+            create_batch(url, "company_and_person", rows)
+            wait_for(lambda: batches_done(url), timeout=60, what="the batch")
+            billed = stack.stats()["billed"]
+        assert billed == 3 + 9  # three companies, nine people, each once
+        assert scalar(url, "select count(*) from enrich.check_invariants()") == 0
+    finally:
+        drop_database(database)
+        with psycopg.connect(server_url(), autocommit=True) as admin:
+            admin.execute(sql.SQL("drop owned by {}").format(sql.Identifier(owner)))
+            admin.execute(sql.SQL("drop role {}").format(sql.Identifier(owner)))
