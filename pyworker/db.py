@@ -328,8 +328,19 @@ def sign_off(conn: psycopg.Connection, process: str) -> None:
     conn.execute("select enrich.sign_off(%s)", (process,))
 
 
+def server_settings_advice(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from enrich.server_settings_advice()")
+
+
 def live_processes(conn: psycopg.Connection) -> list[dict[str, Any]]:
     return _rows(conn, "select * from enrich.live_processes()")
+
+
+def without_statement_timeout(conn: psycopg.Connection) -> None:
+    """This transaction (a load's) may run a statement of minutes: the split step of a
+    million rows is one. A managed server's default statement_timeout would stop it;
+    LOCAL, so nothing else is affected."""
+    conn.execute("set local statement_timeout = 0")
 
 
 def without_parallel_workers(conn: psycopg.Connection) -> None:

@@ -34,11 +34,14 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     violation."""
     url = config.database_url()
     status = migrate.migration_status(url)
-    with db.connect(url) as conn:
+    with db.connect(url, autocommit=False) as conn:  # one read-only transaction
+        settings = db.server_settings_advice(conn)  # (the session's timeout, before...)
+        db.without_statement_timeout(conn)  # ...the checks, which read everything, lift it
         violations = db.check_invariants(conn)
         workflows = db.list_workflows(conn)
         waiting = db.dispatch_wait_reasons(conn)
         alive = db.live_processes(conn)
+        conn.rollback()
     problems = [
         {"invariant": "migration_pending", "subject_id": m, "detail": "run enrich db migrate"}
         for m in status.pending
@@ -84,6 +87,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
                     "workflows": notes,
                     "notices": notices,
                     "processes": alive,
+                    "settings": settings,
                 },
                 default=str,
             )
@@ -106,6 +110,11 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
             typer.echo(
                 f"NOTICE {notice['workflow']}: {notice['queued']} dispatch(es) wait: "
                 f"{notice['reason']}"
+            )
+        for advice in settings:  # a managed server may not let them change: notices
+            typer.echo(
+                f"NOTICE setting {advice['setting']} = {advice['current_value']} (we recommend "
+                f"{advice['recommended']}: {advice['why']})"
             )
         for problem in problems:
             typer.echo(

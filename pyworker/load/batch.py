@@ -28,12 +28,18 @@ def _open_batch(
     another order (a delete of several workflows locks them as it finds them) can deadlock
     with it, and PostgreSQL may pick the load to fail: as the load's first statement it has
     done nothing yet, so it starts again (the other side has ended by then)."""
+
+    def open_it() -> UUID:
+        # the load's transaction starts here: a statement of minutes is expected in it
+        db.without_statement_timeout(conn)
+        return db.open_batch(conn, pipeline, loading, loader)
+
     for _ in range(OPEN_BATCH_ATTEMPTS - 1):
         try:
-            return db.open_batch(conn, pipeline, loading, loader)
+            return open_it()
         except psycopg.errors.DeadlockDetected:
             conn.rollback()
-    return db.open_batch(conn, pipeline, loading, loader)
+    return open_it()
 
 
 class OverCallLimit(LoadError):
@@ -89,6 +95,7 @@ def load(
         conn.commit()  # the LOADING batch, for the parts to fill
         try:
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
+            db.without_statement_timeout(conn)  # (finish_loading's transaction)
             db.set_batch_columns(conn, batch_id, columns.seen())
             db.finish_loading(conn, batch_id, loader.id)
             conn.commit()

@@ -75,6 +75,7 @@ def load_in_parts(
             # statement, and parallel workers would only compete with the other parts (a
             # part is one transaction: the setting lasts as long as the part)
             db.without_parallel_workers(conns[-1])
+            db.without_statement_timeout(conns[-1])
         count = copy_items_in_parts(
             conns, batch_id, rows, lambda row: zlib.crc32(company_hint(row).encode()) % parts
         )

@@ -4,7 +4,11 @@ RDS's master user) or, once an administrator has created the three roles, withou
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +18,8 @@ from psycopg.conninfo import make_conninfo
 from pyworker import migrate
 from pyworker.testing.scratch_db import drop_database, server_url, url_for
 from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar, wait_for
+
+ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 @pytest.mark.parametrize("createrole", [True, False], ids=["createrole", "no-createrole"])
@@ -53,3 +59,23 @@ def test_a_database_owner_that_is_not_superuser_migrates_and_runs_the_job(
         with psycopg.connect(server_url(), autocommit=True) as admin:
             admin.execute(sql.SQL("drop owned by {}").format(sql.Identifier(owner)))
             admin.execute(sql.SQL("drop role {}").format(sql.Identifier(owner)))
+
+
+def test_a_load_runs_under_a_managed_servers_short_statement_timeout(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Managed servers often set a statement_timeout of seconds; a load's one long
+    statement (keying a batch) lifts it for its own transactions only. Doctor names it."""
+    url = make_conninfo(db_url, options="-c statement_timeout=20ms")
+    people = tmp_path / "people.csv"
+    people.write_text("email\n" + "".join(f"p{n}@slow{n % 500}.com\n" for n in range(5000)))
+    env = {**os.environ, "DATABASE_URL": url}
+    for parts in ("1", "2"):
+        loaded = subprocess.run(
+            [ENRICH, "load", str(people), "--pipeline", "company", "--parts", parts],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert loaded.returncode == 0, loaded.stderr
+    doctor = subprocess.run([ENRICH, "doctor"], env=env, capture_output=True, text=True, timeout=60)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "NOTICE setting statement_timeout = 20ms" in doctor.stdout
