@@ -3616,6 +3616,31 @@ $$;
 COMMENT ON FUNCTION enrich.reap_dispatches(p_limit integer) IS 'Expired leases become SENT (possibly paid: they wait for their callback); dispatches whose callback deadline passed are re-sent while the workflow allows paid re-sends, else their entity FAILS with no_callback (cascading). Concurrent reapers skip each other''s rows (SKIP LOCKED).';
 
 --
+-- Name: receive_callback(text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.receive_callback(p_secret text, p_workflow text, p_payload jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_secret is null or not exists (
+       select from enrich.callback_secrets s
+       where s.digest = pg_catalog.sha256(pg_catalog.convert_to(p_secret, 'UTF8')))
+  then
+    raise exception using errcode = 'EN006', message = 'callback secret refused';
+  end if;
+  return enrich.receive_result(p_workflow, p_payload);
+end;
+$$;
+
+--
+-- Name: FUNCTION receive_callback(p_secret text, p_workflow text, p_payload jsonb); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.receive_callback(p_secret text, p_workflow text, p_payload jsonb) IS 'receive_result for callbacks that come straight to the database (Supabase RPC): refused (EN006, nothing recorded) unless p_secret is one set with enrich.set_callback_secret.';
+
+--
 -- Name: receive_result(text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3639,7 +3664,7 @@ $$;
 -- Name: FUNCTION receive_result(p_workflow text, p_payload jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.receive_result(p_workflow text, p_payload jsonb) IS 'Clay callback: correlates on company_id / person_id (or a batch item_id), stores the result, completes the entity (even after a timeout or failure: paid-for data is kept) and cascades to its items. Returns completed | duplicate. Errors: EN001 unknown workflow, EN002 unknown entity, EN003 malformed payload. Callable over PostgREST/Supabase RPC.';
+COMMENT ON FUNCTION enrich.receive_result(p_workflow text, p_payload jsonb) IS 'Clay callback: correlates on company_id / person_id (or a batch item_id), stores the result, completes the entity (even after a timeout or failure: paid-for data is kept) and cascades to its items. Returns completed | duplicate. Errors: EN001 unknown workflow, EN002 unknown entity, EN003 malformed payload. Straight from Clay (Supabase RPC), use enrich.receive_callback, which checks the secret.';
 
 --
 -- Name: receive_results(text, jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4081,6 +4106,39 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.set_batch_columns(p_batch_id uuid, p_columns jsonb) IS 'Records a batch''s input columns in the file''s order ([{"heading", "key"}, ...]; see enrich.batches.input_columns). EN003 for a malformed list, EN002 for an unknown batch.';
+
+--
+-- Name: set_callback_secret(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_callback_secret(p_secret text, p_keep_previous boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_secret is not null and (pg_catalog.length(pg_catalog.btrim(p_secret)) < 16
+                               or p_secret ~ '[[:cntrl:]]' or p_secret <> pg_catalog.btrim(p_secret))
+  then
+    raise exception using errcode = 'EN003',
+      message = 'a callback secret has at least 16 characters, no control characters and no '
+                'surrounding spaces';
+  end if;
+  if not p_keep_previous then
+    delete from enrich.callback_secrets;
+  end if;
+  if p_secret is not null then
+    insert into enrich.callback_secrets (digest)
+    values (pg_catalog.sha256(pg_catalog.convert_to(p_secret, 'UTF8')))
+    on conflict do nothing;
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_callback_secret(p_secret text, p_keep_previous boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_callback_secret(p_secret text, p_keep_previous boolean) IS 'Sets the secret enrich.receive_callback accepts (its digest only; p_keep_previous: keep the earlier ones while rotating; NULL: none). EN003 for a weak secret.';
 
 --
 -- Name: set_company_workflow_status(uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4579,6 +4637,22 @@ ALTER TABLE enrich.callback_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: callback_secrets; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.callback_secrets (
+    digest bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT digest_is_sha256 CHECK ((octet_length(digest) = 32))
+);
+
+--
+-- Name: TABLE callback_secrets; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.callback_secrets IS 'SHA-256 digests of the secrets enrich.receive_callback accepts (several while rotating).';
 
 --
 -- Name: column_aliases; Type: TABLE; Schema: enrich; Owner: -
@@ -5120,6 +5194,13 @@ ALTER TABLE ONLY enrich.batches
 
 ALTER TABLE ONLY enrich.callback_log
     ADD CONSTRAINT callback_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: callback_secrets callback_secrets_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.callback_secrets
+    ADD CONSTRAINT callback_secrets_pkey PRIMARY KEY (digest);
 
 --
 -- Name: column_aliases column_aliases_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -

@@ -40,7 +40,9 @@ grant execute on function
   enrich.fail_dispatch(bigint, text, text),
   enrich.release_dispatches(text, bigint[]),
   enrich.reap_dispatches(integer),
-  enrich.webhook_warnings()
+  enrich.webhook_warnings(),
+  enrich.heartbeat(text, text, text, integer, text, interval),
+  enrich.sign_off(text)
   to enrich_worker;
 
 -- receivers: record callbacks, nothing else (_receive_results: receive_results' previous

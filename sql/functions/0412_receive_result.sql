@@ -18,4 +18,5 @@ comment on function enrich.receive_result(text, jsonb) is
   'Clay callback: correlates on company_id / person_id (or a batch item_id), stores the '
   'result, completes the entity (even after a timeout or failure: paid-for data is kept) and '
   'cascades to its items. Returns completed | duplicate. Errors: EN001 unknown workflow, '
-  'EN002 unknown entity, EN003 malformed payload. Callable over PostgREST/Supabase RPC.';
+  'EN002 unknown entity, EN003 malformed payload. Straight from Clay (Supabase RPC), use '
+  'enrich.receive_callback, which checks the secret.';
