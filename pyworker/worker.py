@@ -26,6 +26,7 @@ from psycopg_pool import PoolTimeout
 
 from pyworker import clay, config
 from pyworker.db import AsyncDb, ClaimedDispatch
+from pyworker.liveness import our_version
 from pyworker.logs import log
 from pyworker.servers import single_connection_clients
 
@@ -100,6 +101,8 @@ class Worker:
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
+            with contextlib.suppress(psycopg.Error, PoolTimeout):  # else its row expires
+                await self.db.sign_off(self.name)
             await self.db.close()
             log("worker_stopped", worker=self.name, posted=self.posted, paid_calls=self.paid)
 
@@ -182,6 +185,9 @@ class Worker:
             del self._sent[: len(sent)]
 
     async def _housekeeping(self) -> None:
+        # alive (enrich doctor lists the workers) for three rounds of housekeeping more
+        alive_for = min(600.0, max(60.0, 3 * self.settings.reap_interval))
+        await self._db(self.db.heartbeat, self.name, "worker", alive_for, our_version())
         reaped = await self._db(self.db.reap_dispatches)
         if reaped and any(reaped):
             log(

@@ -12,6 +12,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from pyworker import db
 from pyworker.servers import BackgroundServer
 from pyworker.testing.stack import (
     COMPANY,
@@ -185,3 +186,16 @@ def test_only_configured_webhooks_are_contacted_whatever_the_rows_hold(db_url: s
             stats = stack.stats()
     assert stats["accepted"] == 1
     assert hits == []
+
+
+def test_doctor_lists_the_workers_alive_and_forgets_those_that_stopped(db_url: str) -> None:
+    def alive() -> list[dict]:
+        with psycopg.connect(db_url) as conn:
+            return db.live_processes(conn)
+
+    with running_stack(db_url) as stack, stack.workers(2) as workers:
+        wait_for(lambda: len(alive()) == 2, what="two workers' heartbeats")
+        listed = alive()
+        assert {p["id"] for p in listed} == {w.name for w in workers}
+        assert {p["kind"] for p in listed} == {"worker"} and all(p["version"] for p in listed)
+    assert alive() == []  # they signed off
