@@ -76,10 +76,28 @@ def public_url() -> str | None:
     return (os.environ.get("ENRICH_PUBLIC_URL") or "").strip() or None
 
 
+MIN_SECRET_LENGTH = 16
+
+
 def callback_secrets() -> tuple[str | None, str | None]:
     """ENRICH_CALLBACK_SECRET and, while a secret is being rotated,
-    ENRICH_CALLBACK_SECRET_PREVIOUS (each None when unset)."""
-    return (
-        os.environ.get("ENRICH_CALLBACK_SECRET") or None,
-        os.environ.get("ENRICH_CALLBACK_SECRET_PREVIOUS") or None,
+    ENRICH_CALLBACK_SECRET_PREVIOUS (each None when unset), checked like a header value
+    (surrounding whitespace dropped, printable ASCII only) and at least 16 characters long:
+    a secret of spaces would let `Authorization: Bearer ` followed by spaces in."""
+    return tuple(  # type: ignore[return-value]
+        _checked_secret(name)
+        for name in ("ENRICH_CALLBACK_SECRET", "ENRICH_CALLBACK_SECRET_PREVIOUS")
     )
+
+
+def _checked_secret(name: str) -> str | None:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return None
+    secret = checked_token(raw, name)
+    if secret is None or len(secret) < MIN_SECRET_LENGTH:
+        raise BadSetting(
+            f"{name} must be at least {MIN_SECRET_LENGTH} characters (not counting surrounding "
+            "whitespace): e.g. openssl rand -hex 24"
+        )
+    return secret

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import re
 import time
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,6 +33,8 @@ from pyworker.db import AsyncDb
 from pyworker.logs import log
 
 MAX_BODY_BYTES = 1024 * 1024
+# what enrich.workflows allows (slug_is_identifier): anything else is no workflow, 404
+WORKFLOW_SLUG = re.compile(r"[a-z][a-z0-9_]*")
 MAX_JSON_DEPTH = 32  # nested objects/arrays in a callback; Clay's results use a few
 _NOT_FOUND = {"EN001", "EN002"}
 _BAD_INPUT_CLASSES = ("22",)  # data exceptions: e.g. \u0000 in JSON text
@@ -256,7 +259,10 @@ def create_app(
             payload = await _payload_of(request)
         except Refused as refused:
             return reply(refused.outcome, refused.code, error=refused.error)
-        outcome, code, body = await _record(recorder, request.path_params["slug"], payload)
+        slug = request.path_params["slug"]
+        if not WORKFLOW_SLUG.fullmatch(slug):  # (a NUL would not even reach PostgreSQL)
+            return reply("not_found", 404, error="unknown workflow")
+        outcome, code, body = await _record(recorder, slug, payload)
         return reply(outcome, code, **body)
 
     async def healthz(request: Request) -> JSONResponse:

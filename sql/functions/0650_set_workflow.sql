@@ -49,6 +49,20 @@ begin
       message = 'give one webhook auth token per webhook URL (NULL for none), in the same order';
   end if;
 
+  -- a workflow's entity type is fixed once it has entities: their callbacks carry a
+  -- company_id or a person_id, and a paid result for the other type would be refused
+  if exists (select from enrich.workflows w
+             where w.slug = p_slug and w.entity_type <> p_entity_type)
+     and (exists (select from enrich.company_workflow_states s where s.workflow_slug = p_slug)
+          or exists (select from enrich.person_workflow_states s where s.workflow_slug = p_slug))
+  then
+    raise exception using errcode = 'EN005',
+      message = format('workflow %s already has %s entities: its entity type cannot change',
+                       quote_literal(p_slug),
+                       (select w.entity_type from enrich.workflows w where w.slug = p_slug)),
+      hint = 'Create a new workflow for the other entity type.';
+  end if;
+
   insert into enrich.workflows (slug, entity_type)
   values (p_slug, coalesce(p_entity_type, 'company'))
   on conflict (slug) do nothing;  -- an existing workflow keeps its values unless given

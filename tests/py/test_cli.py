@@ -72,6 +72,27 @@ def test_serve_refuses_to_start_without_a_secret(db_url: str) -> None:
     assert "ENRICH_CALLBACK_SECRET is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ENRICH_CALLBACK_SECRET", "      ", "at least 16 characters"),
+        ("ENRICH_CALLBACK_SECRET", "short-secret", "at least 16 characters"),
+        ("ENRICH_CALLBACK_SECRET", "a-long-enough-secret\x07x", "control or non-ASCII"),
+        ("ENRICH_CALLBACK_SECRET_PREVIOUS", "   \t ", "at least 16 characters"),
+    ],
+)
+def test_serve_refuses_a_weak_or_unsendable_callback_secret(
+    db_url: str, name: str, value: str, message: str
+) -> None:
+    env = {**os.environ, "DATABASE_URL": db_url, "ENRICH_CALLBACK_SECRET": "x" * 24, name: value}
+    result = subprocess.run(
+        [ENRICH, "serve", "--port", "9"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert name in result.stderr and message in result.stderr
+    assert value.strip() not in result.stderr or not value.strip()  # never quoted
+
+
 @pytest.mark.parametrize("command", [["worker"], ["clay-sim", "--port", "9"]])
 def test_an_auth_token_no_header_can_carry_is_refused_without_quoting_it(
     db_url: str, command: list[str]

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from decimal import Decimal
+from urllib.parse import quote
 
 import httpx
 import psycopg
@@ -75,6 +76,9 @@ def test_completed_then_duplicate(served, db_url: str) -> None:
         (COMPANY, AUTH, b'{"company_id": "%s", "bad": "\\u0000"}', 400),
         (COMPANY, AUTH, b'{"nothing": true}', 400),
         ("no_such_workflow", AUTH, b'{"company_id": "%s"}', 404),
+        ("enrich_company%00", AUTH, b'{"company_id": "%s"}', 404),  # not "database down"
+        ("a%0Ab", AUTH, b'{"company_id": "%s"}', 404),
+        ("Enrich-Company", AUTH, b'{"company_id": "%s"}', 404),
         (COMPANY, AUTH, b'{"company_id": "00000000-0000-0000-0000-000000000000"}', 404),
         (COMPANY, AUTH, b'{"company_id": "%s", "pad": "' + b"x" * (1024 * 1024) + b'"}', 413),
     ],
@@ -208,6 +212,26 @@ content_types = st.sampled_from(
     [None, "application/json", "application/json; charset=latin-1", "text/plain",
      "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "image/png"]
 )  # fmt: skip
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(slug=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20))
+@example(slug="\x00")
+@example(slug="enrich_company_via_waterfall_in_clay\x00")
+def test_any_malformed_slug_is_404_never_503(served, db_url: str, slug: str) -> None:
+    """Control characters, NUL, other scripts: a slug that cannot be a workflow is 404, so
+    Clay does not retry it forever (503 is for a database that is really gone)."""
+    url, company_id = served
+    before = snapshot(db_url)
+    reply = httpx.post(
+        f"{url}/callbacks/{quote(slug, safe='')}",
+        content=json.dumps({"company_id": company_id}).encode(),
+        headers=AUTH,
+    )
+    assert reply.status_code in (404, 405) if slug in ("..", ".") else reply.status_code == 404
+    assert snapshot(db_url) == before
 
 
 @settings(
