@@ -340,6 +340,14 @@ def sign_off(conn: psycopg.Connection, process: str) -> None:
     conn.execute("select enrich.sign_off(%s)", (process,))
 
 
+def stalled_work(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """What keeps work from progressing, shaped like check_invariants' rows."""
+    return _rows(
+        conn,
+        "select problem as invariant, subject_id, detail from enrich.stalled_work()",
+    )
+
+
 def server_settings_advice(conn: psycopg.Connection) -> list[dict[str, Any]]:
     return _rows(conn, "select * from enrich.server_settings_advice()")
 

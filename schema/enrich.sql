@@ -1308,7 +1308,7 @@ CREATE FUNCTION enrich._requeue_dispatch(p_dispatch_id bigint, p_delay interval,
     AS $$
   update enrich.dispatches d
      set status = 'QUEUED',
-         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 day'),
+         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 hour'),
          attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
          leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
          last_error = p_error, updated_at = now()
@@ -2478,10 +2478,12 @@ declare
   -- (long past for a claim that waited for the lock)
   v_clock     timestamptz;
 begin
+  -- a lease longer than an hour would hide a dead worker's dispatches for that long (and
+  -- doctor could not tell): refused, like any other impossible argument
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
-     or p_lease is null or p_lease <= interval '0' then
+     or p_lease is null or p_lease <= interval '0' or p_lease > interval '1 hour' then
     raise exception using errcode = 'EN003',
-      message = 'claim_dispatches needs a worker name, a limit >= 1 and a positive lease';
+      message = 'claim_dispatches needs a worker name, a limit >= 1 and a lease of at most an hour';
   end if;
 
   -- One claimer per workspace at a time, so its bucket and credits are exact; workspaces
@@ -3945,6 +3947,12 @@ CREATE FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_del
     SET search_path TO ''
     AS $$
 begin
+  -- the worker waits at most an hour whatever Clay's Retry-After says: a longer delay is a
+  -- mistake, and would park the entity out of sight
+  if p_delay is null or p_delay < interval '0' or p_delay > interval '1 hour' then
+    raise exception using errcode = 'EN003',
+      message = 'retry_dispatch: the delay must be between 0 and an hour';
+  end if;
   perform 1 from enrich.dispatches d
    where d.id = p_dispatch_id and d.status = 'LEASED' and d.leased_by = p_worker
    for update;
@@ -4390,6 +4398,63 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.spend_by_day(p_since date) IS 'Per UTC day and workflow: paid calls (the ledger) and calls saved (items served from another item''s call or an earlier result).';
+
+--
+-- Name: stalled_work(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.stalled_work() RETURNS TABLE(problem text, subject_id text, detail text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select 'lease_beyond_maximum', d.id::text,
+         case when d.status = 'LEASED'
+              then format('dispatch of %s %s is leased until %s, beyond the hour a lease may '
+                          'take: hand it back with select enrich.release_dispatches(%L, '
+                          'array[%s])', d.entity_type, d.entity_id, d.leased_until,
+                          d.leased_by, d.id)
+              else format('dispatch of %s %s waits until %s, beyond the hour a retry may '
+                          'wait (set by an older release): it comes due then',
+                          d.entity_type, d.entity_id, d.available_at) end
+  from enrich.dispatches d
+  where (d.status = 'LEASED' and d.leased_until > now() + interval '1 hour 1 minute')
+     or (d.status = 'QUEUED' and d.available_at > now() + interval '1 hour 1 minute')
+  union all
+  select 'entity_type_mismatch', w.slug,
+         format('workflow %s is for %s entities but has states of the other type: set '
+                '--entity-type back, or create a workflow for the other type', w.slug,
+                w.entity_type)
+  from enrich.workflows w
+  where (w.entity_type = 'company'
+         and exists (select from enrich.person_workflow_states s where s.workflow_slug = w.slug))
+     or (w.entity_type = 'person'
+         and exists (select from enrich.company_workflow_states s where s.workflow_slug = w.slug))
+  union all
+  select 'no_worker_alive', count(*)::text || ' dispatches',
+         format('%s dispatch(es) are due and no worker is alive (last seen: %s): start '
+                '`enrich worker` (or `enrich run`)', count(*),
+                coalesce((select max(p.seen_at)::text from enrich.processes p
+                          where p.kind = 'worker'), 'never'))
+  from enrich.dispatches d
+  join enrich.workflows w on w.slug = d.workflow_slug
+  where d.status = 'QUEUED' and d.available_at <= now() and w.paused_at is null
+    and not exists (select from enrich.processes p
+                    where p.kind = 'worker' and p.alive_until > now())
+  having count(*) > 0
+  union all
+  select 'callback_overdue', d.id::text,
+         format('%s %s has waited for its callback since %s, past its deadline %s: no '
+                'worker is reaping (start `enrich worker`)', d.entity_type, d.entity_id,
+                d.sent_at, d.callback_deadline)
+  from enrich.dispatches d
+  where d.status = 'SENT' and d.callback_deadline < now() - interval '10 minutes'
+$$;
+
+--
+-- Name: FUNCTION stalled_work(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.stalled_work() IS 'What keeps work from progressing (problem, subject id, detail with the way out): for enrich doctor, alongside check_invariants.';
 
 --
 -- Name: start_batch(uuid); Type: FUNCTION; Schema: enrich; Owner: -

@@ -37,7 +37,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     with db.connect(url, autocommit=False) as conn:  # one read-only transaction
         settings = db.server_settings_advice(conn)  # (the session's timeout, before...)
         db.without_statement_timeout(conn)  # ...the checks, which read everything, lift it
-        violations = db.check_invariants(conn)
+        violations = db.check_invariants(conn) + db.stalled_work(conn)
         workflows = db.list_workflows(conn)
         waiting = db.dispatch_wait_reasons(conn)
         alive = db.live_processes(conn)

@@ -33,7 +33,7 @@ def worker_command(
         None, help="Base URL of a clay-sim for workflows with no webhook configured."
     ),
     lease: float = typer.Option(
-        120.0, min=1, help="Seconds a claim is held before another worker may take it."
+        120.0, min=1, max=3600, help="Seconds a claim is held before another worker may take it."
     ),
     shutdown_grace: float = typer.Option(
         20.0, min=0, help="Seconds in-flight POSTs may finish after SIGINT/SIGTERM."

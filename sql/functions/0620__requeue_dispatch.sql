@@ -7,7 +7,7 @@ create or replace function enrich._requeue_dispatch(
 language sql set search_path = '' as $$
   update enrich.dispatches d
      set status = 'QUEUED',
-         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 day'),
+         available_at = now() + least(greatest(p_delay, interval '0'), interval '1 hour'),
          attempt = case when p_give_back_attempt then greatest(d.attempt - 1, 0) else d.attempt end,
          leased_by = null, leased_until = null, sent_at = null, callback_deadline = null,
          last_error = p_error, updated_at = now()

@@ -8,6 +8,12 @@ create or replace function enrich.retry_dispatch(
 ) returns text
 language plpgsql set search_path = '' as $$
 begin
+  -- the worker waits at most an hour whatever Clay's Retry-After says: a longer delay is a
+  -- mistake, and would park the entity out of sight
+  if p_delay is null or p_delay < interval '0' or p_delay > interval '1 hour' then
+    raise exception using errcode = 'EN003',
+      message = 'retry_dispatch: the delay must be between 0 and an hour';
+  end if;
   perform 1 from enrich.dispatches d
    where d.id = p_dispatch_id and d.status = 'LEASED' and d.leased_by = p_worker
    for update;

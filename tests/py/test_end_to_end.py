@@ -199,3 +199,31 @@ def test_doctor_lists_the_workers_alive_and_forgets_those_that_stopped(db_url: s
         assert {p["id"] for p in listed} == {w.name for w in workers}
         assert {p["kind"] for p in listed} == {"worker"} and all(p["version"] for p in listed)
     assert alive() == []  # they signed off
+
+
+def test_doctor_calls_due_work_without_a_worker_stuck_until_one_runs(db_url: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def doctor() -> tuple[int, dict]:
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("enrich")), "doctor", "--json"],
+            env={**os.environ, "DATABASE_URL": db_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.returncode, json.loads(result.stdout)
+
+    with running_stack(db_url) as stack:
+        create_batch(db_url, "company", STAGE7)
+        code, report = doctor()
+        assert code == 1 and [v["invariant"] for v in report["violations"]] == ["no_worker_alive"]
+        assert "enrich worker" in report["violations"][0]["detail"]  # the way out
+        with stack.workers(1):
+            wait_for(lambda: batches_done(db_url), what="the batch")
+            code, report = doctor()
+            assert code == 0 and [p["kind"] for p in report["processes"]] == ["worker"]

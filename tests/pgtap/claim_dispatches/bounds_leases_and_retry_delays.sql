@@ -1,0 +1,17 @@
+-- A lease or a retry delay of a century would hide work for that long while doctor says
+-- all is well: both are bounded (an hour) and anything beyond is refused.
+begin;
+select plan(5);
+select enrich.create_batch('company', '[{"email": "a@acme.com"}]');
+select throws_ok($$select * from enrich.claim_dispatches('w', 10, '100 years')$$, 'EN003', null,
+  'a lease of a century is refused');
+select throws_ok($$select * from enrich.claim_dispatches('w', 10, '61 minutes')$$, 'EN003', null,
+  'and one of over an hour');
+select is((select count(*) from enrich.claim_dispatches('w', 10, '1 hour')), 1::bigint,
+  'an hour is allowed');
+select throws_ok($$select enrich.retry_dispatch((select id from enrich.dispatches), 'w', '100 years', 'x')$$,
+  'EN003', null, 'a retry delay of a century is refused');
+select is(enrich.retry_dispatch((select id from enrich.dispatches), 'w', '1 hour', 'x'), 'QUEUED',
+  'an hour is allowed');
+select * from finish();
+rollback;
