@@ -119,11 +119,31 @@ def load_command(
     except psycopg.Error as exc:
         if exc.sqlstate == "EN004":
             fail(f"unknown pipeline {pipeline!r} (nothing was loaded)", 2)
-        raise
+        fail(f"{file}: {_load_failure(exc)}")
     err.print(f"loaded {rows} rows")
     if as_json:
         typer.echo(json.dumps({"batch_id": str(batch_id), "rows": rows}))
     typer.echo(str(batch_id))
+
+
+def _load_failure(exc: psycopg.Error) -> str:
+    """Why a load stopped (the database went away, or refused something), and what it left:
+    nothing, or a LOADING batch of a load in parts that could not be deleted."""
+    gone = isinstance(exc, psycopg.OperationalError) or (exc.sqlstate or "").startswith(
+        ("08", "57P")
+    )
+    reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+    why = f"the database went away ({reason})" if gone else f"the database refused it ({reason})"
+    left = [note for note in getattr(exc, "__notes__", []) if "was not deleted" in note]
+    if not left:
+        return f"{why}: nothing was loaded; load the file again"
+    batch = left[0].split("LOADING batch ", 1)[1].split(" ", 1)[0]
+    return (
+        f"{why}; the parts that had committed stay as LOADING batch {batch}, which `enrich "
+        f"doctor` reports once this loader's heartbeat has run out (a minute): keep them with "
+        f"select enrich.finish_loading('{batch}'), or delete them with "
+        f"select enrich.discard_loading_batch('{batch}'), then load the file again"
+    )
 
 
 def _chosen_columns(maps: list[str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ import pytest
 
 from pyworker import receiver
 from pyworker.servers import BackgroundServer
+from pyworker.testing import generate
 from pyworker.testing.cluster import restart_private_cluster
 from pyworker.testing.stack import (
     COMPANY,
@@ -482,3 +483,30 @@ def test_an_absurd_retry_after_waits_an_hour_at_most(db_url: str, retry_after: s
     wait = scalar(db_url, "select extract(epoch from available_at - now()) from enrich.dispatches")
     assert 3500 < wait <= 3600
     assert scalar(db_url, "select coalesce(sum(calls), 0) from enrich.paid_calls") == 0
+
+
+@pytest.mark.parametrize("parts", ["1", "2"])
+def test_a_load_cut_by_a_postgresql_shutdown_says_what_it_left(
+    db_url: str, tmp_path: Path, parts: str
+) -> None:
+    """PostgreSQL goes away in the middle of a load: no traceback, but why, what was left
+    (nothing; or, for a load in parts, the LOADING batch and the two ways out) and what to
+    do; and the database holds no half-loaded batch it does not name."""
+    source = generate.write(60_000, tmp_path / "people.csv")
+    load = subprocess.Popen(
+        [ENRICH, "load", str(source), "--pipeline",
+         "company", "--parts", parts],
+        env={**os.environ, "DATABASE_URL": db_url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(1.5)  # reading and copying rows
+    restart_private_cluster()
+    _, stderr = load.communicate(timeout=120)
+    assert load.returncode == 1, stderr
+    assert "Traceback" not in stderr and "the database went away" in stderr, stderr
+    with psycopg.connect(db_url) as conn:
+        left = [row[0] for row in conn.execute("select id::text from enrich.batches")]
+    if "nothing was loaded" in stderr:
+        assert left == []
+    else:  # a load in parts whose LOADING batch could not be deleted: named, with the ways out
+        assert left and left[0] in stderr and "discard_loading_batch" in stderr
