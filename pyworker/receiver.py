@@ -33,6 +33,12 @@ from pyworker.db import AsyncDb
 from pyworker.logs import log
 
 MAX_BODY_BYTES = 1024 * 1024
+# A slow client (or one that stops half-way) holds a body and a task: its body must arrive
+# within BODY_SECONDS, and at most BODIES_AT_ONCE are read at a time (so bodies held in
+# memory stay under BODIES_AT_ONCE x MAX_BODY_BYTES); one that cannot start within
+# BODY_SECONDS is told to retry (503). Header timeouts are the proxy's (README, Deployment).
+BODY_SECONDS = 5.0
+BODIES_AT_ONCE = 64
 # what enrich.workflows allows (slug_is_identifier): anything else is no workflow, 404
 WORKFLOW_SLUG = re.compile(r"[a-z][a-z0-9_]*")
 MAX_JSON_DEPTH = 32  # nested objects/arrays in a callback; Clay's results use a few
@@ -184,10 +190,34 @@ def _authorized(request: Request, expected: list[bytes]) -> bool:
     return any(matches)
 
 
-async def _payload_of(request: Request) -> dict:
-    """The callback's JSON object, or Refused (413 too large, 400 malformed)."""
+class BodyReader:
+    """Reads callback bodies: at most BODIES_AT_ONCE at a time, each within body_seconds."""
+
+    def __init__(self, body_seconds: float = BODY_SECONDS) -> None:
+        self.body_seconds = body_seconds
+        self.slots = asyncio.Semaphore(BODIES_AT_ONCE)
+
+    async def read(self, request: Request) -> bytes:
+        try:
+            async with asyncio.timeout(self.body_seconds):
+                await self.slots.acquire()
+        except TimeoutError:
+            raise Refused("busy", 503, "too many callbacks being read: retry later") from None
+        try:
+            async with asyncio.timeout(self.body_seconds):
+                return await _read_body(request)
+        except TimeoutError:
+            raise Refused(
+                "slow", 408, f"body not received within {self.body_seconds:g} s"
+            ) from None
+        finally:
+            self.slots.release()
+
+
+async def _payload_of(request: Request, reader: BodyReader) -> dict:
+    """The callback's JSON object, or Refused (413 too large, 408 too slow, 400 malformed)."""
     try:
-        body = await _read_body(request)
+        body = await reader.read(request)
     except BodyTooLarge:
         raise Refused("too_large", 413, "body over 1 MiB") from None
     try:
@@ -224,10 +254,15 @@ async def _record(recorder: Recorder, slug: str, payload: dict) -> tuple[str, in
 
 
 def create_app(
-    database_url: str, callback_secret: str | None, previous_secret: str | None = None
+    database_url: str,
+    callback_secret: str | None,
+    previous_secret: str | None = None,
+    body_seconds: float = BODY_SECONDS,
 ) -> Starlette:
     """callback_secret None means no authentication (only with --insecure-no-secret).
-    previous_secret, while set, is accepted too: rotate a secret without downtime."""
+    previous_secret, while set, is accepted too: rotate a secret without downtime.
+    body_seconds: how long a callback's body may take to arrive."""
+    bodies = BodyReader(body_seconds)
     db = AsyncDb(database_url, max_size=8)
     recorder = Recorder(db)
     registry = CollectorRegistry()
@@ -256,7 +291,7 @@ def create_app(
         if expected is not None and not _authorized(request, expected):
             return reply("unauthorized", 401, error="missing or wrong bearer secret")
         try:
-            payload = await _payload_of(request)
+            payload = await _payload_of(request, bodies)
         except Refused as refused:
             return reply(refused.outcome, refused.code, error=refused.error)
         slug = request.path_params["slug"]

@@ -416,3 +416,35 @@ def test_an_unreachable_database_fails_a_group_once_not_once_per_callback() -> N
     # the group's call and one retry: two waits of 0.5 s (seven before), with room for a
     # slow machine
     assert elapsed < 2.5, elapsed
+
+
+def test_a_client_that_stops_sending_its_body_gets_408_and_frees_its_slot(db_url: str) -> None:
+    """A slow (or stalled) client cannot hold a request forever: its body must arrive within
+    the body time limit; others are served meanwhile and nothing is recorded for it."""
+    import socket
+    from urllib.parse import urlsplit
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "select enrich.create_batch('company', %s)", (Jsonb([{"email": "a@acme.com"}]),)
+        )
+        company_id = str(conn.execute("select id from enrich.normalized_companies").fetchone()[0])
+    with BackgroundServer(receiver.create_app(db_url, SECRET, body_seconds=1.0)) as server:
+        address = urlsplit(server.url)
+        before = snapshot(db_url)
+        with socket.create_connection((address.hostname, address.port), timeout=10) as slow:
+            slow.sendall(
+                f"POST /callbacks/{COMPANY} HTTP/1.1\r\nhost: x\r\n"
+                f"authorization: Bearer {SECRET}\r\ncontent-type: application/json\r\n"
+                'content-length: 100\r\n\r\n{"company_id": '.encode()
+            )  # ... and nothing more
+            started = time.monotonic()
+            ok = httpx.post(  # meanwhile another caller is served
+                f"{server.url}/callbacks/{COMPANY}", json={"company_id": company_id}, headers=AUTH
+            )
+            assert ok.status_code == 200
+            reply = slow.recv(4096).decode()
+            waited = time.monotonic() - started
+        assert reply.startswith("HTTP/1.1 408"), reply
+        assert waited < 5  # the limit (1 s here), not forever
+        assert snapshot(db_url)[0] == before[0] + 1  # only the other caller's result
