@@ -6,6 +6,8 @@ the functions and triggers, every file safe to re-run) is applied here on every 
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from yoyo import get_backend, read_migrations
 
+from pyworker import config
 from pyworker.paths import MIGRATIONS_DIR, SQL_DIR
 
 # Serialises concurrent `enrich db migrate` runs on one database (any constant will do).
@@ -45,6 +48,31 @@ def _yoyo_url(database_url: str) -> str:
 def sql_files() -> list[Path]:
     """Every file under sql/, in load order: by file name (numbered), whatever the folder."""
     return sorted(SQL_DIR.rglob("*.sql"), key=lambda path: (path.name, str(path)))
+
+
+ROLE_PREFIX = re.compile(r"([a-z][a-z0-9_]*)?")
+
+
+def _settle_role_prefix(conn: psycopg.Connection) -> None:
+    """The installation's role prefix: ENRICH_ROLE_PREFIX at the first migrate, then fixed
+    (a later migrate asking for another one is refused: the grants would go to other roles,
+    perhaps another installation's)."""
+    wanted = os.environ.get("ENRICH_ROLE_PREFIX")
+    if wanted is not None and not ROLE_PREFIX.fullmatch(wanted.strip()):
+        raise config.BadSetting(
+            "ENRICH_ROLE_PREFIX must be lower-case letters, digits and _, starting with a "
+            "letter (e.g. staging_)"
+        )
+    row = conn.execute("select role_prefix from enrich.installation").fetchone()
+    if row is None:
+        conn.execute(
+            "insert into enrich.installation (role_prefix) values (%s)", ((wanted or "").strip(),)
+        )
+    elif wanted is not None and wanted.strip() != row[0]:
+        raise config.BadSetting(
+            f"ENRICH_ROLE_PREFIX is {wanted.strip()!r} but this database's roles were named "
+            f"with {row[0]!r} at its first migrate: unset it, or use that prefix"
+        )
 
 
 def migration_status(database_url: str) -> MigrationStatus:
@@ -79,6 +107,7 @@ def migrate(
     backend.connection.close()
     with psycopg.connect(database_url) as conn:
         conn.execute("select pg_advisory_xact_lock(%s)", (_SQL_APPLY_LOCK,))
+        _settle_role_prefix(conn)
         for path in sql_files():
             conn.execute(path.read_text())
         changed = [

@@ -4927,6 +4927,24 @@ CREATE TABLE enrich.free_email_domains (
 COMMENT ON TABLE enrich.free_email_domains IS 'Free-mail providers: an email at one of these domains names no company.';
 
 --
+-- Name: installation; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.installation (
+    id boolean DEFAULT true NOT NULL,
+    role_prefix text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT one_row CHECK (id),
+    CONSTRAINT role_prefix_is_an_identifier_start CHECK ((role_prefix ~ '^([a-z][a-z0-9_]*)?$'::text))
+);
+
+--
+-- Name: TABLE installation; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.installation IS 'One row: this installation''s role prefix (roles <prefix>enrich_worker, <prefix>enrich_receiver, <prefix>enrich_admin), set by the first enrich db migrate.';
+
+--
 -- Name: loading_batch_parts; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -5329,6 +5347,13 @@ ALTER TABLE ONLY enrich.dispatches
 
 ALTER TABLE ONLY enrich.free_email_domains
     ADD CONSTRAINT free_email_domains_pkey PRIMARY KEY (domain);
+
+--
+-- Name: installation installation_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.installation
+    ADD CONSTRAINT installation_pkey PRIMARY KEY (id);
 
 --
 -- Name: loading_batch_parts loading_batch_parts_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -

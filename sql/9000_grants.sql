@@ -28,44 +28,57 @@ revoke all on schema enrich from public;
 revoke all on all tables in schema enrich from public;
 revoke all on all sequences in schema enrich from public;
 revoke all on all functions in schema enrich from public;
-grant usage on schema enrich to enrich_worker, enrich_receiver, enrich_admin;
-
--- workers: lease, report and reap dispatches; read what those functions return
-grant execute on function
-  enrich.claim_dispatches(text, integer, interval, boolean, text),
-  enrich.claim_dispatches(text, integer, interval, boolean, bigint[]),
-  enrich.mark_dispatch_sent(bigint, text),
-  enrich.mark_dispatch_sent(bigint[], text, text),
-  enrich.retry_dispatch(bigint, text, interval, text, boolean),
-  enrich.fail_dispatch(bigint, text, text),
-  enrich.release_dispatches(text, bigint[]),
-  enrich.reap_dispatches(integer),
-  enrich.webhook_warnings(),
-  enrich.heartbeat(text, text, text, integer, text, interval),
-  enrich.sign_off(text)
-  to enrich_worker;
-
--- receivers: record callbacks, nothing else (_receive_results: receive_results' previous
--- name, for receivers of the previous release during a rolling deploy)
-grant execute on function
-  enrich.receive_result(text, jsonb),
-  enrich.receive_results(text, jsonb[]),
-  enrich._receive_results(text, jsonb[])
-  to enrich_receiver;
-
--- the admin CLI: every function, and reading every table (status, export, stats)
-grant execute on all functions in schema enrich to enrich_admin;
-grant select on all tables in schema enrich to enrich_admin;
-
--- the loader COPYs a file's rows straight into batch_items (a function call per row would
--- cost more than the load itself); enrich.start_batch then runs them, as for any batch
-grant insert (batch_id, row_number, data) on enrich.batch_items to enrich_admin;
-
--- `enrich db status` and `enrich doctor` read which migrations are applied
-do $$
+-- The three roles, named with this installation's prefix (enrich.installation, set by the
+-- first migrate from ENRICH_ROLE_PREFIX; none by default), created when missing (that needs
+-- CREATEROLE; or an administrator creates them first).
+do $grants$
+declare
+  v_prefix   text := coalesce((select i.role_prefix from enrich.installation i), '');
+  v_worker   text := v_prefix || 'enrich_worker';
+  v_receiver text := v_prefix || 'enrich_receiver';
+  v_admin    text := v_prefix || 'enrich_admin';
+  v_role     text;
 begin
+  foreach v_role in array array[v_worker, v_receiver, v_admin] loop
+    if not exists (select from pg_catalog.pg_roles r where r.rolname = v_role) then
+      execute format('create role %I nologin', v_role);
+    end if;
+  end loop;
+  execute format('grant usage on schema enrich to %I, %I, %I', v_worker, v_receiver, v_admin);
+
+  -- workers: lease, report and reap dispatches; say they are alive
+  execute format($sql$grant execute on function
+    enrich.claim_dispatches(text, integer, interval, boolean, text),
+    enrich.claim_dispatches(text, integer, interval, boolean, bigint[]),
+    enrich.mark_dispatch_sent(bigint, text),
+    enrich.mark_dispatch_sent(bigint[], text, text),
+    enrich.retry_dispatch(bigint, text, interval, text, boolean),
+    enrich.fail_dispatch(bigint, text, text),
+    enrich.release_dispatches(text, bigint[]),
+    enrich.reap_dispatches(integer),
+    enrich.webhook_warnings(),
+    enrich.heartbeat(text, text, text, integer, text, interval),
+    enrich.sign_off(text)
+    to %I$sql$, v_worker);
+
+  -- receivers: record callbacks, nothing else (_receive_results: receive_results' previous
+  -- name, for receivers of the previous release during a rolling deploy)
+  execute format($sql$grant execute on function
+    enrich.receive_result(text, jsonb),
+    enrich.receive_results(text, jsonb[]),
+    enrich._receive_results(text, jsonb[])
+    to %I$sql$, v_receiver);
+
+  -- the admin CLI: every function, and reading every table (status, export, stats)
+  execute format('grant execute on all functions in schema enrich to %I', v_admin);
+  execute format('grant select on all tables in schema enrich to %I', v_admin);
+  -- the loader COPYs a file's rows straight into batch_items (a function call per row would
+  -- cost more than the load itself); enrich.start_batch then runs them, as for any batch
+  execute format('grant insert (batch_id, row_number, data) on enrich.batch_items to %I',
+                 v_admin);
+  -- `enrich db status` and `enrich doctor` read which migrations are applied
   if to_regclass('_yoyo_migration') is not null then
-    execute format('grant select on %s to enrich_admin', to_regclass('_yoyo_migration'));
+    execute format('grant select on %s to %I', to_regclass('_yoyo_migration'), v_admin);
   end if;
 end;
-$$;
+$grants$;

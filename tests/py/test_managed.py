@@ -15,7 +15,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from pyworker import migrate
+from pyworker import config, migrate
 from pyworker.testing.scratch_db import drop_database, server_url, url_for
 from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar, wait_for
 
@@ -82,3 +82,41 @@ def test_a_load_runs_under_a_managed_servers_short_statement_timeout(
     assert [line for line in doctor.stdout.splitlines() if line.startswith("VIOLATION")] == [
         line for line in doctor.stdout.splitlines() if "VIOLATION no_worker_alive" in line
     ]
+
+
+def test_two_installations_share_a_server_with_prefixed_roles(monkeypatch) -> None:
+    """ENRICH_ROLE_PREFIX at the first migrate names this installation's roles (staging_…):
+    its grants go to them only, a login of the unprefixed roles gets nothing here, and a
+    later migrate with another prefix is refused."""
+    database = f"enrich_prefixed_{uuid.uuid4().hex[:8]}"
+    worker_login = f"enrich_staging_login_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(server_url(), autocommit=True) as admin:
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+    url = url_for(database)
+    try:
+        monkeypatch.setenv("ENRICH_ROLE_PREFIX", "staging_")
+        migrate.migrate(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("create role {} login in role staging_enrich_worker").format(
+                    sql.Identifier(worker_login)
+                )
+            )
+            granted = conn.execute(
+                "select has_function_privilege('staging_enrich_worker',"
+                " 'enrich.reap_dispatches(integer)', 'execute'),"
+                " has_function_privilege('enrich_worker',"
+                " 'enrich.reap_dispatches(integer)', 'execute')"
+            ).fetchone()
+        assert granted == (True, False)
+        with psycopg.connect(make_conninfo(url, user=worker_login)) as conn:
+            conn.execute("select * from enrich.reap_dispatches()")  # its own role works
+        monkeypatch.setenv("ENRICH_ROLE_PREFIX", "prod_")
+        with pytest.raises(config.BadSetting, match="staging_"):
+            migrate.migrate(url)
+        monkeypatch.delenv("ENRICH_ROLE_PREFIX")
+        assert migrate.migrate(url) == []  # unset: the stored prefix
+    finally:
+        drop_database(database)
+        with psycopg.connect(server_url(), autocommit=True) as admin:
+            admin.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(worker_login)))

@@ -29,6 +29,7 @@ MIGRATIONS = [
     "0017_batch_input_columns",
     "0018_processes",
     "0019_callback_secrets",
+    "0020_installation",
 ]
 
 
@@ -112,6 +113,7 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             "0017_batch_input_columns",
             "0018_processes",
             "0019_callback_secrets",
+            "0020_installation",
         ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
