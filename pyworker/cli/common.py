@@ -131,15 +131,19 @@ def setup_logs(level: str, fmt: str) -> None:
 # What each command reads from the environment, shown at the end of its --help.
 DATABASE_ENV = (
     "Environment: DATABASE_URL (unset: the private cluster under the project folder, or "
-    "ENRICH_LOCAL_DB_DIR, with PostgreSQL's programs in ENRICH_PG_BIN)."
+    "ENRICH_LOCAL_DB_DIR, with PostgreSQL's programs in ENRICH_PG_BIN); ENRICH_POOLER "
+    "(transaction: DATABASE_URL is a pooler in transaction mode)."
 )
+MIGRATE_ENV = DATABASE_ENV[:-1] + "; ENRICH_ROLE_PREFIX (the first migrate: role names)."
 WORKER_ENV = (
     DATABASE_ENV[:-1]
-    + "; ENRICH_PUBLIC_URL (the callback base put in every payload); CLAY_WEBHOOK_AUTH_TOKEN."
+    + "; ENRICH_PUBLIC_URL (the callback base put in every payload); CLAY_WEBHOOK_AUTH_TOKEN; "
+    "ENRICH_LISTEN_URL (where to LISTEN behind a transaction pooler)."
 )
 SERVE_ENV = DATABASE_ENV[:-1] + "; ENRICH_CALLBACK_SECRET, ENRICH_CALLBACK_SECRET_PREVIOUS."
 RUN_ENV = (
-    DATABASE_ENV[:-1] + "; ENRICH_PUBLIC_URL, ENRICH_CALLBACK_SECRET, CLAY_WEBHOOK_AUTH_TOKEN."
+    DATABASE_ENV[:-1] + "; ENRICH_PUBLIC_URL, ENRICH_CALLBACK_SECRET, CLAY_WEBHOOK_AUTH_TOKEN, "
+    "ENRICH_LISTEN_URL."
 )
 SIM_ENV = "Environment: CLAY_WEBHOOK_AUTH_TOKEN (checked), ENRICH_CALLBACK_SECRET (sent back)."
 WEBHOOK_TOKEN_ENV = DATABASE_ENV[:-1] + "; a --webhook-token env:NAME reads NAME."

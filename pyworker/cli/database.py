@@ -10,6 +10,7 @@ from pyworker import config, migrate
 from pyworker.cli.common import (
     DATABASE_ENV,
     JSON_OPTION,
+    MIGRATE_ENV,
     fail,
     masked_database_url,
 )
@@ -20,7 +21,7 @@ app = typer.Typer(
 
 
 # -- db ---------------------------------------------------------------------------------------
-@app.command("migrate", epilog=DATABASE_ENV)
+@app.command("migrate", epilog=MIGRATE_ENV)
 def db_migrate() -> None:
     """Apply pending migrations and (re)apply sql/; running it twice changes nothing."""
     if config.pooler() == "transaction":

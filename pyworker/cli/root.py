@@ -8,7 +8,8 @@ ENVIRONMENT = (
     "Environment: DATABASE_URL (unset: a private cluster under the project folder, in "
     "ENRICH_LOCAL_DB_DIR if set, with PostgreSQL's programs from ENRICH_PG_BIN), "
     "ENRICH_PUBLIC_URL, ENRICH_CALLBACK_SECRET, ENRICH_CALLBACK_SECRET_PREVIOUS, "
-    "CLAY_WEBHOOK_AUTH_TOKEN: see README.md, Configuration."
+    "CLAY_WEBHOOK_AUTH_TOKEN, ENRICH_POOLER, ENRICH_LISTEN_URL, ENRICH_ROLE_PREFIX: see "
+    "README.md, Configuration."
 )
 
 app = typer.Typer(

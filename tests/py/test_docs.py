@@ -44,9 +44,11 @@ def test_every_command_names_the_environment_it_reads_in_its_help() -> None:
         shown = runner.invoke(app, [*path.split(), "--help"], terminal_width=200)
         assert shown.exit_code == 0 and expected in shown.output, path
     for path, names in (
-        ("worker", ["ENRICH_PUBLIC_URL", "CLAY_WEBHOOK_AUTH_TOKEN"]),
+        ("worker", ["ENRICH_PUBLIC_URL", "CLAY_WEBHOOK_AUTH_TOKEN", "ENRICH_LISTEN_URL"]),
+        ("db migrate", ["ENRICH_ROLE_PREFIX", "ENRICH_POOLER"]),
+        ("status", ["ENRICH_POOLER"]),
         ("serve", ["ENRICH_CALLBACK_SECRET", "ENRICH_CALLBACK_SECRET_PREVIOUS"]),
         ("run", ["ENRICH_PUBLIC_URL", "ENRICH_CALLBACK_SECRET"]),
     ):
-        shown = runner.invoke(app, [path, "--help"], terminal_width=200).output
+        shown = runner.invoke(app, [*path.split(), "--help"], terminal_width=200).output
         assert all(name in shown for name in names), path
