@@ -80,7 +80,7 @@ def print_workspaces(workspaces: list[dict], as_json: bool) -> None:
         return
     table = Table(title="workspaces")
     for column in ("name", "rate/s", "burst", "credits today", "workflows"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # names wrap whole rather than cut short
     for ws in workspaces:
         limit = "unlimited" if ws["daily_credits"] is None else f"{ws['daily_credits']:g}"
         table.add_row(
