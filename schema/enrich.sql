@@ -3228,6 +3228,8 @@ begin
     raise exception using errcode = 'EN003',
       message = format('heartbeat: p_alive_for %s is outside 5 seconds to 10 minutes', p_alive_for);
   end if;
+  -- the rows of processes gone for a day (killed: no sign-off) go (a table of a few rows)
+  delete from enrich.processes p where p.alive_until < now() - interval '1 day';
   insert into enrich.processes as p (id, kind, host, pid, version, alive_until)
   values (p_process, p_kind, p_host, p_pid, p_version, now() + p_alive_for)
   on conflict (id) do update

@@ -1,6 +1,7 @@
 -- enrich.heartbeat: a process says it is alive, for p_alive_for more (bounded to between 5
 -- seconds and 10 minutes, so a wrong setting can neither flap nor hide a dead process for
--- long). The first beat registers it; a loader's later beats keep the batch it loads.
+-- long). The first beat registers it; a loader's later beats keep the batch it loads. Rows
+-- of processes gone for a day are deleted on the way.
 
 create or replace function enrich.heartbeat(
   p_process text, p_kind text, p_host text, p_pid integer, p_version text,
@@ -13,6 +14,8 @@ begin
     raise exception using errcode = 'EN003',
       message = format('heartbeat: p_alive_for %s is outside 5 seconds to 10 minutes', p_alive_for);
   end if;
+  -- the rows of processes gone for a day (killed: no sign-off) go (a table of a few rows)
+  delete from enrich.processes p where p.alive_until < now() - interval '1 day';
   insert into enrich.processes as p (id, kind, host, pid, version, alive_until)
   values (p_process, p_kind, p_host, p_pid, p_version, now() + p_alive_for)
   on conflict (id) do update
