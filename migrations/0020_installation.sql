@@ -9,7 +9,8 @@ create table enrich.installation (
   role_prefix  text not null,
   created_at   timestamptz not null default now(),
   constraint one_row check (id),
-  constraint role_prefix_is_an_identifier_start check (role_prefix ~ '^([a-z][a-z0-9_]*)?$')
+  -- (48: the longest role name, <prefix>enrich_receiver, stays within PostgreSQL's 63)
+  constraint role_prefix_is_an_identifier_start check (role_prefix ~ '^([a-z][a-z0-9_]{0,47})?$')
 );
 comment on table enrich.installation is
   'One row: this installation''s role prefix (roles <prefix>enrich_worker, '

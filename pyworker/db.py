@@ -166,17 +166,17 @@ class AsyncDb:
     async def release_dispatches(self, worker: str, ids: list[int] | None = None) -> int:
         return await self._one("select enrich.release_dispatches(%s, %s)", (worker, ids))
 
-    async def heartbeat(self, process: str, kind: str, alive_for: float, version: str) -> None:
-        """This process is alive for alive_for seconds more (enrich.processes)."""
+    async def worker_heartbeat(self, process: str, alive_for: float, version: str) -> None:
+        """This worker is alive for alive_for seconds more (enrich.processes)."""
         async with self.pool.connection() as conn:
             await conn.execute(
-                "select enrich.heartbeat(%s, %s, %s, %s, %s, make_interval(secs => %s))",
-                (process, kind, socket.gethostname(), os.getpid(), version, alive_for),
+                "select enrich.worker_heartbeat(%s, %s, %s, %s, make_interval(secs => %s))",
+                (process, socket.gethostname(), os.getpid(), version, alive_for),
             )
 
-    async def sign_off(self, process: str) -> None:
+    async def worker_sign_off(self, process: str) -> None:
         async with self.pool.connection() as conn:
-            await conn.execute("select enrich.sign_off(%s)", (process,))
+            await conn.execute("select enrich.worker_sign_off(%s)", (process,))
 
     async def reap_dispatches(self) -> tuple[int, int, int]:
         async with self.pool.connection() as conn:

@@ -50,7 +50,8 @@ def sql_files() -> list[Path]:
     return sorted(SQL_DIR.rglob("*.sql"), key=lambda path: (path.name, str(path)))
 
 
-ROLE_PREFIX = re.compile(r"([a-z][a-z0-9_]*)?")
+# 48 at most: the longest role name, <prefix>enrich_receiver, stays within PostgreSQL's 63
+ROLE_PREFIX = re.compile(r"([a-z][a-z0-9_]{0,47})?")
 
 
 def _settle_role_prefix(conn: psycopg.Connection) -> None:
@@ -61,7 +62,7 @@ def _settle_role_prefix(conn: psycopg.Connection) -> None:
     if wanted is not None and not ROLE_PREFIX.fullmatch(wanted.strip()):
         raise config.BadSetting(
             "ENRICH_ROLE_PREFIX must be lower-case letters, digits and _, starting with a "
-            "letter (e.g. staging_)"
+            "letter, at most 48 characters (e.g. staging_)"
         )
     row = conn.execute("select role_prefix from enrich.installation").fetchone()
     if row is None:

@@ -102,7 +102,7 @@ class Worker:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
             with contextlib.suppress(psycopg.Error, PoolTimeout):  # else its row expires
-                await self.db.sign_off(self.name)
+                await self.db.worker_sign_off(self.name)
             await self.db.close()
             log("worker_stopped", worker=self.name, posted=self.posted, paid_calls=self.paid)
 
@@ -187,7 +187,7 @@ class Worker:
     async def _housekeeping(self) -> None:
         # alive (enrich doctor lists the workers) for three rounds of housekeeping more
         alive_for = min(600.0, max(60.0, 3 * self.settings.reap_interval))
-        await self._db(self.db.heartbeat, self.name, "worker", alive_for, our_version())
+        await self._db(self.db.worker_heartbeat, self.name, alive_for, our_version())
         reaped = await self._db(self.db.reap_dispatches)
         if reaped and any(reaped):
             log(
@@ -368,6 +368,13 @@ class Worker:
                     async for _ in conn.notifies():
                         self._woken = True
                         self._wake.set()
+            except psycopg.ProgrammingError:  # a malformed ENRICH_LISTEN_URL: poll only
+                log(
+                    "listen_off",
+                    reason="ENRICH_LISTEN_URL is not a connection URL",
+                    poll_every=self.settings.poll_interval,
+                )
+                return
             except psycopg.OperationalError as exc:
                 log("listen_reconnect", error=type(exc).__name__, retry_in=delay)
                 await asyncio.sleep(delay)

@@ -2481,7 +2481,8 @@ begin
   -- a lease longer than an hour would hide a dead worker's dispatches for that long (and
   -- doctor could not tell): refused, like any other impossible argument
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
-     or p_lease is null or p_lease <= interval '0' or p_lease > interval '1 hour' then
+     or p_lease is null or now() + p_lease <= now()
+     or now() + p_lease > now() + interval '1 hour' then  -- (as times: '1 month -30 days')
     raise exception using errcode = 'EN003',
       message = 'claim_dispatches needs a worker name, a limit >= 1 and a lease of at most an hour';
   end if;
@@ -3223,6 +3224,14 @@ CREATE FUNCTION enrich.heartbeat(p_process text, p_kind text, p_host text, p_pid
     SET search_path TO ''
     AS $$
 begin
+  if p_process is null or length(p_process) not between 1 and 200
+     or p_kind is null or p_kind not in ('loader', 'worker', 'receiver', 'dashboard')
+     or p_host is null or length(p_host) > 255 or p_pid is null
+     or p_version is null or length(p_version) > 100 then
+    raise exception using errcode = 'EN003',
+      message = 'heartbeat: give an id (1-200 characters), a kind (loader, worker, receiver, '
+                'dashboard), a host (up to 255), a pid and a version (up to 100)';
+  end if;
   if p_alive_for is null or p_alive_for < interval '5 seconds'
      or p_alive_for > interval '10 minutes' then
     raise exception using errcode = 'EN003',
@@ -3951,7 +3960,8 @@ CREATE FUNCTION enrich.retry_dispatch(p_dispatch_id bigint, p_worker text, p_del
 begin
   -- the worker waits at most an hour whatever Clay's Retry-After says: a longer delay is a
   -- mistake, and would park the entity out of sight
-  if p_delay is null or p_delay < interval '0' or p_delay > interval '1 hour' then
+  if p_delay is null or now() + p_delay < now()
+     or now() + p_delay > now() + interval '1 hour' then  -- (as times: '1 month -30 days')
     raise exception using errcode = 'EN003',
       message = 'retry_dispatch: the delay must be between 0 and an hour';
   end if;
@@ -4124,16 +4134,17 @@ COMMENT ON FUNCTION enrich.set_batch_columns(p_batch_id uuid, p_columns jsonb) I
 CREATE FUNCTION enrich.set_callback_secret(p_secret text, p_keep_previous boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    AS $$
+    AS $_$
 begin
-  if p_secret is not null and (pg_catalog.length(pg_catalog.btrim(p_secret)) < 16
-                               or p_secret ~ '[[:cntrl:]]' or p_secret <> pg_catalog.btrim(p_secret))
+  -- like ENRICH_CALLBACK_SECRET: an HTTP header carries it, so printable ASCII
+  if p_secret is not null and (pg_catalog.length(p_secret) < 16 or p_secret !~ '^[ -~]+$'
+                               or p_secret <> pg_catalog.btrim(p_secret))
   then
     raise exception using errcode = 'EN003',
-      message = 'a callback secret has at least 16 characters, no control characters and no '
+      message = 'a callback secret has at least 16 printable ASCII characters and no '
                 'surrounding spaces';
   end if;
-  if not p_keep_previous then
+  if not coalesce(p_keep_previous, false) then
     delete from enrich.callback_secrets;
   end if;
   if p_secret is not null then
@@ -4142,7 +4153,7 @@ begin
     on conflict do nothing;
   end if;
 end;
-$$;
+$_$;
 
 --
 -- Name: FUNCTION set_callback_secret(p_secret text, p_keep_previous boolean); Type: COMMENT; Schema: enrich; Owner: -
@@ -4433,13 +4444,13 @@ CREATE FUNCTION enrich.stalled_work() RETURNS TABLE(problem text, subject_id tex
          and exists (select from enrich.company_workflow_states s where s.workflow_slug = w.slug))
   union all
   select 'no_worker_alive', count(*)::text || ' dispatches',
-         format('%s dispatch(es) are due and no worker is alive (last seen: %s): start '
-                '`enrich worker` (or `enrich run`)', count(*),
-                coalesce((select max(p.seen_at)::text from enrich.processes p
-                          where p.kind = 'worker'), 'never'))
+         format('%s dispatch(es) are due and no worker is alive: start `enrich worker` (or '
+                '`enrich run`)', count(*))
   from enrich.dispatches d
-  join enrich.workflows w on w.slug = d.workflow_slug
-  where d.status = 'QUEUED' and d.available_at <= now() and w.paused_at is null
+  where d.status = 'QUEUED' and d.available_at <= now()
+    -- work that waits on purpose (paused, budget or credits spent, no usable webhook) is
+    -- a notice of its own (dispatch_wait_reasons), not stuck
+    and d.workflow_slug not in (select r.workflow_slug from enrich.dispatch_wait_reasons() r)
     and not exists (select from enrich.processes p
                     where p.kind = 'worker' and p.alive_until > now())
   having count(*) > 0
@@ -4533,6 +4544,40 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.webhook_warnings() IS 'Webhooks past 90% of their submission cap (nearly_full, with what remains) and workflows with queued work but no usable webhook left (none_left).';
+
+--
+-- Name: worker_heartbeat(text, text, integer, text, interval); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.worker_heartbeat(p_process text, p_host text, p_pid integer, p_version text, p_alive_for interval DEFAULT '00:01:00'::interval) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select enrich.heartbeat(p_process, 'worker', p_host, p_pid, p_version, p_alive_for)
+$$;
+
+--
+-- Name: FUNCTION worker_heartbeat(p_process text, p_host text, p_pid integer, p_version text, p_alive_for interval); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.worker_heartbeat(p_process text, p_host text, p_pid integer, p_version text, p_alive_for interval) IS 'heartbeat for a worker (EN003 if the id is another kind''s).';
+
+--
+-- Name: worker_sign_off(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.worker_sign_off(p_process text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  delete from enrich.processes p where p.id = p_process and p.kind = 'worker'
+$$;
+
+--
+-- Name: FUNCTION worker_sign_off(p_process text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.worker_sign_off(p_process text) IS 'sign_off for a worker''s row only.';
 
 --
 -- Name: workflow_stats(timestamp with time zone); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4937,7 +4982,7 @@ CREATE TABLE enrich.installation (
     role_prefix text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT one_row CHECK (id),
-    CONSTRAINT role_prefix_is_an_identifier_start CHECK ((role_prefix ~ '^([a-z][a-z0-9_]*)?$'::text))
+    CONSTRAINT role_prefix_is_an_identifier_start CHECK ((role_prefix ~ '^([a-z][a-z0-9_]{0,47})?$'::text))
 );
 
 --

@@ -44,6 +44,12 @@ begin
       execute format('create role %I nologin', v_role);
     end if;
   end loop;
+  -- exactly what is listed below, on every migrate: a grant dropped from this file (or made
+  -- by hand) does not linger
+  execute format('revoke all on all functions in schema enrich from %I, %I, %I',
+                 v_worker, v_receiver, v_admin);
+  execute format('revoke all on all tables in schema enrich from %I, %I, %I',
+                 v_worker, v_receiver, v_admin);
   execute format('grant usage on schema enrich to %I, %I, %I', v_worker, v_receiver, v_admin);
 
   -- workers: lease, report and reap dispatches; say they are alive
@@ -57,8 +63,8 @@ begin
     enrich.release_dispatches(text, bigint[]),
     enrich.reap_dispatches(integer),
     enrich.webhook_warnings(),
-    enrich.heartbeat(text, text, text, integer, text, interval),
-    enrich.sign_off(text)
+    enrich.worker_heartbeat(text, text, integer, text, interval),
+    enrich.worker_sign_off(text)
     to %I$sql$, v_worker);
 
   -- receivers: record callbacks, nothing else (_receive_results: receive_results' previous

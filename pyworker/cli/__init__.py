@@ -39,6 +39,14 @@ def main() -> None:
     except (psycopg.errors.DuplicatePreparedStatement, psycopg.errors.InvalidSqlStatementName):
         err.print(f"error: {POOLED}", markup=False)
         sys.exit(1)
+    except psycopg.errors.QueryCanceled as exc:
+        err.print(
+            f"error: {exc.diag.message_primary or exc}: a statement_timeout of the role or the "
+            "server stopped it (SHOW statement_timeout); raise it for this role, e.g. ALTER "
+            "ROLE <role> SET statement_timeout = '10min'",
+            markup=False,
+        )
+        sys.exit(1)
     except psycopg.errors.InsufficientPrivilege as exc:
         err.print(f"error: {exc.diag.message_primary or exc}", markup=False)
         err.print(f"  as database role {_login_role()!r}. {PRIVILEGES}", markup=False)

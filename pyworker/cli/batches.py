@@ -116,6 +116,8 @@ def load_command(
         fail(f"{file}: {exc} (nothing was loaded)")
     except loader.LoadError as exc:
         fail(f"{file}: {exc} (nothing was loaded)")
+    except psycopg.errors.InsufficientPrivilege:
+        raise  # the role and the grant it needs: said once, for every command (cli.main)
     except psycopg.Error as exc:
         if exc.sqlstate == "EN004":
             fail(f"unknown pipeline {pipeline!r} (nothing was loaded)", 2)
@@ -135,6 +137,12 @@ def _load_failure(exc: psycopg.Error) -> str:
     reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
     why = f"the database went away ({reason})" if gone else f"the database refused it ({reason})"
     left = [note for note in getattr(exc, "__notes__", []) if "was not deleted" in note]
+    if exc.sqlstate == "EN002":  # finish_loading: its LOADING batch is gone
+        return (
+            f"{reason}: someone else finished or discarded this load's batch while it was "
+            "loading (enrich.finish_loading / discard_loading_batch); see `enrich status` "
+            "before loading the file again"
+        )
     if not left:
         return f"{why}: nothing was loaded; load the file again"
     batch = left[0].split("LOADING batch ", 1)[1].split(" ", 1)[0]

@@ -7,14 +7,15 @@ create or replace function enrich.set_callback_secret(
 ) returns void
 language plpgsql set search_path = '' as $$
 begin
-  if p_secret is not null and (pg_catalog.length(pg_catalog.btrim(p_secret)) < 16
-                               or p_secret ~ '[[:cntrl:]]' or p_secret <> pg_catalog.btrim(p_secret))
+  -- like ENRICH_CALLBACK_SECRET: an HTTP header carries it, so printable ASCII
+  if p_secret is not null and (pg_catalog.length(p_secret) < 16 or p_secret !~ '^[ -~]+$'
+                               or p_secret <> pg_catalog.btrim(p_secret))
   then
     raise exception using errcode = 'EN003',
-      message = 'a callback secret has at least 16 characters, no control characters and no '
+      message = 'a callback secret has at least 16 printable ASCII characters and no '
                 'surrounding spaces';
   end if;
-  if not p_keep_previous then
+  if not coalesce(p_keep_previous, false) then
     delete from enrich.callback_secrets;
   end if;
   if p_secret is not null then

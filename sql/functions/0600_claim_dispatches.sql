@@ -32,7 +32,8 @@ begin
   -- a lease longer than an hour would hide a dead worker's dispatches for that long (and
   -- doctor could not tell): refused, like any other impossible argument
   if p_worker is null or p_worker = '' or p_limit is null or p_limit < 1
-     or p_lease is null or p_lease <= interval '0' or p_lease > interval '1 hour' then
+     or p_lease is null or now() + p_lease <= now()
+     or now() + p_lease > now() + interval '1 hour' then  -- (as times: '1 month -30 days')
     raise exception using errcode = 'EN003',
       message = 'claim_dispatches needs a worker name, a limit >= 1 and a lease of at most an hour';
   end if;

@@ -10,7 +10,8 @@ language plpgsql set search_path = '' as $$
 begin
   -- the worker waits at most an hour whatever Clay's Retry-After says: a longer delay is a
   -- mistake, and would park the entity out of sight
-  if p_delay is null or p_delay < interval '0' or p_delay > interval '1 hour' then
+  if p_delay is null or now() + p_delay < now()
+     or now() + p_delay > now() + interval '1 hour' then  -- (as times: '1 month -30 days')
     raise exception using errcode = 'EN003',
       message = 'retry_dispatch: the delay must be between 0 and an hour';
   end if;

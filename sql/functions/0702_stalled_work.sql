@@ -31,13 +31,13 @@ language sql stable set search_path = '' as $$
          and exists (select from enrich.company_workflow_states s where s.workflow_slug = w.slug))
   union all
   select 'no_worker_alive', count(*)::text || ' dispatches',
-         format('%s dispatch(es) are due and no worker is alive (last seen: %s): start '
-                '`enrich worker` (or `enrich run`)', count(*),
-                coalesce((select max(p.seen_at)::text from enrich.processes p
-                          where p.kind = 'worker'), 'never'))
+         format('%s dispatch(es) are due and no worker is alive: start `enrich worker` (or '
+                '`enrich run`)', count(*))
   from enrich.dispatches d
-  join enrich.workflows w on w.slug = d.workflow_slug
-  where d.status = 'QUEUED' and d.available_at <= now() and w.paused_at is null
+  where d.status = 'QUEUED' and d.available_at <= now()
+    -- work that waits on purpose (paused, budget or credits spent, no usable webhook) is
+    -- a notice of its own (dispatch_wait_reasons), not stuck
+    and d.workflow_slug not in (select r.workflow_slug from enrich.dispatch_wait_reasons() r)
     and not exists (select from enrich.processes p
                     where p.kind = 'worker' and p.alive_until > now())
   having count(*) > 0

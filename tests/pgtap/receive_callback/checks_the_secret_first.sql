@@ -1,6 +1,6 @@
 -- Callbacks straight to the database (Supabase RPC, public API key): the secret decides.
 begin;
-select plan(8);
+select plan(9);
 select enrich.create_batch('company', '[{"email": "a@acme.com"}]') as batch_id \gset
 select enrich_test.send_all();
 select enrich_test.company_id('acme.com') as company \gset
@@ -19,6 +19,8 @@ select is(enrich.receive_callback('s3cret-of-24-characters!', 'enrich_company_vi
   jsonb_build_object('company_id', :'company'::uuid, 'industry', 'Tools')), 'completed',
   'the right secret records the result');
 select throws_ok($$select enrich.set_callback_secret('short')$$, 'EN003', null, 'a weak secret is refused');
+select throws_ok($$select enrich.set_callback_secret('sixteen-chars-but-ü-not-ascii')$$, 'EN003', null,
+  'and one no HTTP header can carry');
 select enrich.set_callback_secret('the-next-secret-of-24ch', p_keep_previous => true);
 select is((select count(*) from enrich.callback_secrets), 2::bigint, 'rotation keeps the previous one');
 select * from finish();

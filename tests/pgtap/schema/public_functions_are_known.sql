@@ -13,7 +13,7 @@ select functions_are('enrich', array[
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
-  'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
+  'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',

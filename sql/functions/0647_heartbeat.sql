@@ -9,6 +9,14 @@ create or replace function enrich.heartbeat(
 ) returns void
 language plpgsql set search_path = '' as $$
 begin
+  if p_process is null or length(p_process) not between 1 and 200
+     or p_kind is null or p_kind not in ('loader', 'worker', 'receiver', 'dashboard')
+     or p_host is null or length(p_host) > 255 or p_pid is null
+     or p_version is null or length(p_version) > 100 then
+    raise exception using errcode = 'EN003',
+      message = 'heartbeat: give an id (1-200 characters), a kind (loader, worker, receiver, '
+                'dashboard), a host (up to 255), a pid and a version (up to 100)';
+  end if;
   if p_alive_for is null or p_alive_for < interval '5 seconds'
      or p_alive_for > interval '10 minutes' then
     raise exception using errcode = 'EN003',
