@@ -23,7 +23,7 @@ BEAT_EVERY = 10.0  # seconds: several beats per ALIVE_FOR, so one slow beat is n
 
 
 def process_id() -> str:
-    """host:pid:random, like a worker's name: unique, and says where to look."""
+    """host:pid:random (a worker's name too): unique, and says where to look."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -43,11 +43,12 @@ class Heartbeat:
         self.kind = kind
         self.alive_for = alive_for
         self.id = process_id()
+        self.version = our_version()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _beat(self, conn: psycopg.Connection) -> None:
-        db.heartbeat(conn, self.id, self.kind, self.alive_for, our_version())
+        db.heartbeat(conn, self.id, self.kind, self.alive_for, self.version)
 
     def __enter__(self) -> Heartbeat:
         with db.connect(self.database_url) as conn:

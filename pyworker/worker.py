@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import socket
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -26,7 +23,7 @@ from psycopg_pool import PoolTimeout
 
 from pyworker import clay, config
 from pyworker.db import AsyncDb, ClaimedDispatch
-from pyworker.liveness import our_version
+from pyworker.liveness import our_version, process_id
 from pyworker.logs import log
 from pyworker.servers import single_connection_clients
 
@@ -57,7 +54,7 @@ class WorkerSettings:
 class Worker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
-        self.name = settings.name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.name = settings.name or process_id()
         self.db = AsyncDb(settings.database_url, max_size=4, check=False)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()

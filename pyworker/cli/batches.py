@@ -136,16 +136,15 @@ def _load_failure(exc: psycopg.Error) -> str:
     )
     reason = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
     why = f"the database went away ({reason})" if gone else f"the database refused it ({reason})"
-    left = [note for note in getattr(exc, "__notes__", []) if "was not deleted" in note]
+    batch = getattr(exc, "loading_batch_left", None)  # set by the loader (load/batch.py)
     if exc.sqlstate == "EN002":  # finish_loading: its LOADING batch is gone
         return (
             f"{reason}: someone else finished or discarded this load's batch while it was "
             "loading (enrich.finish_loading / discard_loading_batch); see `enrich status` "
             "before loading the file again"
         )
-    if not left:
+    if batch is None:
         return f"{why}: nothing was loaded; load the file again"
-    batch = left[0].split("LOADING batch ", 1)[1].split(" ", 1)[0]
     return (
         f"{why}; the parts that had committed stay as LOADING batch {batch}, which `enrich "
         f"doctor` reports once this loader's heartbeat has run out (a minute): keep them with "

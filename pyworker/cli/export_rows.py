@@ -75,11 +75,12 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
         ]
     # every heading of the file is kept as it is, but one equal to ours: that one gets a
     # suffix that is neither ours nor another of the file's
-    taken = {heading for heading, _ in ours} | {column["heading"] for column in columns["input"]}
+    our_headings = {heading for heading, _ in ours}
+    taken = our_headings | {column["heading"] for column in columns["input"]}
     inputs: list[tuple[str, Callable[[dict], Any]]] = []
     for column in columns["input"]:
         heading = column["heading"]
-        if heading in dict(ours):
+        if heading in our_headings:
             while heading in taken:
                 heading += " (input)"
             taken.add(heading)

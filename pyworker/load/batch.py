@@ -104,6 +104,7 @@ def load(
                 discard_batch(database_url, conn, batch_id, loader.id)
             except Exception as cleanup:  # the load's own error is the one to report
                 failure.add_note(f"and its LOADING batch {batch_id} was not deleted: {cleanup}")
+                failure.loading_batch_left = batch_id  # (for the CLI's message)
             raise
     return batch_id, count
 
