@@ -319,7 +319,7 @@ def create_app(
         await recorder.stop()
         await db.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/callbacks/{slug}", callback, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
@@ -327,3 +327,7 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    # a slug with a slash in it (/callbacks/a%2F) is no workflow: 404, not a redirect that
+    # a caller might follow with its body and secret
+    app.router.redirect_slashes = False
+    return app
