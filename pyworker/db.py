@@ -183,6 +183,12 @@ class AsyncDb:
             cur = await conn.execute("select * from enrich.reap_dispatches()")
             return tuple(await cur.fetchone())
 
+    async def fold_batch_counts(self) -> int:
+        """Fold the kept batch counts of server processes that are gone (housekeeping)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("select enrich.fold_batch_counts()")
+            return (await cur.fetchone())[0]
+
     async def webhook_warnings(self) -> list[tuple[str, str, int | None, int]]:
         """(level, workflow, webhook position, remaining): webhooks past 90% of their cap,
         and workflows with queued work but no usable webhook left."""

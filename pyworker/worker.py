@@ -193,6 +193,7 @@ class Worker:
                 paid_resends=reaped[1],
                 failed_no_callback=reaped[2],
             )
+        await self._db(self.db.fold_batch_counts)
         for level, workflow, position, remaining in await self._db(self.db.webhook_warnings) or []:
             if level == "nearly_full":
                 log("webhook_nearly_full", workflow=workflow, webhook=position, remaining=remaining)

@@ -62,6 +62,7 @@ begin
     enrich.fail_dispatch(bigint, text, text),
     enrich.release_dispatches(text, bigint[]),
     enrich.reap_dispatches(integer),
+    enrich.fold_batch_counts(),
     enrich.webhook_warnings(),
     enrich.worker_heartbeat(text, text, integer, text, interval),
     enrich.worker_sign_off(text)

@@ -37,6 +37,10 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
     with db.connect(url, autocommit=False) as conn:  # one read-only transaction
         settings = db.server_settings_advice(conn)  # (the session's timeout, before...)
         db.without_statement_timeout(conn)  # ...the checks, which read everything, lift it
+        typer.echo(  # on stderr: --json's output stays one document
+            "checking every invariant over every row (on a big database this takes a while)…",
+            err=True,
+        )
         violations = db.check_invariants(conn) + db.stalled_work(conn)
         workflows = db.list_workflows(conn)
         waiting = db.dispatch_wait_reasons(conn)

@@ -199,6 +199,11 @@ def print_statuses(statuses: list[dict]) -> None:
                 *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
             )
         console.print(table)
+        if status.get("companies") is not None:
+            console.print(
+                f"  unique companies: {status['companies']:,}; unique people: "
+                f"{status['people']:,}",
+            )
         if "paid_calls" in status:
             console.print(
                 f"  paid Clay calls: {status['paid_calls']:,}; rows served without a call of "

@@ -25,7 +25,7 @@ begin
          enrich._host_of_cleaned(c.company_domain) as domain_host,
          enrich._host_of_cleaned(c.company_website) as website_host
   from (
-    select i.id, i.row_number,
+    select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
@@ -83,7 +83,7 @@ begin
          enrich._person_key(k.linkedin_key, k.email,
                             coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
                             k.company_key) as person_key,
-         k.row_number
+         k.row_number, k.batch_id
   from keyed k;
   drop table pg_temp.cleaned_items;
   -- statistics for the joins below (a temporary table has none): without them the planner
@@ -137,7 +137,10 @@ begin
   --    otherwise). One table, so the two writes below read it without a join.
   create temporary table linked_items on commit drop as
   select n.*, c.id as company_id, p.id as person_id,
-         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status
+         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status,
+         case when c.id is null
+              then enrich._company_key_error(n.company_domain, n.company_website, n.email)
+         end as split_error
   from pg_temp.normalized_items n
   left join pg_temp.batch_companies c on c.company_key = n.company_key
   left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
@@ -166,10 +169,18 @@ begin
     ('split',
      n.split_status,
      case when n.company_id is null
-          then jsonb_build_object('error', enrich._company_key_error(
-                 n.company_domain, n.company_website, n.email))
+          then jsonb_build_object('error', n.split_error)
           else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
+  -- and their counts (enrich.batch_counts)
+  perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
+                               array_agg(s.status), array_agg(false), array_agg(s.error),
+                               array_agg(c.n))
+  from (select n.batch_id, n.split_status, coalesce(n.split_error, '') as split_error,
+               count(*) as n
+        from pg_temp.linked_items n group by 1, 2, 3) c
+  cross join lateral (values ('normalize_all_core_values', 'COMPLETED', ''),
+                             ('split', c.split_status, c.split_error)) as s(step_name, status, error);
 
   -- 7. The items move on from split (the steps hand their finished rows to the orchestrator:
   --    sql/triggers/0700's header says why).

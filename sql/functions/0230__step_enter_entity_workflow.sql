@@ -94,7 +94,7 @@ begin
       order by entity_id, batch_id, row_number
     ),
     decided as (
-      select it.item_id, it.entity_id,
+      select it.item_id, it.entity_id, it.batch_id,
              case when it.entity_id is null then 'FAILED'
                   when e.entity_id is null and f.item_id is not null then 'IN_PROGRESS'
                   when e.entity_id is null then 'WAITING'
@@ -105,24 +105,35 @@ begin
       from items it
       left join claimed_before e on e.entity_id = it.entity_id
       left join firsts f on f.item_id = it.item_id
+    ),
+    described as (  -- what meta says: why the item needs no call of its own, and its error
+      select d.*,
+             case when d.entity_id is not null and d.status <> 'IN_PROGRESS'
+                  then $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
+                                           when 'COMPLETED' then '_already_enriched'
+                                           else '_enrichment_failed' end
+             end as skipped,
+             case when d.entity_id is null then format('no %%s key: nothing to enrich', $4)
+                  when d.status = 'FAILED' then d.last_error end as error
+      from decided d
+    ),
+    inserted as (
+      insert into enrich.workflow_states
+        (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
+      select d.item_id, $1, d.status, d.entity_id,
+             jsonb_strip_nulls(jsonb_build_object($6, d.entity_id, 'skipped', d.skipped,
+                                                  'error', d.error)),
+             case when d.status = 'COMPLETED' then now() end,
+             case when d.status = 'FAILED' then now() end
+      from described d
     )
-    insert into enrich.workflow_states
-      (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
-    select d.item_id, $1, d.status, d.entity_id,
-           case when d.entity_id is null
-                then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
-                when d.status = 'IN_PROGRESS'
-                then jsonb_build_object($6, d.entity_id)
-                when d.status = 'FAILED'
-                then jsonb_strip_nulls(jsonb_build_object($6, d.entity_id,
-                       'skipped', $4 || '_enrichment_failed', 'error', d.last_error))
-                else jsonb_build_object($6, d.entity_id,
-                       'skipped', $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
-                                                      else '_already_enriched' end)
-           end,
-           case when d.status = 'COMPLETED' then now() end,
-           case when d.status = 'FAILED' then now() end
-    from decided d
+    -- and their counts (enrich.batch_counts)
+    select enrich._count_states(array_agg(c.batch_id), array_fill($1, array[count(*)::integer]),
+                                array_agg(c.status), array_agg(c.skipped), array_agg(c.error),
+                                array_agg(c.n))
+    from (select d.batch_id, d.status, d.skipped is not null as skipped,
+                 coalesce(d.error, '') as error, count(*) as n
+          from described d group by 1, 2, 3, 4) c
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities, v_id;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is

@@ -31,6 +31,8 @@ begin
   if v_status = 'LOADING' then  -- counted in a row of the part's own (see migration 0012)
     insert into enrich.loading_batch_parts (batch_id, item_count)
     values (p_batch_id, cardinality(v_item_ids));
+  else  -- (a load in parts: once, by finish_loading)
+    perform enrich._count_batch_entities(array[p_batch_id]);
   end if;
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;

@@ -4,22 +4,20 @@
 create or replace function enrich.dispatch_wait_reasons()
 returns table (workflow_slug text, kind text, queued bigint, reason text)
 language sql stable set search_path = '' as $$
-  with queued as (
-    select d.workflow_slug, count(*) as n from enrich.dispatches d
-    where d.status = 'QUEUED' group by 1
-  ),
-  state as (
-    select w.slug, w.paused_at, w.daily_budget, s.name as workspace, s.daily_credits, q.n,
+  -- the reasons first (a few rows per workflow), then the queued dispatches counted only
+  -- for workflows that have one: usually none, so status pages do not count a big queue
+  with state as (
+    select w.slug, w.paused_at, w.daily_budget, s.name as workspace, s.daily_credits,
            enrich._calls_spent(w.slug, enrich._utc_today()) as spent,
            enrich._credits_spent(s.name, enrich._utc_today()) as credits_spent,
            w.credits_per_call,
            exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug) as has_hooks,
            exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug
                      and h.retired_at is null and h.submissions < h.max_submissions) as hook_left
-    from queued q join enrich.workflows w on w.slug = q.workflow_slug
+    from enrich.workflows w
     join enrich.workspaces s on s.name = w.workspace
   )
-  select st.slug, k.kind, st.n, k.reason
+  select st.slug, k.kind, q.n, k.reason
   from state st
   cross join lateral (
     select 'paused' as kind,
@@ -43,6 +41,9 @@ language sql stable set search_path = '' as $$
      where st.paused_at is null and st.has_hooks and not st.hook_left
     limit 1
   ) k
+  cross join lateral (select count(*) as n from enrich.dispatches d
+                       where d.workflow_slug = st.slug and d.status = 'QUEUED') q
+  where q.n > 0
   order by st.slug
 $$;
 comment on function enrich.dispatch_wait_reasons() is

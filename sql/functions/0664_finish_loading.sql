@@ -16,6 +16,7 @@ begin
       message = format('no LOADING batch %s', p_batch_id);
   end if;
   delete from enrich.loading_batch_parts p where p.batch_id = p_batch_id;
+  perform enrich._count_batch_entities(array[p_batch_id]);
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;

@@ -1,5 +1,5 @@
--- enrich._delete_batches: batches go with their items, item steps and part counts (prune, a
--- failed load in parts); entities and their results stay for other batches to reuse.
+-- enrich._delete_batches: batches go with their items, item steps, kept counts and part
+-- counts (prune, a failed load in parts); entities and their results stay for other batches.
 
 create or replace function enrich._delete_batches(
   p_batch_ids uuid[], p_only_if_status text default null
@@ -18,6 +18,7 @@ begin
     from enrich.batch_items i
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
+  delete from enrich.batch_counts c where c.batch_id = any(p_batch_ids);
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)

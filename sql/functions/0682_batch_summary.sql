@@ -8,10 +8,10 @@ returns table (
 )
 language sql stable set search_path = '' as $$
   select b.id, b.pipeline, b.status, b.item_count, b.created_at, b.completed_at,
-         count(distinct i.company_id), count(distinct i.person_id)
-  from enrich.batches b left join enrich.batch_items i on i.batch_id = b.id
+         b.companies, b.people
+  from enrich.batches b
   where b.id = p_batch_id
-  group by b.id
 $$;
 comment on function enrich.batch_summary(uuid) is
-  'A batch''s pipeline, status, rows and distinct companies and people; no row if unknown.';
+  'A batch''s pipeline, status, rows and distinct companies and people (counted when its '
+  'load ended; NULL while it loads); no row if unknown.';

@@ -131,6 +131,38 @@ language sql stable set search_path = '' as $$
                 d.paid_calls, d.entity_type, d.entity_id, w.resends)
   from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
   where d.paid_calls > 1 + w.resends
+  union all
+  -- the kept counts (enrich.batch_counts) agree with a full count of the item steps
+  select 'batch_counts_disagree', coalesce(a.batch_id, k.batch_id)::text,
+         format('%s %s%s%s: kept %s, counted %s', coalesce(a.step_name, k.step_name),
+                coalesce(a.status, k.status),
+                case when coalesce(a.skipped, k.skipped) then ' (skipped)' else '' end,
+                case when coalesce(a.error, k.error) <> ''
+                     then ' ' || quote_literal(coalesce(a.error, k.error)) else '' end,
+                coalesce(k.n, 0), coalesce(a.n, 0))
+  from (select i.batch_id, ws.step_name, ws.status, ws.meta ? 'skipped' as skipped,
+               enrich._state_error(ws.status, ws.meta) as error, count(*) as n
+        from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
+        group by 1, 2, 3, 4, 5) a
+  full join (select c.batch_id, c.step_name, c.status, c.skipped, c.error, sum(c.n) as n
+             from enrich.batch_counts c group by 1, 2, 3, 4, 5 having sum(c.n) <> 0) k
+    on k.batch_id = a.batch_id and k.step_name = a.step_name and k.status = a.status
+   and k.skipped = a.skipped and k.error = a.error
+  where a.n is distinct from k.n
+  union all
+  -- an item's status is what its steps say (status pages read item counts from the steps'):
+  -- FAILED with exactly one FAILED step, COMPLETED with its last step COMPLETED
+  select 'item_status_disagrees_with_steps', i.id::text,
+         format('item is %s; its steps: %s', i.status,
+                string_agg(ws.step_name || ' ' || ws.status, ', ' order by ws.created_at))
+  from enrich.batch_items i
+  join enrich.batches b on b.id = i.batch_id
+  join enrich.workflow_states ws on ws.item_id = i.id
+  group by i.id, i.status, b.steps
+  having (i.status = 'FAILED') <> (count(*) filter (where ws.status = 'FAILED') = 1)
+      or count(*) filter (where ws.status = 'FAILED') > 1
+      or (i.status = 'COMPLETED')
+         <> bool_or(ws.step_name = b.steps[cardinality(b.steps)] and ws.status = 'COMPLETED')
 $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
@@ -138,4 +170,5 @@ comment on function enrich.check_invariants() is
   'entities without a result, rows linking to missing items, companies, people or '
   'workflows, batches whose status disagrees with their items, loads in parts whose loader '
   'is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more '
-  'often than its workflow''s re-sends allow.';
+  'often than its workflow''s re-sends allow, kept batch counts that disagree with a full '
+  'count, an item whose status disagrees with its steps.';

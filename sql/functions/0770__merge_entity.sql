@@ -45,6 +45,10 @@ begin
   execute format(
     'update enrich.batch_items set %I = $1, %I = $3 where %1$I = $2',
     t.id_column, p_entity_type || '_key') using p_survivor, p_loser, p_key;
+  execute format(  -- a batch that had both now has one entity fewer
+    'select enrich._count_batch_entities(array(
+       select distinct i.batch_id from enrich.batch_items i where i.%I = $1))',
+    t.id_column) using p_survivor;
   update enrich.workflow_states ws
      set entity_id = p_survivor,
          meta = ws.meta || jsonb_build_object(t.id_column, p_survivor)

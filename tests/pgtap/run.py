@@ -37,11 +37,13 @@ def load_key_vectors(conn: psycopg.Connection) -> None:
                     copy.write_row((kind, str(path), field, value, expected or None))
 
 
-def main() -> int:
+def main(chosen: list[str]) -> int:
+    """Every test file, or only the files or folders named on the command line."""
     files = sorted(
         str(p.relative_to(HERE.parents[1]))
         for p in HERE.glob("*/*.sql")
         if p.parent.name != "setup"
+        and (not chosen or any(str(p.resolve()).startswith(str(Path(c).resolve())) for c in chosen))
     )
     with migrated_database() as name:
         with psycopg.connect(url_for(name), autocommit=True) as conn:
@@ -54,4 +56,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -83,3 +83,15 @@ select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://
 select enrich.set_workspace('default', 1000000, 1000000);
 update enrich.workflows set rate_tokens = burst;
 update enrich.workspaces set rate_tokens = burst;
+
+-- The kept counts agree with a full count, and batch_status's item counts with the items.
+create or replace function enrich_test.counts_are_exact(p_batch uuid) returns boolean
+language sql stable as $$
+  select not exists (select from enrich.check_invariants() v
+                      where v.invariant in ('batch_counts_disagree',
+                                            'item_status_disagrees_with_steps'))
+     and enrich.batch_status(p_batch) -> 'items'
+         = coalesce((select jsonb_object_agg(s.status, s.n)
+                       from (select i.status, count(*) as n from enrich.batch_items i
+                              where i.batch_id = p_batch group by 1) s), '{}')
+$$;
