@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -403,12 +405,37 @@ def recent_batches(conn: psycopg.Connection, limit: int = 20) -> list[dict[str, 
     return [row[0] for row in conn.execute("select * from enrich.recent_batches(%s)", (limit,))]
 
 
-def export_batch(conn: psycopg.Connection, batch_id: UUID):  # -> Iterator[dict]
-    with conn.cursor(name="export") as cur:
-        cur.itersize = 2000
-        cur.execute("select record from enrich.export_batch(%s)", (batch_id,))
-        for (record,) in cur:
-            yield record
+def export_batch(conn: psycopg.Connection, batch_id: UUID) -> Iterator[bytes]:
+    """The batch's JSONL export, streamed by COPY: one JSON record per line, in row order."""
+    # CSV format with quote and delimiter characters JSON text never holds unescaped: COPY
+    # writes each record as it is (its text format would double every backslash)
+    query = sql.SQL(
+        "copy (select e.record::text from enrich.export_batch({}) e) to stdout "
+        "(format csv, quote e'\\x01', delimiter e'\\x02')"
+    ).format(batch_id)
+    with conn.cursor().copy(query) as copy:
+        yield from copy
+
+
+def export_csv(
+    conn: psycopg.Connection, batch_id: UUID, columns: list[dict[str, str]], raw: bool
+) -> Iterator[bytes]:
+    """The batch's CSV rows (no header), streamed by COPY from the query
+    enrich.export_csv_query builds for these columns."""
+    query = conn.execute(
+        "select enrich.export_csv_query(%s, %s, %s)", (batch_id, Jsonb(columns), raw)
+    ).fetchone()[0]
+    with conn.cursor().copy(f"copy ({query}) to stdout (format csv)") as copy:
+        yield from copy
+
+
+def spreadsheet_safe(conn: psycopg.Connection, cells: list[str]) -> list[str]:
+    """Cells as enrich._spreadsheet_safe writes them (the export's header)."""
+    return conn.execute(
+        "select coalesce(array_agg(enrich._spreadsheet_safe(c) order by n), '{}')"
+        " from unnest(%s::text[]) with ordinality as u(c, n)",
+        (cells,),
+    ).fetchone()[0]
 
 
 def batch_savings(conn: psycopg.Connection, batch_id: UUID) -> list[dict[str, Any]]:

@@ -91,6 +91,82 @@ $$;
 COMMENT ON FUNCTION enrich._advance_items(p_item_ids uuid[], p_steps text[], p_statuses text[]) IS 'Orchestrator: for item steps that just became COMPLETED or FAILED (parallel arrays), enter the next step, finish the item, and refresh its batch''s status. Callers leave out COMPLETED normalize_all_core_values rows (their items move on from split).';
 
 --
+-- Name: _batches_progress(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch_id uuid, progress jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with wanted as (
+    select b.*, w.position,
+           case when b.status = 'LOADING'  -- the committed parts' rows
+                then (select coalesce(sum(p.item_count), 0) from enrich.loading_batch_parts p
+                       where p.batch_id = b.id)
+                else b.item_count end as total
+    from unnest(p_batch_ids) with ordinality as w(id, position)
+    join enrich.batches b on b.id = w.id
+  ),
+  counts as (
+    select c.batch_id, c.step_name, c.status, c.skipped, c.error, sum(c.n) as n
+    from enrich.batch_counts c
+    where c.batch_id = any(p_batch_ids)
+    group by 1, 2, 3, 4, 5
+    having sum(c.n) <> 0
+  ),
+  waiting as (  -- read once for every batch asked for
+    select r.workflow_slug, jsonb_build_object('workflow', r.workflow_slug, 'kind', r.kind,
+                                               'reason', r.reason) as reason
+    from enrich.dispatch_wait_reasons() r
+  )
+  select b.id, jsonb_build_object(
+    'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
+    'done', b.status = 'COMPLETED', 'rows', b.total,
+    'created_at', b.created_at, 'completed_at', b.completed_at,
+    -- an item fails at one step and goes no further; it completes when its last step does
+    'items', (select jsonb_strip_nulls(jsonb_build_object(
+                       'COMPLETED', nullif(f.completed, 0), 'FAILED', nullif(f.failed, 0),
+                       'IN_PROGRESS', nullif(b.total - f.completed - f.failed, 0)))
+              from (select coalesce(sum(c.n) filter (
+                                      where c.status = 'COMPLETED'
+                                        and c.step_name = b.steps[cardinality(b.steps)]), 0)
+                             as completed,
+                           coalesce(sum(c.n) filter (where c.status = 'FAILED'), 0) as failed
+                    from counts c where c.batch_id = b.id) f),
+    'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                       'step', st.step,
+                       'counts', coalesce((select jsonb_object_agg(s.status, s.n order by s.status)
+                                           from (select c.status, sum(c.n) as n from counts c
+                                                  where c.batch_id = b.id and c.step_name = st.step
+                                                  group by 1) s), '{}'),
+                       'entities', case wf.entity_type when 'company' then b.companies
+                                                       when 'person' then b.people end))
+                     order by st.position)
+              from unnest(b.steps) with ordinality as st(step, position)
+              left join enrich.workflows wf on wf.slug = st.step),
+    'failures', coalesce((select jsonb_agg(jsonb_build_object('step', f.step_name,
+                                                              'error', f.error, 'items', f.n)
+                                           order by f.n desc, f.step_name, f.error)
+                          from (select c.step_name, c.error, sum(c.n) as n from counts c
+                                 where c.batch_id = b.id and c.status = 'FAILED'
+                                 group by 1, 2 order by 3 desc, 1, 2 limit 20) f), '[]'),
+    'companies', b.companies, 'people', b.people,
+    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
+    'calls_saved', (select coalesce(sum(c.n), 0) from counts c
+                     where c.batch_id = b.id and c.status = 'COMPLETED' and c.skipped),
+    'waiting', coalesce((select jsonb_agg(w.reason order by w.workflow_slug) from waiting w
+                          where b.status <> 'COMPLETED' and w.workflow_slug = any(b.steps)), '[]'))
+  from wanted b
+  order by b.position
+$$;
+
+--
+-- Name: FUNCTION _batches_progress(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: status, done, rows, items by status, per step counts by status and distinct entities, the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
+
+--
 -- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -440,6 +516,32 @@ $$;
 COMMENT ON FUNCTION enrich._column_key(p_name text) IS 'A column or JSON key as headers are matched: lower case, ASCII letters and digits only.';
 
 --
+-- Name: _compact_json(jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._compact_json(p_value jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+begin
+  return case jsonb_typeof(p_value)
+    when 'object' then
+      '{' || coalesce((select string_agg(to_jsonb(e.key)::text || ':' || enrich._compact_json(e.value), ',')
+                       from jsonb_each(p_value) e), '') || '}'
+    when 'array' then
+      '[' || coalesce((select string_agg(enrich._compact_json(e.value), ',' order by e.n)
+                       from jsonb_array_elements(p_value) with ordinality e(value, n)), '') || ']'
+    else p_value::text end;
+end;
+$$;
+
+--
+-- Name: FUNCTION _compact_json(p_value jsonb); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._compact_json(p_value jsonb) IS 'p_value as compact JSON text: no space after commas and colons, keys in jsonb''s order.';
+
+--
 -- Name: _company_key(text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -488,6 +590,55 @@ $$;
 COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_website text, p_email text) IS 'Why company_key() is NULL for these values, for the split step''s meta.error.';
 
 --
+-- Name: _count_batch_entities(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._count_batch_entities(p_batch_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update enrich.batches b
+     set companies = (select count(*) from (select distinct i.company_id from enrich.batch_items i
+                                             where i.batch_id = b.id and i.company_id is not null) c),
+         people = (select count(*) from (select distinct i.person_id from enrich.batch_items i
+                                          where i.batch_id = b.id and i.person_id is not null) p)
+   where b.id = any(p_batch_ids)
+$$;
+
+--
+-- Name: FUNCTION _count_batch_entities(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._count_batch_entities(p_batch_ids uuid[]) IS 'Sets batches.companies and batches.people: the distinct companies and people linked to each batch''s items.';
+
+--
+-- Name: _count_states(uuid[], text[], text[], boolean[], text[], bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- the rows of this server process (shard = its pid): no other transaction running now
+  -- writes them, so concurrent callbacks for one batch never wait on each other here
+  insert into enrich.batch_counts as c (batch_id, step_name, status, skipped, error, shard, n)
+  select d.batch_id, d.step_name, d.status, d.skipped, d.error, pg_catalog.pg_backend_pid(),
+         sum(d.delta)
+  from unnest(p_batch_ids, p_steps, p_statuses, p_skipped, p_errors, p_deltas)
+       as d(batch_id, step_name, status, skipped, error, delta)
+  group by 1, 2, 3, 4, 5
+  having sum(d.delta) <> 0
+  on conflict (batch_id, step_name, status, skipped, shard, md5(error))
+  do update set n = c.n + excluded.n
+$$;
+
+--
+-- Name: FUNCTION _count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]) IS 'Adds item-step deltas (parallel arrays: batch, step, status, skipped, error, delta) to enrich.batch_counts in rows of this server process. Every writer of workflow_states calls it.';
+
+--
 -- Name: _credits_spent(text, date); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -505,6 +656,28 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._credits_spent(p_workspace text, p_day date) IS 'Credits a workspace spent on a UTC day: its paid calls times each workflow''s credits per call.';
+
+--
+-- Name: _csv_cell(jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._csv_cell(p_value jsonb, p_raw boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$  -- inlined (no SET clause): called for every cell
+  select case jsonb_typeof(p_value)
+           when 'string' then case when p_raw then p_value #>> '{}'
+                                   else enrich._spreadsheet_safe(p_value #>> '{}') end
+           when 'null' then null
+           when 'number' then p_value::text
+           when 'boolean' then p_value::text
+           else enrich._compact_json(p_value) end  -- nested values as compact JSON
+$$;
+
+--
+-- Name: FUNCTION _csv_cell(p_value jsonb, p_raw boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._csv_cell(p_value jsonb, p_raw boolean) IS 'A JSON value as a CSV cell: text as it is (spreadsheet-safe unless p_raw), numbers as written, booleans and nested values as JSON, nothing for null.';
 
 --
 -- Name: _delete_batches(uuid[], text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -527,6 +700,7 @@ begin
     from enrich.batch_items i
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
+  delete from enrich.batch_counts c where c.batch_id = any(p_batch_ids);
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
@@ -843,6 +1017,10 @@ begin
   execute format(
     'update enrich.batch_items set %I = $1, %I = $3 where %1$I = $2',
     t.id_column, p_entity_type || '_key') using p_survivor, p_loser, p_key;
+  execute format(  -- a batch that had both now has one entity fewer
+    'select enrich._count_batch_entities(array(
+       select distinct i.batch_id from enrich.batch_items i where i.%I = $1))',
+    t.id_column) using p_survivor;
   update enrich.workflow_states ws
      set entity_id = p_survivor,
          meta = ws.meta || jsonb_build_object(t.id_column, p_survivor)
@@ -1631,6 +1809,41 @@ $$;
 COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_id uuid, p_status text, p_error text) IS 'Entity -> COMPLETED | FAILED: deletes its dispatch, updates its state, and cascades the same status to every linked unfinished item (COMPLETED also revives items that failed with it). The workflow_states update trigger then moves those items on.';
 
 --
+-- Name: _spreadsheet_safe(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._spreadsheet_safe(p_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$  -- inlined (no SET clause): called for every cell
+  select case when left(p_text, 1) in ('=', '+', '-', '@', E'\t', E'\r')
+               and p_text !~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'
+              then '''' || p_text else p_text end
+$_$;
+
+--
+-- Name: FUNCTION _spreadsheet_safe(p_text text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._spreadsheet_safe(p_text text) IS 'p_text with a leading apostrophe when it starts with = + - @, a tab or a carriage return and is not a plain number, so Excel, Google Sheets and LibreOffice show it as text.';
+
+--
+-- Name: _state_error(text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._state_error(p_status text, p_meta jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case when p_status = 'FAILED' then coalesce(p_meta ->> 'error', '') else '' end
+$$;
+
+--
+-- Name: FUNCTION _state_error(p_status text, p_meta jsonb); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._state_error(p_status text, p_meta jsonb) IS 'A FAILED item step''s meta.error (empty when it has none); empty for any other status. The error key of enrich.batch_counts.';
+
+--
 -- Name: _step_enter_entity_workflow(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1725,7 +1938,7 @@ begin
       order by entity_id, batch_id, row_number
     ),
     decided as (
-      select it.item_id, it.entity_id,
+      select it.item_id, it.entity_id, it.batch_id,
              case when it.entity_id is null then 'FAILED'
                   when e.entity_id is null and f.item_id is not null then 'IN_PROGRESS'
                   when e.entity_id is null then 'WAITING'
@@ -1736,24 +1949,35 @@ begin
       from items it
       left join claimed_before e on e.entity_id = it.entity_id
       left join firsts f on f.item_id = it.item_id
+    ),
+    described as (  -- what meta says: why the item needs no call of its own, and its error
+      select d.*,
+             case when d.entity_id is not null and d.status <> 'IN_PROGRESS'
+                  then $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
+                                           when 'COMPLETED' then '_already_enriched'
+                                           else '_enrichment_failed' end
+             end as skipped,
+             case when d.entity_id is null then format('no %%s key: nothing to enrich', $4)
+                  when d.status = 'FAILED' then d.last_error end as error
+      from decided d
+    ),
+    inserted as (
+      insert into enrich.workflow_states
+        (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
+      select d.item_id, $1, d.status, d.entity_id,
+             jsonb_strip_nulls(jsonb_build_object($6, d.entity_id, 'skipped', d.skipped,
+                                                  'error', d.error)),
+             case when d.status = 'COMPLETED' then now() end,
+             case when d.status = 'FAILED' then now() end
+      from described d
     )
-    insert into enrich.workflow_states
-      (item_id, step_name, status, entity_id, meta, completed_at, failed_at)
-    select d.item_id, $1, d.status, d.entity_id,
-           case when d.entity_id is null
-                then jsonb_build_object('error', format('no %%s key: nothing to enrich', $4))
-                when d.status = 'IN_PROGRESS'
-                then jsonb_build_object($6, d.entity_id)
-                when d.status = 'FAILED'
-                then jsonb_strip_nulls(jsonb_build_object($6, d.entity_id,
-                       'skipped', $4 || '_enrichment_failed', 'error', d.last_error))
-                else jsonb_build_object($6, d.entity_id,
-                       'skipped', $4 || case d.status when 'WAITING' then '_enrichment_in_progress'
-                                                      else '_already_enriched' end)
-           end,
-           case when d.status = 'COMPLETED' then now() end,
-           case when d.status = 'FAILED' then now() end
-    from decided d
+    -- and their counts (enrich.batch_counts)
+    select enrich._count_states(array_agg(c.batch_id), array_fill($1, array[count(*)::integer]),
+                                array_agg(c.status), array_agg(c.skipped), array_agg(c.error),
+                                array_agg(c.n))
+    from (select d.batch_id, d.status, d.skipped is not null as skipped,
+                 coalesce(d.error, '') as error, count(*) as n
+          from described d group by 1, 2, 3, 4) c
   $sql$, v_states, v_id) using p_slug, p_item_ids, v_claimed, v_type, v_entities, v_id;
 
   -- 5. The items that finished at once (no key, or an entity claimed before us that is
@@ -1808,7 +2032,7 @@ begin
          enrich._host_of_cleaned(c.company_domain) as domain_host,
          enrich._host_of_cleaned(c.company_website) as website_host
   from (
-    select i.id, i.row_number,
+    select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
@@ -1866,7 +2090,7 @@ begin
          enrich._person_key(k.linkedin_key, k.email,
                             coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
                             k.company_key) as person_key,
-         k.row_number
+         k.row_number, k.batch_id
   from keyed k;
   drop table pg_temp.cleaned_items;
   -- statistics for the joins below (a temporary table has none): without them the planner
@@ -1920,7 +2144,10 @@ begin
   --    otherwise). One table, so the two writes below read it without a join.
   create temporary table linked_items on commit drop as
   select n.*, c.id as company_id, p.id as person_id,
-         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status
+         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status,
+         case when c.id is null
+              then enrich._company_key_error(n.company_domain, n.company_website, n.email)
+         end as split_error
   from pg_temp.normalized_items n
   left join pg_temp.batch_companies c on c.company_key = n.company_key
   left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
@@ -1949,10 +2176,18 @@ begin
     ('split',
      n.split_status,
      case when n.company_id is null
-          then jsonb_build_object('error', enrich._company_key_error(
-                 n.company_domain, n.company_website, n.email))
+          then jsonb_build_object('error', n.split_error)
           else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
+  -- and their counts (enrich.batch_counts)
+  perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
+                               array_agg(s.status), array_agg(false), array_agg(s.error),
+                               array_agg(c.n))
+  from (select n.batch_id, n.split_status, coalesce(n.split_error, '') as split_error,
+               count(*) as n
+        from pg_temp.linked_items n group by 1, 2, 3) c
+  cross join lateral (values ('normalize_all_core_values', 'COMPLETED', ''),
+                             ('split', c.split_status, c.split_error)) as s(step_name, status, error);
 
   -- 7. The items move on from split (the steps hand their finished rows to the orchestrator:
   --    sql/triggers/0700's header says why).
@@ -2069,6 +2304,24 @@ CREATE FUNCTION enrich._workflow_states_after_update() RETURNS trigger
 declare
   v_item_ids uuid[]; v_steps text[]; v_statuses text[];
 begin
+  -- each changed row leaves the count it was in and joins its new one (its batch looked up
+  -- per row: a join would be planned as a hash join over every item, nested loops being off)
+  perform enrich._count_states(array_agg(c.batch_id), array_agg(c.step_name),
+                               array_agg(c.status), array_agg(c.skipped), array_agg(c.error),
+                               array_agg(c.delta))
+  from (
+    select (select i.batch_id from enrich.batch_items i where i.id = n.item_id) as batch_id,
+           n.step_name, k.status, k.skipped, k.error, k.delta
+    from finished_rows n
+    join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
+    cross join lateral (values
+      (o.status, o.meta ? 'skipped', enrich._state_error(o.status, o.meta), -1::bigint),
+      (n.status, n.meta ? 'skipped', enrich._state_error(n.status, n.meta), 1::bigint)
+    ) as k(status, skipped, error, delta)
+    where o.status <> n.status or (o.meta ? 'skipped') <> (n.meta ? 'skipped')
+       or enrich._state_error(o.status, o.meta) <> enrich._state_error(n.status, n.meta)
+  ) c;
+
   select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
     into v_item_ids, v_steps, v_statuses
     from finished_rows n
@@ -2204,45 +2457,14 @@ CREATE FUNCTION enrich.batch_status(p_batch_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select jsonb_build_object(
-    'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
-    'done', b.status = 'COMPLETED', 'rows', b.item_count,
-    'created_at', b.created_at, 'completed_at', b.completed_at,
-    'items', (select jsonb_object_agg(status, n) from (
-                select i.status, count(*) as n from enrich.batch_items i
-                where i.batch_id = b.id group by i.status) s),
-    'steps', (select jsonb_agg(jsonb_build_object(
-                       'step', st.step,
-                       'counts', coalesce((
-                         select jsonb_object_agg(c.status, c.n) from (
-                           select ws.status, count(*) as n
-                           from enrich.workflow_states ws
-                           join enrich.batch_items i on i.id = ws.item_id
-                           where i.batch_id = b.id and ws.step_name = st.step
-                           group by ws.status) c), '{}'))
-                     order by st.position)
-              from unnest(b.steps) with ordinality as st(step, position)),
-    'failures', coalesce((select jsonb_agg(jsonb_build_object('step', f.step_name, 'error', f.error, 'items', f.n))
-                 from (select ws.step_name, ws.meta ->> 'error' as error, count(*) as n
-                       from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
-                       where i.batch_id = b.id and ws.status = 'FAILED'
-                       group by 1, 2 order by 3 desc limit 20) f), '[]'),
-    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
-    'calls_saved', (select count(*) from enrich.workflow_states ws
-                      join enrich.batch_items i on i.id = ws.item_id
-                     where i.batch_id = b.id and ws.status = 'COMPLETED' and ws.meta ? 'skipped'),
-    'waiting', coalesce((select jsonb_agg(jsonb_build_object('workflow', r.workflow_slug,
-                                   'kind', r.kind, 'reason', r.reason) order by r.workflow_slug)
-                from enrich.dispatch_wait_reasons() r
-               where b.status <> 'COMPLETED' and r.workflow_slug = any(b.steps)), '[]'))
-  from enrich.batches b where b.id = p_batch_id
+  select p.progress from enrich._batches_progress(array[p_batch_id]) p
 $$;
 
 --
 -- Name: FUNCTION batch_status(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON: status, done, item counts, per-step counts by status and the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown.';
+COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON (enrich._batches_progress): status, done, item counts, per-step counts by status, the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown. Costs the same for ten rows and ten million.';
 
 --
 -- Name: batch_step_counts(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2252,13 +2474,14 @@ CREATE FUNCTION enrich.batch_step_counts(p_batch_id uuid) RETURNS TABLE(step tex
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select ws.step_name, ws.status, count(*), count(*) filter (where ws.meta ? 'skipped')
-  from enrich.workflow_states ws
-  join enrich.batch_items i on i.id = ws.item_id
-  join enrich.batches b on b.id = i.batch_id
-  where i.batch_id = p_batch_id
-  group by ws.step_name, ws.status, b.steps
-  order by array_position(b.steps, ws.step_name), ws.status
+  select c.step_name, c.status, sum(c.n)::bigint,
+         coalesce(sum(c.n) filter (where c.skipped), 0)::bigint
+  from enrich.batch_counts c
+  join enrich.batches b on b.id = c.batch_id
+  where c.batch_id = p_batch_id
+  group by c.step_name, c.status, b.steps
+  having sum(c.n) <> 0
+  order by array_position(b.steps, c.step_name), c.status
 $$;
 
 --
@@ -2276,17 +2499,16 @@ CREATE FUNCTION enrich.batch_summary(p_batch_id uuid) RETURNS TABLE(id uuid, pip
     SET search_path TO ''
     AS $$
   select b.id, b.pipeline, b.status, b.item_count, b.created_at, b.completed_at,
-         count(distinct i.company_id), count(distinct i.person_id)
-  from enrich.batches b left join enrich.batch_items i on i.batch_id = b.id
+         b.companies, b.people
+  from enrich.batches b
   where b.id = p_batch_id
-  group by b.id
 $$;
 
 --
 -- Name: FUNCTION batch_summary(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.batch_summary(p_batch_id uuid) IS 'A batch''s pipeline, status, rows and distinct companies and people; no row if unknown.';
+COMMENT ON FUNCTION enrich.batch_summary(p_batch_id uuid) IS 'A batch''s pipeline, status, rows and distinct companies and people (counted when its load ended; NULL while it loads); no row if unknown.';
 
 --
 -- Name: check_invariants(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2423,13 +2645,45 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
                 d.paid_calls, d.entity_type, d.entity_id, w.resends)
   from enrich.dispatches d join enrich.workflows w on w.slug = d.workflow_slug
   where d.paid_calls > 1 + w.resends
+  union all
+  -- the kept counts (enrich.batch_counts) agree with a full count of the item steps
+  select 'batch_counts_disagree', coalesce(a.batch_id, k.batch_id)::text,
+         format('%s %s%s%s: kept %s, counted %s', coalesce(a.step_name, k.step_name),
+                coalesce(a.status, k.status),
+                case when coalesce(a.skipped, k.skipped) then ' (skipped)' else '' end,
+                case when coalesce(a.error, k.error) <> ''
+                     then ' ' || quote_literal(coalesce(a.error, k.error)) else '' end,
+                coalesce(k.n, 0), coalesce(a.n, 0))
+  from (select i.batch_id, ws.step_name, ws.status, ws.meta ? 'skipped' as skipped,
+               enrich._state_error(ws.status, ws.meta) as error, count(*) as n
+        from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
+        group by 1, 2, 3, 4, 5) a
+  full join (select c.batch_id, c.step_name, c.status, c.skipped, c.error, sum(c.n) as n
+             from enrich.batch_counts c group by 1, 2, 3, 4, 5 having sum(c.n) <> 0) k
+    on k.batch_id = a.batch_id and k.step_name = a.step_name and k.status = a.status
+   and k.skipped = a.skipped and k.error = a.error
+  where a.n is distinct from k.n
+  union all
+  -- an item's status is what its steps say (status pages read item counts from the steps'):
+  -- FAILED with exactly one FAILED step, COMPLETED with its last step COMPLETED
+  select 'item_status_disagrees_with_steps', i.id::text,
+         format('item is %s; its steps: %s', i.status,
+                string_agg(ws.step_name || ' ' || ws.status, ', ' order by ws.created_at))
+  from enrich.batch_items i
+  join enrich.batches b on b.id = i.batch_id
+  join enrich.workflow_states ws on ws.item_id = i.id
+  group by i.id, i.status, b.steps
+  having (i.status = 'FAILED') <> (count(*) filter (where ws.status = 'FAILED') = 1)
+      or count(*) filter (where ws.status = 'FAILED') > 1
+      or (i.status = 'COMPLETED')
+         <> bool_or(ws.step_name = b.steps[cardinality(b.steps)] and ws.status = 'COMPLETED')
 $$;
 
 --
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow.';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow, kept batch counts that disagree with a full count, an item whose status disagrees with its steps.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean, bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2806,22 +3060,20 @@ CREATE FUNCTION enrich.dispatch_wait_reasons() RETURNS TABLE(workflow_slug text,
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  with queued as (
-    select d.workflow_slug, count(*) as n from enrich.dispatches d
-    where d.status = 'QUEUED' group by 1
-  ),
-  state as (
-    select w.slug, w.paused_at, w.daily_budget, s.name as workspace, s.daily_credits, q.n,
+  -- the reasons first (a few rows per workflow), then the queued dispatches counted only
+  -- for workflows that have one: usually none, so status pages do not count a big queue
+  with state as (
+    select w.slug, w.paused_at, w.daily_budget, s.name as workspace, s.daily_credits,
            enrich._calls_spent(w.slug, enrich._utc_today()) as spent,
            enrich._credits_spent(s.name, enrich._utc_today()) as credits_spent,
            w.credits_per_call,
            exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug) as has_hooks,
            exists (select from enrich.workflow_webhooks h where h.workflow_slug = w.slug
                      and h.retired_at is null and h.submissions < h.max_submissions) as hook_left
-    from queued q join enrich.workflows w on w.slug = q.workflow_slug
+    from enrich.workflows w
     join enrich.workspaces s on s.name = w.workspace
   )
-  select st.slug, k.kind, st.n, k.reason
+  select st.slug, k.kind, q.n, k.reason
   from state st
   cross join lateral (
     select 'paused' as kind,
@@ -2845,6 +3097,9 @@ CREATE FUNCTION enrich.dispatch_wait_reasons() RETURNS TABLE(workflow_slug text,
      where st.paused_at is null and st.has_hooks and not st.hook_left
     limit 1
   ) k
+  cross join lateral (select count(*) as n from enrich.dispatches d
+                       where d.workflow_slug = st.slug and d.status = 'QUEUED') q
+  where q.n > 0
   order by st.slug
 $$;
 
@@ -2943,31 +3198,47 @@ CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number in
     cross join lateral unnest(b.steps) s(slug)
     join enrich.workflows w on w.slug = s.slug
     where b.id = p_batch_id
+  ),
+  entities as materialized (
+    select distinct i.company_id, i.person_id
+    from enrich.batch_items i where i.batch_id = p_batch_id
+  ),
+  newest as (  -- per entity (company and person ids never collide), its results by workflow
+    select r.id, jsonb_object_agg(r.slug, r.data) as results
+    from (select w.slug, c.company_id as id,
+                 (select r.data from enrich.company_enrichment_results r
+                   where r.company_id = c.company_id and r.workflow_slug = w.slug
+                   order by r.created_at desc limit 1) as data
+          from batch_workflows w
+          join (select distinct e.company_id from entities e where e.company_id is not null) c
+            on w.entity_type = 'company'
+          union all
+          select w.slug, p.person_id,
+                 (select r.data from enrich.person_enrichment_results r
+                   where r.person_id = p.person_id and r.workflow_slug = w.slug
+                   order by r.created_at desc limit 1)
+          from batch_workflows w
+          join (select distinct e.person_id from entities e where e.person_id is not null) p
+            on w.entity_type = 'person') r
+    where r.data is not null
+    group by r.id
   )
   select i.row_number,
          jsonb_build_object(
            'row_number', i.row_number, 'item_id', i.id, 'status', i.status,
            'input', i.data, 'company_key', i.company_key, 'person_key', i.person_key,
            'company_id', i.company_id, 'person_id', i.person_id,
-           'steps', (select jsonb_object_agg(ws.step_name, ws.status)
-                     from enrich.workflow_states ws where ws.item_id = i.id),
-           'errors', (select jsonb_object_agg(ws.step_name, ws.meta ->> 'error')
-                      from enrich.workflow_states ws
-                      where ws.item_id = i.id and ws.meta ? 'error'),
-           'results', (select jsonb_object_agg(w.slug, coalesce(c.data, p.data))
-                       from batch_workflows w
-                       left join lateral (
-                         select r.data from enrich.company_enrichment_results r
-                         where w.entity_type = 'company' and r.company_id = i.company_id
-                           and r.workflow_slug = w.slug
-                         order by r.created_at desc limit 1) c on true
-                       left join lateral (
-                         select r.data from enrich.person_enrichment_results r
-                         where w.entity_type = 'person' and r.person_id = i.person_id
-                           and r.workflow_slug = w.slug
-                         order by r.created_at desc limit 1) p on true
-                       where coalesce(c.data, p.data) is not null))
+           'steps', st.steps, 'errors', st.errors,
+           'results', case when rc.results is not null or rp.results is not null
+                           then coalesce(rc.results, '{}') || coalesce(rp.results, '{}') end)
   from enrich.batch_items i
+  left join lateral (
+    select jsonb_object_agg(ws.step_name, ws.status) as steps,
+           jsonb_object_agg(ws.step_name, ws.meta ->> 'error')
+             filter (where ws.meta ? 'error') as errors
+    from enrich.workflow_states ws where ws.item_id = i.id) st on true
+  left join newest rc on rc.id = i.company_id
+  left join newest rp on rp.id = i.person_id
   where i.batch_id = p_batch_id
   order by i.row_number
 $$;
@@ -3043,6 +3314,110 @@ $$;
 COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps with an error in some row, and per workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
 
 --
+-- Name: export_csv_query(uuid, jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean DEFAULT false) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_column   jsonb;
+  v_cells    text[] := '{}';
+  v_steps    text[] := '{}';   -- the step of each st<n> column, the error of each er<n>
+  v_errors   text[] := '{}';
+  v_flows    text[] := '{}';   -- the workflow of each r<n> join
+  v_with     text[] := '{}';
+  v_joins    text := '';
+  v_aggs     text[] := '{}';
+  v_type     text;
+  v_n        integer;
+  v_safe     text := case when p_raw then '%s' else 'enrich._spreadsheet_safe(%s)' end;
+begin
+  if not exists (select from enrich.batches b where b.id = p_batch_id) then
+    raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
+  end if;
+  if jsonb_typeof(p_columns) is distinct from 'array' then
+    raise exception using errcode = 'EN003', message = 'the columns must be a JSON array';
+  end if;
+  for v_column in select c from jsonb_array_elements(p_columns) c loop
+    if v_column ? 'input' then
+      v_cells := v_cells || format('enrich._csv_cell(i.data -> %L, %L)', v_column ->> 'input', p_raw);
+    elsif v_column ? 'ours' then
+      v_cells := v_cells || case v_column ->> 'ours'
+        when 'row_number' then 'i.row_number::text'
+        when 'item_id' then 'i.id::text'
+        when 'status' then 'i.status'
+        when 'company_key' then format(v_safe, 'i.company_key')
+        when 'person_key' then format(v_safe, 'i.person_key')
+      end;
+    elsif v_column ? 'step' then
+      v_steps := v_steps || (v_column ->> 'step');
+      v_n := cardinality(v_steps);
+      v_aggs := v_aggs || format('max(ws.status) filter (where ws.step_name = %L) as st%s',
+                                 v_column ->> 'step', v_n);
+      v_cells := v_cells || format('st.st%s', v_n);
+    elsif v_column ? 'error' then
+      v_errors := v_errors || (v_column ->> 'error');
+      v_n := cardinality(v_errors);
+      v_aggs := v_aggs || format('max(ws.meta ->> ''error'') filter (where ws.step_name = %L) as er%s',
+                                 v_column ->> 'error', v_n);
+      v_cells := v_cells || format(v_safe, format('st.er%s', v_n));
+    elsif v_column ? 'result' then
+      v_n := array_position(v_flows, v_column ->> 'result');
+      if v_n is null then
+        select w.entity_type into v_type from enrich.workflows w where w.slug = v_column ->> 'result';
+        if not found then
+          raise exception using errcode = 'EN001',
+            message = format('unknown workflow %s', quote_literal(v_column ->> 'result'));
+        end if;
+        v_flows := v_flows || (v_column ->> 'result');
+        v_n := cardinality(v_flows);
+        select v_with || format(
+                 'r%1$s as materialized (
+                    select e.id, r.data
+                    from (select distinct i.%2$I as id from enrich.batch_items i
+                          where i.batch_id = %4$L and i.%2$I is not null) e
+                    cross join lateral (select r.data from enrich.%3$I r
+                                        where r.%2$I = e.id and r.workflow_slug = %5$L
+                                        order by r.created_at desc limit 1) r)',
+                 v_n, t.id_column, t.results, p_batch_id, v_column ->> 'result'),
+               v_joins || format(' left join r%1$s on r%1$s.id = i.%2$I', v_n, t.id_column)
+          into v_with, v_joins
+          from enrich._entity_tables(v_type) t;
+      end if;
+      v_cells := v_cells || format('enrich._csv_cell(r%s.data -> %L, %L)',
+                                   v_n, v_column ->> 'field', p_raw);
+    else
+      v_cells := v_cells || null::text;
+    end if;
+    if v_cells[cardinality(v_cells)] is null then
+      raise exception using errcode = 'EN003',
+        message = format('not an export column: %s', v_column);
+    end if;
+  end loop;
+  if cardinality(v_cells) = 0 then
+    raise exception using errcode = 'EN003', message = 'an export needs at least one column';
+  end if;
+  if cardinality(v_aggs) > 0 then
+    v_joins := format(' left join lateral (select %s from enrich.workflow_states ws
+                                            where ws.item_id = i.id) st on true',
+                      array_to_string(v_aggs, ', ')) || v_joins;
+  end if;
+  return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
+              else '' end
+      || format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
+                array_to_string(v_cells, ', '), v_joins, p_batch_id);
+end;
+$_$;
+
+--
+-- Name: FUNCTION export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean) IS 'The SELECT for a CSV export of a batch, to run with COPY (...) TO STDOUT: one text cell per column of p_columns, a JSON array of {"input": key}, {"ours": row_number|item_id|status|company_key|person_key}, {"step": step}, {"error": step} or {"result": workflow, "field": field}; cells spreadsheet-safe unless p_raw. Rows in row order.';
+
+--
 -- Name: fail_dispatch(bigint, text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3092,6 +3467,7 @@ begin
       message = format('no LOADING batch %s', p_batch_id);
   end if;
   delete from enrich.loading_batch_parts p where p.batch_id = p_batch_id;
+  perform enrich._count_batch_entities(array[p_batch_id]);
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
 $$;
@@ -3101,6 +3477,47 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while a live loader other than p_loader loads it.';
+
+--
+-- Name: fold_batch_counts(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.fold_batch_counts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_folded integer;
+begin
+  -- rows a running transaction holds are skipped (folded next time), so a fold never waits
+  -- for a callback and a callback never waits for a fold
+  with gone as (
+    delete from enrich.batch_counts c
+     where c.ctid = any(array(
+             select g.ctid from enrich.batch_counts g
+              where g.shard <> 0
+                and not exists (select from pg_catalog.pg_stat_activity a where a.pid = g.shard)
+              for update skip locked))
+    returning c.batch_id, c.step_name, c.status, c.skipped, c.error, c.n
+  ),
+  folded as (
+    insert into enrich.batch_counts as c (batch_id, step_name, status, skipped, error, shard, n)
+    select g.batch_id, g.step_name, g.status, g.skipped, g.error, 0, sum(g.n)
+    from gone g group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+    on conflict (batch_id, step_name, status, skipped, shard, md5(error))
+    do update set n = c.n + excluded.n
+  )
+  select count(*) into v_folded from gone;
+  delete from enrich.batch_counts c where c.shard = 0 and c.n = 0;
+  return v_folded;
+end;
+$$;
+
+--
+-- Name: FUNCTION fold_batch_counts(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.fold_batch_counts() IS 'Adds the enrich.batch_counts rows of server processes that are gone into shard 0 (rows a running transaction holds wait for the next fold) and drops zero rows. Returns how many rows it folded.';
 
 --
 -- Name: get_company_data(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3809,15 +4226,16 @@ CREATE FUNCTION enrich.recent_batches(p_limit integer DEFAULT 20) RETURNS SETOF 
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select enrich.batch_status(b.id) from enrich.batches b
-  order by b.created_at desc limit p_limit
+  select p.progress
+  from enrich._batches_progress(array(select b.id from enrich.batches b
+                                      order by b.created_at desc, b.id desc limit p_limit)) p
 $$;
 
 --
 -- Name: FUNCTION recent_batches(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.recent_batches(p_limit integer) IS 'batch_status() of the p_limit newest batches, newest first.';
+COMMENT ON FUNCTION enrich.recent_batches(p_limit integer) IS 'The p_limit newest batches, newest first, each as enrich.batch_status shows it.';
 
 --
 -- Name: record_company_result(uuid, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4505,6 +4923,8 @@ begin
   if v_status = 'LOADING' then  -- counted in a row of the part's own (see migration 0012)
     insert into enrich.loading_batch_parts (batch_id, item_count)
     values (p_batch_id, cardinality(v_item_ids));
+  else  -- (a load in parts: once, by finish_loading)
+    perform enrich._count_batch_entities(array[p_batch_id]);
   end if;
   perform enrich._refresh_batch_status(array[p_batch_id]);
 end;
@@ -4639,6 +5059,32 @@ $$;
 COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS 'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio (items per entity), paid calls (the ledger: calls Clay accepted or may have), entities paid for (distinct), those paid for without a result, the spend multiplier (paid calls per entity paid for; 1.00 is perfect), credits spent, calls and credits saved by dedupe and reuse, and failures by reason.';
 
 --
+-- Name: batch_counts; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.batch_counts (
+    batch_id uuid NOT NULL,
+    step_name text NOT NULL,
+    status text NOT NULL,
+    skipped boolean NOT NULL,
+    error text DEFAULT ''::text NOT NULL,
+    shard integer NOT NULL,
+    n bigint NOT NULL
+);
+
+--
+-- Name: TABLE batch_counts; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.batch_counts IS 'Item steps per batch, step, status, skipped (served without a Clay call of its own) and error (a FAILED step''s meta.error, else ''''): the sum of n over shards. Kept by every writer of workflow_states in the same transaction; enrich doctor checks it against a full count.';
+
+--
+-- Name: COLUMN batch_counts.shard; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batch_counts.shard IS 'The backend pid that added to this row (0: folded rows of processes that are gone), so concurrent transactions never update the same row.';
+
+--
 -- Name: batch_items; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -4700,6 +5146,8 @@ CREATE TABLE enrich.batches (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
     input_columns jsonb,
+    companies integer,
+    people integer,
     CONSTRAINT completed_at_after_created_at CHECK ((completed_at >= created_at)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT input_columns_is_an_array CHECK ((jsonb_typeof(input_columns) = 'array'::text)),
@@ -4729,6 +5177,18 @@ COMMENT ON COLUMN enrich.batches.status IS 'IN_PROGRESS -> COMPLETED when no ite
 --
 
 COMMENT ON COLUMN enrich.batches.input_columns IS 'The input''s columns in order: [{"heading": as the file spells it, "key": the key of the items'' data it is stored under}, ...]; sorted for create_batch (JSON objects keep no key order); NULL for batches loaded before it was kept (the export then sorts the data keys).';
+
+--
+-- Name: COLUMN batches.companies; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.companies IS 'Distinct companies among the batch''s items, counted when its load ends (NULL before).';
+
+--
+-- Name: COLUMN batches.people; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.people IS 'Distinct people among the batch''s items, counted when its load ends (NULL before).';
 
 --
 -- Name: callback_log; Type: TABLE; Schema: enrich; Owner: -
@@ -5520,6 +5980,12 @@ ALTER TABLE ONLY enrich.workflows
 
 ALTER TABLE ONLY enrich.workspaces
     ADD CONSTRAINT workspaces_pkey PRIMARY KEY (name);
+
+--
+-- Name: batch_counts_key; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE UNIQUE INDEX batch_counts_key ON enrich.batch_counts USING btree (batch_id, step_name, status, skipped, shard, md5(error));
 
 --
 -- Name: batch_items_unfinished_idx; Type: INDEX; Schema: enrich; Owner: -

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from pyworker.cli.common import (
     err,
     fail,
 )
-from pyworker.cli.export_rows import csv_layout, spreadsheet_safe
+from pyworker.cli.export_rows import csv_layout
 from pyworker.cli.render import (
     new_calls,
     print_estimate,
@@ -225,7 +226,8 @@ def export_command(
         if db.batch_status(conn, batch) is None:
             fail(f"unknown batch {batch}", 2)  # before any file is made
         if output is None:
-            _write_export(conn, batch, format, raw, sys.stdout)
+            _write_export(conn, batch, format, raw, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
             return
         target = output.resolve()  # through a symbolic link, to the file it names
         if target.is_dir():
@@ -234,7 +236,7 @@ def export_command(
         # a stop by signal (not only Ctrl-C) ends the export through the cleanup below
         stopped = signal.signal(signal.SIGTERM, _stop_export)
         try:
-            with open(partial, "w", newline="") as out:
+            with open(partial, "wb") as out:
                 if target.exists():  # the new file keeps the old one's permissions
                     os.chmod(partial, target.stat().st_mode & 0o7777)
                 _write_export(conn, batch, format, raw, out)
@@ -251,18 +253,20 @@ def _stop_export(signum: int, frame: object) -> None:
 
 
 def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool, out) -> None:
-    records = db.export_batch(conn, batch)
+    """Stream the export to a binary file: the database writes the rows (COPY)."""
     if format == "jsonl":
-        for record in records:
-            out.write(json.dumps(record, default=str) + "\n")
+        for chunk in db.export_batch(conn, batch):
+            out.write(chunk)
         return
     layout = csv_layout(db.export_columns(conn, batch))
-    writer = csv.writer(out)
     # the header holds input column names: third-party data like the cells
-    writer.writerow(layout.header if raw else [spreadsheet_safe(c) for c in layout.header])
-    for record in records:  # streamed: constant memory whatever the batch size
-        row = layout.row(record)
-        writer.writerow(row if raw else [spreadsheet_safe(v) for v in row])
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(
+        layout.header if raw else db.spreadsheet_safe(conn, layout.header)
+    )
+    out.write(header.getvalue().encode())
+    for chunk in db.export_csv(conn, batch, layout.sources, raw):
+        out.write(chunk)
 
 
 @app.command("demo", epilog=DATABASE_ENV)

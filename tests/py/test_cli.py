@@ -548,6 +548,51 @@ def test_csv_export_is_safe_in_spreadsheets_and_raw_on_request(db_url: str, tmp_
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
 
 
+def test_exports_stream_awkward_values_whole(db_url: str, tmp_path: Path) -> None:
+    """CSV and JSONL exports are written by the database (COPY): values with line breaks,
+    quotes, commas, a lone backslash-dot, non-ASCII text, numbers, booleans and nested JSON
+    come back whole, each row in file order."""
+    values = {
+        "lines": "first\nsecond\r\nthird",
+        "quoted": 'say "hi", then go',
+        "dot": "\\.",
+        "empty": "",
+        "text": "naïve 日本 \u00e9",
+        "minus": "-5",
+        "count": 42,
+        "ratio": 1.5,
+        "flag": True,
+        "nested": {"a": [1, 'x, "y"'], "ü": None},
+        "tabbed": "\t=1+1",
+    }
+    people = tmp_path / "people.jsonl"
+    people.write_text(
+        "".join(json.dumps({"email": f"p{n}@acme.com", **values}) + "\n" for n in range(3))
+    )
+    batch = enrich(db_url, "load", str(people), "--pipeline", "company").stdout.split()[-1]
+    out = tmp_path / "out.csv"  # (a file: the subprocess's text output folds \r\n)
+    assert enrich(db_url, "export", batch, "--format", "csv", "-o", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
+    assert [row["email"] for row in rows] == ["p0@acme.com", "p1@acme.com", "p2@acme.com"]
+    assert {key: rows[0][key] for key in values} == {
+        "lines": "first\nsecond\r\nthird",
+        "quoted": 'say "hi", then go',
+        "dot": "\\.",
+        "empty": "",
+        "text": "naïve 日本 é",
+        "minus": "-5",
+        "count": "42",
+        "ratio": "1.5",
+        "flag": "true",
+        "nested": '{"a":[1,"x, \\"y\\""],"ü":null}',
+        "tabbed": "'\t=1+1",
+    }
+    records = [json.loads(line) for line in enrich(db_url, "export", batch).stdout.splitlines()]
+    assert [r["row_number"] for r in records] == [1, 2, 3]
+    stored = {key: value for key, value in values.items() if value != ""}  # (empty: no value)
+    assert {key: records[0]["input"].get(key) for key in stored} == stored
+
+
 def test_export_of_an_unknown_batch_creates_no_file(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "f.csv"
     result = enrich(

@@ -86,7 +86,7 @@ class EnrichModel(RuleBasedStateMachine):
         self.conn.execute(
             "truncate enrich.batches, enrich.batch_items, enrich.workflow_states,"
             " enrich.normalized_companies, enrich.normalized_people, enrich.dispatches,"
-            " enrich.callback_log, enrich.paid_calls cascade"
+            " enrich.callback_log, enrich.paid_calls, enrich.batch_counts cascade"
         )
         self.conn.execute("update enrich.workflow_webhooks set submissions = 0")
         self.leased: list[int] = []

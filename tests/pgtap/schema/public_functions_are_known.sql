@@ -14,7 +14,7 @@ select functions_are('enrich', array[
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
   'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
-  'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day', 'fold_batch_counts',
+  'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day', 'fold_batch_counts', 'export_csv_query',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
   '_email_of_cleaned', '_is_free_mail_domain', '_company_key', '_punycode', '_punycode_digit',
@@ -29,7 +29,8 @@ select functions_are('enrich', array[
   '_live_loaders', '_refuse_live_load',
   '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
   '_calls_left_today', '_column_field', '_column_key', '_mark_sent', '_row_cells', '_claiming_batch', '_return_reservations', '_no_callback_error',
-  '_state_error', '_count_states', '_count_batch_entities', '_batches_progress']);
+  '_state_error', '_count_states', '_count_batch_entities', '_batches_progress',
+  '_spreadsheet_safe', '_compact_json', '_csv_cell']);
 
 select is(
   (select coalesce(array_agg(p.proname::text order by p.proname), '{}')

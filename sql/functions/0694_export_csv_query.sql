@@ -1,0 +1,104 @@
+-- enrich.export_csv_query: the query that `enrich export --format csv` streams with
+-- COPY ... TO STDOUT: one pass over the batch's items in row order, each item's steps read
+-- by its key, and per workflow the newest results of the batch's distinct entities read once
+-- and joined by hash. The columns are the caller's layout (enrich.export_columns gives what
+-- it is made of); every literal in the text is quoted here.
+
+create or replace function enrich.export_csv_query(
+  p_batch_id uuid, p_columns jsonb, p_raw boolean default false
+) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+  v_column   jsonb;
+  v_cells    text[] := '{}';
+  v_steps    text[] := '{}';   -- the step of each st<n> column, the error of each er<n>
+  v_errors   text[] := '{}';
+  v_flows    text[] := '{}';   -- the workflow of each r<n> join
+  v_with     text[] := '{}';
+  v_joins    text := '';
+  v_aggs     text[] := '{}';
+  v_type     text;
+  v_n        integer;
+  v_safe     text := case when p_raw then '%s' else 'enrich._spreadsheet_safe(%s)' end;
+begin
+  if not exists (select from enrich.batches b where b.id = p_batch_id) then
+    raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
+  end if;
+  if jsonb_typeof(p_columns) is distinct from 'array' then
+    raise exception using errcode = 'EN003', message = 'the columns must be a JSON array';
+  end if;
+  for v_column in select c from jsonb_array_elements(p_columns) c loop
+    if v_column ? 'input' then
+      v_cells := v_cells || format('enrich._csv_cell(i.data -> %L, %L)', v_column ->> 'input', p_raw);
+    elsif v_column ? 'ours' then
+      v_cells := v_cells || case v_column ->> 'ours'
+        when 'row_number' then 'i.row_number::text'
+        when 'item_id' then 'i.id::text'
+        when 'status' then 'i.status'
+        when 'company_key' then format(v_safe, 'i.company_key')
+        when 'person_key' then format(v_safe, 'i.person_key')
+      end;
+    elsif v_column ? 'step' then
+      v_steps := v_steps || (v_column ->> 'step');
+      v_n := cardinality(v_steps);
+      v_aggs := v_aggs || format('max(ws.status) filter (where ws.step_name = %L) as st%s',
+                                 v_column ->> 'step', v_n);
+      v_cells := v_cells || format('st.st%s', v_n);
+    elsif v_column ? 'error' then
+      v_errors := v_errors || (v_column ->> 'error');
+      v_n := cardinality(v_errors);
+      v_aggs := v_aggs || format('max(ws.meta ->> ''error'') filter (where ws.step_name = %L) as er%s',
+                                 v_column ->> 'error', v_n);
+      v_cells := v_cells || format(v_safe, format('st.er%s', v_n));
+    elsif v_column ? 'result' then
+      v_n := array_position(v_flows, v_column ->> 'result');
+      if v_n is null then
+        select w.entity_type into v_type from enrich.workflows w where w.slug = v_column ->> 'result';
+        if not found then
+          raise exception using errcode = 'EN001',
+            message = format('unknown workflow %s', quote_literal(v_column ->> 'result'));
+        end if;
+        v_flows := v_flows || (v_column ->> 'result');
+        v_n := cardinality(v_flows);
+        select v_with || format(
+                 'r%1$s as materialized (
+                    select e.id, r.data
+                    from (select distinct i.%2$I as id from enrich.batch_items i
+                          where i.batch_id = %4$L and i.%2$I is not null) e
+                    cross join lateral (select r.data from enrich.%3$I r
+                                        where r.%2$I = e.id and r.workflow_slug = %5$L
+                                        order by r.created_at desc limit 1) r)',
+                 v_n, t.id_column, t.results, p_batch_id, v_column ->> 'result'),
+               v_joins || format(' left join r%1$s on r%1$s.id = i.%2$I', v_n, t.id_column)
+          into v_with, v_joins
+          from enrich._entity_tables(v_type) t;
+      end if;
+      v_cells := v_cells || format('enrich._csv_cell(r%s.data -> %L, %L)',
+                                   v_n, v_column ->> 'field', p_raw);
+    else
+      v_cells := v_cells || null::text;
+    end if;
+    if v_cells[cardinality(v_cells)] is null then
+      raise exception using errcode = 'EN003',
+        message = format('not an export column: %s', v_column);
+    end if;
+  end loop;
+  if cardinality(v_cells) = 0 then
+    raise exception using errcode = 'EN003', message = 'an export needs at least one column';
+  end if;
+  if cardinality(v_aggs) > 0 then
+    v_joins := format(' left join lateral (select %s from enrich.workflow_states ws
+                                            where ws.item_id = i.id) st on true',
+                      array_to_string(v_aggs, ', ')) || v_joins;
+  end if;
+  return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
+              else '' end
+      || format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
+                array_to_string(v_cells, ', '), v_joins, p_batch_id);
+end;
+$$;
+comment on function enrich.export_csv_query(uuid, jsonb, boolean) is
+  'The SELECT for a CSV export of a batch, to run with COPY (...) TO STDOUT: one text cell per '
+  'column of p_columns, a JSON array of {"input": key}, {"ours": row_number|item_id|status|'
+  'company_key|person_key}, {"step": step}, {"error": step} or {"result": workflow, "field": '
+  'field}; cells spreadsheet-safe unless p_raw. Rows in row order.';
