@@ -201,8 +201,7 @@ def print_statuses(statuses: list[dict]) -> None:
         console.print(table)
         if status.get("companies") is not None:
             console.print(
-                f"  unique companies: {status['companies']:,}; unique people: "
-                f"{status['people']:,}",
+                f"  unique companies: {status['companies']:,}; unique people: {status['people']:,}",
             )
         if "paid_calls" in status:
             console.print(
