@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS = ("ingest", "dispatch", "callbacks", "wakeup", "memory", "scaling")
+BENCHMARKS = ("ingest", "dispatch", "callbacks", "reads", "wakeup", "memory", "scaling")
 
 
 def main() -> None:

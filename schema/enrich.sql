@@ -114,6 +114,38 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
     group by 1, 2, 3, 4, 5
     having sum(c.n) <> 0
   ),
+  -- each batch's figures aggregated once, then joined by batch (not searched per batch)
+  per_step as (
+    select s.batch_id, s.step_name, jsonb_object_agg(s.status, s.n order by s.status) as counts
+    from (select c.batch_id, c.step_name, c.status, sum(c.n) as n from counts c group by 1, 2, 3) s
+    group by 1, 2
+  ),
+  per_batch as (
+    -- an item fails at one step and goes no further; it completes when its last step does
+    select c.batch_id,
+           coalesce(sum(c.n) filter (where c.status = 'COMPLETED'
+                                       and c.step_name = b.steps[cardinality(b.steps)]), 0)
+             as completed,
+           coalesce(sum(c.n) filter (where c.status = 'FAILED'), 0) as failed,
+           coalesce(sum(c.n) filter (where c.status = 'COMPLETED' and c.skipped), 0) as saved
+    from counts c join wanted b on b.id = c.batch_id
+    group by 1
+  ),
+  failures as (  -- the 20 most common per batch
+    select f.batch_id, jsonb_agg(jsonb_build_object('step', f.step_name, 'error', f.error,
+                                                    'items', f.n)
+                                 order by f.n desc, f.step_name, f.error) as failures
+    from (select c.batch_id, c.step_name, c.error, sum(c.n) as n,
+                 row_number() over (partition by c.batch_id
+                                    order by sum(c.n) desc, c.step_name, c.error) as rank
+          from counts c where c.status = 'FAILED' group by 1, 2, 3) f
+    where f.rank <= 20
+    group by 1
+  ),
+  paid as (
+    select p.batch_id, sum(p.calls) as calls from enrich.paid_calls p
+    where p.batch_id = any(p_batch_ids) group by 1
+  ),
   waiting as (  -- read once for every batch asked for
     select r.workflow_slug, jsonb_build_object('workflow', r.workflow_slug, 'kind', r.kind,
                                                'reason', r.reason) as reason
@@ -123,40 +155,28 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
     'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
     'done', b.status = 'COMPLETED', 'rows', b.total,
     'created_at', b.created_at, 'completed_at', b.completed_at,
-    -- an item fails at one step and goes no further; it completes when its last step does
-    'items', (select jsonb_strip_nulls(jsonb_build_object(
-                       'COMPLETED', nullif(f.completed, 0), 'FAILED', nullif(f.failed, 0),
-                       'IN_PROGRESS', nullif(b.total - f.completed - f.failed, 0)))
-              from (select coalesce(sum(c.n) filter (
-                                      where c.status = 'COMPLETED'
-                                        and c.step_name = b.steps[cardinality(b.steps)]), 0)
-                             as completed,
-                           coalesce(sum(c.n) filter (where c.status = 'FAILED'), 0) as failed
-                    from counts c where c.batch_id = b.id) f),
+    'items', jsonb_strip_nulls(jsonb_build_object(
+               'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
+               'FAILED', nullif(coalesce(pb.failed, 0), 0),
+               'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                       'step', st.step,
-                       'counts', coalesce((select jsonb_object_agg(s.status, s.n order by s.status)
-                                           from (select c.status, sum(c.n) as n from counts c
-                                                  where c.batch_id = b.id and c.step_name = st.step
-                                                  group by 1) s), '{}'),
+                       'step', st.step, 'counts', coalesce(ps.counts, '{}'),
                        'entities', case wf.entity_type when 'company' then b.companies
                                                        when 'person' then b.people end))
                      order by st.position)
               from unnest(b.steps) with ordinality as st(step, position)
+              left join per_step ps on ps.batch_id = b.id and ps.step_name = st.step
               left join enrich.workflows wf on wf.slug = st.step),
-    'failures', coalesce((select jsonb_agg(jsonb_build_object('step', f.step_name,
-                                                              'error', f.error, 'items', f.n)
-                                           order by f.n desc, f.step_name, f.error)
-                          from (select c.step_name, c.error, sum(c.n) as n from counts c
-                                 where c.batch_id = b.id and c.status = 'FAILED'
-                                 group by 1, 2 order by 3 desc, 1, 2 limit 20) f), '[]'),
+    'failures', coalesce(f.failures, '[]'),
     'companies', b.companies, 'people', b.people,
-    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
-    'calls_saved', (select coalesce(sum(c.n), 0) from counts c
-                     where c.batch_id = b.id and c.status = 'COMPLETED' and c.skipped),
+    'paid_calls', coalesce(p.calls, 0),
+    'calls_saved', coalesce(pb.saved, 0),
     'waiting', coalesce((select jsonb_agg(w.reason order by w.workflow_slug) from waiting w
                           where b.status <> 'COMPLETED' and w.workflow_slug = any(b.steps)), '[]'))
   from wanted b
+  left join per_batch pb on pb.batch_id = b.id
+  left join failures f on f.batch_id = b.id
+  left join paid p on p.batch_id = b.id
   order by b.position
 $$;
 
@@ -520,19 +540,9 @@ COMMENT ON FUNCTION enrich._column_key(p_name text) IS 'A column or JSON key as 
 --
 
 CREATE FUNCTION enrich._compact_json(p_value jsonb) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path TO ''
-    AS $$
-begin
-  return case jsonb_typeof(p_value)
-    when 'object' then
-      '{' || coalesce((select string_agg(to_jsonb(e.key)::text || ':' || enrich._compact_json(e.value), ',')
-                       from jsonb_each(p_value) e), '') || '}'
-    when 'array' then
-      '[' || coalesce((select string_agg(enrich._compact_json(e.value), ',' order by e.n)
-                       from jsonb_array_elements(p_value) with ordinality e(value, n)), '') || ']'
-    else p_value::text end;
-end;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$  -- inlined (no SET clause): called for every cell
+  select regexp_replace(p_value::text, '("(?:[^"\\]|\\.)*")|([,:]) ', '\1\2', 'g')
 $$;
 
 --
@@ -658,26 +668,24 @@ $$;
 COMMENT ON FUNCTION enrich._credits_spent(p_workspace text, p_day date) IS 'Credits a workspace spent on a UTC day: its paid calls times each workflow''s credits per call.';
 
 --
--- Name: _csv_cell(jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _csv_cell(text, jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._csv_cell(p_value jsonb, p_raw boolean) RETURNS text
+CREATE FUNCTION enrich._csv_cell(p_text text, p_value jsonb, p_raw boolean) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$  -- inlined (no SET clause): called for every cell
-  select case jsonb_typeof(p_value)
-           when 'string' then case when p_raw then p_value #>> '{}'
-                                   else enrich._spreadsheet_safe(p_value #>> '{}') end
-           when 'null' then null
-           when 'number' then p_value::text
-           when 'boolean' then p_value::text
-           else enrich._compact_json(p_value) end  -- nested values as compact JSON
+  select case when ascii(p_text) in (91, 123)  -- [ {
+               and jsonb_typeof(p_value) in ('object', 'array')
+              then enrich._compact_json(p_value)
+              when p_raw then p_text
+              else enrich._spreadsheet_safe(p_text) end
 $$;
 
 --
--- Name: FUNCTION _csv_cell(p_value jsonb, p_raw boolean); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _csv_cell(p_text text, p_value jsonb, p_raw boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._csv_cell(p_value jsonb, p_raw boolean) IS 'A JSON value as a CSV cell: text as it is (spreadsheet-safe unless p_raw), numbers as written, booleans and nested values as JSON, nothing for null.';
+COMMENT ON FUNCTION enrich._csv_cell(p_text text, p_value jsonb, p_raw boolean) IS 'A JSON value as a CSV cell from its text (->>) and value: text, numbers and booleans as they are (spreadsheet-safe unless p_raw), nested values as compact JSON, nothing for null.';
 
 --
 -- Name: _delete_batches(uuid[], text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1815,7 +1823,8 @@ COMMENT ON FUNCTION enrich._settle_entity(p_slug text, p_entity_id uuid, p_statu
 CREATE FUNCTION enrich._spreadsheet_safe(p_text text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$  -- inlined (no SET clause): called for every cell
-  select case when left(p_text, 1) in ('=', '+', '-', '@', E'\t', E'\r')
+  -- (ascii: the first character's code, without a regular expression's pass over the text)
+  select case when ascii(p_text) in (61, 43, 45, 64, 9, 13)  -- = + - @ tab return
                and p_text !~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'
               then '''' || p_text else p_text end
 $_$;
@@ -3330,9 +3339,10 @@ declare
   v_with     text[] := '{}';
   v_joins    text := '';
   v_aggs     text[] := '{}';
+  v_texts    text[] := '{}';   -- each JSON value's text, read once per row (t<n>)
   v_type     text;
   v_n        integer;
-  v_safe     text := case when p_raw then '%s' else 'enrich._spreadsheet_safe(%s)' end;
+  v_text     text := format('enrich._csv_cell(%%s, null, %L)', p_raw);  -- a text cell
 begin
   if not exists (select from enrich.batches b where b.id = p_batch_id) then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
@@ -3342,14 +3352,16 @@ begin
   end if;
   for v_column in select c from jsonb_array_elements(p_columns) c loop
     if v_column ? 'input' then
-      v_cells := v_cells || format('enrich._csv_cell(i.data -> %L, %L)', v_column ->> 'input', p_raw);
+      v_texts := v_texts || format('i.data ->> %L', v_column ->> 'input');
+      v_cells := v_cells || format('enrich._csv_cell(v.t%s, i.data -> %L, %L)',
+                                   cardinality(v_texts), v_column ->> 'input', p_raw);
     elsif v_column ? 'ours' then
       v_cells := v_cells || case v_column ->> 'ours'
         when 'row_number' then 'i.row_number::text'
         when 'item_id' then 'i.id::text'
         when 'status' then 'i.status'
-        when 'company_key' then format(v_safe, 'i.company_key')
-        when 'person_key' then format(v_safe, 'i.person_key')
+        when 'company_key' then format(v_text, 'i.company_key')
+        when 'person_key' then format(v_text, 'i.person_key')
       end;
     elsif v_column ? 'step' then
       v_steps := v_steps || (v_column ->> 'step');
@@ -3362,7 +3374,7 @@ begin
       v_n := cardinality(v_errors);
       v_aggs := v_aggs || format('max(ws.meta ->> ''error'') filter (where ws.step_name = %L) as er%s',
                                  v_column ->> 'error', v_n);
-      v_cells := v_cells || format(v_safe, format('st.er%s', v_n));
+      v_cells := v_cells || format(v_text, format('st.er%s', v_n));
     elsif v_column ? 'result' then
       v_n := array_position(v_flows, v_column ->> 'result');
       if v_n is null then
@@ -3386,8 +3398,9 @@ begin
           into v_with, v_joins
           from enrich._entity_tables(v_type) t;
       end if;
-      v_cells := v_cells || format('enrich._csv_cell(r%s.data -> %L, %L)',
-                                   v_n, v_column ->> 'field', p_raw);
+      v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
+      v_cells := v_cells || format('enrich._csv_cell(v.t%s, r%s.data -> %L, %L)',
+                                   cardinality(v_texts), v_n, v_column ->> 'field', p_raw);
     else
       v_cells := v_cells || null::text;
     end if;
@@ -3403,6 +3416,11 @@ begin
     v_joins := format(' left join lateral (select %s from enrich.workflow_states ws
                                             where ws.item_id = i.id) st on true',
                       array_to_string(v_aggs, ', ')) || v_joins;
+  end if;
+  if cardinality(v_texts) > 0 then  -- (OFFSET 0: read once, not once per use in a cell)
+    v_joins := v_joins || format(' cross join lateral (select %s offset 0) v',
+      (select string_agg(format('%s as t%s', t.text, t.n), ', ' order by t.n)
+         from unnest(v_texts) with ordinality as t(text, n)));
   end if;
   return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
               else '' end

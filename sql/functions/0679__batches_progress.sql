@@ -21,6 +21,38 @@ language sql stable set search_path = '' as $$
     group by 1, 2, 3, 4, 5
     having sum(c.n) <> 0
   ),
+  -- each batch's figures aggregated once, then joined by batch (not searched per batch)
+  per_step as (
+    select s.batch_id, s.step_name, jsonb_object_agg(s.status, s.n order by s.status) as counts
+    from (select c.batch_id, c.step_name, c.status, sum(c.n) as n from counts c group by 1, 2, 3) s
+    group by 1, 2
+  ),
+  per_batch as (
+    -- an item fails at one step and goes no further; it completes when its last step does
+    select c.batch_id,
+           coalesce(sum(c.n) filter (where c.status = 'COMPLETED'
+                                       and c.step_name = b.steps[cardinality(b.steps)]), 0)
+             as completed,
+           coalesce(sum(c.n) filter (where c.status = 'FAILED'), 0) as failed,
+           coalesce(sum(c.n) filter (where c.status = 'COMPLETED' and c.skipped), 0) as saved
+    from counts c join wanted b on b.id = c.batch_id
+    group by 1
+  ),
+  failures as (  -- the 20 most common per batch
+    select f.batch_id, jsonb_agg(jsonb_build_object('step', f.step_name, 'error', f.error,
+                                                    'items', f.n)
+                                 order by f.n desc, f.step_name, f.error) as failures
+    from (select c.batch_id, c.step_name, c.error, sum(c.n) as n,
+                 row_number() over (partition by c.batch_id
+                                    order by sum(c.n) desc, c.step_name, c.error) as rank
+          from counts c where c.status = 'FAILED' group by 1, 2, 3) f
+    where f.rank <= 20
+    group by 1
+  ),
+  paid as (
+    select p.batch_id, sum(p.calls) as calls from enrich.paid_calls p
+    where p.batch_id = any(p_batch_ids) group by 1
+  ),
   waiting as (  -- read once for every batch asked for
     select r.workflow_slug, jsonb_build_object('workflow', r.workflow_slug, 'kind', r.kind,
                                                'reason', r.reason) as reason
@@ -30,40 +62,28 @@ language sql stable set search_path = '' as $$
     'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
     'done', b.status = 'COMPLETED', 'rows', b.total,
     'created_at', b.created_at, 'completed_at', b.completed_at,
-    -- an item fails at one step and goes no further; it completes when its last step does
-    'items', (select jsonb_strip_nulls(jsonb_build_object(
-                       'COMPLETED', nullif(f.completed, 0), 'FAILED', nullif(f.failed, 0),
-                       'IN_PROGRESS', nullif(b.total - f.completed - f.failed, 0)))
-              from (select coalesce(sum(c.n) filter (
-                                      where c.status = 'COMPLETED'
-                                        and c.step_name = b.steps[cardinality(b.steps)]), 0)
-                             as completed,
-                           coalesce(sum(c.n) filter (where c.status = 'FAILED'), 0) as failed
-                    from counts c where c.batch_id = b.id) f),
+    'items', jsonb_strip_nulls(jsonb_build_object(
+               'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
+               'FAILED', nullif(coalesce(pb.failed, 0), 0),
+               'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                       'step', st.step,
-                       'counts', coalesce((select jsonb_object_agg(s.status, s.n order by s.status)
-                                           from (select c.status, sum(c.n) as n from counts c
-                                                  where c.batch_id = b.id and c.step_name = st.step
-                                                  group by 1) s), '{}'),
+                       'step', st.step, 'counts', coalesce(ps.counts, '{}'),
                        'entities', case wf.entity_type when 'company' then b.companies
                                                        when 'person' then b.people end))
                      order by st.position)
               from unnest(b.steps) with ordinality as st(step, position)
+              left join per_step ps on ps.batch_id = b.id and ps.step_name = st.step
               left join enrich.workflows wf on wf.slug = st.step),
-    'failures', coalesce((select jsonb_agg(jsonb_build_object('step', f.step_name,
-                                                              'error', f.error, 'items', f.n)
-                                           order by f.n desc, f.step_name, f.error)
-                          from (select c.step_name, c.error, sum(c.n) as n from counts c
-                                 where c.batch_id = b.id and c.status = 'FAILED'
-                                 group by 1, 2 order by 3 desc, 1, 2 limit 20) f), '[]'),
+    'failures', coalesce(f.failures, '[]'),
     'companies', b.companies, 'people', b.people,
-    'paid_calls', (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.batch_id = b.id),
-    'calls_saved', (select coalesce(sum(c.n), 0) from counts c
-                     where c.batch_id = b.id and c.status = 'COMPLETED' and c.skipped),
+    'paid_calls', coalesce(p.calls, 0),
+    'calls_saved', coalesce(pb.saved, 0),
     'waiting', coalesce((select jsonb_agg(w.reason order by w.workflow_slug) from waiting w
                           where b.status <> 'COMPLETED' and w.workflow_slug = any(b.steps)), '[]'))
   from wanted b
+  left join per_batch pb on pb.batch_id = b.id
+  left join failures f on f.batch_id = b.id
+  left join paid p on p.batch_id = b.id
   order by b.position
 $$;
 comment on function enrich._batches_progress(uuid[]) is

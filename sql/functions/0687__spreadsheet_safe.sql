@@ -3,7 +3,8 @@
 
 create or replace function enrich._spreadsheet_safe(p_text text) returns text
 language sql immutable parallel safe as $$  -- inlined (no SET clause): called for every cell
-  select case when left(p_text, 1) in ('=', '+', '-', '@', E'\t', E'\r')
+  -- (ascii: the first character's code, without a regular expression's pass over the text)
+  select case when ascii(p_text) in (61, 43, 45, 64, 9, 13)  -- = + - @ tab return
                and p_text !~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'
               then '''' || p_text else p_text end
 $$;

@@ -1,15 +1,15 @@
--- enrich._csv_cell: a JSON value (an input column, a result field) as one CSV cell.
+-- enrich._csv_cell: a JSON value (an input column, a result field) as one CSV cell, given
+-- its text (->>, read once per row) and, for the rare nested value, the value itself.
 
-create or replace function enrich._csv_cell(p_value jsonb, p_raw boolean) returns text
+create or replace function enrich._csv_cell(p_text text, p_value jsonb, p_raw boolean)
+returns text
 language sql immutable parallel safe as $$  -- inlined (no SET clause): called for every cell
-  select case jsonb_typeof(p_value)
-           when 'string' then case when p_raw then p_value #>> '{}'
-                                   else enrich._spreadsheet_safe(p_value #>> '{}') end
-           when 'null' then null
-           when 'number' then p_value::text
-           when 'boolean' then p_value::text
-           else enrich._compact_json(p_value) end  -- nested values as compact JSON
+  select case when ascii(p_text) in (91, 123)  -- [ {
+               and jsonb_typeof(p_value) in ('object', 'array')
+              then enrich._compact_json(p_value)
+              when p_raw then p_text
+              else enrich._spreadsheet_safe(p_text) end
 $$;
-comment on function enrich._csv_cell(jsonb, boolean) is
-  'A JSON value as a CSV cell: text as it is (spreadsheet-safe unless p_raw), numbers as '
-  'written, booleans and nested values as JSON, nothing for null.';
+comment on function enrich._csv_cell(text, jsonb, boolean) is
+  'A JSON value as a CSV cell from its text (->>) and value: text, numbers and booleans as '
+  'they are (spreadsheet-safe unless p_raw), nested values as compact JSON, nothing for null.';

@@ -17,9 +17,10 @@ declare
   v_with     text[] := '{}';
   v_joins    text := '';
   v_aggs     text[] := '{}';
+  v_texts    text[] := '{}';   -- each JSON value's text, read once per row (t<n>)
   v_type     text;
   v_n        integer;
-  v_safe     text := case when p_raw then '%s' else 'enrich._spreadsheet_safe(%s)' end;
+  v_text     text := format('enrich._csv_cell(%%s, null, %L)', p_raw);  -- a text cell
 begin
   if not exists (select from enrich.batches b where b.id = p_batch_id) then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
@@ -29,14 +30,16 @@ begin
   end if;
   for v_column in select c from jsonb_array_elements(p_columns) c loop
     if v_column ? 'input' then
-      v_cells := v_cells || format('enrich._csv_cell(i.data -> %L, %L)', v_column ->> 'input', p_raw);
+      v_texts := v_texts || format('i.data ->> %L', v_column ->> 'input');
+      v_cells := v_cells || format('enrich._csv_cell(v.t%s, i.data -> %L, %L)',
+                                   cardinality(v_texts), v_column ->> 'input', p_raw);
     elsif v_column ? 'ours' then
       v_cells := v_cells || case v_column ->> 'ours'
         when 'row_number' then 'i.row_number::text'
         when 'item_id' then 'i.id::text'
         when 'status' then 'i.status'
-        when 'company_key' then format(v_safe, 'i.company_key')
-        when 'person_key' then format(v_safe, 'i.person_key')
+        when 'company_key' then format(v_text, 'i.company_key')
+        when 'person_key' then format(v_text, 'i.person_key')
       end;
     elsif v_column ? 'step' then
       v_steps := v_steps || (v_column ->> 'step');
@@ -49,7 +52,7 @@ begin
       v_n := cardinality(v_errors);
       v_aggs := v_aggs || format('max(ws.meta ->> ''error'') filter (where ws.step_name = %L) as er%s',
                                  v_column ->> 'error', v_n);
-      v_cells := v_cells || format(v_safe, format('st.er%s', v_n));
+      v_cells := v_cells || format(v_text, format('st.er%s', v_n));
     elsif v_column ? 'result' then
       v_n := array_position(v_flows, v_column ->> 'result');
       if v_n is null then
@@ -73,8 +76,9 @@ begin
           into v_with, v_joins
           from enrich._entity_tables(v_type) t;
       end if;
-      v_cells := v_cells || format('enrich._csv_cell(r%s.data -> %L, %L)',
-                                   v_n, v_column ->> 'field', p_raw);
+      v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
+      v_cells := v_cells || format('enrich._csv_cell(v.t%s, r%s.data -> %L, %L)',
+                                   cardinality(v_texts), v_n, v_column ->> 'field', p_raw);
     else
       v_cells := v_cells || null::text;
     end if;
@@ -90,6 +94,11 @@ begin
     v_joins := format(' left join lateral (select %s from enrich.workflow_states ws
                                             where ws.item_id = i.id) st on true',
                       array_to_string(v_aggs, ', ')) || v_joins;
+  end if;
+  if cardinality(v_texts) > 0 then  -- (OFFSET 0: read once, not once per use in a cell)
+    v_joins := v_joins || format(' cross join lateral (select %s offset 0) v',
+      (select string_agg(format('%s as t%s', t.text, t.n), ', ' order by t.n)
+         from unnest(v_texts) with ordinality as t(text, n)));
   end if;
   return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
               else '' end
