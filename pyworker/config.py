@@ -101,3 +101,15 @@ def _checked_secret(name: str) -> str | None:
             "whitespace): e.g. openssl rand -hex 24"
         )
     return secret
+
+
+def ui_credentials() -> tuple[str, str | None]:
+    """The dashboard's user (ENRICH_UI_USER, default admin) and password (ENRICH_UI_PASSWORD;
+    None: no authentication, for a loopback address only)."""
+    user = os.environ.get("ENRICH_UI_USER", "admin").strip() or "admin"
+    password = os.environ.get("ENRICH_UI_PASSWORD") or None
+    if ":" in user:
+        raise BadSetting("ENRICH_UI_USER must not contain ':' (HTTP Basic separates with it)")
+    if password is not None and len(password) < 12:
+        raise BadSetting("ENRICH_UI_PASSWORD must be at least 12 characters")
+    return user, password

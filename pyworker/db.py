@@ -295,6 +295,30 @@ def list_workspaces(conn: psycopg.Connection) -> list[dict[str, Any]]:
     return [row[0] for row in conn.execute("select * from enrich.list_workspaces()")]
 
 
+def dispatch_counts(conn: psycopg.Connection) -> dict[str, dict[str, int]]:
+    """Dispatches per workflow and status."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in _rows(conn, "select * from enrich.dispatch_counts()"):
+        counts.setdefault(row["workflow_slug"], {})[row["status"]] = row["dispatches"]
+    return counts
+
+
+def failure_examples(
+    conn: psycopg.Connection, batch_id: UUID, step: str, error: str, limit: int = 5
+) -> list[dict[str, Any]]:
+    """A few items of a batch that failed at a step with this error, with their input."""
+    return _rows(
+        conn,
+        "select * from enrich.failure_examples(%s, %s, %s, %s)",
+        (batch_id, step, error, limit),
+    )
+
+
+def find_entities(conn: psycopg.Connection, query: str, rows: int = 20) -> list[dict[str, Any]]:
+    """The companies and people a domain, an email address or a LinkedIn URL names."""
+    return [r[0] for r in conn.execute("select * from enrich.find_entities(%s, %s)", (query, rows))]
+
+
 def dispatch_wait_reasons(conn: psycopg.Connection) -> list[dict[str, Any]]:
     """Workflows whose queued work cannot be sent now, and why (paused, budget spent...)."""
     return _rows(conn, "select * from enrich.dispatch_wait_reasons()")

@@ -65,3 +65,14 @@ def finishing(console: Console, rows: int) -> Iterator[Callable[[dict], None]]:
             last["line"] = line
 
     yield print_line
+
+
+def steps_finished(status: dict) -> list[tuple[dict, int]]:
+    """Each step of a batch_status with how many of the batch's items are finished with it:
+    COMPLETED or FAILED there, or FAILED at an earlier step (they will never reach it)."""
+    finished, active_so_far = [], 0
+    for step in status["steps"] or []:
+        counts = step["counts"]
+        active_so_far += sum(counts.get(n, 0) for n in ("PENDING", "IN_PROGRESS", "WAITING"))
+        finished.append((step, status["rows"] - active_so_far))
+    return finished

@@ -3062,6 +3062,23 @@ $$;
 COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while a live loader other than p_loader loads it.';
 
 --
+-- Name: dispatch_counts(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.dispatch_counts() RETURNS TABLE(workflow_slug text, status text, dispatches bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select d.workflow_slug, d.status, count(*) from enrich.dispatches d group by 1, 2 order by 1, 2
+$$;
+
+--
+-- Name: FUNCTION dispatch_counts(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.dispatch_counts() IS 'Dispatches per workflow and status (QUEUED, LEASED, SENT).';
+
+--
 -- Name: dispatch_wait_reasons(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -3463,6 +3480,91 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.fail_dispatch(p_dispatch_id bigint, p_worker text, p_error text) IS 'Permanent refusal: the reserved call is given back and the entity FAILS with p_error, cascading to its items. False when p_worker does not hold the lease.';
+
+--
+-- Name: failure_examples(uuid, text, text, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.failure_examples(p_batch_id uuid, p_step text, p_error text, p_limit integer DEFAULT 5) RETURNS TABLE(row_number integer, item_id uuid, input jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select i.row_number, i.id, i.data
+  from enrich.batch_items i
+  join enrich.workflow_states ws on ws.item_id = i.id and ws.step_name = p_step
+  where i.batch_id = p_batch_id and i.status = 'FAILED' and ws.status = 'FAILED'
+    and enrich._state_error(ws.status, ws.meta) = coalesce(p_error, '')
+  order by i.row_number
+  limit least(greatest(p_limit, 0), 100)
+$$;
+
+--
+-- Name: FUNCTION failure_examples(p_batch_id uuid, p_step text, p_error text, p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.failure_examples(p_batch_id uuid, p_step text, p_error text, p_limit integer) IS 'Up to p_limit (at most 100) items of a batch that FAILED at p_step with p_error, in row order, with their input values.';
+
+--
+-- Name: find_entities(text, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.find_entities(p_query text, p_rows integer DEFAULT 20) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with wanted as (
+    select 'company' as entity_type, c.id, c.domain as key
+    from enrich.normalized_companies c
+    where c.domain = case when p_query like '%@%' then enrich.company_key(null, null, p_query)
+                          when p_query ilike '%linkedin.%' then null
+                          else enrich.company_key(p_query, null, null) end
+    union all
+    select 'person', p.id, p.person_key
+    from enrich.normalized_people p
+    where p.person_key = case when p_query like '%@%' then enrich.normalize_email(p_query)
+                              when p_query ilike '%linkedin.%'
+                              then enrich.normalize_linkedin_url(p_query) end
+  )
+  select jsonb_build_object(
+    'entity_type', e.entity_type, 'id', e.id, 'key', e.key,
+    'workflows', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'workflow', s.workflow_slug, 'status', s.status, 'attempts', s.attempts,
+               'paid_calls', s.paid_calls, 'last_error', s.last_error,
+               'completed_at', s.completed_at, 'result', s.result) order by s.workflow_slug)
+      from (select cs.workflow_slug, cs.status, cs.attempts, cs.paid_calls, cs.last_error,
+                   cs.completed_at,
+                   (select r.data from enrich.company_enrichment_results r
+                     where r.company_id = cs.company_id and r.workflow_slug = cs.workflow_slug
+                     order by r.created_at desc limit 1) as result
+            from enrich.company_workflow_states cs
+            where e.entity_type = 'company' and cs.company_id = e.id
+            union all
+            select ps.workflow_slug, ps.status, ps.attempts, ps.paid_calls, ps.last_error,
+                   ps.completed_at,
+                   (select r.data from enrich.person_enrichment_results r
+                     where r.person_id = ps.person_id and r.workflow_slug = ps.workflow_slug
+                     order by r.created_at desc limit 1)
+            from enrich.person_workflow_states ps
+            where e.entity_type = 'person' and ps.person_id = e.id) s), '[]'),
+    'rows', coalesce((
+      select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
+                                          'status', l.status, 'input', l.data)
+                       order by l.created_at desc, l.row_number)
+      from (select distinct on (i.id) i.batch_id, i.row_number, i.status, i.data, i.created_at
+            from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
+            where ws.entity_id = e.id
+            order by i.id
+            limit greatest(p_rows, 0)) l), '[]'))
+  from wanted e
+  order by e.entity_type, e.key
+$$;
+
+--
+-- Name: FUNCTION find_entities(p_query text, p_rows integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.find_entities(p_query text, p_rows integer) IS 'The company (a domain or URL, or an email''s company) and person (an email or LinkedIn URL) the query names, keyed like a load keys rows: per workflow its state and newest result, and up to p_rows rows linked to it.';
 
 --
 -- Name: finish_loading(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -

@@ -28,7 +28,7 @@ revoke all on schema enrich from public;
 revoke all on all tables in schema enrich from public;
 revoke all on all sequences in schema enrich from public;
 revoke all on all functions in schema enrich from public;
--- The three roles, named with this installation's prefix (enrich.installation, set by the
+-- The four roles, named with this installation's prefix (enrich.installation, set by the
 -- first migrate from ENRICH_ROLE_PREFIX; none by default), created when missing (that needs
 -- CREATEROLE; or an administrator creates them first).
 do $grants$
@@ -37,20 +37,22 @@ declare
   v_worker   text := v_prefix || 'enrich_worker';
   v_receiver text := v_prefix || 'enrich_receiver';
   v_admin    text := v_prefix || 'enrich_admin';
+  v_viewer   text := v_prefix || 'enrich_viewer';
   v_role     text;
 begin
-  foreach v_role in array array[v_worker, v_receiver, v_admin] loop
+  foreach v_role in array array[v_worker, v_receiver, v_admin, v_viewer] loop
     if not exists (select from pg_catalog.pg_roles r where r.rolname = v_role) then
       execute format('create role %I nologin', v_role);
     end if;
   end loop;
   -- exactly what is listed below, on every migrate: a grant dropped from this file (or made
   -- by hand) does not linger
-  execute format('revoke all on all functions in schema enrich from %I, %I, %I',
-                 v_worker, v_receiver, v_admin);
-  execute format('revoke all on all tables in schema enrich from %I, %I, %I',
-                 v_worker, v_receiver, v_admin);
-  execute format('grant usage on schema enrich to %I, %I, %I', v_worker, v_receiver, v_admin);
+  execute format('revoke all on all functions in schema enrich from %I, %I, %I, %I',
+                 v_worker, v_receiver, v_admin, v_viewer);
+  execute format('revoke all on all tables in schema enrich from %I, %I, %I, %I',
+                 v_worker, v_receiver, v_admin, v_viewer);
+  execute format('grant usage on schema enrich to %I, %I, %I, %I',
+                 v_worker, v_receiver, v_admin, v_viewer);
 
   -- workers: lease, report and reap dispatches; say they are alive
   execute format($sql$grant execute on function
@@ -75,6 +77,31 @@ begin
     enrich.receive_results(text, jsonb[]),
     enrich._receive_results(text, jsonb[])
     to %I$sql$, v_receiver);
+
+  -- viewers (the dashboard's pages): what status, export, lookup, workflows and spend read;
+  -- an export's COPY reads the items, their steps and results itself, through the cell helpers
+  execute format($sql$grant execute on function
+    enrich.recent_batches(integer),
+    enrich.batch_status(uuid),
+    enrich.failure_examples(uuid, text, text, integer),
+    enrich.find_entities(text, integer),
+    enrich.list_workflows(),
+    enrich.list_pipelines(),
+    enrich.list_workspaces(),
+    enrich.dispatch_wait_reasons(),
+    enrich.dispatch_counts(),
+    enrich.spend_by_day(date),
+    enrich.workflow_stats(timestamptz),
+    enrich.live_processes(),
+    enrich.export_batch(uuid),
+    enrich.export_columns(uuid),
+    enrich.export_csv_query(uuid, jsonb, boolean),
+    enrich._csv_cell(text, jsonb, boolean),
+    enrich._compact_json(jsonb),
+    enrich._spreadsheet_safe(text)
+    to %I$sql$, v_viewer);
+  execute format('grant select on enrich.batch_items, enrich.workflow_states,
+    enrich.company_enrichment_results, enrich.person_enrichment_results to %I', v_viewer);
 
   -- the admin CLI: every function, and reading every table (status, export, stats)
   execute format('grant execute on all functions in schema enrich to %I', v_admin);

@@ -3,11 +3,10 @@
 - database.py: `enrich db …`
 - workflows.py: `enrich workflow …`, `enrich workspace …`, `enrich pipeline …`
 - batches.py: `enrich load`, `status`, `export`, `demo`
-- servers.py: `enrich worker`, `serve`, `clay-sim`, `run`
+- servers.py: `enrich worker`, `serve`, `ui`, `clay-sim`, `run`
 - operations.py: `enrich doctor`, `retry`, `refresh`, `stats`, `prune`
 
-common.py holds what they share (errors, options), render.py the tables people read,
-export_rows.py the flat rows of a CSV export.
+common.py holds what they share (errors, options), render.py the tables people read.
 """
 
 import getpass

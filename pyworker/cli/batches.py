@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
 import os
 import signal
@@ -24,13 +22,13 @@ from pyworker.cli.common import (
     err,
     fail,
 )
-from pyworker.cli.export_rows import csv_layout
 from pyworker.cli.render import (
     new_calls,
     print_estimate,
     print_statuses,
 )
 from pyworker.cli.root import app
+from pyworker.export import export_chunks
 
 
 # -- the job ----------------------------------------------------------------------------------
@@ -254,18 +252,7 @@ def _stop_export(signum: int, frame: object) -> None:
 
 def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool, out) -> None:
     """Stream the export to a binary file: the database writes the rows (COPY)."""
-    if format == "jsonl":
-        for chunk in db.export_batch(conn, batch):
-            out.write(chunk)
-        return
-    layout = csv_layout(db.export_columns(conn, batch))
-    # the header holds input column names: third-party data like the cells
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(
-        layout.header if raw else db.spreadsheet_safe(conn, layout.header)
-    )
-    out.write(header.getvalue().encode())
-    for chunk in db.export_csv(conn, batch, layout.sources, raw):
+    for chunk in export_chunks(conn, batch, format, raw):
         out.write(chunk)
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from pyworker.cli.common import masked_url
 from pyworker.durations import format_duration
+from pyworker.progress import steps_finished
 
 
 def masked(described: dict) -> dict:
@@ -187,11 +188,8 @@ def print_statuses(statuses: list[dict]) -> None:
         for heading in STATUS_HEADINGS:
             table.add_column(heading, justify="right", min_width=6)
         rows = max(status["rows"], 1)
-        active_so_far = 0
-        for step in status["steps"] or []:
+        for step, finished in steps_finished(status):
             counts = step["counts"]
-            active_so_far += sum(counts.get(n, 0) for n in ("PENDING", "IN_PROGRESS", "WAITING"))
-            finished = status["rows"] - active_so_far
             table.add_row(
                 step["step"],
                 ProgressBar(total=rows, completed=finished, width=12),

@@ -17,6 +17,7 @@ from pyworker.cli.common import (
     RUN_ENV,
     SERVE_ENV,
     SIM_ENV,
+    UI_ENV,
     WORKER_ENV,
     fail,
     setup_logs,
@@ -93,6 +94,38 @@ def serve_command(
             secret or None,
             previous,
         ),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("ui", epilog=UI_ENV)
+def ui_command(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind (not the internet's)."),
+    port: int = typer.Option(8080, help="Port to bind."),
+    log_level: str = LOG_LEVEL_OPTION,
+    log_format: str = LOG_FORMAT_OPTION,
+) -> None:
+    """Run the web dashboard: batches live, uploads, workflows, lookup, spend, /metrics.
+    HTTP Basic auth with ENRICH_UI_PASSWORD (user ENRICH_UI_USER, default admin); without a
+    password it only listens on a loopback address."""
+    setup_logs(log_level, log_format)
+    import uvicorn
+
+    from pyworker.ui import create_app
+    from pyworker.ui.security import is_loopback
+
+    user, password = config.ui_credentials()
+    if password is None and not is_loopback(host):
+        fail(
+            f"--host {host} is not a loopback address: set ENRICH_UI_PASSWORD first (the "
+            "dashboard can start loads and spend Clay credits)",
+            2,
+        )
+    uvicorn.run(
+        create_app(config.database_url(), user, password),
         host=host,
         port=port,
         log_level="warning",

@@ -1,5 +1,6 @@
-"""`enrich export --format csv`: the header, known before the first row, and where each
-column's cells come from (the database streams the rows: enrich.export_csv_query).
+"""A batch's export as bytes, for `enrich export` and the dashboard's download. JSONL: one
+record per line. CSV: the header, known before the first row, and where each column's cells
+come from; the database streams the rows (COPY, enrich.export_csv_query).
 
 The user's own columns come first, in their file's order and spelling; ours follow, always
 namespaced (`enrich.status`, `enrich.step.<step>`, `<workflow>.<field>`), so an input column
@@ -7,8 +8,16 @@ can never take the place of one of ours."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from pyworker import db
 
 OURS = ("row_number", "item_id", "status", "company_key", "person_key")
 
@@ -48,3 +57,19 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
             taken.add(heading)
         inputs.append((heading, {"input": column["key"]}))
     return CsvLayout([h for h, _ in inputs + ours], [source for _, source in inputs + ours])
+
+
+def export_chunks(conn: psycopg.Connection, batch: UUID, format: str, raw: bool) -> Iterator[bytes]:
+    """The export in chunks of bytes (UTF-8), in one transaction of conn's: JSONL, or CSV
+    with cells written so spreadsheets show them as text (raw: as they are)."""
+    if format == "jsonl":
+        yield from db.export_batch(conn, batch)
+        return
+    layout = csv_layout(db.export_columns(conn, batch))
+    # the header holds input column names: third-party data like the cells
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(
+        layout.header if raw else db.spreadsheet_safe(conn, layout.header)
+    )
+    yield header.getvalue().encode()
+    yield from db.export_csv(conn, batch, layout.sources, raw)
