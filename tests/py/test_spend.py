@@ -158,20 +158,24 @@ def test_no_post_while_paused_and_resume_finishes(db_url: str) -> None:
 
 
 def test_two_workflows_share_the_workspace_rate_limit(db_url: str) -> None:
-    # the simulator enforces one bucket for the workspace, like Clay: 10 rows/s, burst 20
+    # the simulator enforces one bucket for the workspace, like Clay: 10 rows/s, burst 20;
+    # both buckets start full, as after a quiet spell (the hard case: a burst at once)
     with running_stack(db_url, rate_per_second=10, burst=20) as stack:
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("select enrich.set_workspace('default', 10, 20)")
-            conn.execute("update enrich.workspaces set rate_tokens = 0")
+            conn.execute("update enrich.workspaces set rate_tokens = 20, rate_refilled_at = now()")
         with stack.workers(2):
             create_batch(db_url, "company_and_person", companies(30, "shared"))
             wait_for(lambda: batches_done(db_url), timeout=90, what="both workflows")
         stats = stack.stats()
     assert stats["billed"] == 30 + 60  # 30 companies, 60 people
-    # A POST leaves a little after its claim took the token, so a few can bunch up and get a
-    # (free) 429; two workflows each at the workspace's rate would get about half refused.
+    # Our bucket counts a row at its claim, Clay's when the POST arrives, a little later and
+    # later for some than others (claim_dispatches keeps a margin for that); two workflows
+    # each at the workspace's rate would get about half refused.
     throttled = stats["rejected"].get("rate_limited", 0)
-    assert throttled <= 0.1 * (stats["accepted"] + throttled), stats["rejected"]
+    fraction = throttled / (stats["accepted"] + throttled)
+    print(f"429s: {throttled} of {stats['accepted'] + throttled} POSTs ({fraction:.1%})")
+    assert fraction <= 0.02, stats["rejected"]
 
 
 def test_table_cap_rotates_webhooks_and_a_429_uses_no_submission(db_url: str) -> None:
