@@ -394,3 +394,54 @@ def test_webhook_token_from_the_environment_is_stored_not_shown(db_url: str) -> 
         scalar(db_url, "select auth_token from enrich.workflow_webhooks where url = %s", (hook,))
         == "s3cret-token-value"
     )
+
+
+def test_workflow_show_and_doctor_warn_at_90_percent_of_a_webhook_and_when_none_is_left(
+    db_url: str,
+) -> None:
+    hooks = [
+        "https://api.clay.test/v3/sources/webhook/a",
+        "https://api.clay.test/v3/sources/webhook/b",
+    ]
+    assert (
+        enrich_cli(
+            db_url, "workflow", "set", COMPANY, "--webhook-url", hooks[0],
+            "--webhook-url", hooks[1], "--max-submissions", "100",
+        ).returncode
+        == 0
+    )  # fmt: skip
+
+    def used(first: int, second: int) -> None:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            for url, submissions in zip(hooks, (first, second), strict=True):
+                conn.execute(
+                    "update enrich.workflow_webhooks set submissions = %s where url = %s",
+                    (submissions, url),
+                )
+
+    def show() -> str:
+        result = subprocess.run(
+            [ENRICH, "workflow", "show", COMPANY],
+            env={**os.environ, "DATABASE_URL": db_url, "COLUMNS": "250"},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    used(89, 0)
+    assert "over 90% used" not in show()
+    assert "over 90% used" not in enrich_cli(db_url, "doctor").stdout
+    used(90, 0)
+    shown = show()
+    assert "over 90% used" in shown and "10 left" in shown
+    doctor = enrich_cli(db_url, "doctor")
+    assert "webhook 1 is over 90% used (10 submissions left)" in doctor.stdout
+    assert "webhook 2 is over 90%" not in doctor.stdout
+    # the first is full (rotated past), the last one nearly: still warned
+    used(100, 95)
+    assert "webhook 2 is over 90% used (5 submissions left)" in enrich_cli(db_url, "doctor").stdout
+    # none left: said by doctor, and shown as full
+    used(100, 100)
+    doctor = enrich_cli(db_url, "doctor")
+    assert "every webhook is full or retired" in doctor.stdout
+    assert show().count("full") >= 2
