@@ -366,14 +366,72 @@ def test_workspace_and_pause_commands(db_url: str) -> None:
     assert json.loads(cleared.stdout)["daily_budget"] is None
 
 
-def test_max_new_calls_refuses_a_load_in_parts(db_url: str, tmp_path: Path) -> None:
+def _hold_the_loading_batch(db_url: str, seconds: float, held: list) -> None:
+    """Key-share lock the load's LOADING batch as soon as it is committed, for `seconds`:
+    its parts go on (they take weaker locks), its finish_loading waits, and meanwhile
+    the workers would send anything of the load that was claimable."""
+    with psycopg.connect(db_url) as conn:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "select id from enrich.batches where status = 'LOADING' for key share"
+            ).fetchone()
+            if row:
+                held.append(row[0])
+                time.sleep(seconds)
+                return
+            conn.rollback()
+            time.sleep(0.005)
+
+
+def test_max_new_calls_refuses_a_load_in_parts_before_anything_is_paid(
+    db_url: str, tmp_path: Path
+) -> None:
+    import threading
+
     file = tmp_path / "people.csv"
-    file.write_text("email\na@acme.com\n")
-    refused = enrich_cli(
-        db_url, "load", str(file), "--pipeline", "company", "--parts", "2", "--max-new-calls", "5"
-    )
-    assert refused.returncode == 2 and "one transaction" in refused.stderr
-    assert table_counts(db_url)["batches"] == 0
+    file.write_text("email\n" + "".join(f"p{i}@parts{i % 40}.com\n" for i in range(80)))
+    load = [ENRICH, "load", str(file), "--pipeline", "company", "--parts", "2"]
+    env = {**os.environ, "DATABASE_URL": db_url}
+    with running_stack(db_url) as stack:
+        with stack.workers(2):
+            before = table_counts(db_url)
+            held: list = []
+            holder = threading.Thread(target=_hold_the_loading_batch, args=(db_url, 2.0, held))
+            holder.start()
+            refused = subprocess.Popen(
+                [*load, "--max-new-calls", "39"],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            holder.join()
+            # the parts were in and finish_loading waited for the lock: the workers had
+            # two seconds to send whatever of the load was claimable
+            assert held and refused.poll() is None
+            _, stderr = refused.communicate(timeout=60)
+            assert refused.returncode == 1, stderr
+            assert "over --max-new-calls 39" in stderr
+            time.sleep(1)  # (a claim made meanwhile would be posted by now)
+            assert stack.stats()["accepted"] == 0  # nothing sent, nothing billed
+            after = table_counts(db_url)
+            # the company keys its parts wrote stay (as a failed load's do): no claim, no cost
+            assert after.pop("normalized_companies") == before.pop("normalized_companies") + 40
+            assert after == before
+            assert doctor_problems(db_url) == []
+
+            loaded = enrich_cli(db_url, *load[1:], "--max-new-calls", "40")
+            assert loaded.returncode == 0, loaded.stderr
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the load in parts")
+        stats = stack.stats()
+    assert stats["billed"] == len(stats["billed_per_entity"]) == 40
+
+
+def doctor_problems(db_url: str) -> list:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "select invariant, detail from enrich.check_invariants()"
+            " union all select problem, detail from enrich.stalled_work()"
+        ).fetchall()
 
 
 def test_webhook_token_from_the_environment_is_stored_not_shown(db_url: str) -> None:

@@ -11,7 +11,7 @@ select functions_are('enrich', array[
   'claim_dispatches', 'mark_dispatch_sent', 'retry_dispatch', 'fail_dispatch', 'reap_dispatches',
   'set_workflow', 'describe_workflow', 'open_batch', 'release_dispatches', 'batch_status', 'export_batch',
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
-  'prune_batches', 'finish_loading', 'discard_loading_batch', 'dispatch_wait_reasons',
+  'prune_batches', 'finish_loading', 'discard_loading_batch', 'release_held_dispatches', 'dispatch_wait_reasons',
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
   'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day',
@@ -26,7 +26,7 @@ select functions_are('enrich', array[
   '_workflow_states_after_update', '_uuid_v7',
   '_workflows_after_delete', '_workflows_after_truncate', '_workflows_before_slug_change',
   '_refuse_deleting_used_workflows', '_lock_step_workflows', '_delete_batches',
-  '_live_loaders', '_refuse_live_load',
+  '_live_loaders', '_refuse_live_load', '_end_held_claims',
   '_refuse_outside_read_committed', '_utc_today', '_credits_spent', '_calls_spent',
   '_calls_left_today', '_column_field', '_column_key', '_mark_sent', '_row_cells', '_claiming_batch', '_return_reservations', '_no_callback_error']);
 
