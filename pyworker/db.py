@@ -352,10 +352,15 @@ def pipeline_steps(conn: psycopg.Connection, pipeline: str) -> list[str] | None:
 
 
 def open_batch(
-    conn: psycopg.Connection, pipeline: str, loading: bool = False, loader: str | None = None
+    conn: psycopg.Connection,
+    pipeline: str,
+    loading: bool = False,
+    loader: str | None = None,
+    max_new_calls: int | None = None,
 ) -> UUID:
+    """max_new_calls (a load in parts): its claims are held until finish_loading checks it."""
     return conn.execute(
-        "select enrich.open_batch(%s, %s, %s)", (pipeline, loading, loader)
+        "select enrich.open_batch(%s, %s, %s, %s)", (pipeline, loading, loader, max_new_calls)
     ).fetchone()[0]
 
 
@@ -401,8 +406,17 @@ def without_parallel_workers(conn: psycopg.Connection) -> None:
     conn.execute("set local max_parallel_workers_per_gather = 0")
 
 
-def finish_loading(conn: psycopg.Connection, batch_id: UUID, loader: str | None = None) -> None:
-    conn.execute("select enrich.finish_loading(%s, %s)", (batch_id, loader))
+def finish_loading(
+    conn: psycopg.Connection,
+    batch_id: UUID,
+    loader: str | None = None,
+    max_new_calls: int | None = None,
+) -> bool:
+    """False: the load needs more new paid calls than max_new_calls (or the limit it was
+    opened with) and was discarded, its held claims taken back (commit to make it so)."""
+    return conn.execute(
+        "select enrich.finish_loading(%s, %s, %s)", (batch_id, loader, max_new_calls)
+    ).fetchone()[0]
 
 
 def discard_loading_batch(

@@ -748,6 +748,94 @@ $_$;
 COMMENT ON FUNCTION enrich._email_of_cleaned(p_email text) IS 'normalize_email of text already cleaned by _clean_text, but for the canonical form of a non-ASCII domain (_idna_email).';
 
 --
+-- Name: _end_held_claims(uuid, boolean); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._end_held_claims(p_batch_id uuid, p_due boolean) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_slugs   text[];
+  v_ended   bigint;
+  v_count   bigint := 0;
+  v_tables  record;
+begin
+  if p_due then
+    with due as (
+      update enrich.dispatches d set available_at = now(), updated_at = now()
+       where d.batch_id = p_batch_id and d.available_at = 'infinity' and d.status = 'QUEUED'
+      returning d.workflow_slug)
+    select array_agg(distinct due.workflow_slug), count(*) into v_slugs, v_count from due;
+  else
+    for v_tables in
+      select t.entity_type, e.states, e.id_column, e.results
+        from (values ('company'), ('person')) as t(entity_type)
+        cross join enrich._entity_tables(t.entity_type) e
+    loop
+      execute format($sql$
+        with held as (
+          select d.id, d.workflow_slug, d.entity_id from enrich.dispatches d
+           where d.batch_id = $1 and d.available_at = 'infinity' and d.status = 'QUEUED'
+             and d.entity_type = $2
+           order by d.id
+           for update),
+        waited as (   -- another batch's items wait on the entity: it is sent for them
+          select distinct on (h.id) h.id, i.batch_id from held h
+          join enrich.workflow_states ws
+            on ws.entity_id = h.entity_id and ws.step_name = h.workflow_slug
+          join enrich.batch_items i on i.id = ws.item_id
+          where ws.status in ('WAITING', 'IN_PROGRESS') and i.batch_id <> $1
+          order by h.id, i.batch_id, i.row_number),
+        released as (
+          update enrich.dispatches d
+             set available_at = now(), updated_at = now(), batch_id = w.batch_id
+            from waited w where d.id = w.id
+          returning d.workflow_slug),
+        dropped as (
+          delete from enrich.dispatches d using held h
+           where d.id = h.id and not exists (select from waited w where w.id = h.id)
+          returning d.workflow_slug, d.entity_id),
+        states as (
+          select s.id, r.at from dropped x
+          join enrich.%1$I s on s.workflow_slug = x.workflow_slug and s.%2$I = x.entity_id
+          left join lateral (select max(res.created_at) as at from enrich.%3$I res
+                              where res.%2$I = x.entity_id
+                                and res.workflow_slug = x.workflow_slug) r on true
+          where s.status = 'IN_PROGRESS'),
+        unclaimed as (   -- nothing to keep (no result, never paid for): as if never claimed
+          delete from enrich.%1$I s using states st
+           where s.id = st.id and st.at is null and s.paid_calls = 0
+          returning 1),
+        restored as (    -- re-claimed: COMPLETED as of its newest result, else PENDING
+          update enrich.%1$I s
+             set status = case when st.at is null then 'PENDING' else 'COMPLETED' end,
+                 completed_at = st.at, updated_at = now()
+            from states st
+           where s.id = st.id and (st.at is not null or s.paid_calls > 0)
+          returning 1)
+        select (select array_agg(distinct r.workflow_slug) from released r),
+               (select count(*) from dropped) + (select count(*) from released)
+        -- (unclaimed and restored run to completion unread, as every data-modifying WITH)
+      $sql$, v_tables.states, v_tables.id_column, v_tables.results)
+      into v_slugs, v_ended using p_batch_id, v_tables.entity_type;
+      v_count := v_count + v_ended;
+      perform pg_notify('enrich_dispatch', s) from unnest(v_slugs) as s;
+      v_slugs := null;
+    end loop;
+  end if;
+  perform pg_notify('enrich_dispatch', s) from unnest(v_slugs) as s;  -- one per workflow
+  return v_count;
+end;
+$_$;
+
+--
+-- Name: FUNCTION _end_held_claims(p_batch_id uuid, p_due boolean); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._end_held_claims(p_batch_id uuid, p_due boolean) IS 'A load in parts'' held claims (dispatches with available_at ''infinity'' booked to p_batch_id): with p_due they come due and the workers are woken; else they are taken back (nothing was paid): those another batch''s items wait on come due for that batch, the others are deleted and their entities unclaimed (COMPLETED as of their newest result if any, else PENDING if ever paid for, else deleted). Returns how many.';
+
+--
 -- Name: _enter_step(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1206,34 +1294,42 @@ $$;
 COMMENT ON FUNCTION enrich._punycode_digit(p_digit bigint) IS 'One Punycode digit: 0-25 -> a-z, 26-35 -> 0-9.';
 
 --
--- Name: _queue_dispatches(text, text, uuid[], text, uuid); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _queue_dispatches(text, text, uuid[], text, uuid, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text DEFAULT 'batch'::text, p_batch_id uuid DEFAULT NULL::uuid) RETURNS void
+CREATE FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text DEFAULT 'batch'::text, p_batch_id uuid DEFAULT NULL::uuid, p_held boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
   if cardinality(p_entity_ids) > 0 then
+    if p_held and p_batch_id is null then
+      raise exception using errcode = 'EN003', message = 'a held dispatch needs its batch';
+    end if;
     -- locked: dispatches have no per-row foreign key to their workflow (migration 0007)
     perform from enrich.workflows w where w.slug = p_slug for key share;
     if not found then
       raise exception using errcode = 'EN001',
         message = format('unknown workflow %s', quote_literal(p_slug));
     end if;
-    insert into enrich.dispatches (workflow_slug, entity_type, entity_id, cause, batch_id)
-    select p_slug, p_entity_type, e, p_cause, p_batch_id from unnest(p_entity_ids) as e
+    insert into enrich.dispatches (workflow_slug, entity_type, entity_id, cause, batch_id,
+                                   available_at)
+    select p_slug, p_entity_type, e, p_cause, p_batch_id,
+           case when p_held then 'infinity'::timestamptz else now() end
+    from unnest(p_entity_ids) as e
     on conflict (workflow_slug, entity_id) do nothing;
-    perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
+    if not p_held then
+      perform pg_notify('enrich_dispatch', p_slug);  -- identical payloads fold into one per commit
+    end if;
   end if;
 end;
 $$;
 
 --
--- Name: FUNCTION _queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid, p_held boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid) IS 'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch).';
+COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid, p_held boolean) IS 'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch). With p_held (a load in parts waiting for its --max-new-calls check): never due (available_at ''infinity''), booked to p_batch_id, no NOTIFY.';
 
 --
 -- Name: _receive_results(text, jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1873,6 +1969,8 @@ declare
   v_settled  uuid[];
   v_finished_ids uuid[];
   v_finished_statuses text[];
+  v_held     record;
+  v_held_ids uuid[];  -- claims held until their load's check
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -1922,8 +2020,32 @@ begin
   $sql$, v_states, v_id) into v_reclaimed using p_slug, v_entities, v_ttl;
   v_claimed := v_claimed || v_reclaimed;
 
-  -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
-  perform enrich._queue_dispatches(p_slug, v_type, v_claimed);
+  -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers. A claim
+  --    whose claiming item (the first, as in 4.) is of a load in parts waiting for its
+  --    --max-new-calls check is held until finish_loading (one index probe when none is).
+  if cardinality(v_claimed) > 0
+     and exists (select from enrich.batches b
+                 where b.status = 'LOADING' and b.max_new_calls is not null) then
+    for v_held in execute format($sql$
+      select f.batch_id, array_agg(f.entity_id) as entity_ids
+      from (select distinct on (i.%1$I) i.%1$I as entity_id, i.batch_id
+              from enrich.batch_items i
+             where i.id = any($1) and i.%1$I = any($2)
+             order by i.%1$I, i.batch_id, i.row_number) f
+      join enrich.batches b on b.id = f.batch_id
+      where b.status = 'LOADING' and b.max_new_calls is not null
+      group by f.batch_id
+    $sql$, v_id) using p_item_ids, v_claimed
+    loop
+      perform enrich._queue_dispatches(p_slug, v_type, v_held.entity_ids, 'batch',
+                                       v_held.batch_id, p_held => true);
+      v_held_ids := v_held_ids || v_held.entity_ids;
+    end loop;
+  end if;
+  perform enrich._queue_dispatches(
+    p_slug, v_type,
+    case when v_held_ids is null then v_claimed
+         else array(select e from unnest(v_claimed) e where e <> all(v_held_ids)) end);
 
   -- 4. Items: the first item (by batch, row) of an entity we claimed is IN_PROGRESS, the
   --    others wait on it. Entities claimed before us are read under a share lock (so a
@@ -2540,6 +2662,24 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
   join enrich.person_workflow_states s on s.person_id = ws.entity_id and s.workflow_slug = ws.step_name
   where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
   union all
+  -- an item waits (or is in progress) on an entity nobody has claimed: nothing will send it
+  -- (a step that found the entity claimed while a refused load in parts took it back)
+  select 'item_waiting_on_unclaimed_entity', ws.item_id::text,
+         format('%s is %s but its %s %s is %s: claim it with select '
+                'enrich.set_%s_workflow_status(%L, %L, ''IN_PROGRESS'')', ws.step_name,
+                ws.status, w.entity_type, ws.entity_id, coalesce(s.status, p.status, 'unclaimed'),
+                w.entity_type, ws.entity_id, ws.step_name)
+  from enrich.workflow_states ws
+  join enrich.workflows w on w.slug = ws.step_name
+  left join enrich.company_workflow_states s
+         on w.entity_type = 'company' and s.company_id = ws.entity_id
+        and s.workflow_slug = ws.step_name
+  left join enrich.person_workflow_states p
+         on w.entity_type = 'person' and p.person_id = ws.entity_id
+        and p.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and ws.entity_id is not null
+    and coalesce(s.status, p.status, 'PENDING') = 'PENDING'
+  union all
   -- an entity in progress that nothing will ever send or time out
   select 'entity_in_progress_without_dispatch', s.company_id::text,
          format('company %s is IN_PROGRESS for %s with no dispatch', s.company_id, s.workflow_slug)
@@ -2692,7 +2832,7 @@ $$;
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow, kept batch counts that disagree with a full count, an item whose status disagrees with its steps.';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished or unclaimed entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow, kept batch counts that disagree with a full count, an item whose status disagrees with its steps.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean, bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2740,6 +2880,7 @@ declare
   -- the buckets refill up to the moment their lock is held, not the transaction's start
   -- (long past for a claim that waited for the lock)
   v_clock     timestamptz;
+  c_post_delay_seconds constant numeric := 0.25;
 begin
   -- a lease longer than an hour would hide a dead worker's dispatches for that long (and
   -- doctor could not tell): refused, like any other impossible argument
@@ -2786,7 +2927,7 @@ begin
     v_clock := clock_timestamp();
     v_ws_tokens := least(v_workspace.burst::numeric,
                          v_workspace.rate_tokens + v_workspace.rate_per_second
-                           * extract(epoch from v_clock - v_workspace.rate_refilled_at));
+                           * greatest(0, extract(epoch from v_clock - v_workspace.rate_refilled_at)));
     v_wf_tokens := least(v_workflow.burst::numeric,
                          v_workflow.rate_tokens + v_workflow.rate_per_second
                            * extract(epoch from v_clock - v_workflow.rate_refilled_at));
@@ -2837,8 +2978,22 @@ begin
       get diagnostics v_claimed = row_count;
     end if;
 
+    -- Clay's bucket counts a row when its POST arrives, ours at the claim. A POST arrives
+    -- up to c_post_delay later (the claim's commit; a cold connection's handshake), some
+    -- sooner than others, and meanwhile Clay's bucket, if full, loses the refill that ours
+    -- already counts: 429s for the rows claimed next. So when this claim drew on a bucket
+    -- that full (within c_post_delay's refill of the burst), ours refills only from when
+    -- Clay's may have stopped being full, never sooner than a claim before decided. The
+    -- burst and the rate are unchanged; a burst after a quiet spell costs c_post_delay's
+    -- refill once.
     update enrich.workspaces s
-       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = v_clock
+       set rate_tokens = v_ws_tokens - v_claimed,
+           rate_refilled_at = greatest(
+             s.rate_refilled_at,
+             v_clock + case when v_claimed > 0
+                            then make_interval(secs => greatest(0, c_post_delay_seconds
+                                   - (s.burst - v_ws_tokens) / s.rate_per_second))
+                            else interval '0' end)
      where s.name = v_workspace.name;
     update enrich.workflows w
        set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = v_clock
@@ -3043,9 +3198,12 @@ CREATE FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text DEFA
     AS $$
 begin
   perform enrich._refuse_live_load(p_batch_id, p_loader);
-  if not exists (select from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING') then
+  -- locked first, as finish_loading does
+  perform from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING' for update;
+  if not found then
     return false;
   end if;
+  perform enrich._end_held_claims(p_batch_id, false);
   -- items first, the batch row last: the order a result's cascade takes them in
   if enrich._delete_batches(array[p_batch_id], 'LOADING') = 0 then
     raise exception using errcode = 'EN005',
@@ -3059,7 +3217,7 @@ $$;
 -- Name: FUNCTION discard_loading_batch(p_batch_id uuid, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do. False if there is no such batch; EN005 while a live loader other than p_loader loads it.';
+COMMENT ON FUNCTION enrich.discard_loading_batch(p_batch_id uuid, p_loader text) IS 'Deletes a LOADING batch (a load in parts that failed) with its items and item steps; the entities its committed parts claimed stay, as any batch''s do, except held claims (a load with a limit of new paid calls), which are taken back unless another batch''s items wait on them. False if there is no such batch; EN005 while a live loader other than p_loader loads it.';
 
 --
 -- Name: dispatch_counts(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3567,36 +3725,58 @@ $$;
 COMMENT ON FUNCTION enrich.find_entities(p_query text, p_rows integer) IS 'The company (a domain or URL, or an email''s company) and person (an email or LinkedIn URL) the query names, keyed like a load keys rows: per workflow its state and newest result, and up to p_rows rows linked to it.';
 
 --
--- Name: finish_loading(uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: finish_loading(uuid, text, bigint); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text DEFAULT NULL::text) RETURNS void
+CREATE FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text DEFAULT NULL::text, p_max_new_calls bigint DEFAULT NULL::bigint) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
+declare
+  v_limit  bigint;
+  v_needed bigint;
 begin
+  if p_max_new_calls < 0 then
+    raise exception using errcode = 'EN003', message = 'finish_loading: p_max_new_calls >= 0';
+  end if;
   perform enrich._refuse_live_load(p_batch_id, p_loader);
-  -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
-  update enrich.batches b
-     set status = 'IN_PROGRESS',
-         item_count = (select coalesce(sum(p.item_count), 0) from enrich.loading_batch_parts p
-                        where p.batch_id = b.id)
-   where b.id = p_batch_id and b.status = 'LOADING';
+  -- locked first: a result advancing this batch's items into a next step (which locks it
+  -- too) either ends before (its held claims are seen below) or sees it loaded
+  select coalesce(p_max_new_calls, b.max_new_calls) into v_limit
+    from enrich.batches b where b.id = p_batch_id and b.status = 'LOADING'
+     for update;
   if not found then
     raise exception using errcode = 'EN002',
       message = format('no LOADING batch %s', p_batch_id);
   end if;
+  if v_limit is not null then
+    select coalesce(sum(e.new_calls), 0) into v_needed
+      from enrich.estimate_batch_calls(p_batch_id) e;
+    if v_needed > v_limit then
+      perform enrich._end_held_claims(p_batch_id, false);
+      perform enrich._delete_batches(array[p_batch_id], 'LOADING');
+      return false;
+    end if;
+  end if;
+  -- the sum of the parts' counts (start_batch writes one row per part; none: no items)
+  update enrich.batches b
+     set status = 'IN_PROGRESS', max_new_calls = null,
+         item_count = (select coalesce(sum(p.item_count), 0) from enrich.loading_batch_parts p
+                        where p.batch_id = b.id)
+   where b.id = p_batch_id;
   delete from enrich.loading_batch_parts p where p.batch_id = p_batch_id;
   perform enrich._count_batch_entities(array[p_batch_id]);
+  perform enrich._end_held_claims(p_batch_id, true);  -- due now; one NOTIFY per workflow
   perform enrich._refresh_batch_status(array[p_batch_id]);
+  return true;
 end;
 $$;
 
 --
--- Name: FUNCTION finish_loading(p_batch_id uuid, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION finish_loading(p_batch_id uuid, p_loader text, p_max_new_calls bigint); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished). EN005 while a live loader other than p_loader loads it.';
+COMMENT ON FUNCTION enrich.finish_loading(p_batch_id uuid, p_loader text, p_max_new_calls bigint) IS 'Ends a load in parts: the LOADING batch (EN002 if none) gets its item count (the sum of its parts'' counts) and its status from its items (IN_PROGRESS, or COMPLETED if every item has finished), and its held claims come due; true. With a limit (p_max_new_calls, else the one open_batch was given), a load needing more new paid calls (estimate_batch_calls) is refused: deleted like discard_loading_batch, its held claims taken back, nothing paid; false. EN005 while a live loader other than p_loader loads it.';
 
 --
 -- Name: fold_batch_counts(); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3979,10 +4159,10 @@ $_$;
 COMMENT ON FUNCTION enrich.normalize_linkedin_url(p_url text) IS 'LinkedIn profile URL in canonical form: any country subdomain, scheme, case, trailing slash, sub-page, query or fragment -> https://www.linkedin.com/in/<slug> (slug percent-decoded, lower-case). NULL when it is not a /in/ profile URL.';
 
 --
--- Name: open_batch(text, boolean, text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: open_batch(text, boolean, text, bigint); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean DEFAULT false, p_loader text DEFAULT NULL::text) RETURNS uuid
+CREATE FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean DEFAULT false, p_loader text DEFAULT NULL::text, p_max_new_calls bigint DEFAULT NULL::bigint) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -4000,8 +4180,13 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));
     end if;
-    insert into enrich.batches (pipeline, steps, status)
-    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
+    if p_max_new_calls is not null and (not p_loading or p_max_new_calls < 0) then
+      raise exception using errcode = 'EN003',
+        message = 'open_batch: p_max_new_calls (>= 0) is for a load in parts (p_loading)';
+    end if;
+    insert into enrich.batches (pipeline, steps, status, max_new_calls)
+    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end,
+            p_max_new_calls)
     returning id into v_batch_id;
     if p_loader is not null then  -- its heartbeat tells who it is alive (enrich.heartbeat)
       update enrich.processes p set batch_id = v_batch_id
@@ -4023,10 +4208,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION open_batch(p_pipeline text, p_loading boolean, p_loader text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION open_batch(p_pipeline text, p_loading boolean, p_loader text, p_max_new_calls bigint); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean, p_loader text) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading.';
+COMMENT ON FUNCTION enrich.open_batch(p_pipeline text, p_loading boolean, p_loader text, p_max_new_calls bigint) IS 'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, COPY and start each part in its own transaction, then call finish_loading. With p_max_new_calls too, the load''s claims are held (never due) until finish_loading has checked that it needs no more new paid calls.';
 
 --
 -- Name: pause_workflow(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4486,6 +4671,36 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.release_dispatches(p_worker text, p_dispatch_ids bigint[]) IS 'Puts the worker''s leased dispatches (all, or the given ids) back in the queue, due now, giving back the attempt, the paid call and the webhook submission the claim reserved. Only for rows whose POST never began. Returns how many.';
+
+--
+-- Name: release_held_dispatches(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.release_held_dispatches(p_batch_id uuid) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform from enrich.batches b where b.id = p_batch_id for update;
+  if found then
+    if (select b.status from enrich.batches b where b.id = p_batch_id) = 'LOADING' then
+      raise exception using errcode = 'EN005',
+        message = format('batch %s is still LOADING: finish_loading or discard_loading_batch '
+                         'ends its held claims', p_batch_id);
+    end if;
+    -- its items wait on them: they come due
+    return enrich._end_held_claims(p_batch_id, true);
+  end if;
+  -- the batch is gone: taken back, unless another batch's items wait on them
+  return enrich._end_held_claims(p_batch_id, false);
+end;
+$$;
+
+--
+-- Name: FUNCTION release_held_dispatches(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.release_held_dispatches(p_batch_id uuid) IS 'Claims held for a load in parts (available_at ''infinity'') whose batch is no longer LOADING: due at once if the batch exists (its items wait on them), else taken back unless another batch''s items wait on them (enrich._end_held_claims). Returns how many; EN005 for a LOADING batch (finish_loading or discard_loading_batch ends those).';
 
 --
 -- Name: retry_dispatch(bigint, text, interval, text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4969,7 +5184,21 @@ CREATE FUNCTION enrich.stalled_work() RETURNS TABLE(problem text, subject_id tex
                           d.entity_type, d.entity_id, d.available_at) end
   from enrich.dispatches d
   where (d.status = 'LEASED' and d.leased_until > now() + interval '1 hour 1 minute')
-     or (d.status = 'QUEUED' and d.available_at > now() + interval '1 hour 1 minute')
+     or (d.status = 'QUEUED' and d.available_at > now() + interval '1 hour 1 minute'
+         and d.available_at <> 'infinity')
+  union all
+  -- claims held for a load in parts' --max-new-calls check (available_at 'infinity') wait
+  -- for its finish_loading; once the batch is no longer LOADING nothing will release them
+  select 'held_dispatch_after_load', coalesce(d.batch_id::text, 'no batch'),
+         format('%s dispatch(es) held for a load in parts that is no longer loading (batch '
+                '%s): nothing will send them; select enrich.release_held_dispatches(%L) '
+                'sends those its items (or any batch''s) wait on and takes back the others',
+                count(*), coalesce(b.status, 'deleted'), d.batch_id)
+  from enrich.dispatches d
+  left join enrich.batches b on b.id = d.batch_id
+  where d.status = 'QUEUED' and d.available_at = 'infinity'
+    and (b.status is distinct from 'LOADING')
+  group by d.batch_id, b.status
   union all
   select 'entity_type_mismatch', w.slug,
          format('workflow %s is for %s entities but has states of the other type: set '
@@ -5268,9 +5497,12 @@ CREATE TABLE enrich.batches (
     input_columns jsonb,
     companies integer,
     people integer,
+    max_new_calls bigint,
     CONSTRAINT completed_at_after_created_at CHECK ((completed_at >= created_at)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT input_columns_is_an_array CHECK ((jsonb_typeof(input_columns) = 'array'::text)),
+    CONSTRAINT max_new_calls_not_negative CHECK ((max_new_calls >= 0)),
+    CONSTRAINT max_new_calls_only_while_loading CHECK (((max_new_calls IS NULL) OR (status = 'LOADING'::text))),
     CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['LOADING'::text, 'IN_PROGRESS'::text, 'COMPLETED'::text])))
 );
 
@@ -5309,6 +5541,12 @@ COMMENT ON COLUMN enrich.batches.companies IS 'Distinct companies among the batc
 --
 
 COMMENT ON COLUMN enrich.batches.people IS 'Distinct people among the batch''s items, counted when its load ends (NULL before).';
+
+--
+-- Name: COLUMN batches.max_new_calls; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.max_new_calls IS 'While LOADING: the most new paid calls finish_loading lets this load in parts make; its claims are held until then. NULL: no limit, nothing held.';
 
 --
 -- Name: callback_log; Type: TABLE; Schema: enrich; Owner: -
@@ -6114,6 +6352,12 @@ CREATE UNIQUE INDEX batch_counts_key ON enrich.batch_counts USING btree (batch_i
 CREATE INDEX batch_items_unfinished_idx ON enrich.batch_items USING btree (batch_id) WHERE (finished_at IS NULL);
 
 --
+-- Name: batches_holding_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX batches_holding_idx ON enrich.batches USING btree (id) WHERE ((status = 'LOADING'::text) AND (max_new_calls IS NOT NULL));
+
+--
 -- Name: callback_log_entity_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
@@ -6130,6 +6374,12 @@ CREATE INDEX company_enrichment_results_lookup_idx ON enrich.company_enrichment_
 --
 
 CREATE INDEX dispatches_due_idx ON enrich.dispatches USING btree (workflow_slug, available_at) WHERE (status = 'QUEUED'::text);
+
+--
+-- Name: dispatches_held_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX dispatches_held_idx ON enrich.dispatches USING btree (batch_id) WHERE (available_at = 'infinity'::timestamp with time zone);
 
 --
 -- Name: dispatches_leased_idx; Type: INDEX; Schema: enrich; Owner: -

@@ -55,7 +55,8 @@ def load_command(
         None,
         min=0,
         help="Refuse the load (nothing loaded, nothing paid) if it needs more new paid Clay "
-        "calls than this. The load then runs in one transaction.",
+        "calls than this. A load in parts holds its claims (nothing is sent) until every "
+        "part is in and the total is checked.",
     ),
     encoding: str | None = typer.Option(
         None,
@@ -78,12 +79,6 @@ def load_command(
             codecs.lookup(encoding)
         except LookupError:
             fail(f"--encoding {encoding!r}: no such encoding (e.g. utf-8, cp1252, latin-1)", 2)
-    if max_new_calls is not None and parts not in (None, 1):
-        fail(
-            "--max-new-calls loads in one transaction (so nothing can be sent before the "
-            "check): leave out --parts",
-            2,
-        )
     try:
         if dry_run:
             with progress.loading(err) as on_progress:

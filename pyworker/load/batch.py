@@ -22,7 +22,11 @@ OPEN_BATCH_ATTEMPTS = 5
 
 
 def _open_batch(
-    conn: psycopg.Connection, pipeline: str, loading: bool = False, loader: str | None = None
+    conn: psycopg.Connection,
+    pipeline: str,
+    loading: bool = False,
+    loader: str | None = None,
+    max_new_calls: int | None = None,
 ) -> UUID:
     """open_batch locks the pipeline's workflows in slug order. A transaction taking them in
     another order (a delete of several workflows locks them as it finds them) can deadlock
@@ -32,7 +36,7 @@ def _open_batch(
     def open_it() -> UUID:
         # the load's transaction starts here: a statement of minutes is expected in it
         db.without_statement_timeout(conn)
-        return db.open_batch(conn, pipeline, loading, loader)
+        return db.open_batch(conn, pipeline, loading, loader, max_new_calls)
 
     for _ in range(OPEN_BATCH_ATTEMPTS - 1):
         try:
@@ -66,18 +70,25 @@ def load(
     """Load the file as one batch and run its first steps; returns (batch id, rows).
     on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
     many connections load it (default: default_parts). max_new_calls: refuse (OverCallLimit,
-    nothing committed, nothing claimable) a load that would need more new paid calls; such
-    a load runs in one transaction, so its claims are checked before anyone can send them."""
+    nothing left, nothing paid) a load that would need more new paid calls. In one part the
+    check comes before the commit; in parts, the parts' claims are held (never due) until
+    finish_loading has checked them, and a refusal takes them back."""
     if source != "-" and not Path(source).is_file():
         raise LoadError("no such file")
-    parts = 1 if max_new_calls is not None else parts or default_parts(source)
+    parts = parts or default_parts(source)
     # the loader's heartbeat (enrich.processes) is how anyone can tell its LOADING batch is
     # alive: doctor, and finish_loading / discard_loading_batch from another process
     with (
         Heartbeat(database_url, "loader") as loader,
         db.connect(database_url, autocommit=False) as conn,
     ):
-        batch_id = _open_batch(conn, pipeline, loading=parts > 1, loader=loader.id)
+        batch_id = _open_batch(
+            conn,
+            pipeline,
+            loading=parts > 1,
+            loader=loader.id,
+            max_new_calls=max_new_calls if parts > 1 else None,
+        )
         columns = _with_aliases(conn, columns)
         rows = read_rows(source, encoding, columns)
         if on_progress:
@@ -97,7 +108,8 @@ def load(
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
             db.without_statement_timeout(conn)  # (finish_loading's transaction)
             db.set_batch_columns(conn, batch_id, columns.seen())
-            db.finish_loading(conn, batch_id, loader.id)
+            estimate = db.estimate_batch_calls(conn, batch_id) if max_new_calls is not None else []
+            finished = db.finish_loading(conn, batch_id, loader.id, max_new_calls)
             conn.commit()
         except BaseException as failure:
             try:
@@ -106,6 +118,8 @@ def load(
                 failure.add_note(f"and its LOADING batch {batch_id} was not deleted: {cleanup}")
                 failure.loading_batch_left = batch_id  # (for the CLI's message)
             raise
+    if not finished:  # refused and discarded by finish_loading: nothing was paid
+        raise OverCallLimit(estimate, max_new_calls)
     return batch_id, count
 
 

@@ -4,6 +4,8 @@ transaction, and PostgreSQL writes on as many cores. The batch is LOADING until 
 has committed, then finish_loading ends it. A part that fails after the file was read leaves
 the others committed: the loader then deletes the batch (discard_loading_batch); the
 companies and claims those parts made stay, like any batch's, and serve the file's next load.
+With --max-new-calls the parts' claims are held (not sent) until finish_loading has checked
+the whole file; a refusal or a discard takes them back, so nothing is paid.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ declare
   v_settled  uuid[];
   v_finished_ids uuid[];
   v_finished_statuses text[];
+  v_held     record;
+  v_held_ids uuid[];  -- claims held until their load's check
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -69,8 +71,32 @@ begin
   $sql$, v_states, v_id) into v_reclaimed using p_slug, v_entities, v_ttl;
   v_claimed := v_claimed || v_reclaimed;
 
-  -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers.
-  perform enrich._queue_dispatches(p_slug, v_type, v_claimed);
+  -- 3. Every claim becomes a dispatch; one NOTIFY per transaction wakes the workers. A claim
+  --    whose claiming item (the first, as in 4.) is of a load in parts waiting for its
+  --    --max-new-calls check is held until finish_loading (one index probe when none is).
+  if cardinality(v_claimed) > 0
+     and exists (select from enrich.batches b
+                 where b.status = 'LOADING' and b.max_new_calls is not null) then
+    for v_held in execute format($sql$
+      select f.batch_id, array_agg(f.entity_id) as entity_ids
+      from (select distinct on (i.%1$I) i.%1$I as entity_id, i.batch_id
+              from enrich.batch_items i
+             where i.id = any($1) and i.%1$I = any($2)
+             order by i.%1$I, i.batch_id, i.row_number) f
+      join enrich.batches b on b.id = f.batch_id
+      where b.status = 'LOADING' and b.max_new_calls is not null
+      group by f.batch_id
+    $sql$, v_id) using p_item_ids, v_claimed
+    loop
+      perform enrich._queue_dispatches(p_slug, v_type, v_held.entity_ids, 'batch',
+                                       v_held.batch_id, p_held => true);
+      v_held_ids := v_held_ids || v_held.entity_ids;
+    end loop;
+  end if;
+  perform enrich._queue_dispatches(
+    p_slug, v_type,
+    case when v_held_ids is null then v_claimed
+         else array(select e from unnest(v_claimed) e where e <> all(v_held_ids)) end);
 
   -- 4. Items: the first item (by batch, row) of an entity we claimed is IN_PROGRESS, the
   --    others wait on it. Entities claimed before us are read under a share lock (so a

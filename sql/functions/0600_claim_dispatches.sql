@@ -28,6 +28,7 @@ declare
   -- the buckets refill up to the moment their lock is held, not the transaction's start
   -- (long past for a claim that waited for the lock)
   v_clock     timestamptz;
+  c_post_delay_seconds constant numeric := 0.25;
 begin
   -- a lease longer than an hour would hide a dead worker's dispatches for that long (and
   -- doctor could not tell): refused, like any other impossible argument
@@ -74,7 +75,7 @@ begin
     v_clock := clock_timestamp();
     v_ws_tokens := least(v_workspace.burst::numeric,
                          v_workspace.rate_tokens + v_workspace.rate_per_second
-                           * extract(epoch from v_clock - v_workspace.rate_refilled_at));
+                           * greatest(0, extract(epoch from v_clock - v_workspace.rate_refilled_at)));
     v_wf_tokens := least(v_workflow.burst::numeric,
                          v_workflow.rate_tokens + v_workflow.rate_per_second
                            * extract(epoch from v_clock - v_workflow.rate_refilled_at));
@@ -125,8 +126,22 @@ begin
       get diagnostics v_claimed = row_count;
     end if;
 
+    -- Clay's bucket counts a row when its POST arrives, ours at the claim. A POST arrives
+    -- up to c_post_delay later (the claim's commit; a cold connection's handshake), some
+    -- sooner than others, and meanwhile Clay's bucket, if full, loses the refill that ours
+    -- already counts: 429s for the rows claimed next. So when this claim drew on a bucket
+    -- that full (within c_post_delay's refill of the burst), ours refills only from when
+    -- Clay's may have stopped being full, never sooner than a claim before decided. The
+    -- burst and the rate are unchanged; a burst after a quiet spell costs c_post_delay's
+    -- refill once.
     update enrich.workspaces s
-       set rate_tokens = v_ws_tokens - v_claimed, rate_refilled_at = v_clock
+       set rate_tokens = v_ws_tokens - v_claimed,
+           rate_refilled_at = greatest(
+             s.rate_refilled_at,
+             v_clock + case when v_claimed > 0
+                            then make_interval(secs => greatest(0, c_post_delay_seconds
+                                   - (s.burst - v_ws_tokens) / s.rate_per_second))
+                            else interval '0' end)
      where s.name = v_workspace.name;
     update enrich.workflows w
        set rate_tokens = v_wf_tokens - v_claimed, rate_refilled_at = v_clock

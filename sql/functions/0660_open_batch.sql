@@ -5,7 +5,8 @@
 -- process of enrich.processes) is the batch's: while its heartbeat lasts the load is alive.
 
 create or replace function enrich.open_batch(
-  p_pipeline text, p_loading boolean default false, p_loader text default null
+  p_pipeline text, p_loading boolean default false, p_loader text default null,
+  p_max_new_calls bigint default null
 ) returns uuid
 language plpgsql set search_path = '' as $$
 declare
@@ -22,8 +23,13 @@ begin
       raise exception using errcode = 'EN001',
         message = format('unknown step or workflow %s', quote_literal(v_missing));
     end if;
-    insert into enrich.batches (pipeline, steps, status)
-    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end)
+    if p_max_new_calls is not null and (not p_loading or p_max_new_calls < 0) then
+      raise exception using errcode = 'EN003',
+        message = 'open_batch: p_max_new_calls (>= 0) is for a load in parts (p_loading)';
+    end if;
+    insert into enrich.batches (pipeline, steps, status, max_new_calls)
+    values (p_pipeline, v_steps, case when p_loading then 'LOADING' else 'IN_PROGRESS' end,
+            p_max_new_calls)
     returning id into v_batch_id;
     if p_loader is not null then  -- its heartbeat tells who it is alive (enrich.heartbeat)
       update enrich.processes p set batch_id = v_batch_id
@@ -43,7 +49,9 @@ begin
   return v_batch_id;
 end;
 $$;
-comment on function enrich.open_batch(text, boolean, text) is
+comment on function enrich.open_batch(text, boolean, text, bigint) is
   'Creates an empty batch for a pipeline (EN004 if unknown); fill batch_items, then call '
   'start_batch in the same transaction. With p_loading, the batch is LOADING: commit it, '
-  'COPY and start each part in its own transaction, then call finish_loading.';
+  'COPY and start each part in its own transaction, then call finish_loading. With '
+  'p_max_new_calls too, the load''s claims are held (never due) until finish_loading has '
+  'checked that it needs no more new paid calls.';

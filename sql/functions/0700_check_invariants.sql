@@ -17,6 +17,24 @@ language sql stable set search_path = '' as $$
   join enrich.person_workflow_states s on s.person_id = ws.entity_id and s.workflow_slug = ws.step_name
   where ws.status in ('WAITING', 'IN_PROGRESS') and s.status in ('COMPLETED', 'FAILED')
   union all
+  -- an item waits (or is in progress) on an entity nobody has claimed: nothing will send it
+  -- (a step that found the entity claimed while a refused load in parts took it back)
+  select 'item_waiting_on_unclaimed_entity', ws.item_id::text,
+         format('%s is %s but its %s %s is %s: claim it with select '
+                'enrich.set_%s_workflow_status(%L, %L, ''IN_PROGRESS'')', ws.step_name,
+                ws.status, w.entity_type, ws.entity_id, coalesce(s.status, p.status, 'unclaimed'),
+                w.entity_type, ws.entity_id, ws.step_name)
+  from enrich.workflow_states ws
+  join enrich.workflows w on w.slug = ws.step_name
+  left join enrich.company_workflow_states s
+         on w.entity_type = 'company' and s.company_id = ws.entity_id
+        and s.workflow_slug = ws.step_name
+  left join enrich.person_workflow_states p
+         on w.entity_type = 'person' and p.person_id = ws.entity_id
+        and p.workflow_slug = ws.step_name
+  where ws.status in ('WAITING', 'IN_PROGRESS') and ws.entity_id is not null
+    and coalesce(s.status, p.status, 'PENDING') = 'PENDING'
+  union all
   -- an entity in progress that nothing will ever send or time out
   select 'entity_in_progress_without_dispatch', s.company_id::text,
          format('company %s is IN_PROGRESS for %s with no dispatch', s.company_id, s.workflow_slug)
@@ -166,7 +184,7 @@ language sql stable set search_path = '' as $$
 $$;
 comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
-  'entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
+  'or unclaimed entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
   'entities without a result, rows linking to missing items, companies, people or '
   'workflows, batches whose status disagrees with their items, loads in parts whose loader '
   'is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more '

@@ -1,8 +1,9 @@
 -- enrich.stalled_work: what keeps work from progressing although the data is consistent
 -- (check_invariants), for `enrich doctor`, which must never call a database healthy while
--- its work is stuck: leases or retry times beyond the maximum, a workflow whose states are
--- of the other entity type, due work with no worker alive, callbacks long overdue (their
--- reaper, any worker, is not running). Each with the way out.
+-- its work is stuck: leases or retry times beyond the maximum, claims held for a load in
+-- parts that has ended, a workflow whose states are of the other entity type, due work with
+-- no worker alive, callbacks long overdue (their reaper, any worker, is not running). Each
+-- with the way out.
 
 create or replace function enrich.stalled_work()
 returns table (problem text, subject_id text, detail text)
@@ -18,7 +19,21 @@ language sql stable set search_path = '' as $$
                           d.entity_type, d.entity_id, d.available_at) end
   from enrich.dispatches d
   where (d.status = 'LEASED' and d.leased_until > now() + interval '1 hour 1 minute')
-     or (d.status = 'QUEUED' and d.available_at > now() + interval '1 hour 1 minute')
+     or (d.status = 'QUEUED' and d.available_at > now() + interval '1 hour 1 minute'
+         and d.available_at <> 'infinity')
+  union all
+  -- claims held for a load in parts' --max-new-calls check (available_at 'infinity') wait
+  -- for its finish_loading; once the batch is no longer LOADING nothing will release them
+  select 'held_dispatch_after_load', coalesce(d.batch_id::text, 'no batch'),
+         format('%s dispatch(es) held for a load in parts that is no longer loading (batch '
+                '%s): nothing will send them; select enrich.release_held_dispatches(%L) '
+                'sends those its items (or any batch''s) wait on and takes back the others',
+                count(*), coalesce(b.status, 'deleted'), d.batch_id)
+  from enrich.dispatches d
+  left join enrich.batches b on b.id = d.batch_id
+  where d.status = 'QUEUED' and d.available_at = 'infinity'
+    and (b.status is distinct from 'LOADING')
+  group by d.batch_id, b.status
   union all
   select 'entity_type_mismatch', w.slug,
          format('workflow %s is for %s entities but has states of the other type: set '

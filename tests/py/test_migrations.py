@@ -31,6 +31,7 @@ MIGRATIONS = [
     "0019_callback_secrets",
     "0020_installation",
     "0021_batch_counts",
+    "0022_held_dispatches",
 ]
 
 
@@ -116,6 +117,7 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             "0019_callback_secrets",
             "0020_installation",
             "0021_batch_counts",
+            "0022_held_dispatches",
         ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []

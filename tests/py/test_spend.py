@@ -158,20 +158,24 @@ def test_no_post_while_paused_and_resume_finishes(db_url: str) -> None:
 
 
 def test_two_workflows_share_the_workspace_rate_limit(db_url: str) -> None:
-    # the simulator enforces one bucket for the workspace, like Clay: 10 rows/s, burst 20
+    # the simulator enforces one bucket for the workspace, like Clay: 10 rows/s, burst 20;
+    # both buckets start full, as after a quiet spell (the hard case: a burst at once)
     with running_stack(db_url, rate_per_second=10, burst=20) as stack:
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("select enrich.set_workspace('default', 10, 20)")
-            conn.execute("update enrich.workspaces set rate_tokens = 0")
+            conn.execute("update enrich.workspaces set rate_tokens = 20, rate_refilled_at = now()")
         with stack.workers(2):
             create_batch(db_url, "company_and_person", companies(30, "shared"))
             wait_for(lambda: batches_done(db_url), timeout=90, what="both workflows")
         stats = stack.stats()
     assert stats["billed"] == 30 + 60  # 30 companies, 60 people
-    # A POST leaves a little after its claim took the token, so a few can bunch up and get a
-    # (free) 429; two workflows each at the workspace's rate would get about half refused.
+    # Our bucket counts a row at its claim, Clay's when the POST arrives, a little later and
+    # later for some than others (claim_dispatches keeps a margin for that); two workflows
+    # each at the workspace's rate would get about half refused.
     throttled = stats["rejected"].get("rate_limited", 0)
-    assert throttled <= 0.1 * (stats["accepted"] + throttled), stats["rejected"]
+    fraction = throttled / (stats["accepted"] + throttled)
+    print(f"429s: {throttled} of {stats['accepted'] + throttled} POSTs ({fraction:.1%})")
+    assert fraction <= 0.02, stats["rejected"]
 
 
 def test_table_cap_rotates_webhooks_and_a_429_uses_no_submission(db_url: str) -> None:
@@ -362,14 +366,72 @@ def test_workspace_and_pause_commands(db_url: str) -> None:
     assert json.loads(cleared.stdout)["daily_budget"] is None
 
 
-def test_max_new_calls_refuses_a_load_in_parts(db_url: str, tmp_path: Path) -> None:
+def _hold_the_loading_batch(db_url: str, seconds: float, held: list) -> None:
+    """Key-share lock the load's LOADING batch as soon as it is committed, for `seconds`:
+    its parts go on (they take weaker locks), its finish_loading waits, and meanwhile
+    the workers would send anything of the load that was claimable."""
+    with psycopg.connect(db_url) as conn:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "select id from enrich.batches where status = 'LOADING' for key share"
+            ).fetchone()
+            if row:
+                held.append(row[0])
+                time.sleep(seconds)
+                return
+            conn.rollback()
+            time.sleep(0.005)
+
+
+def test_max_new_calls_refuses_a_load_in_parts_before_anything_is_paid(
+    db_url: str, tmp_path: Path
+) -> None:
+    import threading
+
     file = tmp_path / "people.csv"
-    file.write_text("email\na@acme.com\n")
-    refused = enrich_cli(
-        db_url, "load", str(file), "--pipeline", "company", "--parts", "2", "--max-new-calls", "5"
-    )
-    assert refused.returncode == 2 and "one transaction" in refused.stderr
-    assert table_counts(db_url)["batches"] == 0
+    file.write_text("email\n" + "".join(f"p{i}@parts{i % 40}.com\n" for i in range(80)))
+    load = [ENRICH, "load", str(file), "--pipeline", "company", "--parts", "2"]
+    env = {**os.environ, "DATABASE_URL": db_url}
+    with running_stack(db_url) as stack:
+        with stack.workers(2):
+            before = table_counts(db_url)
+            held: list = []
+            holder = threading.Thread(target=_hold_the_loading_batch, args=(db_url, 2.0, held))
+            holder.start()
+            refused = subprocess.Popen(
+                [*load, "--max-new-calls", "39"],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            holder.join()
+            # the parts were in and finish_loading waited for the lock: the workers had
+            # two seconds to send whatever of the load was claimable
+            assert held and refused.poll() is None
+            _, stderr = refused.communicate(timeout=60)
+            assert refused.returncode == 1, stderr
+            assert "over --max-new-calls 39" in stderr
+            time.sleep(1)  # (a claim made meanwhile would be posted by now)
+            assert stack.stats()["accepted"] == 0  # nothing sent, nothing billed
+            after = table_counts(db_url)
+            # the company keys its parts wrote stay (as a failed load's do): no claim, no cost
+            assert after.pop("normalized_companies") == before.pop("normalized_companies") + 40
+            assert after == before
+            assert doctor_problems(db_url) == []
+
+            loaded = enrich_cli(db_url, *load[1:], "--max-new-calls", "40")
+            assert loaded.returncode == 0, loaded.stderr
+            wait_for(lambda: batches_done(db_url), timeout=60, what="the load in parts")
+        stats = stack.stats()
+    assert stats["billed"] == len(stats["billed_per_entity"]) == 40
+
+
+def doctor_problems(db_url: str) -> list:
+    with psycopg.connect(db_url) as conn:
+        return conn.execute(
+            "select invariant, detail from enrich.check_invariants()"
+            " union all select problem, detail from enrich.stalled_work()"
+        ).fetchall()
 
 
 def test_webhook_token_from_the_environment_is_stored_not_shown(db_url: str) -> None:
@@ -390,3 +452,54 @@ def test_webhook_token_from_the_environment_is_stored_not_shown(db_url: str) -> 
         scalar(db_url, "select auth_token from enrich.workflow_webhooks where url = %s", (hook,))
         == "s3cret-token-value"
     )
+
+
+def test_workflow_show_and_doctor_warn_at_90_percent_of_a_webhook_and_when_none_is_left(
+    db_url: str,
+) -> None:
+    hooks = [
+        "https://api.clay.test/v3/sources/webhook/a",
+        "https://api.clay.test/v3/sources/webhook/b",
+    ]
+    assert (
+        enrich_cli(
+            db_url, "workflow", "set", COMPANY, "--webhook-url", hooks[0],
+            "--webhook-url", hooks[1], "--max-submissions", "100",
+        ).returncode
+        == 0
+    )  # fmt: skip
+
+    def used(first: int, second: int) -> None:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            for url, submissions in zip(hooks, (first, second), strict=True):
+                conn.execute(
+                    "update enrich.workflow_webhooks set submissions = %s where url = %s",
+                    (submissions, url),
+                )
+
+    def show() -> str:
+        result = subprocess.run(
+            [ENRICH, "workflow", "show", COMPANY],
+            env={**os.environ, "DATABASE_URL": db_url, "COLUMNS": "250"},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    used(89, 0)
+    assert "over 90% used" not in show()
+    assert "over 90% used" not in enrich_cli(db_url, "doctor").stdout
+    used(90, 0)
+    shown = show()
+    assert "over 90% used" in shown and "10 left" in shown
+    doctor = enrich_cli(db_url, "doctor")
+    assert "webhook 1 is over 90% used (10 submissions left)" in doctor.stdout
+    assert "webhook 2 is over 90%" not in doctor.stdout
+    # the first is full (rotated past), the last one nearly: still warned
+    used(100, 95)
+    assert "webhook 2 is over 90% used (5 submissions left)" in enrich_cli(db_url, "doctor").stdout
+    # none left: said by doctor, and shown as full
+    used(100, 100)
+    doctor = enrich_cli(db_url, "doctor")
+    assert "every webhook is full or retired" in doctor.stdout
+    assert show().count("full") >= 2
