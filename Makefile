@@ -19,12 +19,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create the virtualenv with the project and its dev tools
 
-system-deps: ## Install Debian's pgTAP, pg_prove and PgBouncer (the pooler tests) when missing
+system-deps: ## Install Debian's pgTAP, pg_prove, PgBouncer (pooler tests), Chromium (dashboard tests) when missing
 	@if [ ! -f /usr/share/postgresql/15/extension/pgtap.control ] || ! command -v pg_prove >/dev/null \
-	    || [ ! -x /usr/sbin/pgbouncer ]; then \
+	    || [ ! -x /usr/sbin/pgbouncer ] || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer >/dev/null; \
+	    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer \
+	    chromium chromium-driver >/dev/null; \
 	fi
 
 db-up: venv ## Start the private PostgreSQL cluster (.pgdata/) and print its URL

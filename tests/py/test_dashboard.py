@@ -1,0 +1,247 @@
+"""`enrich ui`, the web dashboard: in a real headless Chromium (Debian's chromium and
+chromium-driver, driven by Selenium) against the real stack, and its doors over plain HTTP.
+
+A failed browser test saves a screenshot under test-output/screenshots/."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pyworker.builtins import COMPANY_WORKFLOW
+from pyworker.servers import BackgroundServer
+from pyworker.testing.stack import running_stack
+from pyworker.ui import create_app
+
+ENRICH = str(Path(sys.executable).with_name("enrich"))
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+USER, PASSWORD = "admin", "dashboard-test-password"
+SCRIPT = "<script>window.__xss = 1</script>"
+SVG = '"><svg onload="window.__xss = 2">'
+
+needs_chromium = pytest.mark.skipif(
+    not (shutil.which("chromium") and shutil.which("chromedriver")),
+    reason="Debian's chromium and chromium-driver are not installed (make system-deps)",
+)
+
+
+@contextmanager
+def dashboard(db_url: str, password: str | None = PASSWORD) -> Iterator[str]:
+    with BackgroundServer(create_app(db_url, USER, password)) as server:
+        yield server.url
+
+
+def auth(user: str = USER, password: str = PASSWORD) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+@contextmanager
+def chromium(tmp_path: Path, name: str) -> Iterator[object]:
+    """Headless Chromium sending the dashboard's credentials with every request."""
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager downloads nothing
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = shutil.which("chromium")
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": auth()})
+    try:
+        yield driver
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{name}.png"
+        driver.save_screenshot(str(shot))
+        print(f"screenshot of the failure: {shot}")
+        raise
+    finally:
+        driver.quit()
+
+
+def people_file(tmp_path: Path) -> Path:
+    """The example file, and two rows whose values are markup: one of a real company, one
+    that fails at split (a free-mail address), so they show in the lookup and the failures."""
+    path = tmp_path / "people.csv"
+    header, *rows = (ROOT / "examples" / "people.csv").read_text().splitlines()
+    with path.open("w", newline="") as out:
+        out.write(header + "\n")
+        writer = csv.writer(out, lineterminator="\n")  # first: among the failures' examples
+        writer.writerow([SCRIPT, SVG, "CEO", SVG, "evil@umbrella.com.au", "", "", "", "CRM-X1"])
+        writer.writerow([SCRIPT, SVG, "CTO", SCRIPT, "evil@gmail.com", "", "", "", "CRM-X2"])
+        out.write("\n".join(rows) + "\n")
+    return path
+
+
+@needs_chromium
+def test_a_user_uploads_watches_downloads_looks_up_and_pauses_in_a_browser(
+    db_url: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    upload = people_file(tmp_path)
+    with (
+        running_stack(db_url) as stack,
+        stack.workers(2),
+        dashboard(db_url) as url,
+        chromium(tmp_path, "journey") as browser,
+    ):
+        wait = WebDriverWait(browser, 60)
+        browser.get(url + "/")
+        assert "Batches" in browser.find_element(By.TAG_NAME, "h1").text
+
+        # upload: a dry run first, with its estimate, then the load once confirmed
+        browser.get(url + "/upload")
+        Select(browser.find_element(By.ID, "pipeline")).select_by_value("company")
+        browser.find_element(By.ID, "file").send_keys(str(upload))
+        browser.find_element(By.ID, "check").click()
+        wait.until(lambda b: b.find_elements(By.ID, "estimate"))
+        start = browser.find_element(By.ID, "start")
+        assert re.search(r"up to [\d,]+ new paid Clay call", start.text), start.text
+        start.click()
+        wait.until(lambda b: "/batches/" in b.current_url)
+        batch = browser.current_url.rsplit("/", 1)[-1]
+
+        # the page follows the batch to COMPLETED by itself: never reloaded
+        browser.execute_script("window.__same_page = true")
+        wait.until(lambda b: b.find_element(By.ID, "batch-status").text == "COMPLETED")
+        assert browser.execute_script("return window.__same_page") is True
+
+        # markup in the file is shown as text, never run
+        browser.refresh()  # (the failures' examples are read when the page is made)
+        body = browser.find_element(By.TAG_NAME, "body").text
+        assert SCRIPT in body and "evil@gmail.com" in body
+        assert browser.execute_script("return window.__xss") is None
+        assert browser.execute_script("return document.querySelectorAll('svg[onload]').length") == 0
+
+        # the download is the CLI's export, byte for byte
+        downloaded = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.text()).then(done);",
+            f"/batches/{batch}/export.csv",
+        )
+        exported = subprocess.run(
+            [ENRICH, "export", batch, "--format", "csv"],
+            env={**os.environ, "DATABASE_URL": db_url},
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        assert downloaded == exported and downloaded.count("\n") == 1 + 302  # header, rows
+
+        # an entity, found by a domain: its state, result and rows (markup as text)
+        browser.get(url + "/entities")
+        browser.find_element(By.ID, "q").send_keys("https://www.UMBRELLA.com.au/about")
+        browser.find_element(By.ID, "lookup").click()
+        card = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, ".entity"))
+        assert "umbrella.com.au" in card.text and "COMPLETED" in card.text
+        assert SVG in card.text
+        assert browser.execute_script("return window.__xss") is None
+
+        # pause, then resume, each confirmed on its own page
+        for action, state in (("pause", "paused"), ("resume", "running")):
+            browser.get(url + "/workflows")
+            browser.find_element(By.ID, f"{action}-{COMPANY_WORKFLOW}").click()
+            browser.find_element(By.ID, "confirm").click()
+            wait.until(lambda b: b.current_url.endswith("/workflows"))
+            card = browser.find_element(By.ID, f"workflow-{COMPANY_WORKFLOW}")
+            assert card.find_element(By.CLASS_NAME, "workflow-state").text == state
+
+        # readable on a phone: no horizontal scrolling of the page at 375 px
+        browser.set_window_size(375, 800)
+        for page in ("/", f"/batches/{batch}", "/workflows", "/spend", "/upload"):
+            browser.get(url + page)
+            assert browser.execute_script(
+                "return document.documentElement.scrollWidth <= window.innerWidth"
+            ), page
+
+
+def test_every_page_needs_the_password(db_url: str) -> None:
+    pages = [
+        *("/", "/upload", "/workflows", "/entities?q=x.com", "/spend", "/metrics"),
+        *("/live/batches", "/static/style.css", "/batches/00000000-0000-0000-0000-000000000000"),
+    ]
+    with dashboard(db_url) as url:
+        for page in pages:
+            assert httpx.get(url + page).status_code == 401, page
+            wrong = httpx.get(url + page, headers=auth(password="wrong-password-123"))
+            assert wrong.status_code == 401, page
+            assert wrong.headers["www-authenticate"].startswith("Basic")
+        assert httpx.get(url + "/", headers=auth()).status_code == 200
+
+
+def test_a_form_posted_from_another_site_changes_nothing(db_url: str) -> None:
+    with dashboard(db_url) as url, httpx.Client(base_url=url, headers=auth()) as client:
+        page = client.get(f"/workflows/{COMPANY_WORKFLOW}/pause").text
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        action = f"/workflows/{COMPANY_WORKFLOW}/pause"
+        refused = [
+            client.post(action, data={}),  # no token
+            client.post(action, data={"csrf": "0" * 64}),  # a wrong one
+            client.post(action, data={"csrf": token}, headers={"Origin": "http://evil.test"}),
+            client.post(action, data={"csrf": token}, headers={"Sec-Fetch-Site": "cross-site"}),
+        ]
+        assert [r.status_code for r in refused] == [403] * 4
+        assert "running" in client.get("/workflows").text
+        done = client.post(action, data={"csrf": token}, headers={"Origin": url})
+        assert done.status_code == 303
+        assert 'class="workflow-state">paused' in client.get("/workflows").text
+
+
+def test_without_a_password_it_only_listens_on_loopback(db_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENRICH_UI_")}
+    refused = subprocess.run(
+        [ENRICH, "ui", "--host", "0.0.0.0", "--port", "9"],
+        env={**env, "DATABASE_URL": db_url},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert refused.returncode == 2 and "ENRICH_UI_PASSWORD" in refused.stderr
+    short = subprocess.run(
+        [ENRICH, "ui", "--host", "0.0.0.0", "--port", "9"],
+        env={**env, "DATABASE_URL": db_url, "ENRICH_UI_PASSWORD": "short"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert short.returncode == 2 and "at least 12" in short.stderr
+
+
+def test_metrics_name_webhooks_by_position_and_bad_input_is_refused(db_url: str) -> None:
+    with dashboard(db_url) as url, httpx.Client(base_url=url, headers=auth()) as client:
+        metrics = client.get("/metrics").text
+        assert f'enrich_dispatches_queued{{workflow="{COMPANY_WORKFLOW}"}} 0.0' in metrics
+        assert (
+            f'enrich_webhook_submissions_left{{webhook="1",workflow="{COMPANY_WORKFLOW}"}} 50000.0'
+            in metrics
+        )
+        assert "127.0.0.1:9" not in metrics  # a webhook URL is a credential: never a label
+        assert client.get("/batches/not-a-uuid").status_code == 404
+        assert client.get("/workflows/nope/pause").status_code == 404
+        assert client.get(f"/workflows/{COMPANY_WORKFLOW}/delete").status_code == 404
+        budget = client.get(f"/workflows/{COMPANY_WORKFLOW}/budget", params={"daily_budget": "-3"})
+        assert budget.status_code == 400
+        looked_up = client.get("/entities", params={"q": "<b>x</b>.com"}).text
+        assert "<b>x</b>" not in looked_up and "&lt;b&gt;x&lt;/b&gt;.com" in looked_up
