@@ -11,12 +11,16 @@ language sql stable set search_path = '' as $$
     where c.domain = case when p_query like '%@%' then enrich.company_key(null, null, p_query)
                           when p_query ilike '%linkedin.%' then null
                           else enrich.company_key(p_query, null, null) end
-    union all
+    union
     select 'person', p.id, p.person_key
     from enrich.normalized_people p
     where p.person_key = case when p_query like '%@%' then enrich.normalize_email(p_query)
                               when p_query ilike '%linkedin.%'
                               then enrich.normalize_linkedin_url(p_query) end
+    union  -- a person keyed by a LinkedIn URL, by the email address of a row of theirs
+    select 'person', p.id, p.person_key
+    from enrich.normalized_people p
+    where p_query like '%@%' and p.email = enrich.normalize_email(p_query)
   )
   select jsonb_build_object(
     'entity_type', e.entity_type, 'id', e.id, 'key', e.key,

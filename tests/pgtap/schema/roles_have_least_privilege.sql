@@ -1,9 +1,10 @@
 begin;
-select plan(20);
+select plan(27);
 
 select has_role('enrich_worker');
 select has_role('enrich_receiver');
 select has_role('enrich_admin');
+select has_role('enrich_viewer');
 
 -- functions: each role exactly what it needs
 select function_privs_are('enrich', 'claim_dispatches', array['text', 'integer', 'interval', 'boolean', 'bigint[]'],
@@ -39,6 +40,20 @@ select is_empty($$
   where n.nspname = 'enrich' and p.prosecdef
     and not coalesce('search_path=""' = any(p.proconfig), false)
 $$, 'every SECURITY DEFINER function pins an empty search_path');
+
+-- viewers (the dashboard's pages) read: status, lookup, exports; they change nothing
+select function_privs_are('enrich', 'batch_status', array['uuid'],
+  'enrich_viewer', array['EXECUTE'], 'viewers read a batch''s progress');
+select function_privs_are('enrich', 'pause_workflow', array['text', 'boolean'],
+  'enrich_viewer', '{}'::text[], 'viewers cannot pause a workflow');
+select table_privs_are('enrich', 'batch_items', 'enrich_viewer', array['SELECT'],
+  'viewers read items (an export''s COPY), nothing more');
+select table_privs_are('enrich', 'dispatches', 'enrich_viewer', '{}'::text[],
+  'viewers do not read the dispatch queue itself');
+set local role enrich_viewer;
+select lives_ok($$select enrich.recent_batches(5)$$, 'a viewer lists batches');
+select throws_ok($$select enrich.retry_failed()$$, '42501', null, 'a viewer cannot retry');
+reset role;
 
 -- a worker's session: the functions work, direct writes do not
 set local role enrich_worker;
