@@ -26,6 +26,7 @@ from pyworker.db import AsyncDb, ClaimedDispatch
 from pyworker.liveness import our_version, process_id
 from pyworker.logs import log
 from pyworker.servers import single_connection_clients
+from pyworker.worker_metrics import WorkerMetrics
 
 T = TypeVar("T")
 
@@ -61,6 +62,7 @@ class Worker:
         self._inflight: dict[asyncio.Task[None], ClaimedDispatch] = {}
         # how far each in-flight POST got: a stop may cancel it only before its body went out
         self._deliveries: dict[int, clay.Delivery] = {}
+        self.metrics = WorkerMetrics(lambda: len(self._inflight))
         self._clients: list[httpx.AsyncClient] = []  # idle HTTP clients, one per free slot
         self._sent: list[int] = []  # POSTs accepted (2xx), not yet recorded as SENT
         self._pending_since: float | None = None  # first slot freed since the last round
@@ -278,6 +280,7 @@ class Worker:
             self._deliveries[dispatch.dispatch_id],
         )
         self.posted += 1
+        self.metrics.record(dispatch.workflow_slug, outcome)
         fields: dict[str, Any] = {
             "worker": self.name,
             "workflow": dispatch.workflow_slug,

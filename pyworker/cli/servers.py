@@ -39,6 +39,10 @@ def worker_command(
     shutdown_grace: float = typer.Option(
         20.0, min=0, help="Seconds in-flight POSTs may finish after SIGINT/SIGTERM."
     ),
+    metrics_port: int | None = typer.Option(
+        None, min=1, max=65535, help="Serve this worker's Prometheus metrics on this port."
+    ),
+    metrics_host: str = typer.Option("127.0.0.1", help="Interface for --metrics-port."),
     log_level: str = LOG_LEVEL_OPTION,
     log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
@@ -62,7 +66,13 @@ def worker_command(
         shutdown_grace=shutdown_grace,
         fallback_webhook_base=f"{use_simulator.rstrip('/')}/webhooks" if use_simulator else None,
     )
-    asyncio.run(Worker(settings).run())
+    worker = Worker(settings)
+    if metrics_port is not None:
+        try:
+            worker.metrics.serve(metrics_port, metrics_host)
+        except OSError as exc:
+            fail(f"--metrics-port {metrics_port}: {exc.strerror or exc}", 2)
+    asyncio.run(worker.run())
 
 
 @app.command("serve", epilog=SERVE_ENV)

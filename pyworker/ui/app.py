@@ -486,6 +486,12 @@ def _database_gauges(dash: Dashboard):
             registry=registry,
         )  # fmt: skip
         alive = Gauge("enrich_workers_alive", "Workers with a current heartbeat", registry=registry)
+        waiting = Gauge(
+            "enrich_dispatches_waiting",
+            "Queued dispatches that cannot be sent now, by why (paused, daily_budget, ...)",
+            ["workflow", "kind"],
+            registry=registry,
+        )
         with dash.reading() as conn:
             dispatches = db.dispatch_counts(conn)
             for workflow in db.list_workflows(conn):
@@ -496,6 +502,8 @@ def _database_gauges(dash: Dashboard):
                     if not hook["retired"]:
                         left.labels(workflow["slug"], str(hook["position"])).set(hook["remaining"])
             alive.set(sum(1 for p in db.live_processes(conn) if p["kind"] == "worker"))
+            for reason in db.dispatch_wait_reasons(conn):
+                waiting.labels(reason["workflow_slug"], reason["kind"]).set(reason["queued"])
         return registry
 
     return collect
