@@ -639,14 +639,23 @@ CREATE FUNCTION enrich._count_states(p_batch_ids uuid[], p_steps text[], p_statu
   group by 1, 2, 3, 4, 5
   having sum(d.delta) <> 0
   on conflict (batch_id, step_name, status, skipped, shard, md5(error))
-  do update set n = c.n + excluded.n
+  do update set n = c.n + excluded.n;
+  -- and the day's completions per step (enrich.item_completions)
+  insert into enrich.item_completions as c (day, step_name, skipped, shard, n)
+  select (now() at time zone 'UTC')::date, d.step_name, d.skipped, pg_catalog.pg_backend_pid(),
+         sum(d.delta)
+  from unnest(p_steps, p_statuses, p_skipped, p_deltas) as d(step_name, status, skipped, delta)
+  where d.status = 'COMPLETED'
+  group by 1, 2, 3
+  having sum(d.delta) <> 0
+  on conflict (day, step_name, skipped, shard) do update set n = c.n + excluded.n
 $$;
 
 --
 -- Name: FUNCTION _count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]) IS 'Adds item-step deltas (parallel arrays: batch, step, status, skipped, error, delta) to enrich.batch_counts in rows of this server process. Every writer of workflow_states calls it.';
+COMMENT ON FUNCTION enrich._count_states(p_batch_ids uuid[], p_steps text[], p_statuses text[], p_skipped boolean[], p_errors text[], p_deltas bigint[]) IS 'Adds item-step deltas (parallel arrays: batch, step, status, skipped, error, delta) to enrich.batch_counts (and COMPLETED ones to today''s enrich.item_completions) in rows of this server process. Every writer of workflow_states calls it.';
 
 --
 -- Name: _credits_spent(text, date); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3813,6 +3822,19 @@ begin
   )
   select count(*) into v_folded from gone;
   delete from enrich.batch_counts c where c.shard = 0 and c.n = 0;
+  -- the day's completions likewise
+  with gone as (
+    delete from enrich.item_completions c
+     where c.ctid = any(array(
+             select g.ctid from enrich.item_completions g
+              where g.shard <> 0
+                and not exists (select from pg_catalog.pg_stat_activity a where a.pid = g.shard)
+              for update skip locked))
+    returning c.day, c.step_name, c.skipped, c.n
+  )
+  insert into enrich.item_completions as c (day, step_name, skipped, shard, n)
+  select g.day, g.step_name, g.skipped, 0, sum(g.n) from gone g group by 1, 2, 3 order by 1, 2, 3
+  on conflict (day, step_name, skipped, shard) do update set n = c.n + excluded.n;
   return v_folded;
 end;
 $$;
@@ -5149,13 +5171,12 @@ CREATE FUNCTION enrich.spend_by_day(p_since date DEFAULT NULL::date) RETURNS TAB
     select p.day, p.workflow_slug, sum(p.calls) as n from enrich.paid_calls p
     where p_since is null or p.day >= p_since group by 1, 2
   ),
-  saved as (
-    select (ws.completed_at at time zone 'UTC')::date as day, ws.step_name as workflow_slug,
-           count(*) as n
-    from enrich.workflow_states ws
-    where ws.status = 'COMPLETED' and ws.meta ? 'skipped'
-      and (p_since is null or ws.completed_at >= p_since::timestamp at time zone 'UTC')
+  saved as (  -- kept per day as items complete (enrich.item_completions)
+    select c.day, c.step_name as workflow_slug, sum(c.n) as n
+    from enrich.item_completions c
+    where c.skipped and (p_since is null or c.day >= p_since)
     group by 1, 2
+    having sum(c.n) <> 0
   )
   select coalesce(p.day, s.day), coalesce(p.workflow_slug, s.workflow_slug),
          coalesce(p.n, 0)::bigint, coalesce(s.n, 0)::bigint
@@ -5371,29 +5392,43 @@ CREATE FUNCTION enrich.workflow_stats(p_since timestamp with time zone DEFAULT N
     from enrich.person_workflow_states s
     left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id
   ),
+  -- one pass over the entities, grouped by workflow (not one per figure and workflow)
+  per_entity_workflow as (
+    select e.workflow_slug,
+           count(*) filter (where e.status = 'COMPLETED'
+                              and (p_since is null or e.completed_at >= p_since)) as enriched,
+           count(*) filter (where e.paid > 0
+                              and (p_since is null or e.updated_at >= p_since)) as entities_paid,
+           count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED'
+                              and (p_since is null or e.updated_at >= p_since)) as without_result,
+           coalesce(sum(e.paid) filter (where p_since is null or e.updated_at >= p_since), 0)
+             as entity_paid_sum
+    from entity_states e
+    group by 1
+  ),
+  failures as (
+    select f.workflow_slug, jsonb_object_agg(f.reason, f.n) as failures
+    from (select e.workflow_slug, coalesce(e.last_error, 'unknown') as reason, count(*) as n
+          from entity_states e
+          where e.status = 'FAILED' and (p_since is null or e.failed_at >= p_since)
+          group by 1, 2) f
+    group by 1
+  ),
   per_workflow as (
     select w.slug, w.workspace, w.credits_per_call,
-           (select count(*) from entity_states e where e.workflow_slug = w.slug
-              and e.status = 'COMPLETED' and (p_since is null or e.completed_at >= p_since)) as enriched,
-           (select count(*) from enrich.workflow_states ws where ws.step_name = w.slug
-              and ws.status = 'COMPLETED' and (p_since is null or ws.completed_at >= p_since)) as served,
+           coalesce(pe.enriched, 0) as enriched,
+           -- items served: kept per day as they complete (enrich.item_completions)
+           (select coalesce(sum(c.n), 0) from enrich.item_completions c where c.step_name = w.slug
+              and (p_since is null or c.day >= (p_since at time zone 'UTC')::date)) as served,
            (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.workflow_slug = w.slug
               and (p_since is null or p.day >= (p_since at time zone 'UTC')::date)) as paid,
-           (select count(*) filter (where e.paid > 0)
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as entities_paid,
-           (select count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED')
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as without_result,
-           (select coalesce(sum(e.paid), 0)
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as entity_paid_sum,
-           (select jsonb_object_agg(f.reason, f.n) from (
-              select coalesce(e.last_error, 'unknown') as reason, count(*) as n
-              from entity_states e where e.workflow_slug = w.slug and e.status = 'FAILED'
-                and (p_since is null or e.failed_at >= p_since)
-              group by 1) f) as failures
+           coalesce(pe.entities_paid, 0) as entities_paid,
+           coalesce(pe.without_result, 0) as without_result,
+           coalesce(pe.entity_paid_sum, 0) as entity_paid_sum,
+           f.failures
     from enrich.workflows w
+    left join per_entity_workflow pe on pe.workflow_slug = w.slug
+    left join failures f on f.workflow_slug = w.slug
   )
   select slug, workspace, enriched, served,
          case when enriched > 0 then round(served::numeric / enriched, 2) end,
@@ -5814,6 +5849,24 @@ CREATE TABLE enrich.installation (
 COMMENT ON TABLE enrich.installation IS 'One row: this installation''s role prefix (roles <prefix>enrich_worker, <prefix>enrich_receiver, <prefix>enrich_admin), set by the first enrich db migrate.';
 
 --
+-- Name: item_completions; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.item_completions (
+    day date NOT NULL,
+    step_name text NOT NULL,
+    skipped boolean NOT NULL,
+    shard integer NOT NULL,
+    n bigint NOT NULL
+);
+
+--
+-- Name: TABLE item_completions; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.item_completions IS 'Item steps that became COMPLETED per UTC day and step; skipped: served without a Clay call of its own (dedupe or reuse). The sum of n over shards. Kept by enrich._count_states.';
+
+--
 -- Name: loading_batch_parts; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -6223,6 +6276,13 @@ ALTER TABLE ONLY enrich.free_email_domains
 
 ALTER TABLE ONLY enrich.installation
     ADD CONSTRAINT installation_pkey PRIMARY KEY (id);
+
+--
+-- Name: item_completions item_completions_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.item_completions
+    ADD CONSTRAINT item_completions_pkey PRIMARY KEY (day, step_name, skipped, shard);
 
 --
 -- Name: loading_batch_parts loading_batch_parts_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -

@@ -19,29 +19,43 @@ language sql stable set search_path = '' as $$
     from enrich.person_workflow_states s
     left join enrich.dispatches d on d.workflow_slug = s.workflow_slug and d.entity_id = s.person_id
   ),
+  -- one pass over the entities, grouped by workflow (not one per figure and workflow)
+  per_entity_workflow as (
+    select e.workflow_slug,
+           count(*) filter (where e.status = 'COMPLETED'
+                              and (p_since is null or e.completed_at >= p_since)) as enriched,
+           count(*) filter (where e.paid > 0
+                              and (p_since is null or e.updated_at >= p_since)) as entities_paid,
+           count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED'
+                              and (p_since is null or e.updated_at >= p_since)) as without_result,
+           coalesce(sum(e.paid) filter (where p_since is null or e.updated_at >= p_since), 0)
+             as entity_paid_sum
+    from entity_states e
+    group by 1
+  ),
+  failures as (
+    select f.workflow_slug, jsonb_object_agg(f.reason, f.n) as failures
+    from (select e.workflow_slug, coalesce(e.last_error, 'unknown') as reason, count(*) as n
+          from entity_states e
+          where e.status = 'FAILED' and (p_since is null or e.failed_at >= p_since)
+          group by 1, 2) f
+    group by 1
+  ),
   per_workflow as (
     select w.slug, w.workspace, w.credits_per_call,
-           (select count(*) from entity_states e where e.workflow_slug = w.slug
-              and e.status = 'COMPLETED' and (p_since is null or e.completed_at >= p_since)) as enriched,
-           (select count(*) from enrich.workflow_states ws where ws.step_name = w.slug
-              and ws.status = 'COMPLETED' and (p_since is null or ws.completed_at >= p_since)) as served,
+           coalesce(pe.enriched, 0) as enriched,
+           -- items served: kept per day as they complete (enrich.item_completions)
+           (select coalesce(sum(c.n), 0) from enrich.item_completions c where c.step_name = w.slug
+              and (p_since is null or c.day >= (p_since at time zone 'UTC')::date)) as served,
            (select coalesce(sum(p.calls), 0) from enrich.paid_calls p where p.workflow_slug = w.slug
               and (p_since is null or p.day >= (p_since at time zone 'UTC')::date)) as paid,
-           (select count(*) filter (where e.paid > 0)
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as entities_paid,
-           (select count(*) filter (where e.paid > 0 and e.status <> 'COMPLETED')
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as without_result,
-           (select coalesce(sum(e.paid), 0)
-              from entity_states e where e.workflow_slug = w.slug
-               and (p_since is null or e.updated_at >= p_since)) as entity_paid_sum,
-           (select jsonb_object_agg(f.reason, f.n) from (
-              select coalesce(e.last_error, 'unknown') as reason, count(*) as n
-              from entity_states e where e.workflow_slug = w.slug and e.status = 'FAILED'
-                and (p_since is null or e.failed_at >= p_since)
-              group by 1) f) as failures
+           coalesce(pe.entities_paid, 0) as entities_paid,
+           coalesce(pe.without_result, 0) as without_result,
+           coalesce(pe.entity_paid_sum, 0) as entity_paid_sum,
+           f.failures
     from enrich.workflows w
+    left join per_entity_workflow pe on pe.workflow_slug = w.slug
+    left join failures f on f.workflow_slug = w.slug
   )
   select slug, workspace, enriched, served,
          case when enriched > 0 then round(served::numeric / enriched, 2) end,

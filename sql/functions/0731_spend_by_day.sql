@@ -8,13 +8,12 @@ language sql stable set search_path = '' as $$
     select p.day, p.workflow_slug, sum(p.calls) as n from enrich.paid_calls p
     where p_since is null or p.day >= p_since group by 1, 2
   ),
-  saved as (
-    select (ws.completed_at at time zone 'UTC')::date as day, ws.step_name as workflow_slug,
-           count(*) as n
-    from enrich.workflow_states ws
-    where ws.status = 'COMPLETED' and ws.meta ? 'skipped'
-      and (p_since is null or ws.completed_at >= p_since::timestamp at time zone 'UTC')
+  saved as (  -- kept per day as items complete (enrich.item_completions)
+    select c.day, c.step_name as workflow_slug, sum(c.n) as n
+    from enrich.item_completions c
+    where c.skipped and (p_since is null or c.day >= p_since)
     group by 1, 2
+    having sum(c.n) <> 0
   )
   select coalesce(p.day, s.day), coalesce(p.workflow_slug, s.workflow_slug),
          coalesce(p.n, 0)::bigint, coalesce(s.n, 0)::bigint

@@ -32,6 +32,7 @@ MIGRATIONS = [
     "0020_installation",
     "0021_batch_counts",
     "0022_held_dispatches",
+    "0023_item_completions",
 ]
 
 
@@ -118,6 +119,7 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
             "0020_installation",
             "0021_batch_counts",
             "0022_held_dispatches",
+            "0023_item_completions",
         ]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []

@@ -7,7 +7,7 @@ select tables_are('enrich', array[
   'normalized_companies', 'normalized_people', 'company_workflow_states',
   'company_enrichment_results', 'person_workflow_states', 'person_enrichment_results',
   'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains',
-  'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts']);
+  'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts', 'item_completions']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
