@@ -269,6 +269,11 @@ def list_workflows(conn: psycopg.Connection) -> list[dict[str, Any]]:
     return [row[0] for row in conn.execute("select * from enrich.list_workflows()")]
 
 
+def workflows_overview(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Every workflow, without its webhooks' URLs (what a read-only viewer may see)."""
+    return [row[0] for row in conn.execute("select * from enrich.workflows_overview()")]
+
+
 def delete_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
     return conn.execute("select enrich.delete_workflow(%s)", (slug,)).fetchone()[0]
 

@@ -5447,6 +5447,26 @@ $$;
 COMMENT ON FUNCTION enrich.workflow_stats(p_since timestamp with time zone) IS 'Per workflow (since p_since, or ever): entities enriched, items served, dedupe ratio (items per entity), paid calls (the ledger: calls Clay accepted or may have), entities paid for (distinct), those paid for without a result, the spend multiplier (paid calls per entity paid for; 1.00 is perfect), credits spent, calls and credits saved by dedupe and reuse, and failures by reason.';
 
 --
+-- Name: workflows_overview(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.workflows_overview() RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select w || jsonb_build_object('webhooks', coalesce(
+           (select jsonb_agg(h.hook - 'url' order by h.n)
+              from jsonb_array_elements(w -> 'webhooks') with ordinality as h(hook, n)), '[]'))
+  from enrich.list_workflows() w
+$$;
+
+--
+-- Name: FUNCTION workflows_overview(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.workflows_overview() IS 'list_workflows() without the webhooks'' URLs: settings, spend today, why work waits, and per webhook its position, submissions and what is left.';
+
+--
 -- Name: batch_counts; Type: TABLE; Schema: enrich; Owner: -
 --
 

@@ -85,7 +85,7 @@ begin
     enrich.batch_status(uuid),
     enrich.failure_examples(uuid, text, text, integer),
     enrich.find_entities(text, integer),
-    enrich.list_workflows(),
+    enrich.workflows_overview(),
     enrich.list_pipelines(),
     enrich.list_workspaces(),
     enrich.dispatch_wait_reasons(),

@@ -240,7 +240,7 @@ class Pages:
     # -- workflows -----------------------------------------------------------------------
     def workflows(self, request: Request) -> HTMLResponse:
         with self.dash.reading() as conn:
-            rows = db.list_workflows(conn)
+            rows = db.workflows_overview(conn)
             dispatches = db.dispatch_counts(conn)
         return self.page(request, "workflows.html", workflows=rows, dispatches=dispatches)
 
@@ -251,7 +251,7 @@ class Pages:
         if action not in ACTIONS:
             raise HTTPException(404, "no such action")
         with self.dash.reading() as conn:
-            workflow = next((w for w in db.list_workflows(conn) if w["slug"] == slug), None)
+            workflow = next((w for w in db.workflows_overview(conn) if w["slug"] == slug), None)
             queued = db.dispatch_counts(conn).get(slug, {}).get("QUEUED", 0)
         if workflow is None:
             raise HTTPException(404, "no such workflow")
@@ -494,7 +494,7 @@ def _database_gauges(dash: Dashboard):
         )
         with dash.reading() as conn:
             dispatches = db.dispatch_counts(conn)
-            for workflow in db.list_workflows(conn):
+            for workflow in db.workflows_overview(conn):
                 slug = workflow["slug"]
                 queued.labels(slug).set(dispatches.get(slug, {}).get("QUEUED", 0))
                 paid.labels(slug).set(workflow.get("paid_calls_today") or 0)

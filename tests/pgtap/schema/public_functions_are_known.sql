@@ -15,7 +15,7 @@ select functions_are('enrich', array[
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
   'batch_savings', 'export_columns', 'set_batch_columns', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day', 'fold_batch_counts', 'export_csv_query',
-  'dispatch_counts', 'failure_examples', 'find_entities',
+  'dispatch_counts', 'failure_examples', 'find_entities', 'workflows_overview',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
   '_email_of_cleaned', '_is_free_mail_domain', '_company_key', '_punycode', '_punycode_digit',

@@ -1,5 +1,5 @@
 begin;
-select plan(27);
+select plan(28);
 
 select has_role('enrich_worker');
 select has_role('enrich_receiver');
@@ -46,6 +46,8 @@ select function_privs_are('enrich', 'batch_status', array['uuid'],
   'enrich_viewer', array['EXECUTE'], 'viewers read a batch''s progress');
 select function_privs_are('enrich', 'pause_workflow', array['text', 'boolean'],
   'enrich_viewer', '{}'::text[], 'viewers cannot pause a workflow');
+select function_privs_are('enrich', 'list_workflows', '{}'::text[],
+  'enrich_viewer', '{}'::text[], 'viewers do not see webhook URLs (workflows_overview leaves them out)');
 select table_privs_are('enrich', 'batch_items', 'enrich_viewer', array['SELECT'],
   'viewers read items (an export''s COPY), nothing more');
 select table_privs_are('enrich', 'dispatches', 'enrich_viewer', '{}'::text[],
