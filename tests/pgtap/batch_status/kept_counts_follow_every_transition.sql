@@ -1,7 +1,7 @@
 -- batch_status reads kept counts (enrich.batch_counts): after every kind of transition they
 -- equal a full count of the item steps, and the item counts equal the items' own statuses.
 begin;
-select plan(17);
+select plan(19);
 select enrich.set_workflow('enrich_person_via_waterfall_in_clay', array['http://clay.test/person'],
                            p_rate_per_second => 1000000, p_burst => 1000000);
 
@@ -60,6 +60,14 @@ select enrich.open_batch('company', p_loading => true, p_loader => 'loader-1') a
 insert into enrich.batch_items (batch_id, row_number, data) values (:'loading', 1, '{"email": "q@delta.com"}');
 select enrich.start_batch(:'loading');
 select enrich.discard_loading_batch(:'loading', 'loader-1');
+select enrich.open_batch('company', p_loading => true, p_loader => 'loader-1') as parts \gset
+insert into enrich.batch_items (batch_id, row_number, data) values (:'parts', 1, '{"email": "q@beta.io"}'),
+  (:'parts', 2, '{"email": "r@epsilon.com"}');
+select enrich.start_batch(:'parts');
+select ok(enrich_test.counts_are_exact(:'parts'), 'during a load in parts');
+select enrich.finish_loading(:'parts', 'loader-1');
+select is(enrich.batch_status(:'parts') -> 'items', '{"IN_PROGRESS": 1, "COMPLETED": 1}'::jsonb,
+  'a finished load in parts: beta''s row served at once, epsilon''s waiting for its call');
 select is((select count(*) from enrich.batch_counts where batch_id = :'loading'), 0::bigint,
   'a discarded load leaves no counts');
 update enrich.batches set created_at = now() - interval '100 days', completed_at = now() - interval '99 days'
