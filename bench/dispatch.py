@@ -50,9 +50,9 @@ from bench.common import (
 )
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import free_port
+from pyworker.testing import ENRICH
 from pyworker.testing.wait import answers, wait_for
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 COMPANY = COMPANY_WORKFLOW
 PUBLIC_URL = "http://127.0.0.1:9"  # callback_url in the payload; the simulator never calls it
 CONCURRENCY = 16  # `enrich worker`'s default POSTs in flight per process

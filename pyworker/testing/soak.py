@@ -31,12 +31,11 @@ import httpx
 import psycopg
 
 from pyworker.servers import free_port
-from pyworker.testing import generate
+from pyworker.testing import ENRICH, generate
 from pyworker.testing.cluster import restart_private_cluster
 from pyworker.testing.scratch_db import migrated_database, url_for
 from pyworker.testing.wait import answers, wait_for
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 SECRET = "soak-callback-secret"
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
@@ -21,10 +19,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pyworker.servers import BackgroundServer, free_port
+from pyworker.testing import ENRICH
 from pyworker.testing.soak import stop
 from pyworker.testing.wait import answers, wait_for
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = 1000
 STALL = 12.0  # seconds the receiver holds callbacks: past the simulator's 10 s timeouts
 

@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,21 +19,14 @@ import psycopg
 import pytest
 
 from pyworker import receiver
+from pyworker.builtins import COMPANY_WORKFLOW as COMPANY
 from pyworker.servers import BackgroundServer
-from pyworker.testing import generate
+from pyworker.testing import ENRICH, generate
 from pyworker.testing.cluster import restart_private_cluster
-from pyworker.testing.stack import (
-    COMPANY,
-    SECRET,
-    batches_done,
-    create_batch,
-    running_stack,
-    scalar,
-    wait_for,
-)
+from pyworker.testing.stack import SECRET, batches_done, create_batch, running_stack, scalar
+from pyworker.testing.wait import wait_for
 from pyworker.worker import Worker, WorkerSettings
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = [{"email": f"p{i}@fault{i % 8}.com"} for i in range(24)]  # 24 items, 8 companies
 
 
