@@ -13,6 +13,7 @@ import subprocess
 import time
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -84,6 +85,7 @@ def stats_until(sim_url: str, done, timeout: float) -> tuple[dict, float]:
         time.sleep(0.25)
 
 
+@pytest.mark.alone  # times POSTs and GET /stats: not while other tests load the machine
 def test_callback_backlog_leaves_the_simulator_responsive_and_loses_nothing() -> None:
     receiver = StalledReceiver()
     port = free_port()
