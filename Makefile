@@ -41,15 +41,17 @@ run: venv ## The main job on built-in defaults: examples/people.csv through the 
 	$(BIN)/enrich db migrate
 	$(BIN)/enrich run examples/people.csv --pipeline company
 
-test: venv system-deps ## Everything CI runs: pgTAP suite (pg_prove) and pytest
-	$(BIN)/python tests/pgtap/run.py
-	$(BIN)/python -m pytest -q
+test: test-sql test-py ## Everything CI runs: pgTAP suite (pg_prove) and pytest
 
 test-sql: venv system-deps ## pgTAP suite only
 	$(BIN)/python tests/pgtap/run.py
 
-test-py: venv ## pytest only
-	$(BIN)/python -m pytest -q
+# pytest in PYTEST_WORKERS processes (pytest-xdist; the tests mostly wait on servers), then
+# the tests marked `alone` (they restart PostgreSQL or time latencies) by themselves
+PYTEST_WORKERS ?= 3
+test-py: venv system-deps ## pytest only
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not alone"
+	$(BIN)/python -m pytest -q -m alone
 
 lint: venv ## ruff lint + format check
 	$(BIN)/ruff check pyworker tests scripts bench

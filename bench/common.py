@@ -24,6 +24,7 @@ from rich.table import Table
 
 from pyworker import config
 from pyworker.testing.scratch_db import migrated_database, url_for
+from pyworker.testing.workflows import every_workflow_to
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 console = Console()
@@ -38,18 +39,9 @@ def scratch_database() -> Iterator[str]:
 
 
 def unlimited_workflows(url: str, webhook_base: str) -> None:
-    """Point every built-in workflow at webhook_base/webhooks/<slug>, with no rate limit (nor
-    one on their workspace)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
-            " p_rate_per_second => 1000000, p_burst => 1000000,"
-            " p_max_submissions => 1000000000) from enrich.workflows",
-            (webhook_base,),
-        )
-        conn.execute("update enrich.workflows set rate_tokens = burst")
-        conn.execute("select enrich.set_workspace('default', 1000000, 1000000)")
-        conn.execute("update enrich.workspaces set rate_tokens = burst")
+    """Point every workflow at webhook_base/webhooks/<slug>, with no rate limit (nor one on
+    their workspace) and no practical cap on a webhook's submissions."""
+    every_workflow_to(url, webhook_base, max_submissions=1_000_000_000)
 
 
 def alternate(systems: dict[str, Callable[[], dict]], rounds: int) -> dict[str, list[dict]]:

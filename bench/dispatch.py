@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +50,9 @@ from bench.common import (
 )
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import free_port
+from pyworker.testing import ENRICH
 from pyworker.testing.wait import answers, wait_for
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 COMPANY = COMPANY_WORKFLOW
 PUBLIC_URL = "http://127.0.0.1:9"  # callback_url in the payload; the simulator never calls it
 CONCURRENCY = 16  # `enrich worker`'s default POSTs in flight per process
@@ -154,6 +154,18 @@ def figures(entities: int, seconds: float, posts: int, usage: list[tuple[int, fl
     }
 
 
+def row_when(conn: psycopg.Connection, query: str, done: Callable[[tuple], bool], what: str):
+    """Run `query` (one row) until `done` accepts its row, for 600 s at most; that row."""
+    last: list[tuple] = []
+
+    def check() -> bool:
+        last[:] = [conn.execute(query).fetchone()]
+        return done(last[0])
+
+    wait_for(check, 600, what)
+    return last[0]
+
+
 # -- enrich-once ---------------------------------------------------------------------------
 def drain(url: str, entities: int, workers: int = 2, concurrency: int = CONCURRENCY) -> dict:
     """Queue `entities` company dispatches in the (migrated) database at url, let `workers`
@@ -190,14 +202,9 @@ def drain(url: str, entities: int, workers: int = 2, concurrency: int = CONCURRE
                     "select count(*) filter (where status = 'SENT'),"
                     " extract(epoch from max(sent_at))::float8 from enrich.dispatches"
                 )
-                deadline = time.monotonic() + 600
-                while True:
-                    sent, last = conn.execute(progress).fetchone()
-                    if sent >= entities:
-                        break
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"only {sent}/{entities} sent after 600 s")
-                    time.sleep(0.1)
+                _, last = row_when(
+                    conn, progress, lambda row: row[0] >= entities, f"{entities} sends"
+                )
         finally:
             usage = [proc.stop() for proc in procs]
         posts = check_posts(sim, entities)
@@ -306,15 +313,13 @@ def pgqueuer_drain(
                 " count(*), extract(epoch from max(created))::float8"
                 " from pgqueuer_log where status = 'successful'"
             )
-            deadline = time.monotonic() + 600
             with psycopg.connect(url, autocommit=True) as conn:
-                while True:
-                    queued, done, last = conn.execute(progress).fetchone()
-                    if queued == 0 and done - before[0] >= entities:
-                        break
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"PgQueuer: {done}/{entities} done after 600 s")
-                    time.sleep(0.1)
+                _, _, last = row_when(
+                    conn,
+                    progress,
+                    lambda row: row[0] == 0 and row[1] - before[0] >= entities,
+                    f"PgQueuer's {entities} jobs",
+                )
         finally:
             usage = [proc.stop() for proc in procs]
         posts = check_posts(sim, entities)

@@ -23,9 +23,8 @@ import psycopg
 
 from bench.common import alternate, medians, report, run_measured, scratch_database
 from pyworker.builtins import COMPANY_WORKFLOW
-from pyworker.testing import generate
+from pyworker.testing import ENRICH, generate
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 PIPELINE = "company_and_person"
 FIRST_ENTITY_STEP = COMPANY_WORKFLOW
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", tempfile.gettempdir())) / "enrich-bench-data"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,8 +33,8 @@ from psycopg.types.json import Jsonb
 from bench.common import alternate, medians, percentile, report, scratch_database
 from bench.ingest import people_file
 from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
+from pyworker.testing import ENRICH
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 PIPELINE = "company_and_person"
 RESULTS_PER_CALL = 5000
 

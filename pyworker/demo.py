@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pyworker import db
 
-STAGE7_ROWS = [
+DEMO_ROWS = [  # six people of three companies, written in different ways
     {"email": "ann@alpha-demo.com", "first_name": "Ann", "company_domain": "alpha-demo.com"},
     {
         "email": "al@alpha-demo.com",
@@ -49,8 +49,8 @@ def _run(conn: psycopg.Connection, console: Console) -> None:
         conn, DEMO_WORKFLOW, entity_type="company", workspace=DEMO_PIPELINE, create=True
     )
     db.set_pipeline(conn, DEMO_PIPELINE, ["normalize_all_core_values", "split", DEMO_WORKFLOW])
-    batch_id = db.create_batch(conn, DEMO_PIPELINE, STAGE7_ROWS)
-    console.print(f"created batch [bold]{batch_id}[/]: {len(STAGE7_ROWS)} rows")
+    batch_id = db.create_batch(conn, DEMO_PIPELINE, DEMO_ROWS)
+    console.print(f"created batch [bold]{batch_id}[/]: {len(DEMO_ROWS)} rows")
     calls = 0
     claimed = db.claim_dispatches(
         conn, WORKER, 100, include_unconfigured=True, workflow=DEMO_WORKFLOW

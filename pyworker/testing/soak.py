@@ -25,18 +25,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import psycopg
 
 from pyworker.servers import free_port
-from pyworker.testing import generate
+from pyworker.testing import ENRICH, generate
 from pyworker.testing.cluster import restart_private_cluster
 from pyworker.testing.scratch_db import migrated_database, url_for
 from pyworker.testing.wait import answers, wait_for
+from pyworker.testing.workflows import every_workflow_to
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 SECRET = "soak-callback-secret"
 
 
@@ -98,18 +99,9 @@ def soak(
         sim_port, receiver_port = free_port(), free_port()
         sim_url, receiver_url = f"http://127.0.0.1:{sim_port}", f"http://127.0.0.1:{receiver_port}"
         env["ENRICH_PUBLIC_URL"] = receiver_url
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(
-                "select enrich.set_workflow(slug, array[%s || '/webhooks/' || slug],"
-                " p_timeout => interval '4 seconds', p_max_attempts => 6,"
-                " p_rate_per_second => 100000, p_burst => 100000) from enrich.workflows",
-                (sim_url,),
-            )
-            conn.execute("update enrich.workflows set rate_tokens = burst")
-            conn.execute("select enrich.set_workspace('default', 100000, 100000)")
-            conn.execute("update enrich.workspaces set rate_tokens = burst")
-            if resends:
-                conn.execute("update enrich.workflows set resends = %s", (resends,))
+        every_workflow_to(
+            url, sim_url, 100_000, timeout=timedelta(seconds=4), max_attempts=6, resends=resends
+        )
         sim = start(
             [ENRICH, "clay-sim", "--port", str(sim_port), "--rate", "100000", "--burst",
              "100000", "--fail-rate", "0.05", "--drop-rate", "0.05", "--duplicate-rate", "0.2",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,7 +47,7 @@ class Stack:
         return httpx.get(f"{self.sim.url}/stats").json()
 
     def worker_settings(self, **overrides: object) -> WorkerSettings:
-        settings = WorkerSettings(
+        defaults = WorkerSettings(
             database_url=self.db_url,
             public_url=self.receiver.url,
             poll_interval=0.3,
@@ -54,9 +55,7 @@ class Stack:
             lease_seconds=30,
             shutdown_grace=5,
         )
-        for key, value in overrides.items():
-            setattr(settings, key, value)
-        return settings
+        return dataclasses.replace(defaults, **overrides)
 
     @contextmanager
     def workers(self, count: int = 1, **overrides: object) -> Iterator[list[Worker]]:
@@ -86,7 +85,7 @@ def running_stack(
     db_url: str, receiver_url: str | None = None, **sim_settings: object
 ) -> Iterator[Stack]:
     """receiver_url: the receiver's own connection (e.g. as an enrich_receiver login)."""
-    settings = clay_sim.SimSettings(
+    defaults = clay_sim.SimSettings(
         callback_secret=SECRET,
         rate_per_second=1000,
         burst=1000,
@@ -94,8 +93,7 @@ def running_stack(
         delay_max=0.05,
         seed=1,
     )
-    for key, value in sim_settings.items():
-        setattr(settings, key, value)
+    settings = dataclasses.replace(defaults, **sim_settings)
     with (
         BackgroundServer(receiver.create_app(receiver_url or db_url, SECRET)) as receiver_server,
         BackgroundServer(clay_sim.create_app(settings)) as sim,

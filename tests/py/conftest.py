@@ -13,14 +13,7 @@ import psycopg
 import pytest
 
 from pyworker.testing.scratch_db import create_database, drop_database, migrated_database, url_for
-
-UNLIMITED = (
-    "select enrich.set_workflow(slug, array['http://127.0.0.1:9/' || slug],"
-    " p_rate_per_second => 1000000, p_burst => 1000000) from enrich.workflows;"
-    " update enrich.workflows set rate_tokens = burst;"
-    " select enrich.set_workspace('default', 1000000, 1000000);"
-    " update enrich.workspaces set rate_tokens = burst"
-)
+from pyworker.testing.workflows import every_workflow_to
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +21,7 @@ def template_db() -> Iterator[str]:
     """Migrated; built-in workflows get a placeholder webhook and no practical rate limit
     (tests about webhooks or rates configure their own)."""
     with migrated_database() as name:
-        with psycopg.connect(url_for(name), autocommit=True) as conn:
-            conn.execute(UNLIMITED)
+        every_workflow_to(url_for(name), "http://127.0.0.1:9")  # nothing listens there
         yield name
 
 

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pyworker.servers import BackgroundServer, free_port
+from pyworker.testing import ENRICH
 from pyworker.testing.soak import stop
 from pyworker.testing.wait import answers, wait_for
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROWS = 1000
 STALL = 12.0  # seconds the receiver holds callbacks: past the simulator's 10 s timeouts
 
@@ -86,6 +85,7 @@ def stats_until(sim_url: str, done, timeout: float) -> tuple[dict, float]:
         time.sleep(0.25)
 
 
+@pytest.mark.alone  # times POSTs and GET /stats: not while other tests load the machine
 def test_callback_backlog_leaves_the_simulator_responsive_and_loses_nothing() -> None:
     receiver = StalledReceiver()
     port = free_port()

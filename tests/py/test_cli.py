@@ -17,9 +17,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
+from pyworker.testing import ENRICH
 from tests.py.test_migrations import MIGRATIONS
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 def enrich(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -175,9 +174,9 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
     }
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
-            "select enrich.receive_result('enrich_company_via_waterfall_in_clay',"
-            " jsonb_build_object('company_id', id, 'industry', 'Tools'))"
-            " from enrich.normalized_companies"
+            "select enrich.receive_result(%s, jsonb_build_object('company_id', id, 'industry',"
+            " 'Tools')) from enrich.normalized_companies",
+            (COMPANY_WORKFLOW,),
         )
     assert json.loads(enrich(db_url, "status", batch_id, "--json").stdout)["done"] is True
     jsonl = [json.loads(line) for line in enrich(db_url, "export", batch_id).stdout.splitlines()]
@@ -366,8 +365,9 @@ def test_retry_refresh_stats_and_pipelines(db_url: str) -> None:
     assert retried.stdout.strip() == "re-queued 1 entity"
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(
-            "select enrich.receive_result('enrich_company_via_waterfall_in_clay',"
-            " jsonb_build_object('company_id', id)) from enrich.normalized_companies"
+            "select enrich.receive_result(%s, jsonb_build_object('company_id', id))"
+            " from enrich.normalized_companies",
+            (COMPANY_WORKFLOW,),
         )
     assert json.loads(enrich(db_url, "status", str(batch_id), "--json").stdout)["done"] is True
     refreshed = enrich(

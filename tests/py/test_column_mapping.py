@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
@@ -14,8 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pyworker.load import FIELDS, Columns
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
+from pyworker.testing import ENRICH
 
 
 def enrich(db_url: str, *args: str) -> subprocess.CompletedProcess:

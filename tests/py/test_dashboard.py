@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +20,10 @@ import pytest
 
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import BackgroundServer
+from pyworker.testing import ENRICH
 from pyworker.testing.stack import running_stack
 from pyworker.ui import create_app
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 USER, PASSWORD = "admin", "dashboard-test-password"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,18 +16,14 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from pyworker import db
+from pyworker.builtins import COMPANY_WORKFLOW as COMPANY
+from pyworker.builtins import PERSON_WORKFLOW as PERSON
 from pyworker.servers import BackgroundServer
-from pyworker.testing.stack import (
-    COMPANY,
-    PERSON,
-    batches_done,
-    create_batch,
-    running_stack,
-    scalar,
-    wait_for,
-)
+from pyworker.testing import ENRICH
+from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar
+from pyworker.testing.wait import wait_for
 
-STAGE7 = [
+SIX_PEOPLE = [  # of three companies, their domains written in different ways
     {"email": "ann@alpha.com", "first_name": "Ann", "company_domain": "alpha.com"},
     {"email": "al@alpha.com", "first_name": "Al", "company_website": "https://www.alpha.com/x"},
     {"email": "bea@beta.io", "first_name": "Bea", "company_domain": "beta.io"},
@@ -34,9 +33,9 @@ STAGE7 = [
 ]
 
 
-def test_stage7_six_rows_three_companies_three_posts(db_url: str) -> None:
+def test_six_people_of_three_companies_make_three_company_posts(db_url: str) -> None:
     with running_stack(db_url) as stack, stack.workers(1):
-        create_batch(db_url, "company", STAGE7)
+        create_batch(db_url, "company", SIX_PEOPLE)
         wait_for(lambda: batches_done(db_url), what="the batch")
         stats = stack.stats()
     assert stats["accepted"] == 3
@@ -68,9 +67,9 @@ def test_stage7_six_rows_three_companies_three_posts(db_url: str) -> None:
         assert industry  # the simulator's enrichment came back through the receiver
 
 
-def test_stage7_with_person_enrichment_six_person_posts(db_url: str) -> None:
+def test_six_people_with_person_enrichment_make_six_person_posts(db_url: str) -> None:
     with running_stack(db_url) as stack, stack.workers(1):
-        create_batch(db_url, "company_and_person", STAGE7)
+        create_batch(db_url, "company_and_person", SIX_PEOPLE)
         wait_for(lambda: batches_done(db_url), what="the batch")
         stats = stack.stats()
     assert stats["per_webhook"] == {COMPANY: 3, PERSON: 6}
@@ -149,7 +148,7 @@ def test_worker_and_receiver_run_as_their_least_privileged_roles(db_url: str) ->
             running_stack(db_url, receiver_url=receiver_url) as stack,
             stack.workers(2, database_url=worker_url),
         ):
-            create_batch(db_url, "company_and_person", STAGE7)
+            create_batch(db_url, "company_and_person", SIX_PEOPLE)
             wait_for(lambda: batches_done(db_url), what="the batch")
             stats = stack.stats()
     assert stats["accepted"] == 3 + 6  # companies, then people
@@ -202,15 +201,9 @@ def test_doctor_lists_the_workers_alive_and_forgets_those_that_stopped(db_url: s
 
 
 def test_doctor_calls_due_work_without_a_worker_stuck_until_one_runs(db_url: str) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     def doctor() -> tuple[int, dict]:
         result = subprocess.run(
-            [str(Path(sys.executable).with_name("enrich")), "doctor", "--json"],
+            [ENRICH, "doctor", "--json"],
             env={**os.environ, "DATABASE_URL": db_url},
             capture_output=True,
             text=True,
@@ -219,7 +212,7 @@ def test_doctor_calls_due_work_without_a_worker_stuck_until_one_runs(db_url: str
         return result.returncode, json.loads(result.stdout)
 
     with running_stack(db_url) as stack:
-        create_batch(db_url, "company", STAGE7)
+        create_batch(db_url, "company", SIX_PEOPLE)
         code, report = doctor()
         assert code == 1 and [v["invariant"] for v in report["violations"]] == ["no_worker_alive"]
         assert "enrich worker" in report["violations"][0]["detail"]  # the way out

@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,21 +19,25 @@ import psycopg
 import pytest
 
 from pyworker import receiver
+from pyworker.builtins import COMPANY_WORKFLOW as COMPANY
 from pyworker.servers import BackgroundServer
-from pyworker.testing import generate
+from pyworker.testing import ENRICH, generate
 from pyworker.testing.cluster import restart_private_cluster
-from pyworker.testing.stack import (
-    COMPANY,
-    SECRET,
-    batches_done,
-    create_batch,
-    running_stack,
-    scalar,
-    wait_for,
-)
+from pyworker.testing.stack import SECRET, batches_done, create_batch, running_stack, scalar
+from pyworker.testing.wait import wait_for
 from pyworker.worker import Worker, WorkerSettings
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
+
+def restarts_postgres(test):
+    """The test restarts or stops the private cluster: never a user's server (skipped with
+    DATABASE_URL), and never while other tests run (`alone`: make test runs these after the
+    rest, which it runs in parallel)."""
+    skip = pytest.mark.skipif(
+        bool(os.environ.get("DATABASE_URL")), reason="restarts the private cluster"
+    )
+    return pytest.mark.alone(skip(test))
+
+
 ROWS = [{"email": f"p{i}@fault{i % 8}.com"} for i in range(24)]  # 24 items, 8 companies
 
 
@@ -285,10 +288,7 @@ def test_two_workers_together_respect_the_global_rate_limit(db_url: str) -> None
             assert j - i + 1 <= 5 + 5 * window + 2, (i, j, window)
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="restarts the private cluster; never a user's server",
-)
+@restarts_postgres
 def test_postgres_restart_mid_run_workers_and_receiver_carry_on(db_url: str) -> None:
     rows = [{"email": f"p{i}@restart{i % 12}.com"} for i in range(36)]
     with running_stack(db_url, delay_min=0.3, delay_max=1.0) as stack:
@@ -306,10 +306,7 @@ def test_postgres_restart_mid_run_workers_and_receiver_carry_on(db_url: str) -> 
     consistent(db_url)
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="stops the private cluster; never a user's server",
-)
+@restarts_postgres
 def test_receiver_and_worker_work_again_soon_after_postgres_is_back(db_url: str) -> None:
     """PostgreSQL down for 3 s while callbacks arrive and a worker queries: both work again
     within seconds of it starting, not after their connection pool's 30 s timeout."""
@@ -377,10 +374,7 @@ def test_receiver_and_worker_work_again_soon_after_postgres_is_back(db_url: str)
     assert queries_back < 8, f"the worker's queries worked again {queries_back:.1f} s after"
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="restarts the private cluster; never a user's server",
-)
+@restarts_postgres
 def test_worker_retries_on_a_live_connection_after_a_restart(db_url: str) -> None:
     """A restart kills the worker's idle pooled connections (not tested before use, for
     latency): its first query fails, and the retry must not meet the next dead one."""
@@ -485,6 +479,7 @@ def test_an_absurd_retry_after_waits_an_hour_at_most(db_url: str, retry_after: s
     assert scalar(db_url, "select coalesce(sum(calls), 0) from enrich.paid_calls") == 0
 
 
+@restarts_postgres
 @pytest.mark.parametrize("parts", ["1", "2"])
 def test_a_load_cut_by_a_postgresql_shutdown_says_what_it_left(
     db_url: str, tmp_path: Path, parts: str

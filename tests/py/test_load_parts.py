@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -23,9 +22,8 @@ from pyworker import load as loader
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.liveness import Heartbeat
 from pyworker.load import copy_format, parts
+from pyworker.testing import ENRICH
 from pyworker.testing.scratch_db import create_database, drop_database, url_for
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 COLUMNS = ["email", "first_name", "company_domain", "company_website", "linkedin_url"]
 

@@ -45,12 +45,11 @@ def test_json_lines(capsys: pytest.CaptureFixture) -> None:
 
 def test_bad_log_options_are_usage_errors() -> None:
     import subprocess
-    import sys
-    from pathlib import Path
 
-    enrich = str(Path(sys.executable).with_name("enrich"))
+    from pyworker.testing import ENRICH
+
     result = subprocess.run(
-        [enrich, "serve", "--insecure-no-secret", "--log-level", "loud"],
+        [ENRICH, "serve", "--insecure-no-secret", "--log-level", "loud"],
         capture_output=True,
         text=True,
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@/none"},

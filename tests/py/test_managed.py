@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -16,10 +15,9 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from pyworker import config, migrate
+from pyworker.testing import ENRICH
 from pyworker.testing.scratch_db import drop_database, server_url, url_for
 from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar, wait_for
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 @pytest.mark.parametrize("createrole", [True, False], ids=["createrole", "no-createrole"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 
 from pyworker import migrate
+from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.testing.schema_dump import SCHEMA_FILE, dump
 from pyworker.testing.scratch_db import create_database, drop_database, migrated_database, url_for
 
@@ -34,6 +35,7 @@ MIGRATIONS = [
     "0022_held_dispatches",
     "0023_item_completions",
 ]
+LEDGER = "0013_spend_safety"  # the migration that starts the ledger of paid calls
 
 
 def _fingerprint(url: str) -> tuple:
@@ -84,43 +86,39 @@ def test_dispatches_in_flight_before_the_ledger_are_booked_in_it() -> None:
     url = url_for(name)
     try:
         backend = get_backend(migrate._yoyo_url(url))
-        before_ledger = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0013")
+        before_ledger = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < LEDGER)
         with backend.lock():
             backend.apply_migrations(backend.to_apply(before_ledger))
         backend.connection.close()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
                 "insert into enrich.workflow_webhooks (workflow_slug, url, position, submissions)"
-                " values ('enrich_company_via_waterfall_in_clay', 'http://clay.test/h', 1, 3);"
+                " values (%s, 'http://clay.test/h', 1, 3)",
+                (COMPANY_WORKFLOW,),
+            )
+            conn.execute(
                 "insert into enrich.normalized_companies (domain)"
-                " select 'old' || n || '.com' from generate_series(1, 3) n;"
+                " select 'old' || n || '.com' from generate_series(1, 3) n"
+            )
+            conn.execute(
                 "insert into enrich.company_workflow_states (company_id, workflow_slug, status)"
-                " select id, 'enrich_company_via_waterfall_in_clay', 'IN_PROGRESS'"
-                " from enrich.normalized_companies;"
+                " select id, %s, 'IN_PROGRESS' from enrich.normalized_companies",
+                (COMPANY_WORKFLOW,),
+            )
+            conn.execute(
                 "insert into enrich.dispatches (workflow_slug, entity_type, entity_id, status,"
                 "  attempt, webhook_id, sent_at, callback_deadline, leased_by, leased_until)"
-                " select 'enrich_company_via_waterfall_in_clay', 'company', c.id,"
+                " select %s, 'company', c.id,"
                 "  case when c.domain = 'old1.com' then 'SENT' else 'LEASED' end, 1,"
                 "  (select id from enrich.workflow_webhooks),"
                 "  case when c.domain = 'old1.com' then now() end,"
                 "  case when c.domain = 'old1.com' then now() + interval '1 hour' end,"
                 "  case when c.domain <> 'old1.com' then 'old-worker' end,"
                 "  case when c.domain <> 'old1.com' then now() + interval '1 hour' end"
-                " from enrich.normalized_companies c"
+                " from enrich.normalized_companies c",
+                (COMPANY_WORKFLOW,),
             )
-        assert migrate.migrate(url) == [
-            "0013_spend_safety",
-            "0014_sql_layout",
-            "0015_workflow_create",
-            "0016_column_aliases",
-            "0017_batch_input_columns",
-            "0018_processes",
-            "0019_callback_secrets",
-            "0020_installation",
-            "0021_batch_counts",
-            "0022_held_dispatches",
-            "0023_item_completions",
-        ]
+        assert migrate.migrate(url) == MIGRATIONS[MIGRATIONS.index(LEDGER) :]
         with psycopg.connect(url, autocommit=True) as conn:
             assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
             assert conn.execute("select sum(calls) from enrich.paid_calls").fetchone()[0] == 3

@@ -16,10 +16,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pyworker.testing import ENRICH
 from pyworker.testing.pgbouncer import transaction_pooler
 from pyworker.testing.stack import batches_done, running_stack, scalar, wait_for
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 def _people(path: Path, count: int, companies: int) -> Path:

@@ -16,6 +16,7 @@ import psycopg
 
 from pyworker import demo
 from pyworker.testing.stack import (
+from pyworker.testing import ENRICH
     COMPANY,
     PERSON,
     batches_done,
@@ -25,7 +26,6 @@ from pyworker.testing.stack import (
     wait_for,
 )
 
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 def companies(n: int, prefix: str = "spend") -> list[dict]:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 from prometheus_client import generate_latest
 
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import free_port
+from pyworker.testing import ENRICH
 from pyworker.testing.stack import batches_done, create_batch, running_stack
 from pyworker.testing.wait import answers, wait_for
-
-ENRICH = str(Path(sys.executable).with_name("enrich"))
 
 
 def test_a_worker_counts_its_posts_by_outcome(db_url: str) -> None:
