@@ -8,15 +8,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psycopg
 
 from pyworker import demo
-from pyworker.testing.stack import (
 from pyworker.testing import ENRICH
+from pyworker.testing.stack import (
     COMPANY,
     PERSON,
     batches_done,
@@ -25,7 +24,6 @@ from pyworker.testing import ENRICH
     scalar,
     wait_for,
 )
-
 
 
 def companies(n: int, prefix: str = "spend") -> list[dict]:
