@@ -11,6 +11,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -38,11 +39,13 @@ from pyworker import load as loader
 from pyworker.export import export_chunks
 from pyworker.progress import steps_finished
 from pyworker.ui.charts import spend_chart
-from pyworker.ui.security import BasicAuth, FormGuard
+from pyworker.ui.security import Doors, FormGuard
 
 HERE = Path(__file__).resolve().parent
 LIVE_SECONDS = 1.0  # how often a live page reads the kept counts
 UPLOAD_LIMIT = 2 * 2**30  # bytes
+FORM_LIMIT = 64 * 1024  # bytes of a form that is no upload
+UPLOAD_KEPT_SECONDS = 3600  # a checked file waits this long for its confirmation
 
 
 def batch_view(status: dict) -> dict:
@@ -98,6 +101,7 @@ class Upload:
     state: str = "checked"  # checked, loading, loaded, failed
     batch_id: UUID | None = None
     error: str | None = None
+    at: float = field(default_factory=time.monotonic)
 
 
 class Dashboard:
@@ -111,8 +115,12 @@ class Dashboard:
             max_size=8,
             open=False,
             kwargs={"autocommit": True, **config.connection_options()},
+            check=ConnectionPool.check_connection,  # none of a restart's dead ones handed out
         )
         self.viewer = self.admin = ""
+        # exports hold a connection while the browser downloads: at most half the pool, so
+        # pages always find one
+        self.exports = asyncio.Semaphore(4)
 
     def open(self) -> None:
         self.pool.open(wait=True, timeout=30)
@@ -169,9 +177,17 @@ class Pages:
         return HTMLResponse(html, status_code=code)
 
     async def checked_form(self, request: Request) -> Any:
-        form = await request.form(max_files=1, max_fields=20)
+        """A small form posted from one of our pages (its origin checked before the body is
+        read, then its token), or 403."""
         headers = {k.lower(): v for k, v in request.headers.items()}
-        if not self.guard.allows(headers, request.headers.get("host", ""), form.get("csrf")):
+        host = request.headers.get("host", "")
+        if not self.guard.from_here(headers, host):
+            raise HTTPException(403, "this form was not posted from the dashboard")
+        length = request.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > FORM_LIMIT:
+            raise HTTPException(413, "a form of the dashboard is small")
+        form = await request.form(max_files=0, max_fields=10)
+        if not self.guard.allows(headers, host, form.get("csrf")):
             raise HTTPException(403, "this form was not posted from the dashboard")
         return form
 
@@ -202,9 +218,20 @@ class Pages:
             with self.dash.reading() as conn:
                 yield from export_chunks(conn, UUID(batch_id), format, raw=False)
 
+        async def streamed():
+            """Each chunk read on a thread; the transaction ends when the download does,
+            finished or not (a browser that goes away closes the generator here)."""
+            async with self.dash.exports:
+                source = chunks()
+                try:
+                    while (chunk := await run_in_threadpool(next, source, None)) is not None:
+                        yield chunk
+                finally:
+                    await run_in_threadpool(source.close)
+
         media = "text/csv" if format == "csv" else "application/x-ndjson"
         return StreamingResponse(
-            chunks(),
+            streamed(),
             media_type=f"{media}; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.{format}"'},
         )
@@ -212,6 +239,8 @@ class Pages:
     async def live(self, request: Request) -> StreamingResponse:
         """Server-Sent Events: the batch list, or one batch until it is done."""
         batch_id = request.path_params.get("batch")
+        if batch_id is not None:  # an unknown batch: 404, not a stream a browser retries
+            await run_in_threadpool(self._check_batch, batch_id)
 
         def read() -> Any:
             with self.dash.reading() as conn:
@@ -236,6 +265,10 @@ class Pages:
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
+
+    def _check_batch(self, batch_id: str) -> None:
+        with self.dash.reading() as conn:
+            _batch_or_404(conn, batch_id)
 
     # -- workflows -----------------------------------------------------------------------
     def workflows(self, request: Request) -> HTMLResponse:
@@ -283,7 +316,7 @@ class Pages:
 
     # -- lookup and spend ----------------------------------------------------------------
     def entities(self, request: Request) -> HTMLResponse:
-        query = request.query_params.get("q", "").strip()[:500]
+        query = request.query_params.get("q", "").replace("\x00", "").strip()[:500]
         found = []
         if query:
             with self.dash.reading() as conn:
@@ -313,7 +346,17 @@ class Pages:
         return self.page(request, "upload.html", code, pipelines=pipelines, error=error)
 
     async def upload(self, request: Request) -> HTMLResponse:
-        form = await self.checked_form(request)
+        # checked before the body is read: a cross-site or oversized post writes nothing
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if not self.guard.allows(
+            headers, request.headers.get("host", ""), request.query_params.get("csrf")
+        ):
+            raise HTTPException(403, "this form was not posted from the dashboard")
+        length = request.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > UPLOAD_LIMIT:
+            raise HTTPException(413, f"files up to {UPLOAD_LIMIT // 2**30} GB")
+        self._forget_stale_uploads()
+        form = await request.form(max_files=1, max_fields=5)
         file, pipeline = form.get("file"), str(form.get("pipeline") or "")
         if not isinstance(file, UploadFile) or not file.filename:
             return self.upload_form(request, "choose a CSV or JSONL file", 400)
@@ -321,7 +364,7 @@ class Pages:
         suffix = "".join(Path(file.filename).suffixes[-2:])
         path = self.folder / (token + (suffix if suffix.isascii() and len(suffix) < 16 else ""))
         await _save(file, path)
-        entry = Upload(path, file.filename, pipeline)
+        entry = Upload(path, file.filename.replace("\x00", ""), pipeline)
 
         def dry_run() -> None:
             columns = loader.Columns(on_mapping=entry.mapping.update)
@@ -341,6 +384,13 @@ class Pages:
         return self.page(
             request, "upload_check.html", token=token, upload=entry, fields=loader.FIELDS
         )
+
+    def _forget_stale_uploads(self) -> None:
+        """Checked files nobody confirmed within UPLOAD_KEPT_SECONDS are deleted."""
+        for token, entry in list(self.uploads.items()):
+            if entry.state == "checked" and time.monotonic() - entry.at > UPLOAD_KEPT_SECONDS:
+                entry.path.unlink(missing_ok=True)
+                del self.uploads[token]
 
     async def upload_start(self, request: Request) -> RedirectResponse:
         await self.checked_form(request)
@@ -382,7 +432,8 @@ ACTIONS = ("pause", "resume", "retry", "budget")
 
 
 def create_app(database_url: str, user: str = "admin", password: str | None = None):
-    """The dashboard as an ASGI app (HTTP Basic in front when a password is given)."""
+    """The dashboard as an ASGI app (HTTP Basic in front when a password is given; without
+    one it answers only to a loopback host name)."""
     pages = Pages(database_url)
 
     @asynccontextmanager
@@ -416,7 +467,7 @@ def create_app(database_url: str, user: str = "admin", password: str | None = No
         exception_handlers={HTTPException: pages.error},
         lifespan=lifespan,
     )
-    return BasicAuth(app, user, password)
+    return Doors(app, user, password)
 
 
 def _batch_or_404(conn: psycopg.Connection, batch: str) -> dict:
@@ -462,7 +513,7 @@ def _budget(value: str | None) -> int | None:
     text = (value or "").strip().lower()
     if text in ("", "none"):
         return None
-    if not text.isdigit() or int(text) > 2**31 - 1:
+    if not (text.isascii() and text.isdigit()) or int(text) > 2**31 - 1:
         raise HTTPException(400, "a daily budget is a whole number of paid calls, or none")
     return int(text)
 

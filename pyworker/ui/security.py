@@ -29,9 +29,23 @@ def is_loopback(host: str) -> bool:
         return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
 
 
-class BasicAuth:
-    """Every request needs the user and password (compared in constant time); none is
-    needed when no password is set (only allowed on a loopback address)."""
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+# what every answer carries: never framed by another site (clickjacking), only our own
+# scripts, styles and images, no guessing of content types, no address sent to other sites
+SECURITY_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # (no-referrer would make forms' Origin "null")
+]
+
+
+class Doors:
+    """In front of every request: HTTP Basic (user and password compared in constant time)
+    when a password is set; without one (only allowed on a loopback address), requests
+    must name a loopback host, so a web page cannot reach the dashboard through a domain
+    of its own that resolves to 127.0.0.1 (DNS rebinding). Every answer gets
+    SECURITY_HEADERS."""
 
     def __init__(self, app: ASGIApp, user: str, password: str | None) -> None:
         self.app = app
@@ -40,20 +54,46 @@ class BasicAuth:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.expected is not None:
-            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            scheme, _, given = header.partition(" ")
-            if scheme.lower() != "basic" or not hmac.compare_digest(
-                given.strip().encode(), self.expected.encode()
-            ):
-                response = PlainTextResponse(
-                    "enrich dashboard: log in",
-                    status_code=401,
-                    headers={"WWW-Authenticate": 'Basic realm="enrich", charset="UTF-8"'},
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        refusal = self._refusal(headers)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _refusal(self, headers: dict[bytes, bytes]) -> PlainTextResponse | None:
+        extra = {k.decode(): v.decode() for k, v in SECURITY_HEADERS}
+        if self.expected is None:
+            host = headers.get(b"host", b"").decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in LOOPBACK_NAMES:
+                return PlainTextResponse(
+                    "without ENRICH_UI_PASSWORD the dashboard answers only to 127.0.0.1 or "
+                    "localhost",
+                    status_code=421,
+                    headers=extra,
                 )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+            return None
+        header = headers.get(b"authorization", b"").decode("latin-1")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() == "basic" and hmac.compare_digest(
+            given.strip().encode(), self.expected.encode()
+        ):
+            return None
+        return PlainTextResponse(
+            "enrich dashboard: log in",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Basic realm="enrich", charset="UTF-8"', **extra},
+        )
 
 
 class FormGuard:
@@ -67,11 +107,17 @@ class FormGuard:
     def token(self) -> str:
         return hmac.new(self._key, b"enrich-ui-form", hashlib.sha256).hexdigest()
 
-    def allows(self, headers: dict[str, str], host: str, token: str | None) -> bool:
-        """A form post from one of our pages: its token, and no other site as its origin."""
+    def from_here(self, headers: dict[str, str], host: str) -> bool:
+        """No other site is the post's origin (what the browser says of it)."""
         if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return False
         origin = headers.get("origin")
-        if origin and urlsplit(origin).netloc != host:  # ("null" too: never ours)
-            return False
-        return token is not None and hmac.compare_digest(token, self.token)
+        return not origin or urlsplit(origin).netloc == host  # ("null" too: never ours)
+
+    def allows(self, headers: dict[str, str], host: str, token: str | None) -> bool:
+        """A form post from one of our pages: its token, and no other site as its origin."""
+        return (
+            self.from_here(headers, host)
+            and token is not None
+            and hmac.compare_digest(token.encode(), self.token.encode())
+        )

@@ -22,7 +22,7 @@ from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import BackgroundServer
 from pyworker.testing import ENRICH
 from pyworker.testing.stack import running_stack
-from pyworker.ui import create_app
+from pyworker.ui import app, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -244,3 +244,61 @@ def test_metrics_name_webhooks_by_position_and_bad_input_is_refused(db_url: str)
         assert budget.status_code == 400
         looked_up = client.get("/entities", params={"q": "<b>x</b>.com"}).text
         assert "<b>x</b>" not in looked_up and "&lt;b&gt;x&lt;/b&gt;.com" in looked_up
+
+
+def test_without_a_password_it_answers_only_to_a_loopback_host_and_is_never_framed(
+    db_url: str,
+) -> None:
+    with dashboard(db_url, password=None) as url:
+        port = url.rsplit(":", 1)[1]
+        rebound = httpx.get(url + "/workflows", headers={"Host": f"attacker.example:{port}"})
+        assert rebound.status_code == 421  # a site whose name resolves to 127.0.0.1: refused
+        page = httpx.get(url + "/workflows", headers={"Host": f"localhost:{port}"})
+        assert page.status_code == 200
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+def test_odd_requests_get_a_clear_answer_not_a_crash(db_url: str) -> None:
+    with dashboard(db_url) as url, httpx.Client(base_url=url, headers=auth()) as client:
+        assert client.get("/live/batches/00000000-0000-0000-0000-000000000000").status_code == 404
+        budget = client.get(f"/workflows/{COMPANY_WORKFLOW}/budget", params={"daily_budget": "²"})
+        assert budget.status_code == 400
+        assert client.get("/entities", params={"q": "acme.com\x00"}).status_code == 200
+        cross_site = client.post(
+            "/upload?csrf=wrong", files={"file": ("a.csv", b"email\na@acme.com\n")}
+        )
+        assert cross_site.status_code == 403
+        token = re.search(r"csrf=([0-9a-f]+)", client.get("/upload").text).group(1)
+        limit, app.UPLOAD_LIMIT = app.UPLOAD_LIMIT, 100  # (refused by its announced size)
+        try:
+            huge = client.post(f"/upload?csrf={token}", files={"file": ("a.csv", b"x" * 500)})
+        finally:
+            app.UPLOAD_LIMIT = limit
+        assert huge.status_code == 413
+
+
+def test_a_download_given_up_half_way_gives_its_connection_back(db_url: str) -> None:
+    import psycopg
+
+    rows = [{"email": f"p{n}@company{n % 500}.com", "note": "x" * 200} for n in range(20_000)]
+    from pyworker.testing.stack import create_batch
+
+    batch = create_batch(db_url, "company", rows)
+    with dashboard(db_url) as url, httpx.Client(base_url=url, headers=auth()) as client:
+        for _ in range(6):  # more than the exports allowed at once
+            with client.stream("GET", f"/batches/{batch}/export.csv") as download:
+                next(download.iter_bytes())  # the first chunk, then the browser goes away
+
+        def copying() -> int:
+            with psycopg.connect(db_url) as conn:
+                return conn.execute(
+                    "select count(*) from pg_stat_activity"
+                    " where datname = current_database() and query like 'copy (%'"
+                    " and state <> 'idle' and pid <> pg_backend_pid()"
+                ).fetchone()[0]
+
+        from pyworker.testing.wait import wait_for
+
+        wait_for(lambda: copying() == 0, timeout=20, what="the exports' transactions to end")
+        assert client.get("/").status_code == 200
