@@ -12,27 +12,35 @@ language plpgsql set search_path = ''
 -- The join of the transition tables has no parameter, so its plan is made once per session
 -- and kept: made on a one-row update (a callback), a nested loop rescans the old rows for
 -- every new one, quadratic for an entity with thousands of waiting items.
-set enable_nestloop = off as $$
+-- No JIT: nested loops off inflate plan costs past the JIT thresholds, and compiling costs
+-- more than the statements (a callback's cascade is milliseconds).
+set enable_nestloop = off
+set jit = off as $$
 declare
   v_item_ids uuid[]; v_steps text[]; v_statuses text[];
 begin
   -- each changed row leaves the count it was in and joins its new one (its batch looked up
-  -- per row: a join would be planned as a hash join over every item, nested loops being off)
-  perform enrich._count_states(array_agg(c.batch_id), array_agg(c.step_name),
-                               array_agg(c.status), array_agg(c.skipped), array_agg(c.error),
-                               array_agg(c.delta))
+  -- per row: a join would be planned as a hash join over every item, nested loops being
+  -- off); one pass over the transition tables, old and new keys as arrays
+  perform enrich._count_states(c.batches || c.batches, c.steps || c.steps,
+                               c.old_statuses || c.new_statuses, c.old_skipped || c.new_skipped,
+                               c.old_errors || c.new_errors,
+                               array_fill(-1::bigint, array[cardinality(c.batches)])
+                                 || array_fill(1::bigint, array[cardinality(c.batches)]))
   from (
-    select (select i.batch_id from enrich.batch_items i where i.id = n.item_id) as batch_id,
-           n.step_name, k.status, k.skipped, k.error, k.delta
+    select array_agg((select i.batch_id from enrich.batch_items i where i.id = n.item_id))
+             as batches,
+           array_agg(n.step_name) as steps,
+           array_agg(o.status) as old_statuses, array_agg(n.status) as new_statuses,
+           array_agg(o.meta ? 'skipped') as old_skipped, array_agg(n.meta ? 'skipped') as new_skipped,
+           array_agg(enrich._state_error(o.status, o.meta)) as old_errors,
+           array_agg(enrich._state_error(n.status, n.meta)) as new_errors
     from finished_rows n
     join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
-    cross join lateral (values
-      (o.status, o.meta ? 'skipped', enrich._state_error(o.status, o.meta), -1::bigint),
-      (n.status, n.meta ? 'skipped', enrich._state_error(n.status, n.meta), 1::bigint)
-    ) as k(status, skipped, error, delta)
     where o.status <> n.status or (o.meta ? 'skipped') <> (n.meta ? 'skipped')
        or enrich._state_error(o.status, o.meta) <> enrich._state_error(n.status, n.meta)
-  ) c;
+  ) c
+  where c.batches is not null;
 
   select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
     into v_item_ids, v_steps, v_statuses
