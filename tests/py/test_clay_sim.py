@@ -117,7 +117,7 @@ def test_callback_backlog_leaves_the_simulator_responsive_and_loses_nothing() ->
     # alone can make an answer take a couple of seconds
     assert slowest_post < RESPONSIVE, f"a webhook POST took {slowest_post:.1f} s"
     slowest_stats = max(slowest_during, slowest_after)
-    assert slowest_stats < RESPONSIVE, f"GET /stats took {slowest_stats:.1f} s with callbacks queued"
+    assert slowest_stats < RESPONSIVE, f"GET /stats took {slowest_stats:.1f} s, callbacks queued"
     # 32 delivery slots; a callback the simulator gave up on after its 10 s timeout may still
     # be held here while its slot sends another
     assert receiver.most_inflight <= 64, f"{receiver.most_inflight} callbacks held at once"
