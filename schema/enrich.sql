@@ -606,6 +606,8 @@ COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_w
 CREATE FUNCTION enrich._count_batch_entities(p_batch_ids uuid[]) RETURNS void
     LANGUAGE sql
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
+    SET jit TO 'off'
     AS $$
   update enrich.batches b
      set companies = (select count(*) from (select distinct i.company_id from enrich.batch_items i
@@ -856,6 +858,11 @@ CREATE FUNCTION enrich._enter_step(p_step text, p_item_ids uuid[]) RETURNS void
     SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 begin
+  -- A few items (a small batch, a few callbacks' cascade) are looked up by their keys:
+  -- with nested loops off, a join of one item would hash every item of the database.
+  if cardinality(p_item_ids) <= 1000 then
+    perform set_config('enable_nestloop', 'on', true);
+  end if;
   if cardinality(p_item_ids) = 0 then
     return;
   elsif p_step = 'normalize_all_core_values' then

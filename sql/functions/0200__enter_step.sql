@@ -13,6 +13,11 @@ set enable_nestloop = off
 set jit = off
 set plan_cache_mode = force_custom_plan as $$
 begin
+  -- A few items (a small batch, a few callbacks' cascade) are looked up by their keys:
+  -- with nested loops off, a join of one item would hash every item of the database.
+  if cardinality(p_item_ids) <= 1000 then
+    perform set_config('enable_nestloop', 'on', true);
+  end if;
   if cardinality(p_item_ids) = 0 then
     return;
   elsif p_step = 'normalize_all_core_values' then

@@ -2,7 +2,11 @@
 -- load ends (and again when `enrich db migrate` merges entities), so status reads them.
 
 create or replace function enrich._count_batch_entities(p_batch_ids uuid[]) returns void
-language sql set search_path = '' as $$
+language sql set search_path = ''
+-- Each batch's items by the (batch_id, row_number) key: statistics see a few big batches, and
+-- would have a one-row batch's count scan every item of the database. No JIT (a count).
+set enable_seqscan = off
+set jit = off as $$
   update enrich.batches b
      set companies = (select count(*) from (select distinct i.company_id from enrich.batch_items i
                                              where i.batch_id = b.id and i.company_id is not null) c),
