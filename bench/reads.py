@@ -179,10 +179,11 @@ def fill_batches(url: str, total: int = 1_000) -> None:
 def measure(url: str, big: str, small: str, calls: int, rounds: int) -> dict:
     """The three measures on a prepared database; the report."""
     with psycopg.connect(url) as conn:
-        big_rows = conn.execute("select item_count from enrich.batches where id = %s", (big,))
-        big_rows = big_rows.fetchone()[0]
-        in_database = conn.execute("select count(*), sum(item_count) from enrich.batches")
-        batches_in_database, rows_in_database = in_database.fetchone()
+        big_rows, batches_in_database, rows_in_database = conn.execute(
+            "select (select item_count from enrich.batches where id = %s),"
+            " count(*), sum(item_count) from enrich.batches",
+            (big,),
+        ).fetchone()
         status_big = sample(conn, "select enrich.batch_status(%s)", (big,), calls)
         status_small = sample(conn, "select enrich.batch_status(%s)", (small,), calls)
         recent = sample(conn, "select * from enrich.recent_batches(50)", (), calls)

@@ -452,10 +452,17 @@ def export_batch(conn: psycopg.Connection, batch_id: UUID) -> Iterator[bytes]:
     """The batch's JSONL export, streamed by COPY: one JSON record per line, in row order."""
     # CSV format with quote and delimiter characters JSON text never holds unescaped: COPY
     # writes each record as it is (its text format would double every backslash)
-    query = sql.SQL(
-        "copy (select e.record::text from enrich.export_batch({}) e) to stdout "
-        "(format csv, quote e'\\x01', delimiter e'\\x02')"
-    ).format(batch_id)
+    yield from _copy_out(
+        conn,
+        sql.SQL(
+            "copy (select e.record::text from enrich.export_batch({}) e) to stdout "
+            "(format csv, quote e'\\x01', delimiter e'\\x02')"
+        ).format(batch_id),
+    )
+
+
+def _copy_out(conn: psycopg.Connection, query: Any) -> Iterator[bytes]:
+    """A COPY ... TO STDOUT in chunks, without JIT in its transaction."""
     without_jit(conn)
     with conn.cursor().copy(query) as copy:
         yield from copy
@@ -475,9 +482,7 @@ def export_csv(
     query = conn.execute(
         "select enrich.export_csv_query(%s, %s, %s)", (batch_id, Jsonb(columns), raw)
     ).fetchone()[0]
-    without_jit(conn)
-    with conn.cursor().copy(f"copy ({query}) to stdout (format csv)") as copy:
-        yield from copy
+    yield from _copy_out(conn, f"copy ({query}) to stdout (format csv)")
 
 
 def spreadsheet_safe(conn: psycopg.Connection, cells: list[str]) -> list[str]:

@@ -2450,39 +2450,47 @@ CREATE FUNCTION enrich._workflow_states_after_update() RETURNS trigger
     SET jit TO 'off'
     AS $$
 declare
-  v_item_ids uuid[]; v_steps text[]; v_statuses text[];
+  v_changed record;
 begin
-  -- each changed row leaves the count it was in and joins its new one (its batch looked up
-  -- per row: a join would be planned as a hash join over every item, nested loops being
-  -- off); one pass over the transition tables, old and new keys as arrays
-  perform enrich._count_states(c.batches || c.batches, c.steps || c.steps,
-                               c.old_statuses || c.new_statuses, c.old_skipped || c.new_skipped,
-                               c.old_errors || c.new_errors,
-                               array_fill(-1::bigint, array[cardinality(c.batches)])
-                                 || array_fill(1::bigint, array[cardinality(c.batches)]))
-  from (
-    select array_agg((select i.batch_id from enrich.batch_items i where i.id = n.item_id))
-             as batches,
-           array_agg(n.step_name) as steps,
-           array_agg(o.status) as old_statuses, array_agg(n.status) as new_statuses,
-           array_agg(o.meta ? 'skipped') as old_skipped, array_agg(n.meta ? 'skipped') as new_skipped,
-           array_agg(enrich._state_error(o.status, o.meta)) as old_errors,
-           array_agg(enrich._state_error(n.status, n.meta)) as new_errors
-    from finished_rows n
-    join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
-    where o.status <> n.status or (o.meta ? 'skipped') <> (n.meta ? 'skipped')
-       or enrich._state_error(o.status, o.meta) <> enrich._state_error(n.status, n.meta)
-  ) c
-  where c.batches is not null;
+  -- One pass over the transition tables: the rows whose count changes (status, skipped or
+  -- error; each row's batch looked up by its key: a join would be planned as a hash join
+  -- over every item, nested loops being off), and among them the item steps that finished.
+  select array_agg((select i.batch_id from enrich.batch_items i where i.id = c.item_id))
+           as batches,
+         array_agg(c.step_name) as steps,
+         array_agg(c.old_status) as old_statuses, array_agg(c.new_status) as new_statuses,
+         array_agg(c.old_skipped) as old_skipped, array_agg(c.new_skipped) as new_skipped,
+         array_agg(c.old_error) as old_errors, array_agg(c.new_error) as new_errors,
+         array_agg(c.item_id) filter (where c.finished) as finished_items,
+         array_agg(c.step_name) filter (where c.finished) as finished_steps,
+         array_agg(c.new_status) filter (where c.finished) as finished_statuses
+    into v_changed
+    from (select n.item_id, n.step_name, o.status as old_status, n.status as new_status,
+                 o.meta ? 'skipped' as old_skipped, n.meta ? 'skipped' as new_skipped,
+                 enrich._state_error(o.status, o.meta) as old_error,
+                 enrich._state_error(n.status, n.meta) as new_error,
+                 n.status in ('COMPLETED', 'FAILED') and n.status <> o.status
+                   and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values')
+                   as finished
+          from finished_rows n
+          join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name) c
+   where (c.old_status, c.old_skipped, c.old_error) <> (c.new_status, c.new_skipped, c.new_error);
+  if v_changed.batches is null then
+    return null;
+  end if;
 
-  select array_agg(n.item_id), array_agg(n.step_name), array_agg(n.status)
-    into v_item_ids, v_steps, v_statuses
-    from finished_rows n
-    join previous_rows o on o.item_id = n.item_id and o.step_name = n.step_name
-   where n.status in ('COMPLETED', 'FAILED') and n.status <> o.status
-     and not (n.status = 'COMPLETED' and n.step_name = 'normalize_all_core_values');
-  if v_item_ids is not null then
-    perform enrich._advance_items(v_item_ids, v_steps, v_statuses);
+  -- each changed row leaves the count it was in and joins its new one
+  perform enrich._count_states(
+    v_changed.batches || v_changed.batches, v_changed.steps || v_changed.steps,
+    v_changed.old_statuses || v_changed.new_statuses,
+    v_changed.old_skipped || v_changed.new_skipped,
+    v_changed.old_errors || v_changed.new_errors,
+    array_fill(-1::bigint, array[cardinality(v_changed.batches)])
+      || array_fill(1::bigint, array[cardinality(v_changed.batches)]));
+
+  if v_changed.finished_items is not null then
+    perform enrich._advance_items(v_changed.finished_items, v_changed.finished_steps,
+                                  v_changed.finished_statuses);
   end if;
   return null;
 end;

@@ -131,26 +131,25 @@ class Dashboard:
         self.viewer, self.admin = f"{prefix}enrich_viewer", f"{prefix}enrich_admin"
 
     @contextmanager
-    def reading(self) -> Iterator[psycopg.Connection]:
-        with self.pool.connection() as conn, conn.transaction():
-            conn.execute(sql.SQL("set local role {}").format(sql.Identifier(self.viewer)))
+    def _as(self, role: str, rolled_back: bool = False) -> Iterator[psycopg.Connection]:
+        """A transaction of a pooled connection in `role` (SET LOCAL: pooler-safe)."""
+        with self.pool.connection() as conn, conn.transaction(force_rollback=rolled_back):
+            conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
             yield conn
 
-    @contextmanager
-    def acting(self) -> Iterator[psycopg.Connection]:
-        with self.pool.connection() as conn, conn.transaction():
-            conn.execute(sql.SQL("set local role {}").format(sql.Identifier(self.admin)))
-            yield conn
+    def reading(self):
+        return self._as(self.viewer)
+
+    def acting(self):
+        return self._as(self.admin)
 
     def would(self, action) -> Any:
         """What an action would do, run as the admin in a transaction rolled back."""
-        with self.pool.connection() as conn:
-            try:
-                with conn.transaction(force_rollback=True):
-                    conn.execute(sql.SQL("set local role {}").format(sql.Identifier(self.admin)))
-                    return action(conn)
-            except psycopg.Error as exc:
-                raise HTTPException(400, exc.diag.message_primary or str(exc)) from exc
+        try:
+            with self._as(self.admin, rolled_back=True) as conn:
+                return action(conn)
+        except psycopg.Error as exc:
+            raise HTTPException(400, exc.diag.message_primary or str(exc)) from exc
 
 
 class Pages:
