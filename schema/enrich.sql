@@ -685,9 +685,13 @@ COMMENT ON FUNCTION enrich._credits_spent(p_workspace text, p_day date) IS 'Cred
 CREATE FUNCTION enrich._csv_cell(p_text text, p_value jsonb, p_raw boolean) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$  -- inlined (no SET clause): called for every cell
-  select case when ascii(p_text) in (91, 123)  -- [ {
-               and jsonb_typeof(p_value) in ('object', 'array')
-              then enrich._compact_json(p_value)
+  -- Most cells start with none of the characters that need a look: one test of the first
+  -- character's code (ascii) lets them through.
+  select case when ascii(p_text) not in (9, 13, 43, 45, 61, 64, 91, 123)  -- tab return + - = @ [ {
+              then p_text
+              when ascii(p_text) in (91, 123)
+              then case when jsonb_typeof(p_value) in ('object', 'array')
+                        then enrich._compact_json(p_value) else p_text end
               when p_raw then p_text
               else enrich._spreadsheet_safe(p_text) end
 $$;
@@ -3478,28 +3482,29 @@ CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb
     select distinct i.company_id, i.person_id
     from enrich.batch_items i where i.batch_id = p_batch_id
   ),
+  -- per workflow of the batch, the newest result of each of its entities (joined as the
+  -- planner sees fit: by hash when the results are few, by their key when the batch is)
+  newest as (
+    (select distinct on (w.slug, r.company_id) w.slug, r.data
+     from batch b
+     join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'company'
+     join enrich.company_enrichment_results r on r.workflow_slug = w.slug
+     where r.company_id in (select e.company_id from entities e)
+     order by w.slug, r.company_id, r.created_at desc)
+    union all
+    (select distinct on (w.slug, r.person_id) w.slug, r.data
+     from batch b
+     join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'person'
+     join enrich.person_enrichment_results r on r.workflow_slug = w.slug
+     where r.person_id in (select e.person_id from entities e)
+     order by w.slug, r.person_id, r.created_at desc)
+  ),
   fields as (
-    select w.slug, array_position(b.steps, w.slug) as position, k.field
-    from batch b
-    join enrich.workflows w on w.slug = any (b.steps)
-    cross join lateral (
-      select distinct k as field
-      from (select distinct e.company_id from entities e
-            where w.entity_type = 'company' and e.company_id is not null) e
-      cross join lateral (select r.data from enrich.company_enrichment_results r
-                          where r.company_id = e.company_id and r.workflow_slug = w.slug
-                          order by r.created_at desc limit 1) r
-      cross join lateral jsonb_object_keys(
-        case when jsonb_typeof(r.data) = 'object' then r.data else '{}' end) k
-      union
-      select distinct k
-      from (select distinct e.person_id from entities e
-            where w.entity_type = 'person' and e.person_id is not null) e
-      cross join lateral (select r.data from enrich.person_enrichment_results r
-                          where r.person_id = e.person_id and r.workflow_slug = w.slug
-                          order by r.created_at desc limit 1) r
-      cross join lateral jsonb_object_keys(
-        case when jsonb_typeof(r.data) = 'object' then r.data else '{}' end) k) k
+    select n.slug, k.field
+    from newest n
+    cross join lateral jsonb_object_keys(
+      case when jsonb_typeof(n.data) = 'object' then n.data else '{}' end) k(field)
+    group by n.slug, k.field
   )
   select coalesce(b.input_columns,
                   (select coalesce(jsonb_agg(jsonb_build_object('heading', k, 'key', k)
@@ -3508,16 +3513,16 @@ CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb
                                 jsonb_object_keys(i.data) k
                          where i.batch_id = p_batch_id) keys)),
          b.steps,
-         array(select ws.step_name
-               from enrich.workflow_states ws
-               join enrich.batch_items i on i.id = ws.item_id
-               where i.batch_id = p_batch_id and ws.meta ? 'error'
-               group by ws.step_name
-               order by array_position(b.steps, ws.step_name)),
+         array(select c.step_name  -- failed rows, from the kept counts
+               from enrich.batch_counts c
+               where c.batch_id = p_batch_id and c.status = 'FAILED'
+               group by c.step_name
+               having sum(c.n) > 0
+               order by array_position(b.steps, c.step_name)),
          (select coalesce(jsonb_agg(jsonb_build_object('workflow', f.slug, 'fields', f.fields)
-                                    order by f.position), '[]')
-          from (select slug, position, array_agg(field order by field) as fields
-                from fields group by slug, position) f)
+                                    order by array_position(b.steps, f.slug)), '[]')
+          from (select slug, array_agg(field order by field) as fields
+                from fields group by slug) f)
   from batch b
 $$;
 
@@ -3525,7 +3530,7 @@ $$;
 -- Name: FUNCTION export_columns(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps with an error in some row, and per workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
+COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps where some row failed, and per workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
 
 --
 -- Name: export_csv_query(uuid, jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3541,7 +3546,6 @@ declare
   v_steps    text[] := '{}';   -- the step of each st<n> column, the error of each er<n>
   v_errors   text[] := '{}';
   v_flows    text[] := '{}';   -- the workflow of each r<n> join
-  v_with     text[] := '{}';
   v_joins    text := '';
   v_aggs     text[] := '{}';
   v_texts    text[] := '{}';   -- each JSON value's text, read once per row (t<n>)
@@ -3590,17 +3594,12 @@ begin
         end if;
         v_flows := v_flows || (v_column ->> 'result');
         v_n := cardinality(v_flows);
-        select v_with || format(
-                 'r%1$s as materialized (
-                    select e.id, r.data
-                    from (select distinct i.%2$I as id from enrich.batch_items i
-                          where i.batch_id = %4$L and i.%2$I is not null) e
-                    cross join lateral (select r.data from enrich.%3$I r
-                                        where r.%2$I = e.id and r.workflow_slug = %5$L
-                                        order by r.created_at desc limit 1) r)',
-                 v_n, t.id_column, t.results, p_batch_id, v_column ->> 'result'),
-               v_joins || format(' left join r%1$s on r%1$s.id = i.%2$I', v_n, t.id_column)
-          into v_with, v_joins
+        select v_joins || format(
+                 ' left join lateral (select r.data from enrich.%3$I r
+                                      where r.%2$I = i.%2$I and r.workflow_slug = %4$L
+                                      order by r.created_at desc limit 1) r%1$s on true',
+                 v_n, t.id_column, t.results, v_column ->> 'result')
+          into v_joins
           from enrich._entity_tables(v_type) t;
       end if;
       v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
@@ -3627,9 +3626,7 @@ begin
       (select string_agg(format('%s as t%s', t.text, t.n), ', ' order by t.n)
          from unnest(v_texts) with ordinality as t(text, n)));
   end if;
-  return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
-              else '' end
-      || format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
+  return format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
                 array_to_string(v_cells, ', '), v_joins, p_batch_id);
 end;
 $_$;

@@ -1,8 +1,9 @@
 -- enrich.export_csv_query: the query that `enrich export --format csv` streams with
--- COPY ... TO STDOUT: one pass over the batch's items in row order, each item's steps read
--- by its key, and per workflow the newest results of the batch's distinct entities read once
--- and joined by hash. The columns are the caller's layout (enrich.export_columns gives what
--- it is made of); every literal in the text is quoted here.
+-- COPY ... TO STDOUT: one pass over the batch's items in row order (by the batch's row key, so
+-- rows stream from the first one on, with no sort), each item's steps read by its key, and per
+-- workflow its entity's newest result by the results' lookup key (the planner memoizes it: an
+-- entity shared by many rows is read once). The columns are the caller's layout
+-- (enrich.export_columns gives what it is made of); every literal in the text is quoted here.
 
 create or replace function enrich.export_csv_query(
   p_batch_id uuid, p_columns jsonb, p_raw boolean default false
@@ -14,7 +15,6 @@ declare
   v_steps    text[] := '{}';   -- the step of each st<n> column, the error of each er<n>
   v_errors   text[] := '{}';
   v_flows    text[] := '{}';   -- the workflow of each r<n> join
-  v_with     text[] := '{}';
   v_joins    text := '';
   v_aggs     text[] := '{}';
   v_texts    text[] := '{}';   -- each JSON value's text, read once per row (t<n>)
@@ -63,17 +63,12 @@ begin
         end if;
         v_flows := v_flows || (v_column ->> 'result');
         v_n := cardinality(v_flows);
-        select v_with || format(
-                 'r%1$s as materialized (
-                    select e.id, r.data
-                    from (select distinct i.%2$I as id from enrich.batch_items i
-                          where i.batch_id = %4$L and i.%2$I is not null) e
-                    cross join lateral (select r.data from enrich.%3$I r
-                                        where r.%2$I = e.id and r.workflow_slug = %5$L
-                                        order by r.created_at desc limit 1) r)',
-                 v_n, t.id_column, t.results, p_batch_id, v_column ->> 'result'),
-               v_joins || format(' left join r%1$s on r%1$s.id = i.%2$I', v_n, t.id_column)
-          into v_with, v_joins
+        select v_joins || format(
+                 ' left join lateral (select r.data from enrich.%3$I r
+                                      where r.%2$I = i.%2$I and r.workflow_slug = %4$L
+                                      order by r.created_at desc limit 1) r%1$s on true',
+                 v_n, t.id_column, t.results, v_column ->> 'result')
+          into v_joins
           from enrich._entity_tables(v_type) t;
       end if;
       v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
@@ -100,9 +95,7 @@ begin
       (select string_agg(format('%s as t%s', t.text, t.n), ', ' order by t.n)
          from unnest(v_texts) with ordinality as t(text, n)));
   end if;
-  return case when cardinality(v_with) > 0 then 'with ' || array_to_string(v_with, ', ') || ' '
-              else '' end
-      || format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
+  return format('select %s from enrich.batch_items i%s where i.batch_id = %L order by i.row_number',
                 array_to_string(v_cells, ', '), v_joins, p_batch_id);
 end;
 $$;
