@@ -13,22 +13,27 @@ language sql stable set search_path = '' as $$
     select distinct i.company_id, i.person_id
     from enrich.batch_items i where i.batch_id = p_batch_id
   ),
-  -- per workflow of the batch, the newest result of each of its entities (joined as the
-  -- planner sees fit: by hash when the results are few, by their key when the batch is)
+  -- per workflow of the batch, the newest result of each of its distinct entities, read as
+  -- the export's rows read it (enrich.export_csv_query: by the results' key, newest first, the
+  -- first one). Two results of one created_at (recorded in one transaction, or two entities'
+  -- put together by a merge) are told apart by that read alone: a sort (DISTINCT ON) may take
+  -- the other one, and the header would list fields the rows do not show and miss theirs.
   newest as (
-    (select distinct on (w.slug, r.company_id) w.slug, r.data
-     from batch b
-     join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'company'
-     join enrich.company_enrichment_results r on r.workflow_slug = w.slug
-     where r.company_id in (select e.company_id from entities e)
-     order by w.slug, r.company_id, r.created_at desc)
+    select w.slug, r.data
+    from batch b
+    join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'company'
+    cross join (select distinct e.company_id from entities e where e.company_id is not null) e
+    cross join lateral (select r.data from enrich.company_enrichment_results r
+                        where r.company_id = e.company_id and r.workflow_slug = w.slug
+                        order by r.created_at desc limit 1) r
     union all
-    (select distinct on (w.slug, r.person_id) w.slug, r.data
-     from batch b
-     join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'person'
-     join enrich.person_enrichment_results r on r.workflow_slug = w.slug
-     where r.person_id in (select e.person_id from entities e)
-     order by w.slug, r.person_id, r.created_at desc)
+    select w.slug, r.data
+    from batch b
+    join enrich.workflows w on w.slug = any (b.steps) and w.entity_type = 'person'
+    cross join (select distinct e.person_id from entities e where e.person_id is not null) e
+    cross join lateral (select r.data from enrich.person_enrichment_results r
+                        where r.person_id = e.person_id and r.workflow_slug = w.slug
+                        order by r.created_at desc limit 1) r
   ),
   fields as (
     select n.slug, k.field
