@@ -439,16 +439,29 @@ begin
       for v_members in
         select m.id from unnest(v_members.ids) m(id) where m.id <> v_survivor
       loop
-        perform enrich._merge_entity(v_type, v_survivor, v_members.id, v_group.new_key);
+        perform enrich._merge_entity(v_type, v_survivor, v_members.id,
+                                     v_key || ':' || v_group.new_key, null, 'upgrade');
         v_merged := v_merged + 1;
       end loop;
       execute format('update enrich.%I set %I = $1 where id = $2', t.entities, v_key)
         using v_group.new_key, v_survivor;
+      -- the canonical domain or email is an identifier of the survivor (the old spelling
+      -- stays one; a name key's identifier names its company by id, which does not change)
+      if v_group.new_key not like 'name:%' then
+        execute format('insert into enrich.%I (value, kind, %I) values ($1, $2, $3)
+                        on conflict (value, kind) do update set %2$I = excluded.%2$I',
+                       v_type || '_identifiers', t.id_column)
+          using v_group.new_key, case v_type when 'company' then 'domain' else 'email' end,
+                v_survivor;
+      end if;
       execute format('update enrich.batch_items set %I = $1 where %I = $2',
                      v_type || '_key', t.id_column)
         using v_group.new_key, v_survivor;
       v_rekeyed := v_rekeyed + 1;
     end loop;
+    if v_merged > 0 then  -- items that had not reached the merged entity's step yet
+      perform enrich._follow_redirects();
+    end if;
     entity_type := v_type; rekeyed := v_rekeyed; merged := v_merged; left_as_they_are := v_left;
     return next;
   end loop;
@@ -503,21 +516,22 @@ COMMENT ON FUNCTION enrich._clean_text(p_value text) IS 'Trim, collapse inner wh
 CREATE FUNCTION enrich._column_field(p_name text) RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $$
+    AS $_$
   with normalised as (select enrich._column_key(p_name) as key)
   select coalesce(
     (select f.field from normalised n, pg_catalog.unnest(array[
        'email', 'first_name', 'last_name', 'full_name', 'linkedin_url', 'title', 'company_name',
-       'company_domain', 'company_website']) as f(field)
+       'company_domain', 'company_website', 'company_linkedin_url']) as f(field)
       where pg_catalog.replace(f.field, '_', '') = n.key),
-    (select a.field from normalised n join enrich.column_aliases a on a.alias = n.key))
-$$;
+    (select a.field from normalised n join enrich.column_aliases a on a.alias = n.key),
+    (select 'email' from normalised n where n.key ~ '^(email|emailaddress)[0-9]+$'))
+$_$;
 
 --
 -- Name: FUNCTION _column_field(p_name text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._column_field(p_name text) IS 'The input field a column or key names (its own name in any spelling first, then an alias), or NULL: the column is kept as plain data.';
+COMMENT ON FUNCTION enrich._column_field(p_name text) IS 'The input field a column or key names (its own name in any spelling first, then an alias, then "email" for an email by number: Email 2, E-mail Address 3), or NULL: the column is kept as plain data.';
 
 --
 -- Name: _column_key(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -590,7 +604,7 @@ CREATE FUNCTION enrich._company_key_error(p_company_domain text, p_company_websi
          when p_email is not null
          then format('email domain %s is a free-mail provider',
                      quote_literal(split_part(enrich.normalize_email(p_email), '@', 2))) end), ''),
-    'the row has no company_domain, company_website or email')
+    'the row has no company_domain, company_website, company_linkedin_url, company_name or email')
 $$;
 
 --
@@ -917,6 +931,35 @@ $$;
 COMMENT ON FUNCTION enrich._entity_tables(p_entity_type text) IS 'For an entity type: its workflow-states table, the id column naming an entity there (and in batch_items, dispatches'' payloads and callbacks), its entities table and its results table. No row for an unknown type.';
 
 --
+-- Name: _follow_redirects(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._follow_redirects() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_moved bigint;
+begin
+  update enrich.batch_items i
+     set company_id = coalesce(rc.entity_id, i.company_id),
+         person_id = coalesce(rp.entity_id, i.person_id)
+    from enrich.batch_items i2
+    left join enrich.entity_redirects rc on rc.old_id = i2.company_id
+    left join enrich.entity_redirects rp on rp.old_id = i2.person_id
+   where i.id = i2.id and (rc.old_id is not null or rp.old_id is not null);
+  get diagnostics v_moved = row_count;
+  return v_moved;
+end;
+$$;
+
+--
+-- Name: FUNCTION _follow_redirects(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._follow_redirects() IS 'Points every item that names a merged-away company or person at its survivor (one pass over the items); returns how many moved.';
+
+--
 -- Name: _host_of_cleaned(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1006,6 +1049,218 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._is_free_mail_domain(p_host text) IS 'True when the host, or its registrable domain, is a free-mail provider (gmail.com, ...).';
+
+--
+-- Name: _is_platform_domain(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._is_platform_domain(p_registrable_domain text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- A company's page on a platform (linkedin.com/company/acme, github.com/acme) is given as its
+  -- website often enough, and would make every such company one. Free-mail providers are a
+  -- separate list (enrich.free_email_domains). Pure SQL, no SET, so it inlines.
+  select coalesce(p_registrable_domain in (
+    'linkedin.com', 'facebook.com', 'fb.com', 'x.com', 'twitter.com', 'instagram.com',
+    'github.com', 'medium.com', 'crunchbase.com', 'youtube.com', 'tiktok.com', 'pinterest.com',
+    'angel.co', 'wellfound.com', 'glassdoor.com', 'indeed.com', 'bit.ly', 'linktr.ee'), false)
+$$;
+
+--
+-- Name: FUNCTION _is_platform_domain(p_registrable_domain text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._is_platform_domain(p_registrable_domain text) IS 'True when a registrable domain is a platform''s (linkedin.com, facebook.com, x.com, github.com, crunchbase.com, bit.ly, linktr.ee, ...), never a company''s own domain. False for NULL. Free-mail providers are enrich.free_email_domains.';
+
+--
+-- Name: _is_role_mailbox(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._is_role_mailbox(p_email text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- A role mailbox identifies no person (whoever answers info@ today), but it still names
+  -- the company: its domain keys the company, never the person. The local part is compared
+  -- without its +tag; the address is already normalised (lower case, one @). Pure SQL, the
+  -- argument used once and no SET, so it inlines.
+  select coalesce(pg_catalog.split_part(pg_catalog.split_part(p_email, '@', 1), '+', 1)
+                  in ('info', 'sales', 'contact', 'hello', 'support', 'admin', 'office', 'team',
+                      'noreply', 'no-reply', 'marketing', 'billing', 'jobs', 'careers'),
+                  false)
+$$;
+
+--
+-- Name: FUNCTION _is_role_mailbox(p_email text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._is_role_mailbox(p_email text) IS 'True when a normalised address is a role mailbox (info, sales, contact, hello, support, admin, office, team, noreply, no-reply, marketing, billing, jobs, careers; +tag ignored): it names the company but no person. False for NULL.';
+
+--
+-- Name: _link_identities(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._link_identities(p_entity_type text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_identifiers text := p_entity_type || '_identifiers';
+  v_entities    text;
+  v_id          text;
+  v_component   record;
+  v_loser       record;
+  v_survivor    uuid;
+  v_locked      uuid[];
+  v_survivors   uuid[] := '{}';
+begin
+  select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
+
+  -- 1. The distinct identifiers, each with the entity it already names (one index probe
+  --    per distinct value).
+  create temporary table link_nodes on commit drop as
+  select row_number() over () as node, d.kind, d.value, null::bigint as label,
+         null::uuid as owner
+  from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d;
+  execute format($sql$
+    update pg_temp.link_nodes n set owner = i.%2$I
+      from enrich.%1$I i
+     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
+       and i.value = n.value and i.kind = n.kind
+  $sql$, v_identifiers, v_id);
+  create temporary table link_item_nodes on commit drop as
+  select r.item_id, n.node from pg_temp.row_identifiers r
+  join pg_temp.link_nodes n on n.kind = r.kind and n.value = r.value;
+  analyze pg_temp.link_nodes;
+  analyze pg_temp.link_item_nodes;
+
+  -- 2. Components: every node starts as its own label; an item links its nodes, a known
+  --    entity links the nodes naming it; the smallest label spreads to a fixpoint.
+  create temporary table link_edges on commit drop as
+  select distinct e.a, e.b
+  from (select min(x.node) over (partition by x.item_id) as a, x.node as b
+          from pg_temp.link_item_nodes x
+        union all
+        select min(n.node) over (partition by n.owner), n.node
+          from pg_temp.link_nodes n where n.owner is not null) e
+  where e.a <> e.b;
+  update pg_temp.link_nodes set label = node;
+  if exists (select from pg_temp.link_edges) then
+    analyze pg_temp.link_edges;
+    loop
+      update pg_temp.link_nodes n set label = m.label
+        from (select s.node, min(s.label) as label
+                from (select e.a as node, l.label from pg_temp.link_edges e
+                        join pg_temp.link_nodes l on l.node = e.b
+                      union all
+                      select e.b, l.label from pg_temp.link_edges e
+                        join pg_temp.link_nodes l on l.node = e.a) s
+               group by s.node) m
+       where n.node = m.node and m.label < n.label;
+      exit when not found;
+    end loop;
+  end if;
+
+  -- 3. Each component's entity: a known one (merges come below), else a new id; its new
+  --    identifiers are inserted in (value, kind) order, waiting on concurrent inserts.
+  create temporary table link_components on commit drop as
+  select n.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
+         min(n.owner::text) is null as fresh
+  from pg_temp.link_nodes n group by n.label;
+  analyze pg_temp.link_components;
+  execute format($sql$
+    insert into enrich.%1$I (value, kind, %2$I)
+    select n.value, n.kind, c.entity_id
+    from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
+    where n.owner is null
+    order by n.value, n.kind
+    on conflict do nothing
+  $sql$, v_identifiers, v_id);
+
+  -- 4. The owners as they are now (a concurrent load may have taken an identifier, or
+  --    merged away an entity we saw), and per component the entities it links: known ones,
+  --    and the id made here if it kept an identifier (an entity with no row yet).
+  update pg_temp.link_nodes set owner = null;
+  execute format($sql$
+    update pg_temp.link_nodes n set owner = i.%2$I
+      from enrich.%1$I i
+     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
+       and i.value = n.value and i.kind = n.kind
+  $sql$, v_identifiers, v_id);
+  create temporary table link_owners on commit drop as
+  select distinct n.label, n.owner, c.fresh and n.owner = c.entity_id as made_here
+  from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
+  where n.owner is not null;
+  update pg_temp.link_components c set entity_id = o.owner
+    from pg_temp.link_owners o
+   where o.label = c.label
+     and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+
+  -- 5. Components that link two or more entities merge them into one survivor (every
+  --    entity involved locked first, in id order). The id made here always loses (it has
+  --    no work and no result): its identifiers just move.
+  v_locked := array(select distinct o.owner from pg_temp.link_owners o
+                     where not o.made_here
+                       and o.label in (select o2.label from pg_temp.link_owners o2
+                                        group by 1 having count(*) > 1)
+                     order by 1);
+  if cardinality(v_locked) > 0 then
+    execute format('select from enrich.%I e where e.id = any($1) order by e.id for update',
+                   v_entities) using v_locked;
+  end if;
+  for v_component in
+    select o.label, array_agg(o.owner order by o.owner) filter (where not o.made_here) as known,
+           (array_agg(o.owner) filter (where o.made_here))[1] as made_here
+    from pg_temp.link_owners o
+    group by o.label having count(*) > 1
+  loop
+    v_survivor := enrich._merge_survivor(p_entity_type, v_component.known);
+    if v_component.made_here is not null then
+      execute format('update enrich.%I set %I = $1 where %2$I = $2', v_identifiers, v_id)
+        using v_survivor, v_component.made_here;
+    end if;
+    for v_loser in
+      select k.id,
+             (select n.kind || ':' || n.value from pg_temp.link_nodes n
+               where n.label = v_component.label and n.owner = k.id
+               order by n.node limit 1) as linked_by,
+             (select i.batch_id from pg_temp.link_nodes n
+                join pg_temp.link_item_nodes x on x.node = n.node
+                join enrich.batch_items i on i.id = x.item_id
+               where n.label = v_component.label limit 1) as batch_id
+      from unnest(v_component.known) k(id) where k.id <> v_survivor
+    loop
+      v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
+                                         v_loser.linked_by, v_loser.batch_id, 'batch');
+    end loop;
+    update pg_temp.link_components c set entity_id = v_survivor where c.label = v_component.label;
+    v_survivors := v_survivors || v_survivor;
+  end loop;
+  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer
+    perform enrich._count_batch_entities(array(
+      select distinct i.batch_id from enrich.workflow_states ws
+        join enrich.batch_items i on i.id = ws.item_id
+       where ws.entity_id = any(v_survivors)));
+  end if;
+
+  -- 6. Each item's entity.
+  create temporary table item_entities on commit drop as
+  select distinct on (x.item_id) x.item_id, c.entity_id,
+         exists (select from pg_temp.link_owners o
+                  where o.label = c.label and o.made_here and o.owner = c.entity_id) as is_new
+  from pg_temp.link_item_nodes x
+  join pg_temp.link_nodes n on n.node = x.node
+  join pg_temp.link_components c on c.label = n.label;
+  analyze pg_temp.item_entities;
+  drop table pg_temp.link_nodes, pg_temp.link_item_nodes, pg_temp.link_edges,
+             pg_temp.link_components, pg_temp.link_owners;
+end;
+$_$;
+
+--
+-- Name: FUNCTION _link_identities(p_entity_type text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._link_identities(p_entity_type text) IS 'The entity of each row of pg_temp.row_identifiers (item_id, kind, value): rows sharing an identifier (transitively) and the entities known by them are one; known entities a component links are merged; new identifiers are inserted. Writes pg_temp.item_entities (item_id, entity_id, is_new); the caller creates the is_new entities.';
 
 --
 -- Name: _live_loaders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1098,69 +1353,240 @@ $$;
 COMMENT ON FUNCTION enrich._mark_sent(p_dispatch_ids bigint[], p_worker text, p_note text) IS 'LEASED -> SENT (leased to p_worker, or to anyone when NULL) with callback_deadline = now() + workflow timeout, the reserved call paid, p_note as last_error. Returns how many.';
 
 --
--- Name: _merge_entity(text, uuid, uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _merge_entity(text, uuid, uuid, text, uuid, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text) RETURNS void
+CREATE FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_linked_by text, p_batch_id uuid DEFAULT NULL::uuid, p_cause text DEFAULT 'batch'::text) RETURNS uuid
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
 declare
-  t record;
+  t            record;
+  v_survivor   uuid := p_survivor;
+  v_loser      uuid := p_loser;
+  v_both       uuid[];
+  v_wf         record;
+  v_kept       bigint;
+  v_closed     bigint;
+  v_completed  text[] := '{}';
+  v_key        text;
+  v_name       record;
+  v_slug       text;
+  v_status     text;
 begin
   select * into t from enrich._entity_tables(p_entity_type);
-  -- per workflow both have a state for, the survivor's stays, counting the loser's paid
-  -- calls and attempts too (the spend ledger counts them), and takes the loser's
-  -- COMPLETED over a state of its own that is neither that nor work in flight
-  execute format(
-    'update enrich.%1$I s
-        set paid_calls = s.paid_calls + l.paid_calls, attempts = s.attempts + l.attempts,
-            status = case when takes_loser then l.status else s.status end,
-            completed_at = case when takes_loser then l.completed_at else s.completed_at end,
-            failed_at = case when takes_loser then null else s.failed_at end,
-            last_error = case when takes_loser then l.last_error else s.last_error end,
-            meta = case when takes_loser then l.meta else s.meta end,
-            updated_at = now()
-       from (select l.*, l.status = ''COMPLETED''
-                         and s2.status not in (''COMPLETED'', ''IN_PROGRESS'', ''PENDING'') as takes_loser
-             from enrich.%1$I l join enrich.%1$I s2
-               on s2.%2$I = $1 and s2.workflow_slug = l.workflow_slug
-             where l.%2$I = $2) l
-      where s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
-    t.states, t.id_column) using p_survivor, p_loser;
-  execute format(
-    'delete from enrich.%1$I l using enrich.%1$I s
-      where l.%2$I = $2 and s.%2$I = $1 and s.workflow_slug = l.workflow_slug',
-    t.states, t.id_column) using p_survivor, p_loser;
-  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.states, t.id_column)
-    using p_survivor, p_loser;
-  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.results, t.id_column)
-    using p_survivor, p_loser;
-  execute format(
-    'update enrich.batch_items set %I = $1, %I = $3 where %1$I = $2',
-    t.id_column, p_entity_type || '_key') using p_survivor, p_loser, p_key;
-  execute format(  -- a batch that had both now has one entity fewer
-    'select enrich._count_batch_entities(array(
-       select distinct i.batch_id from enrich.batch_items i where i.%I = $1))',
-    t.id_column) using p_survivor;
-  update enrich.workflow_states ws
-     set entity_id = p_survivor,
-         meta = ws.meta || jsonb_build_object(t.id_column, p_survivor)
-   where ws.entity_id = p_loser;
-  update enrich.callback_log c set entity_id = p_survivor
-   where c.entity_type = p_entity_type and c.entity_id = p_loser;
-  if p_entity_type = 'company' then
-    update enrich.normalized_people p set company_id = p_survivor where p.company_id = p_loser;
+  -- an id merged away meanwhile lives on as its survivor
+  select coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_survivor),
+                  v_survivor),
+         coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_loser),
+                  v_loser)
+    into v_survivor, v_loser;
+  if v_survivor = v_loser then
+    return v_survivor;
   end if;
-  execute format('delete from enrich.%I where id = $1', t.entities) using p_loser;
+  v_both := array[least(v_survivor, v_loser), greatest(v_survivor, v_loser)];
+  execute format('select from enrich.%I e where e.id = any($1) order by e.id for update',
+                 t.entities) using v_both;
+  execute format('select from enrich.%I s where s.%I = any($1) order by s.%2$I, s.workflow_slug
+                  for update', t.states, t.id_column) using v_both;
+  perform from enrich.dispatches d
+   where (d.workflow_slug, d.entity_id) in (select w.slug, e.id from enrich.workflows w,
+                                            unnest(v_both) e(id))
+   order by d.id for update;
+
+  -- 1. Per workflow of the loser: the better state, one dispatch at most.
+  for v_wf in execute format($sql$
+    select l.workflow_slug as slug, s.status as s_status,
+           case when coalesce(l.status = 'COMPLETED', false) then 3
+                when l.status in ('IN_PROGRESS', 'PENDING') then 2 else 1 end
+           > case when s.status = 'COMPLETED' then 3
+                  when s.status in ('IN_PROGRESS', 'PENDING') then 2 else 1 end as takes_loser,
+           ld.id as l_dispatch, ld.status as l_dstatus, sd.id as s_dispatch, sd.status as s_dstatus
+    from enrich.%1$I l
+    left join enrich.%1$I s on s.%2$I = $1 and s.workflow_slug = l.workflow_slug
+    left join enrich.dispatches ld on ld.workflow_slug = l.workflow_slug and ld.entity_id = $2
+    left join enrich.dispatches sd on sd.workflow_slug = l.workflow_slug and sd.entity_id = $1
+    where l.%2$I = $2
+  $sql$, t.states, t.id_column) using v_survivor, v_loser
+  loop
+    if v_wf.s_status is null then  -- the survivor had none: the loser's moves as it is
+      execute format('update enrich.%I set %I = $1 where %2$I = $2 and workflow_slug = $3',
+                     t.states, t.id_column) using v_survivor, v_loser, v_wf.slug;
+      update enrich.dispatches d set entity_id = v_survivor where d.id = v_wf.l_dispatch;
+      continue;
+    end if;
+    execute format($sql$
+      update enrich.%1$I s
+         set paid_calls = s.paid_calls + l.paid_calls,
+             status = case when $4 then l.status else s.status end,
+             attempts = case when $4 then l.attempts else s.attempts end,
+             started_at = case when $4 then l.started_at else s.started_at end,
+             completed_at = case when $4 then l.completed_at else s.completed_at end,
+             failed_at = case when $4 then l.failed_at else s.failed_at end,
+             last_error = case when $4 then l.last_error else s.last_error end,
+             meta = case when $4 then l.meta else s.meta end,
+             updated_at = now()
+        from enrich.%1$I l
+       where s.%2$I = $1 and s.workflow_slug = $3 and l.%2$I = $2 and l.workflow_slug = $3
+    $sql$, t.states, t.id_column) using v_survivor, v_loser, v_wf.slug, v_wf.takes_loser;
+    execute format('delete from enrich.%I where %I = $1 and workflow_slug = $2',
+                   t.states, t.id_column) using v_loser, v_wf.slug;
+    if v_wf.l_dispatch is not null and v_wf.s_dispatch is not null then
+      -- both in flight: the one furthest along goes on, carrying the other's calls
+      if array_position(array['QUEUED', 'LEASED', 'SENT'], v_wf.l_dstatus)
+         > array_position(array['QUEUED', 'LEASED', 'SENT'], v_wf.s_dstatus) then
+        v_kept := v_wf.l_dispatch; v_closed := v_wf.s_dispatch;
+      else
+        v_kept := v_wf.s_dispatch; v_closed := v_wf.l_dispatch;
+      end if;
+      execute format($sql$
+        with closed as (delete from enrich.dispatches d where d.id = $2 returning d.paid_calls)
+        update enrich.%1$I s set paid_calls = s.paid_calls + c.paid_calls
+          from closed c where s.%2$I = $1 and s.workflow_slug = $3
+      $sql$, t.states, t.id_column) using v_survivor, v_closed, v_wf.slug;
+      update enrich.dispatches d set entity_id = v_survivor, updated_at = now()
+       where d.id = v_kept;
+    elsif v_wf.l_dispatch is not null then
+      update enrich.dispatches d set entity_id = v_survivor where d.id = v_wf.l_dispatch;
+    end if;
+    v_completed := v_completed || v_wf.slug;  -- settled below if the state has a result
+  end loop;
+
+  -- 2. Everything that named the loser names the survivor.
+  execute format('update enrich.%I set %I = $1 where %2$I = $2', t.results, t.id_column)
+    using v_survivor, v_loser;
+  update enrich.callback_log c set entity_id = v_survivor
+   where c.entity_type = p_entity_type and c.entity_id = v_loser;
+  execute format('update enrich.%I i set %I = $1 where i.%2$I = $2', p_entity_type || '_identifiers',
+                 t.id_column) using v_survivor, v_loser;
+  if p_entity_type = 'company' then
+    insert into enrich.company_names (name, company_id)
+    select n.name, v_survivor from enrich.company_names n where n.company_id = v_loser
+    on conflict do nothing;
+    delete from enrich.company_names n where n.company_id = v_loser;
+    -- people known by name at the loser are known by name at the survivor; one already
+    -- known so there is the same person
+    for v_name in
+      select pi.value, pi.person_id, o.person_id as other_id
+      from enrich.normalized_people p
+      join enrich.person_identifiers pi on pi.person_id = p.id and pi.kind = 'name_at_company'
+      left join enrich.person_identifiers o
+             on o.kind = 'name_at_company'
+            and o.value = left(pi.value, length(pi.value) - 36) || v_survivor::text
+      where p.company_id = v_loser and right(pi.value, 36) = v_loser::text
+    loop
+      if v_name.other_id is null then
+        update enrich.person_identifiers pi
+           set value = left(pi.value, length(pi.value) - 36) || v_survivor::text
+         where pi.kind = 'name_at_company' and pi.value = v_name.value;
+      else
+        delete from enrich.person_identifiers pi
+         where pi.kind = 'name_at_company' and pi.value = v_name.value;
+        perform enrich._merge_entity('person', v_name.other_id, v_name.person_id,
+                                     'name_at_company:' || v_name.value, p_batch_id, p_cause);
+      end if;
+    end loop;
+    update enrich.normalized_people p set company_id = v_survivor where p.company_id = v_loser;
+    select coalesce(c.domain, (select i.value from enrich.company_identifiers i
+                                where i.company_id = c.id
+                                order by array_position(array['linkedin_page',
+                                         'linkedin_company_id', 'name'], i.kind), i.value
+                                limit 1))
+      into v_key from enrich.normalized_companies c where c.id = v_survivor;
+  else
+    select p.person_key into v_key from enrich.normalized_people p where p.id = v_survivor;
+  end if;
+  -- the items that reached a step of the loser (found by the steps' entity index); items
+  -- that have not reached one yet are redirected when they enter it
+  execute format($sql$
+    update enrich.batch_items i set %1$I = $1, %2$I = $3
+      from enrich.workflow_states ws
+     where ws.entity_id = $2 and i.id = ws.item_id and i.%1$I = $2
+  $sql$, t.id_column, p_entity_type || '_key') using v_survivor, v_loser, v_key;
+  update enrich.workflow_states ws
+     set entity_id = v_survivor,
+         meta = ws.meta || jsonb_build_object(t.id_column, v_survivor)
+   where ws.entity_id = v_loser;
+  update enrich.entity_redirects r set entity_id = v_survivor where r.entity_id = v_loser;
+  insert into enrich.entity_redirects (entity_type, old_id, entity_id)
+  values (p_entity_type, v_loser, v_survivor);
+  insert into enrich.entity_merges (entity_type, survivor_id, loser_id, linked_by, batch_id, cause)
+  values (p_entity_type, v_survivor, v_loser, p_linked_by, p_batch_id, p_cause);
+
+  -- 3. The loser goes; the survivor keeps what it lacked of the loser's fields.
+  if p_entity_type = 'company' then
+    with gone as (delete from enrich.normalized_companies c where c.id = v_loser
+                  returning c.domain, c.name, c.website)
+    update enrich.normalized_companies c
+       set domain = coalesce(c.domain, g.domain), name = coalesce(c.name, g.name),
+           website = coalesce(c.website, g.website), updated_at = now()
+      from gone g where c.id = v_survivor;
+  else
+    with gone as (delete from enrich.normalized_people p where p.id = v_loser
+                  returning p.email, p.first_name, p.last_name, p.full_name, p.linkedin_url,
+                            p.title)
+    update enrich.normalized_people p
+       set email = coalesce(p.email, g.email), first_name = coalesce(p.first_name, g.first_name),
+           last_name = coalesce(p.last_name, g.last_name),
+           full_name = coalesce(p.full_name, g.full_name),
+           linkedin_url = coalesce(p.linkedin_url, g.linkedin_url),
+           title = coalesce(p.title, g.title), updated_at = now()
+      from gone g where p.id = v_survivor;
+  end if;
+
+  -- 4. Workflows whose merged state has a result: dispatches left close (their calls
+  --    booked), waiting items complete.
+  foreach v_slug in array v_completed loop
+    execute format('select s.status from enrich.%I s where s.%I = $1 and s.workflow_slug = $2',
+                   t.states, t.id_column)
+      into v_status using v_survivor, v_slug;
+    if v_status = 'COMPLETED' then
+      perform enrich._settle_entity(v_slug, v_survivor, 'COMPLETED');
+    end if;
+  end loop;
+  return v_survivor;
 end;
 $_$;
 
 --
--- Name: FUNCTION _merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_linked_by text, p_batch_id uuid, p_cause text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_key text) IS 'Folds an entity without work in flight into another of its type (items, steps, people, results, callbacks and the better state per workflow move); items get the key p_key.';
+COMMENT ON FUNCTION enrich._merge_entity(p_entity_type text, p_survivor uuid, p_loser uuid, p_linked_by text, p_batch_id uuid, p_cause text) IS 'Folds the loser into the survivor (both entities of p_entity_type; ids merged away before are followed): per workflow the better state with both paid-call counts and one dispatch at most, results, callbacks, identifiers, item steps and people move; the merge is recorded in entity_merges with a redirect from the loser''s id. Returns the survivor.';
+
+--
+-- Name: _merge_survivor(text, uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._merge_survivor(p_entity_type text, p_ids uuid[]) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  t          record;
+  v_survivor uuid;
+begin
+  select * into t from enrich._entity_tables(p_entity_type);
+  execute format($sql$
+    select e.id from enrich.%1$I e
+    where e.id = any($1)
+    order by (select count(*) from enrich.%2$I s join enrich.workflows w on w.slug = s.workflow_slug
+               where s.%3$I = e.id and s.status = 'COMPLETED'
+                 and (w.ttl is null or s.completed_at >= now() - w.ttl)) desc,
+             exists (select from enrich.%2$I s where s.%3$I = e.id
+                      and s.status in ('PENDING', 'IN_PROGRESS')) desc,
+             e.created_at, e.id
+    limit 1
+  $sql$, t.entities, t.states, t.id_column) into v_survivor using p_ids;
+  return v_survivor;
+end;
+$_$;
+
+--
+-- Name: FUNCTION _merge_survivor(p_entity_type text, p_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._merge_survivor(p_entity_type text, p_ids uuid[]) IS 'Of entities of one type that are one: the most workflows with a fresh result, then work in flight, then the oldest. NULL when none of them exists.';
 
 --
 -- Name: _no_callback_error(interval, integer); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1742,14 +2168,21 @@ CREATE FUNCTION enrich._row_cells(p_rows jsonb) RETURNS TABLE(ord bigint, k text
     cross join lateral (select enrich._column_field(d.k) as field) m
   ),
   cells as (
+    -- two keys of one spelling ("Email", "email") get one number: create_batch refuses them
     select r.ord, e.k, e.v, n.field, n.plain, n.rank,
-           max(n.rank) over (partition by r.ord, n.field) as best
+           max(n.rank) over (partition by r.ord, n.field) as best,
+           pg_catalog.dense_rank() over (partition by r.ord, n.field
+                                         order by n.rank desc, n.plain collate "C") as nth
     from pg_catalog.jsonb_array_elements(p_rows) with ordinality as r(row_value, ord)
     left join lateral pg_catalog.jsonb_each(r.row_value) as e(k, v) on true
     left join names n on n.k = e.k
   )
   select c.ord, c.k, c.v,
-         case when c.field is null or c.rank < c.best then c.plain else c.field end
+         case when c.field is null then c.plain
+              when c.field = 'email' and c.nth > 1 then 'email_' || c.nth
+              when c.field = 'email' then c.field
+              when c.rank < c.best then c.plain
+              else c.field end
   from cells c
 $$;
 
@@ -1757,7 +2190,7 @@ $$;
 -- Name: FUNCTION _row_cells(p_rows jsonb); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._row_cells(p_rows jsonb) IS 'create_batch''s rows cell by cell (row number, key, value, the key it is stored under); a row without keys gives one row with NULL key.';
+COMMENT ON FUNCTION enrich._row_cells(p_rows jsonb) IS 'create_batch''s rows cell by cell (row number, key, value, the key it is stored under: a field, email_2, email_3, ... for further emails, or the key in lower case); a row without keys gives one row with NULL key.';
 
 --
 -- Name: _set_entity_workflow_status(text, uuid, text, text, jsonb); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1892,7 +2325,9 @@ begin
            attempts = coalesce(g.attempt, s.attempts),
            paid_calls = s.paid_calls + coalesce(g.paid_calls, 0),
            last_error = case when $3 = 'FAILED' then $4 else s.last_error end,
-           completed_at = case when $3 = 'COMPLETED' then now() end,
+           -- (a merge settles a state that already has its result: it keeps its time)
+           completed_at = case when $3 = 'COMPLETED' and s.status = 'COMPLETED' then s.completed_at
+                               when $3 = 'COMPLETED' then now() end,
            failed_at = case when $3 = 'FAILED' then now() end,
            updated_at = now()
       from unnest($1) as e(id) left join gone g on g.entity_id = e.id
@@ -2011,6 +2446,18 @@ begin
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
+  -- an item whose entity was merged away since its split (it had not reached this step)
+  -- follows the redirect to the survivor
+  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
+    execute format($sql$
+      update enrich.batch_items i set %1$I = r.entity_id
+        from enrich.entity_redirects r
+       where i.id = any($1) and r.old_id = i.%1$I
+    $sql$, v_id) using p_item_ids;
+    execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                   where i.id = any($1))', v_id)
+      into v_entities using p_item_ids;
+  end if;
   v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
   v_entities := array_remove(v_entities, null);
 
@@ -2175,143 +2622,264 @@ CREATE FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     SET parallel_tuple_cost TO '0.001'
-    AS $$
+    AS $_$
 declare
   v_split_item_ids uuid[];
   v_split_statuses text[];
 begin
-  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
-  --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
-  --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
-  --    keeps the planner from merging the two and cleaning every value again).
+  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical emails and
+  --    LinkedIn URLs, the hosts the domain is taken from, the company's page and name. Each
+  --    value is cleaned once: the outer query's canonical forms take the inner one's cleaned
+  --    values (OFFSET 0 keeps the planner from merging the two and cleaning them again).
   create temporary table cleaned_items on commit drop as
   select c.*, enrich._email_of_cleaned(c.raw_email) as email,
+         case when c.raw_more_emails is not null
+              then array(select enrich._email_of_cleaned(m) from unnest(c.raw_more_emails) m
+                          where enrich._email_of_cleaned(m) is not null) end as more_emails,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
-         enrich._host_of_cleaned(c.company_website) as website_host
+         enrich._host_of_cleaned(c.company_website) as website_host,
+         coalesce(enrich.normalize_linkedin_company_url(c.company_linkedin_url),
+                  enrich.normalize_linkedin_company_url(c.company_website),
+                  enrich.normalize_linkedin_company_url(c.company_domain)) as company_page,
+         enrich.normalize_company_name(c.company_name) as company_name_key
   from (
     select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
+           case when i.data ? 'email_2'
+                then array(select enrich._clean_text(e.value) from jsonb_each_text(i.data) e
+                            where e.key ~ '^email_[0-9]+$' order by length(e.key), e.key) end
+                                                            as raw_more_emails,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
            enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
+           enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') as linkedin_sales,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
-           enrich._clean_text(i.data ->> 'company_website') as company_website
+           enrich._clean_text(i.data ->> 'company_website') as company_website,
+           enrich._clean_text(i.data ->> 'company_linkedin_url') as company_linkedin_url
     from enrich.batch_items i
     where i.id = any(p_item_ids)
     offset 0
   ) as c;
 
   -- an address with a non-ASCII domain (rare) gets the domain's canonical form
-  update pg_temp.cleaned_items c set email = enrich._idna_email(c.email)
-   where c.email ~ '[^\u0001-\u007f]';
+  update pg_temp.cleaned_items c
+     set email = enrich._idna_email(c.email),
+         more_emails = array(select enrich._idna_email(m) from unnest(c.more_emails) m)
+   where c.email ~ '[^\u0001-\u007f]' or array_to_string(c.more_emails, ' ') ~ '[^\u0001-\u007f]';
 
-  -- 2. The keys: registrable domains matched once per distinct host (hash joins).
+  -- 2. The company's domain: registrable domains matched once per distinct host (hash
+  --    joins); a row brings at most one: company_domain, else company_website, else the
+  --    first email's domain. Free-mail and platform hosts (linkedin.com, github.com...) are
+  --    never a company's domain.
   create temporary table normalized_items on commit drop as
   with registrable as materialized (
-    -- the distinct hosts from one hashed grouping of the three columns (a distinct over an
-    -- unnest of each row's three would sort every host of the batch, spilling to disk)
-    select d.host, d.registrable_domain
+    -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
+    -- hosts would sort every host of the batch, spilling to disk)
+    select d.host,
+           case when f_host.domain is null and f_reg.domain is null
+                     and not enrich._is_platform_domain(d.registrable_domain)
+                then d.registrable_domain end as company_domain
     from enrich._registrable_domains(array(
            select h.host
            from (select c.domain_host from pg_temp.cleaned_items c
                  union all select c.website_host from pg_temp.cleaned_items c
-                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c)
+                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
+                 union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
                 as h(host)
-           where h.host is not null
+           where h.host is not null and h.host <> ''
            group by h.host)) as d
-  ),
-  keyed as (
-    -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
-    -- the email's domain unless it is a free-mail provider's (a canonical email's host:
-    -- never empty)
-    select h.*,
-           coalesce(by_domain.registrable_domain, by_website.registrable_domain,
-                    case when free_host.domain is null and free_registrable.domain is null
-                         then by_email.registrable_domain end) as company_key
-    from pg_temp.cleaned_items h
-    left join registrable by_domain on by_domain.host = h.domain_host
-    left join registrable by_website on by_website.host = h.website_host
-    left join registrable by_email on by_email.host = split_part(h.email, '@', 2)
-    left join enrich.free_email_domains free_host on free_host.domain = split_part(h.email, '@', 2)
-    left join enrich.free_email_domains free_registrable
-           on free_registrable.domain = by_email.registrable_domain
+    left join enrich.free_email_domains f_host on f_host.domain = d.host
+    left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain
   )
-  select k.id, coalesce(k.email, k.raw_email) as email, k.first_name, k.last_name,
+  select k.id, k.batch_id, k.row_number, coalesce(k.email, k.raw_email) as email,
+         k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
-         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.title, k.company_name,
-         k.company_domain, k.company_website, k.company_key,
-         enrich._person_key(k.linkedin_key, k.email,
-                            coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
-                            k.company_key) as person_key,
-         k.row_number, k.batch_id
-  from keyed k;
+         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.linkedin_key,
+         k.linkedin_sales, k.title, k.company_name, k.company_name_key, k.company_domain,
+         k.company_website, k.company_page,
+         coalesce(by_domain.company_domain, by_website.company_domain, by_email.company_domain,
+                  by_email_2.company_domain) as domain_key, k.email as email_key,
+         -- who the row is without a strong identifier: its name at its company
+         nullif(enrich._lower(enrich._clean_text(coalesce(k.full_name,
+                  concat_ws(' ', k.first_name, k.last_name)))), '') as name_key
+  from pg_temp.cleaned_items k
+  left join registrable by_domain
+         on by_domain.host = k.domain_host and by_domain.company_domain is not null
+  left join registrable by_website
+         on by_website.host = k.website_host and by_website.company_domain is not null
+  left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
+  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2);
   drop table pg_temp.cleaned_items;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;
 
-  -- 3. Companies and people (across batches): insert the new ones, keeping their ids, then
-  --    look up the ones other batches created, once per key (not once per row).
-  create temporary table batch_companies (company_key text, id uuid) on commit drop;
-  with inserted as (
-    insert into enrich.normalized_companies (domain, name, website)
-    select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
-    from pg_temp.normalized_items n
-    where n.company_key is not null
-    order by n.company_key, n.company_name is null, n.row_number
-    on conflict (domain) do nothing
-    returning domain, id)
-  insert into pg_temp.batch_companies select domain, id from inserted;
-  insert into pg_temp.batch_companies
-  select c.domain, c.id from enrich.normalized_companies c
-  where c.domain = any(array(select n.company_key from pg_temp.normalized_items n
-                              where n.company_key is not null
-                             except
-                             select b.company_key from pg_temp.batch_companies b));
-  analyze pg_temp.batch_companies;
+  -- 3. Companies: by domain and LinkedIn page (strong identifiers) first ...
+  create temporary table row_identifiers (item_id uuid, kind text, value text) on commit drop;
+  insert into pg_temp.row_identifiers
+  select n.id, 'domain', n.domain_key from pg_temp.normalized_items n where n.domain_key is not null
+  union all
+  select n.id, case when n.company_page like 'linkedin-id:%' then 'linkedin_company_id'
+                    else 'linkedin_page' end, n.company_page
+  from pg_temp.normalized_items n where n.company_page is not null;
+  perform enrich._link_identities('company');
+  create temporary table item_companies on commit drop as
+  select e.item_id, e.entity_id as company_id, e.is_new from pg_temp.item_entities e;
+  drop table pg_temp.item_entities;
+  truncate pg_temp.row_identifiers;
 
-  create temporary table batch_people (person_key text, id uuid) on commit drop;
-  with inserted as (
-    insert into enrich.normalized_people
-      (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
-       linkedin_url, title)
-    select distinct on (n.person_key)
-           n.person_key, n.id, c.id, n.email, n.first_name, n.last_name, n.full_name,
-           n.linkedin_url, n.title
-    from pg_temp.normalized_items n
-    join pg_temp.batch_companies c on c.company_key = n.company_key
-    where n.person_key is not null
-    order by n.person_key, n.row_number
-    on conflict (person_key) do nothing
-    returning person_key, id)
-  insert into pg_temp.batch_people select person_key, id from inserted;
-  insert into pg_temp.batch_people
-  select p.person_key, p.id from enrich.normalized_people p
-  where p.person_key = any(array(select n.person_key from pg_temp.normalized_items n
-                                  where n.person_key is not null and n.company_key is not null
-                                 except
-                                 select b.person_key from pg_temp.batch_people b));
-  analyze pg_temp.batch_people;
+  --    ... then rows with only a name: the one company known by a strong identifier whose
+  --    rows carried that name (this batch's included), else the company known by that name
+  --    alone (made if none is). A name never overrules a strong identifier.
+  create temporary table batch_names on commit drop as
+  select distinct n.company_name_key as name, c.company_id
+  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
+  where n.company_name_key is not null;
+  create temporary table name_rows on commit drop as
+  select n.id, n.company_name_key as name from pg_temp.normalized_items n
+  where n.company_name_key is not null
+    and not exists (select from pg_temp.item_companies c where c.item_id = n.id);
+  if exists (select from pg_temp.name_rows) then
+    create temporary table named_companies on commit drop as
+    select k.name, min(k.company_id::text)::uuid as company_id
+    from (select b.name, b.company_id from pg_temp.batch_names b
+          union
+          select k.name, k.company_id from enrich.company_names k
+          where k.name = any(array(select distinct r.name from pg_temp.name_rows r))) k
+    group by k.name having count(*) = 1;
+    insert into pg_temp.item_companies (item_id, company_id, is_new)
+    select r.id, k.company_id, false
+    from pg_temp.name_rows r join pg_temp.named_companies k on k.name = r.name;
+    insert into pg_temp.row_identifiers
+    select r.id, 'name', 'name:' || r.name from pg_temp.name_rows r
+    where not exists (select from pg_temp.named_companies k where k.name = r.name);
+    perform enrich._link_identities('company');
+    insert into pg_temp.item_companies select e.item_id, e.entity_id, e.is_new
+    from pg_temp.item_entities e;
+    drop table pg_temp.item_entities, pg_temp.named_companies;
+    truncate pg_temp.row_identifiers;
+  end if;
+  drop table pg_temp.name_rows;
+  analyze pg_temp.item_companies;
 
-  -- 4. Each item with its links: its company, and its person when it has a company (NULL
-  --    otherwise). One table, so the two writes below read it without a join.
+  -- the new companies, each from its first row; the names their rows carried
+  insert into enrich.normalized_companies (id, domain, name, website)
+  select distinct on (c.company_id) c.company_id,
+         min(n.domain_key) over (partition by c.company_id), n.company_name, n.company_website
+  from pg_temp.item_companies c join pg_temp.normalized_items n on n.id = c.item_id
+  where c.is_new
+  order by c.company_id, n.company_name is null, n.row_number;
+  -- a company known before gains the domain a row brings it (the identifier is its now)
+  update enrich.normalized_companies c set domain = d.domain, updated_at = now()
+    from (select c.company_id, min(n.domain_key) as domain
+            from pg_temp.item_companies c join pg_temp.normalized_items n on n.id = c.item_id
+           where not c.is_new and n.domain_key is not null group by 1) d
+   where c.id = d.company_id and c.domain is null
+     and exists (select from enrich.company_identifiers i
+                  where i.value = d.domain and i.kind = 'domain' and i.company_id = c.id);
+  insert into enrich.company_names (name, company_id)
+  select b.name, b.company_id from pg_temp.batch_names b
+  order by 1, 2
+  on conflict do nothing;
+  drop table pg_temp.batch_names;
+
+  -- 4. People of the rows that have a company: by LinkedIn profile, Sales Navigator lead
+  --    and every email that is not a role mailbox (strong identifiers); without those, by
+  --    name at their company.
+  insert into pg_temp.row_identifiers
+  select n.id, s.kind, s.value
+  from (select n.id, n.linkedin_key, n.linkedin_sales, n.email_key, n.more_emails, n.name_key,
+               c.company_id
+        from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id) n
+  cross join lateral (
+    select 'linkedin' as kind, n.linkedin_key as value where n.linkedin_key is not null
+    union all
+    select 'linkedin_sales', n.linkedin_sales where n.linkedin_sales is not null
+    union all
+    select 'email', n.email_key
+    where n.email_key is not null and not enrich._is_role_mailbox(n.email_key)
+    union all
+    select 'email', m from unnest(n.more_emails) m
+    where m is not null and not enrich._is_role_mailbox(m)
+  ) s;
+  insert into pg_temp.row_identifiers
+  select n.id, 'name_at_company', 'name:' || n.name_key || '@' || c.company_id
+  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
+  where n.name_key is not null
+    and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
+  analyze pg_temp.row_identifiers;
+  perform enrich._link_identities('person');
+  create temporary table item_people on commit drop as
+  select e.item_id, e.entity_id as person_id, e.is_new from pg_temp.item_entities e;
+  drop table pg_temp.item_entities, pg_temp.row_identifiers;
+  analyze pg_temp.item_people;
+
+  -- 5. Each item with its links and its entities' keys (the best identifier: a domain,
+  --    else a LinkedIn page or id, else the name), the new people first made from their
+  --    first row (the one with the strongest identifier).
   create temporary table linked_items on commit drop as
-  select n.*, c.id as company_id, p.id as person_id,
-         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status,
-         case when c.id is null
+  select n.*, c.company_id, p.person_id, p.is_new as new_person,
+         case when c.company_id is null then 'FAILED' else 'COMPLETED' end as split_status,
+         case when c.company_id is null
               then enrich._company_key_error(n.company_domain, n.company_website, n.email)
-         end as split_error
+         end as split_error,
+         null::text as company_key, null::text as person_key
   from pg_temp.normalized_items n
-  left join pg_temp.batch_companies c on c.company_key = n.company_key
-  left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
-  drop table pg_temp.normalized_items;
+  left join pg_temp.item_companies c on c.item_id = n.id
+  left join pg_temp.item_people p on p.item_id = n.id;
+  drop table pg_temp.normalized_items, pg_temp.item_companies, pg_temp.item_people;
   analyze pg_temp.linked_items;
 
-  -- 5. One write per item: its normalised values and its links.
+  insert into enrich.normalized_people
+    (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+     linkedin_url, title)
+  select distinct on (n.person_id)
+         n.person_id,
+         coalesce(n.linkedin_key, n.linkedin_sales,
+                  case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                  (select m from unnest(n.more_emails) m where not enrich._is_role_mailbox(m) limit 1),
+                  'name:' || n.name_key || '@' || k.company_key),
+         n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
+         n.title
+  from pg_temp.linked_items n
+  cross join lateral (select coalesce(n.domain_key, n.company_page,
+                                      'name:' || n.company_name_key) as company_key) k
+  where n.new_person
+  order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
+           n.row_number;
+
+  -- a person known before gains the profile and address a row brings, where it had none
+  update enrich.normalized_people p
+     set linkedin_url = coalesce(p.linkedin_url, n.linkedin_key),
+         email = coalesce(p.email, n.email_key), updated_at = now()
+    from (select l.person_id, min(l.linkedin_key) as linkedin_key, min(l.email_key) as email_key
+            from pg_temp.linked_items l
+           where not l.new_person and (l.linkedin_key is not null or l.email_key is not null)
+           group by 1) n
+   where p.id = n.person_id
+     and (p.linkedin_url is null and n.linkedin_key is not null
+          or p.email is null and n.email_key is not null);
+
+  update pg_temp.linked_items l set company_key = k.company_key
+    from (select c.id, coalesce(c.domain,
+                   (select i.value from enrich.company_identifiers i where i.company_id = c.id
+                     order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
+                                             i.kind), i.value limit 1)) as company_key
+          from enrich.normalized_companies c
+          where c.id = any(array(select distinct l2.company_id from pg_temp.linked_items l2
+                                  where l2.company_id is not null))) k
+   where l.company_id = k.id;
+  update pg_temp.linked_items l set person_key = p.person_key
+    from enrich.normalized_people p
+   where p.id = any(array(select distinct l2.person_id from pg_temp.linked_items l2
+                           where l2.person_id is not null))
+     and l.person_id = p.id;
+
+  -- 6. One write per item: its normalised values and its links.
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
@@ -2321,8 +2889,8 @@ begin
     from pg_temp.linked_items n
    where i.id = n.id;
 
-  -- 6. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
-  --    the reason when the row has no company key.
+  -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
+  --    the reason when the row has no company.
   insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
   select n.id, s.step_name, s.status, s.meta,
          case when s.status = 'COMPLETED' then now() end,
@@ -2334,7 +2902,8 @@ begin
      n.split_status,
      case when n.company_id is null
           then jsonb_build_object('error', n.split_error)
-          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
+          else jsonb_strip_nulls(jsonb_build_object('company_id', n.company_id,
+                                                    'person_id', n.person_id)) end)
   ) as s(step_name, status, meta);
   -- and their counts (enrich.batch_counts)
   perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
@@ -2346,24 +2915,24 @@ begin
   cross join lateral (values ('normalize_all_core_values', 'COMPLETED', ''),
                              ('split', c.split_status, c.split_error)) as s(step_name, status, error);
 
-  -- 7. The items move on from split (the steps hand their finished rows to the orchestrator:
+  -- 8. The items move on from split (the steps hand their finished rows to the orchestrator:
   --    sql/triggers/0700's header says why).
   select array_agg(n.id), array_agg(n.split_status) into v_split_item_ids, v_split_statuses
   from pg_temp.linked_items n;
-  drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
+  drop table pg_temp.linked_items;
   if v_split_item_ids is not null then
     perform enrich._advance_items(v_split_item_ids,
                                   array_fill('split'::text, array[cardinality(v_split_item_ids)]),
                                   v_split_statuses);
   end if;
 end;
-$$;
+$_$;
 
 --
 -- Name: FUNCTION _step_normalize_and_split(p_item_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) IS 'Steps normalize_all_core_values and split in one pass: trims core values, canonicalises email and LinkedIn URL, computes company_key and person_key; upserts companies and people (across batches) and links each item to both. normalize is always COMPLETED; split FAILS with meta.error saying why when the row has no company key.';
+COMMENT ON FUNCTION enrich._step_normalize_and_split(p_item_ids uuid[]) IS 'Steps normalize_all_core_values and split in one pass: trims core values, reads each row''s company and person identifiers, links rows to the companies and people those identify (across batches, merging entities a row links) and links each item to both. normalize is always COMPLETED; split FAILS with meta.error saying why when the row names no company.';
 
 --
 -- Name: _url_host(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2772,8 +3341,11 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
            case when i.company_id is not null and c.id is null then 'company ' || i.company_id end,
            case when i.person_id is not null and p.id is null then 'person ' || i.person_id end))
   from enrich.batch_items i
-  left join enrich.normalized_companies c on c.id = i.company_id
-  left join enrich.normalized_people p on p.id = i.person_id
+  -- (an id merged away is followed: the item moves to the survivor when it enters the step)
+  left join enrich.entity_redirects rc on rc.old_id = i.company_id
+  left join enrich.normalized_companies c on c.id = coalesce(rc.entity_id, i.company_id)
+  left join enrich.entity_redirects rp on rp.old_id = i.person_id
+  left join enrich.normalized_people p on p.id = coalesce(rp.entity_id, i.person_id)
   where (i.company_id is not null and c.id is null) or (i.person_id is not null and p.id is null)
   union all
   select 'orphaned_link', p.id::text, format('person links to missing %s', concat_ws(' and ',
@@ -2783,6 +3355,17 @@ CREATE FUNCTION enrich.check_invariants() RETURNS TABLE(invariant text, subject_
   left join enrich.batch_items i on i.id = p.batch_item_id
   left join enrich.normalized_companies c on c.id = p.company_id
   where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
+  union all
+  -- every identifier names a live entity (a merge moves the loser's to the survivor)
+  select 'identifier_of_missing_entity', i.kind || ':' || i.value,
+         format('names missing company %s', i.company_id)
+  from enrich.company_identifiers i
+  where not exists (select from enrich.normalized_companies c where c.id = i.company_id)
+  union all
+  select 'identifier_of_missing_entity', i.kind || ':' || i.value,
+         format('names missing person %s', i.person_id)
+  from enrich.person_identifiers i
+  where not exists (select from enrich.normalized_people p where p.id = i.person_id)
   union all
   select 'orphaned_link', r.id, format('%s of missing workflow %s', r.kind, r.workflow_slug)
   from (select s.company_id::text, s.workflow_slug, 'company state'
@@ -2872,7 +3455,7 @@ $$;
 -- Name: FUNCTION check_invariants(); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished or unclaimed entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow, kept batch counts that disagree with a full count, an item whose status disagrees with its steps.';
+COMMENT ON FUNCTION enrich.check_invariants() IS 'Violations of the state machine''s invariants (none expected): items waiting on finished or unclaimed entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED entities without a result, rows linking to missing items, companies, people or workflows, identifiers naming no live entity, batches whose status disagrees with their items, loads in parts whose loader is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more often than its workflow''s re-sends allow, kept batch counts that disagree with a full count, an item whose status disagrees with its steps.';
 
 --
 -- Name: claim_dispatches(text, integer, interval, boolean, bigint[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3884,7 +4467,17 @@ CREATE FUNCTION enrich.get_company_data(p_company_id uuid) RETURNS jsonb
     AS $$
   select jsonb_strip_nulls(jsonb_build_object(
            'company_id', c.id, 'company_domain', c.domain, 'company_name', c.name,
-           'company_website', c.website))
+           'company_website', c.website,
+           'company_linkedin_url', (select i.value from enrich.company_identifiers i
+                                     where i.company_id = c.id
+                                       and i.kind in ('linkedin_page', 'linkedin_company_id')
+                                     order by i.kind desc, i.created_at, i.value limit 1),
+           'company_key_kind', coalesce(case when c.domain is not null then 'domain' end,
+                                        (select i.kind from enrich.company_identifiers i
+                                          where i.company_id = c.id
+                                          order by array_position(array['domain',
+                                                   'linkedin_page', 'linkedin_company_id',
+                                                   'name'], i.kind) limit 1))))
   from enrich.normalized_companies c where c.id = p_company_id
 $$;
 
@@ -3892,7 +4485,7 @@ $$;
 -- Name: FUNCTION get_company_data(p_company_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_company_data(p_company_id uuid) IS 'The fields sent to Clay for a company (from normalized_companies, never batch_items); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_company_data(p_company_id uuid) IS 'The fields sent to Clay for a company (from normalized_companies and its identifiers, never batch_items): company_id, company_domain, company_name, company_website, company_linkedin_url (its page, else linkedin-id:<n>), company_key_kind (domain, linkedin_page, linkedin_company_id or name: what Clay can find it by); NULL if unknown.';
 
 --
 -- Name: get_company_id_for_item(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3938,11 +4531,26 @@ CREATE FUNCTION enrich.get_person_data(p_person_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
   select jsonb_strip_nulls(jsonb_build_object(
-           'person_id', p.id, 'email', p.email, 'first_name', p.first_name,
+           'person_id', p.id,
+           'email', coalesce((select e.email from unnest(emails.all_of_them) e(email)
+                               where not enrich._is_free_mail_domain(split_part(e.email, '@', 2))
+                               limit 1),
+                             emails.all_of_them[1], p.email),
+           'emails', case when cardinality(emails.all_of_them) > 0
+                          then to_jsonb(emails.all_of_them) end,
+           'first_name', p.first_name,
            'last_name', p.last_name, 'full_name', p.full_name, 'linkedin_url', p.linkedin_url,
-           'title', p.title, 'company_domain', c.domain, 'company_name', c.name))
+           'title', p.title, 'company_domain', c.domain, 'company_name', c.name,
+           'company_linkedin_url', (select i.value from enrich.company_identifiers i
+                                     where i.company_id = c.id
+                                       and i.kind in ('linkedin_page', 'linkedin_company_id')
+                                     order by i.kind desc, i.created_at, i.value limit 1)))
   from enrich.normalized_people p
   left join enrich.normalized_companies c on c.id = p.company_id
+  cross join lateral (
+    select array(select i.value from enrich.person_identifiers i
+                  where i.person_id = p.id and i.kind = 'email'
+                  order by i.value = p.email desc, i.created_at, i.value) as all_of_them) emails
   where p.id = p_person_id
 $$;
 
@@ -3950,7 +4558,7 @@ $$;
 -- Name: FUNCTION get_person_data(p_person_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.get_person_data(p_person_id uuid) IS 'The fields sent to Clay for a person (from normalized_people and its company); NULL if unknown.';
+COMMENT ON FUNCTION enrich.get_person_data(p_person_id uuid) IS 'The fields sent to Clay for a person (from normalized_people, its identifiers and its company): email is the first address that is not free mail, else the first; emails lists every address that identifies the person (role mailboxes never do); NULL if unknown.';
 
 --
 -- Name: get_person_id_for_item(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4161,6 +4769,74 @@ $$;
 COMMENT ON FUNCTION enrich.movable_dispatches(p_workflows text[]) IS 'Dispatches of these workflows that can still move: every one but those QUEUED in a workflow whose work waits (paused, over budget, no webhook left).';
 
 --
+-- Name: normalize_company_name(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.normalize_company_name(p_name text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+-- plpgsql for its fast paths (it runs for every row of a batch): plain ASCII skips the accent
+-- table (translate scans its whole table per character), and a plain name is no match for
+-- the one regular expression (its cost is per match). Not SET search_path (a GUC save/restore per call); every name is
+-- qualified or in pg_catalog.
+declare
+  v_name text := enrich._lower(p_name);
+  v_cut  integer;
+begin
+  if pg_catalog.octet_length(v_name) <> pg_catalog.length(v_name) then
+    -- accented Latin-1 and Latin Extended-A letters -> base letter; apostrophes and the
+    -- combining accents of decomposed text deleted (translate drops what has no counterpart)
+    v_name := pg_catalog.translate(v_name,
+      'àáâãäåāăąçćĉċčďđðèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĸĺļľŀłñńņňŉŋòóôõöøōŏőŕŗřśŝşšſţťŧùúûüũūŭůűųŵýÿŷźżž'
+      || E'\'`´‘’ʼ\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c\u0327\u0328',
+      'aaaaaaaaacccccdddeeeeeeeeegggghhiiiiiiiiijkklllllnnnnnnooooooooorrrssssstttuuuuuuuuuuwyyyzzz');
+    v_name := pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+                pg_catalog.replace(v_name, 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'), 'ĳ', 'ij'), 'þ', 'th');
+  elsif pg_catalog.strpos(v_name, '''') > 0 or pg_catalog.strpos(v_name, '`') > 0 then
+    v_name := pg_catalog.translate(v_name, '''`', '');  -- McDonald's = McDonalds
+  end if;
+  -- & -> and; punctuation, symbols and spaces (ASCII, Latin-1, General Punctuation, currency,
+  -- ™ ℠, CJK, fullwidth; by code point, whatever the locale) -> one space, with one space at
+  -- each end. A single space is left alone (no match, no cost).
+  v_name := pg_catalog.regexp_replace(' ' || pg_catalog.replace(v_name, '&', ' and ') || ' ',
+    ' ?[\u0001-\u001f\u0021-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u00bf\u00d7\u00f7'
+    '\u2000-\u206f\u20a0-\u20cf\u2120\u2122\u3000-\u303f\ufeff\uff01-\uff0f\uff1a-\uff20'
+    '\uff3b-\uff40\uff5b-\uff65][\u0001-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u00bf'
+    '\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2120\u2122\u3000-\u303f\ufeff\uff01-\uff0f'
+    '\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*|  +', ' ', 'g');
+  -- trailing legal forms, whole words, the longest first (" s a s " before " a s "), as many
+  -- as there are. Punctuation is gone, so "S.A." is "s a" and "Co., Ltd." is "co ltd": the
+  -- spaced-letter spellings are forms too, and so is "& Co." (a partnership's "and company").
+  -- Only trailing forms go: "Müller GmbH & Co. KG" keeps all of "muller gmbh and co kg" (kg
+  -- is no form here), "Acme Inc. (USA)" its inc. Compared by length with their spaces (no
+  -- regular expression: one costs more than the whole list).
+  loop
+    v_cut := case
+      when pg_catalog.right(v_name, 13) in (' corporation ', ' and company ') then 13
+      when pg_catalog.right(v_name, 9) in (' limited ', ' company ', ' s a r l ') then 9
+      when pg_catalog.right(v_name, 8) in (' and co ') then 8
+      when pg_catalog.right(v_name, 7) in (' l l c ', ' s a s ', ' p l c ', ' s p a ', ' s r l ') then 7
+      when pg_catalog.right(v_name, 6) in (' gmbh ', ' sarl ', ' corp ') then 6
+      when pg_catalog.right(v_name, 5) in (' inc ', ' llc ', ' ltd ', ' sas ', ' pty ', ' plc ',
+                                           ' spa ', ' srl ', ' a g ', ' s a ', ' b v ', ' n v ',
+                                           ' a b ', ' a s ') then 5
+      when pg_catalog.right(v_name, 4) in (' co ', ' ag ', ' sa ', ' bv ', ' nv ', ' oy ', ' ab ',
+                                           ' as ') then 4
+      else 0 end;
+    exit when v_cut = 0;
+    v_name := pg_catalog.left(v_name, 1 - v_cut);  -- keeps the form's leading space
+  end loop;
+  return nullif(pg_catalog.btrim(v_name, ' '), '');
+end;
+$$;
+
+--
+-- Name: FUNCTION normalize_company_name(p_name text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.normalize_company_name(p_name text) IS 'Company name as names are compared: lower case, accents removed (Latin-1 and Latin Extended-A; ß -> ss, æ -> ae, œ -> oe), apostrophes dropped, & -> and, other punctuation -> space, spaces collapsed, then trailing legal forms (whole words, repeatedly: inc, llc, ltd, limited, gmbh, ag, sa, sas, sarl, bv, nv, pty, corp, corporation, co, company, & co, plc, spa, srl, oy, ab, as, and their dotted spellings S.A., B.V., L.L.C., ...) removed. "Acme Holdings Co., Ltd." -> "acme holdings". NULL when nothing is left.';
+
+--
 -- Name: normalize_email(text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -4175,6 +4851,124 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-cased email address (without mailto: or a trailing dot, the domain in A-label form); NULL unless it is local@host with a valid host.';
+
+--
+-- Name: normalize_linkedin_company_url(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.normalize_linkedin_company_url(p_url text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+-- String functions instead of one capturing regular expression, like normalize_linkedin_url:
+-- it runs for every row of a batch. Not SET search_path (a GUC save/restore per call); every
+-- name is qualified or in pg_catalog.
+declare
+  v_url  text;
+  v_at   integer;
+  v_path text;
+  v_kind text;
+  v_seg  text;
+  v_id   text;
+begin
+  -- most values are not LinkedIn at all (the split step tries every row's website and
+  -- domain): out before cleaning, on an ASCII-only lower-case copy (collation "C", cheap)
+  if pg_catalog.strpos(pg_catalog.lower(p_url collate pg_catalog."C"), 'linkedin.com/') = 0 then
+    return null;
+  end if;
+  v_url := enrich._lower(enrich._clean_text(p_url));
+  v_at := pg_catalog.strpos(v_url, 'linkedin.com/');
+  -- only a scheme and one subdomain label (www., uk., m.) may come before linkedin.com/
+  if v_at = 0 or pg_catalog.left(v_url, v_at - 1) !~ '^(https?://)?([a-z0-9-]+\.)?$' then
+    return null;
+  end if;
+  v_path := pg_catalog.substr(v_url, v_at + pg_catalog.length('linkedin.com/'));
+  v_kind := pg_catalog.split_part(v_path, '/', 1);
+  if v_kind = 'sales' and pg_catalog.split_part(v_path, '/', 2) = 'company' then
+    v_seg := pg_catalog.split_part(v_path, '/', 3);      -- Sales Navigator: always an id
+  elsif v_kind in ('company', 'school', 'showcase') then
+    v_seg := pg_catalog.split_part(v_path, '/', 2);
+  else
+    return null;
+  end if;
+  -- the slug or id ends at a sub-page, query, fragment or space
+  v_seg := pg_catalog.split_part(pg_catalog.split_part(pg_catalog.split_part(
+             v_seg, '?', 1), '#', 1), ' ', 1);
+  if pg_catalog.strpos(v_seg, '%') > 0 then  -- rare: skip the call (it cannot inline)
+    v_seg := enrich._lower(enrich._percent_decode(v_seg));
+  end if;
+  -- a numeric id (Sales Navigator follows it with ",..."): one id space for companies,
+  -- schools and showcase pages (LinkedIn's organisation id), so one key whatever the path
+  v_id := pg_catalog.split_part(v_seg, ',', 1);
+  if v_id <> '' and pg_catalog.translate(v_id, '0123456789', '') = '' then
+    return 'linkedin-id:' || v_id;
+  end if;
+  if v_seg = '' or v_kind = 'sales' then
+    return null;
+  end if;
+  return 'https://www.linkedin.com/' || v_kind || '/' || v_seg;
+end;
+$_$;
+
+--
+-- Name: FUNCTION normalize_linkedin_company_url(p_url text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.normalize_linkedin_company_url(p_url text) IS 'LinkedIn company page URL in canonical form: any country subdomain, scheme, case, trailing slash, sub-page (/about/, /people/, /jobs/), query or fragment -> https://www.linkedin.com/<company|school|showcase>/<slug> (slug percent-decoded, lower-case; each namespace its own). A numeric id (/company/12345, Sales Navigator /sales/company/12345,...) -> linkedin-id:12345. NULL for anything else (a profile, another host, no slug).';
+
+--
+-- Name: normalize_linkedin_sales_url(text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.normalize_linkedin_sales_url(p_url text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+-- String functions, not a capturing regular expression (it runs for every row of a batch).
+-- The host and path are matched on an ASCII-only lower-case copy (collation "C"), which keeps
+-- every character where it was, so the id is cut from the original text.
+declare
+  v_url  text;
+  v_low  text;
+  v_at   integer;
+  v_from integer;
+  v_kind text;
+  v_id   text;
+begin
+  -- most LinkedIn URLs are public profiles: out before cleaning
+  if pg_catalog.strpos(pg_catalog.lower(p_url collate pg_catalog."C"), 'linkedin.com/sales/') = 0 then
+    return null;
+  end if;
+  v_url := enrich._clean_text(p_url);
+  v_low := pg_catalog.lower(v_url collate pg_catalog."C");
+  v_at := pg_catalog.strpos(v_low, 'linkedin.com/sales/');
+  -- only a scheme and one subdomain label (www., uk., m.) may come before linkedin.com/
+  if v_at = 0 or pg_catalog.left(v_low, v_at - 1) !~ '^(https?://)?([a-z0-9-]+\.)?$' then
+    return null;
+  end if;
+  v_from := v_at + pg_catalog.length('linkedin.com/sales/');
+  v_kind := pg_catalog.split_part(pg_catalog.substr(v_low, v_from), '/', 1);
+  if v_kind not in ('lead', 'people') then
+    return null;
+  end if;
+  -- <id>,NAME_SEARCH,abc?...: the id ends at a comma, sub-page, query, fragment or space
+  v_id := pg_catalog.split_part(pg_catalog.split_part(pg_catalog.split_part(pg_catalog.split_part(
+            pg_catalog.substr(v_url, v_from + pg_catalog.length(v_kind) + 1),
+            '/', 1), '?', 1), '#', 1), ' ', 1);
+  if pg_catalog.strpos(v_id, '%') > 0 then  -- an escaped comma (%2C) ends the id too
+    v_id := enrich._percent_decode(v_id);
+  end if;
+  v_id := pg_catalog.split_part(v_id, ',', 1);
+  if v_id = '' then
+    return null;
+  end if;
+  return 'linkedin-sales:' || v_id;
+end;
+$_$;
+
+--
+-- Name: FUNCTION normalize_linkedin_sales_url(p_url text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.normalize_linkedin_sales_url(p_url text) IS 'Sales Navigator lead URL (/sales/lead/<id>,... or /sales/people/<id>,..., any scheme, subdomain, case of the host and path, query or fragment) -> linkedin-sales:<id>, the id as written (case-sensitive). NULL for anything else.';
 
 --
 -- Name: normalize_linkedin_url(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4524,6 +5318,14 @@ begin
       v_entity[i] := v_id_text::uuid;
     end if;
   end loop;
+
+  -- An id merged away since it was sent names the entity it was merged into.
+  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entity)) then
+    v_entity := array(select coalesce(r.entity_id, e.id)
+                        from unnest(v_entity) with ordinality as e(id, n)
+                        left join enrich.entity_redirects r on r.old_id = e.id
+                       order by e.n);
+  end if;
 
   -- 2. Lock the entities' rows, in id order (concurrent calls cannot deadlock on them): one
   --    of several concurrent callbacks for an entity completes it, the others then see
@@ -5694,7 +6496,7 @@ CREATE TABLE enrich.column_aliases (
     alias text NOT NULL,
     field text NOT NULL,
     CONSTRAINT alias_is_normalised CHECK ((alias ~ '^[a-z0-9]+$'::text)),
-    CONSTRAINT field_is_an_input_field CHECK ((field = ANY (ARRAY['email'::text, 'first_name'::text, 'last_name'::text, 'full_name'::text, 'linkedin_url'::text, 'title'::text, 'company_name'::text, 'company_domain'::text, 'company_website'::text])))
+    CONSTRAINT field_is_an_input_field CHECK ((field = ANY (ARRAY['email'::text, 'first_name'::text, 'last_name'::text, 'full_name'::text, 'linkedin_url'::text, 'title'::text, 'company_name'::text, 'company_domain'::text, 'company_website'::text, 'company_linkedin_url'::text])))
 );
 
 --
@@ -5720,6 +6522,45 @@ CREATE TABLE enrich.company_enrichment_results (
 --
 
 COMMENT ON TABLE enrich.company_enrichment_results IS 'Every result received for a company (the newest per workflow is the current one).';
+
+--
+-- Name: company_identifiers; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.company_identifiers (
+    kind text NOT NULL,
+    value text NOT NULL,
+    company_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT kind_is_valid CHECK ((kind = ANY (ARRAY['domain'::text, 'linkedin_page'::text, 'linkedin_company_id'::text, 'name'::text])))
+);
+
+--
+-- Name: TABLE company_identifiers; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.company_identifiers IS 'Every identifier of every company, each naming one company: domain (registrable), linkedin_page (https://www.linkedin.com/company|school|showcase/<slug>), linkedin_company_id (linkedin-id:<n>), and name (name:<normalised name>, only for a company known by none of the others). Written by the split step and by merges.';
+
+--
+-- Name: COLUMN company_identifiers.company_id; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.company_identifiers.company_id IS 'The company (normalized_companies.id). No foreign key (bulk writes); enrich.check_invariants reports an identifier of no live company.';
+
+--
+-- Name: company_names; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.company_names (
+    name text NOT NULL,
+    company_id uuid NOT NULL
+);
+
+--
+-- Name: TABLE company_names; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.company_names IS 'Normalised names seen on rows of companies known by a strong identifier (several per company, several companies per name): a row with only a name joins the one company whose rows carried that name.';
 
 --
 -- Name: company_workflow_states; Type: TABLE; Schema: enrich; Owner: -
@@ -5866,6 +6707,60 @@ ALTER TABLE enrich.dispatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: entity_merges; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.entity_merges (
+    id bigint NOT NULL,
+    entity_type text NOT NULL,
+    survivor_id uuid NOT NULL,
+    loser_id uuid NOT NULL,
+    linked_by text NOT NULL,
+    batch_id uuid,
+    cause text NOT NULL,
+    merged_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT cause_is_valid CHECK ((cause = ANY (ARRAY['batch'::text, 'result'::text, 'upgrade'::text]))),
+    CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
+    CONSTRAINT survivor_is_not_loser CHECK ((survivor_id <> loser_id))
+);
+
+--
+-- Name: TABLE entity_merges; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.entity_merges IS 'Every merge of two entities found to be one: the survivor kept, the loser folded into it, the identifier that linked them (kind:value), the batch whose rows linked them (cause batch), or a result that taught an identifier (cause result), or the upgrade that first read stored rows'' identifiers (cause upgrade).';
+
+--
+-- Name: entity_merges_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
+--
+
+ALTER TABLE enrich.entity_merges ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME enrich.entity_merges_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: entity_redirects; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.entity_redirects (
+    entity_type text NOT NULL,
+    old_id uuid NOT NULL,
+    entity_id uuid NOT NULL,
+    CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text])))
+);
+
+--
+-- Name: TABLE entity_redirects; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.entity_redirects IS 'The id of every merged-away entity -> the entity it lives on as (kept current through later merges): a callback naming an old id completes the survivor.';
+
+--
 -- Name: free_email_domains; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -5952,7 +6847,7 @@ ALTER TABLE enrich.loading_batch_parts ALTER COLUMN id ADD GENERATED ALWAYS AS I
 
 CREATE TABLE enrich.normalized_companies (
     id uuid DEFAULT enrich._uuid_v7() NOT NULL,
-    domain text NOT NULL,
+    domain text,
     name text,
     website text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -5963,7 +6858,7 @@ CREATE TABLE enrich.normalized_companies (
 -- Name: TABLE normalized_companies; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON TABLE enrich.normalized_companies IS 'Companies deduplicated by registrable domain (the company key), across all batches.';
+COMMENT ON TABLE enrich.normalized_companies IS 'Companies, one per real-world company, across all batches: known by every identifier in company_identifiers. domain is its registrable domain (NULL when it is known without one).';
 
 --
 -- Name: normalized_people; Type: TABLE; Schema: enrich; Owner: -
@@ -5988,7 +6883,7 @@ CREATE TABLE enrich.normalized_people (
 -- Name: TABLE normalized_people; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON TABLE enrich.normalized_people IS 'People deduplicated by person key (LinkedIn URL, else email, else name + company key), across all batches. batch_item_id is the item that first introduced the person; every item links to its person through batch_items.person_id.';
+COMMENT ON TABLE enrich.normalized_people IS 'People, one per real-world person, across all batches: known by every identifier in person_identifiers; person_key is the identifier it was first known by. batch_item_id is the item that first introduced the person; every item links to its person through batch_items.person_id.';
 
 --
 -- Name: paid_calls; Type: TABLE; Schema: enrich; Owner: -
@@ -6028,6 +6923,24 @@ CREATE TABLE enrich.person_enrichment_results (
 --
 
 COMMENT ON TABLE enrich.person_enrichment_results IS 'Every result received for a person (the newest per workflow is the current one).';
+
+--
+-- Name: person_identifiers; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.person_identifiers (
+    kind text NOT NULL,
+    value text NOT NULL,
+    person_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT kind_is_valid CHECK ((kind = ANY (ARRAY['linkedin'::text, 'linkedin_sales'::text, 'email'::text, 'name_at_company'::text])))
+);
+
+--
+-- Name: TABLE person_identifiers; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.person_identifiers IS 'Every identifier of every person, each naming one person: linkedin (https://www.linkedin.com/in/<slug>), linkedin_sales (linkedin-sales:<lead id>), email (each non-role address), and name_at_company (name:<name>@<company id>, only for a person known by none of the others). Written by the split step and by merges.';
 
 --
 -- Name: person_workflow_states; Type: TABLE; Schema: enrich; Owner: -
@@ -6285,6 +7198,20 @@ ALTER TABLE ONLY enrich.company_enrichment_results
     ADD CONSTRAINT company_enrichment_results_pkey PRIMARY KEY (id);
 
 --
+-- Name: company_identifiers company_identifiers_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.company_identifiers
+    ADD CONSTRAINT company_identifiers_pkey PRIMARY KEY (value, kind);
+
+--
+-- Name: company_names company_names_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.company_names
+    ADD CONSTRAINT company_names_pkey PRIMARY KEY (name, company_id);
+
+--
 -- Name: company_workflow_states company_workflow_states_company_id_workflow_slug_key; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -6311,6 +7238,20 @@ ALTER TABLE ONLY enrich.dispatches
 
 ALTER TABLE ONLY enrich.dispatches
     ADD CONSTRAINT dispatches_workflow_slug_entity_id_key UNIQUE (workflow_slug, entity_id);
+
+--
+-- Name: entity_merges entity_merges_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.entity_merges
+    ADD CONSTRAINT entity_merges_pkey PRIMARY KEY (id);
+
+--
+-- Name: entity_redirects entity_redirects_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.entity_redirects
+    ADD CONSTRAINT entity_redirects_pkey PRIMARY KEY (old_id);
 
 --
 -- Name: free_email_domains free_email_domains_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
@@ -6355,13 +7296,6 @@ ALTER TABLE ONLY enrich.normalized_companies
     ADD CONSTRAINT normalized_companies_pkey PRIMARY KEY (id);
 
 --
--- Name: normalized_people normalized_people_person_key_key; Type: CONSTRAINT; Schema: enrich; Owner: -
---
-
-ALTER TABLE ONLY enrich.normalized_people
-    ADD CONSTRAINT normalized_people_person_key_key UNIQUE (person_key);
-
---
 -- Name: normalized_people normalized_people_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -6381,6 +7315,13 @@ ALTER TABLE ONLY enrich.paid_calls
 
 ALTER TABLE ONLY enrich.person_enrichment_results
     ADD CONSTRAINT person_enrichment_results_pkey PRIMARY KEY (id);
+
+--
+-- Name: person_identifiers person_identifiers_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.person_identifiers
+    ADD CONSTRAINT person_identifiers_pkey PRIMARY KEY (value, kind);
 
 --
 -- Name: person_workflow_states person_workflow_states_person_id_workflow_slug_key; Type: CONSTRAINT; Schema: enrich; Owner: -
@@ -6483,6 +7424,18 @@ CREATE INDEX callback_log_entity_idx ON enrich.callback_log USING btree (workflo
 CREATE INDEX company_enrichment_results_lookup_idx ON enrich.company_enrichment_results USING btree (company_id, workflow_slug, created_at DESC);
 
 --
+-- Name: company_identifiers_company_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX company_identifiers_company_idx ON enrich.company_identifiers USING btree (company_id);
+
+--
+-- Name: company_names_company_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX company_names_company_idx ON enrich.company_names USING btree (company_id);
+
+--
 -- Name: dispatches_due_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
@@ -6507,10 +7460,34 @@ CREATE INDEX dispatches_leased_idx ON enrich.dispatches USING btree (leased_unti
 CREATE INDEX dispatches_sent_idx ON enrich.dispatches USING btree (callback_deadline) WHERE (status = 'SENT'::text);
 
 --
+-- Name: entity_merges_batch_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX entity_merges_batch_idx ON enrich.entity_merges USING btree (batch_id) WHERE (batch_id IS NOT NULL);
+
+--
+-- Name: entity_redirects_entity_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX entity_redirects_entity_idx ON enrich.entity_redirects USING btree (entity_id);
+
+--
 -- Name: loading_batch_parts_batch_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
 CREATE INDEX loading_batch_parts_batch_idx ON enrich.loading_batch_parts USING btree (batch_id);
+
+--
+-- Name: normalized_people_company_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX normalized_people_company_idx ON enrich.normalized_people USING btree (company_id);
+
+--
+-- Name: normalized_people_person_key_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX normalized_people_person_key_idx ON enrich.normalized_people USING btree (person_key);
 
 --
 -- Name: paid_calls_batch_idx; Type: INDEX; Schema: enrich; Owner: -
@@ -6523,6 +7500,12 @@ CREATE INDEX paid_calls_batch_idx ON enrich.paid_calls USING btree (batch_id) WH
 --
 
 CREATE INDEX person_enrichment_results_lookup_idx ON enrich.person_enrichment_results USING btree (person_id, workflow_slug, created_at DESC);
+
+--
+-- Name: person_identifiers_person_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX person_identifiers_person_idx ON enrich.person_identifiers USING btree (person_id);
 
 --
 -- Name: processes_batch_idx; Type: INDEX; Schema: enrich; Owner: -

@@ -17,7 +17,8 @@ begin
       -- _receive_results: receive_results' previous name, granted like it for one release
       and (p.proname !~ '^_' or p.proname = '_receive_results')
       and p.proname not in ('company_key', 'normalize_email', 'normalize_linkedin_url',
-                            'person_key', 'registrable_domain')
+                            'normalize_linkedin_company_url', 'normalize_linkedin_sales_url',
+                            'normalize_company_name', 'person_key', 'registrable_domain')
   loop
     execute format('alter function %s security definer', v_function);
   end loop;

@@ -67,7 +67,8 @@ def load_command(
         None,
         "--map",
         help="'Their Column=field': which column feeds a field (repeat for several); decides "
-        "when two columns name one field.",
+        "when two columns name one field. Several may name email: the chosen one feeds it "
+        "and the others are stored as email_2, email_3, ...",
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -163,8 +164,8 @@ def _chosen_columns(maps: list[str]) -> dict[str, str]:
 
 
 def _print_mapping(mapping: dict[str, str | None]) -> None:
-    fed = [f"{column!r} -> {key}" for column, key in mapping.items() if key in loader.FIELDS]
-    kept = [column for column, key in mapping.items() if key not in loader.FIELDS]
+    fed = [f"{column!r} -> {key}" for column, key in mapping.items() if loader.field_of(key)]
+    kept = [column for column, key in mapping.items() if not loader.field_of(key)]
     err.print(
         f"columns: {', '.join(fed) or 'none feeds a field'}"
         + (f"; kept as data: {', '.join(kept)}" if kept else ""),

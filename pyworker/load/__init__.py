@@ -2,7 +2,14 @@
 one transaction or a load in parts (batch.py, parts.py)."""
 
 from pyworker.load.batch import OverCallLimit, estimate, load
-from pyworker.load.files import FIELD_SIZE_LIMIT, FIELDS, Columns, LoadError, read_rows
+from pyworker.load.files import (
+    FIELD_SIZE_LIMIT,
+    FIELDS,
+    Columns,
+    LoadError,
+    field_of,
+    read_rows,
+)
 from pyworker.load.parts import PARTS, PARTS_FROM_BYTES, company_hint, default_parts
 
 __all__ = [
@@ -16,6 +23,7 @@ __all__ = [
     "company_hint",
     "default_parts",
     "estimate",
+    "field_of",
     "load",
     "read_rows",
 ]

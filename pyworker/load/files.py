@@ -157,8 +157,22 @@ def _jsonl_rows(text: Iterable[str], columns: Columns | None = None) -> Iterator
 
 FIELDS = (
     "email", "first_name", "last_name", "full_name", "linkedin_url", "title", "company_name",
-    "company_domain", "company_website",
+    "company_domain", "company_website", "company_linkedin_url",
 )  # fmt: skip
+
+# A row may hold several emails: the first goes under `email`, every other under `email_2`,
+# `email_3`, ... (the split step reads them all as the person's identifiers).
+_EXTRA_EMAIL_KEY = re.compile(r"email_[0-9]+")
+# A header naming an email by number ("Email 2", "E-mail Address 3"): a rule, not aliases
+# (the same as enrich._column_field in SQL)
+_NUMBERED_EMAIL = re.compile(r"(email|emailaddress)[0-9]+")
+
+
+def field_of(key: str | None) -> str | None:
+    """The input field a key of an item's data holds (`email_2` holds an email), else None."""
+    if not key or key in FIELDS:
+        return key or None
+    return "email" if _EXTRA_EMAIL_KEY.fullmatch(key) else None
 
 
 _NOT_ASCII_ALNUM = re.compile("[^a-z0-9]")
@@ -177,7 +191,8 @@ _OWN_NAMES = {field.replace("_", ""): field for field in FIELDS}
 class Columns:
     """How a file's columns (or JSON keys) map to our input fields: a field's own name in
     any spelling, or an alias (enrich.column_aliases); `chosen` (--map) decides ties and
-    overrides. Other columns are kept as plain data under their trimmed, lower-case name."""
+    overrides. Other columns are kept as plain data under their trimmed, lower-case name.
+    Several columns may name `email`: one feeds it, the others go under `email_2`, ..."""
 
     aliases: dict[str, str] = field(default_factory=dict)
     chosen: dict[str, str] = field(default_factory=dict)  # column (lower case) -> field
@@ -198,7 +213,10 @@ class Columns:
             plain = _row_key(name)
             normalised = _normalised(name)
             target = (
-                self.chosen.get(plain) or _OWN_NAMES.get(normalised) or self.aliases.get(normalised)
+                self.chosen.get(plain)
+                or _OWN_NAMES.get(normalised)
+                or self.aliases.get(normalised)
+                or ("email" if _NUMBERED_EMAIL.fullmatch(normalised) else None)
             )
             self._cache[name] = (target or plain, target is not None)
         return self._cache[name]
@@ -222,7 +240,8 @@ class Columns:
 
     def keys(self, names: list[str], where: str) -> list[str | None]:
         """The key of each column; of two naming one field the stronger wins and the other
-        is kept as data (under a key no other column has); a tie is refused, naming both."""
+        is kept as data (under a key no other column has); a tie is refused, naming both.
+        Columns naming `email` are never a tie: see _number_emails."""
         keys: list[str | None] = [self.key_of(name)[0] or None for name in names]
         if len(set(keys)) != len(keys):
             self._untie(names, keys, where)
@@ -232,6 +251,9 @@ class Columns:
         return keys
 
     def _untie(self, names: list[str], keys: list[str | None], where: str) -> None:
+        emails = [i for i, key in enumerate(keys) if key == "email"]
+        if len(emails) > 1:
+            self._number_emails(names, keys, emails, where)
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
                 if keys[i] is None or keys[j] != keys[i]:
@@ -241,6 +263,29 @@ class Columns:
                 kept = _row_key(names[loser])
                 taken = keys[:loser] + keys[loser + 1 :]
                 keys[loser] = f"{kept} (column {loser + 1})" if kept in taken else kept
+
+    def _number_emails(
+        self, names: list[str], keys: list[str | None], emails: list[int], where: str
+    ) -> None:
+        """Of the columns naming `email`, the one chosen with --map, else the one named
+        `email` (any spelling), else the first, stays `email`; every other one becomes
+        `email_2`, `email_3`, ... in column order. Two of one name are still refused."""
+        seen: dict[str, int] = {}
+        for i in emails:
+            other = seen.setdefault(_row_key(names[i]), i)
+            if other != i:
+                self._refuse_tie(names[other], names[i], "email", where)
+        first = max(
+            emails,
+            key=lambda i: (
+                _row_key(names[i]) in self.chosen,
+                _normalised(names[i]) == "email",
+                -i,
+            ),
+        )
+        extra = (i for i in emails if i != first)
+        for number, i in enumerate(extra, start=2):
+            keys[i] = f"email_{number}"
 
     def _refuse_tie(self, first: str, second: str, key: str, where: str) -> None:
         a, b = first.strip(), second.strip()
@@ -325,7 +370,11 @@ def _csv_rows(
         raise LoadError(f"line {reader.line_num}: {exc}") from None
 
 
-KEY_FIELDS = ("company_domain", "company_website", "email", "linkedin_url")
+# a row with none of these has nothing to find its company or person by
+KEY_FIELDS = (
+    "company_domain", "company_website", "company_linkedin_url", "company_name", "email",
+    "linkedin_url",
+)  # fmt: skip
 
 
 def read_rows(

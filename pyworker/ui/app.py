@@ -381,7 +381,11 @@ class Pages:
             return self.upload_form(request, f"{file.filename}: {message} (nothing loaded)", 400)
         self.uploads[token] = entry
         return self.page(
-            request, "upload_check.html", token=token, upload=entry, fields=loader.FIELDS
+            request,
+            "upload_check.html",
+            token=token,
+            upload=entry,
+            fields={key for key in entry.mapping.values() if loader.field_of(key)},
         )
 
     def _forget_stale_uploads(self) -> None:

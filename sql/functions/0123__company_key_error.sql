@@ -15,7 +15,7 @@ language sql stable parallel safe set search_path = '' as $$
          when p_email is not null
          then format('email domain %s is a free-mail provider',
                      quote_literal(split_part(enrich.normalize_email(p_email), '@', 2))) end), ''),
-    'the row has no company_domain, company_website or email')
+    'the row has no company_domain, company_website, company_linkedin_url, company_name or email')
 $$;
 comment on function enrich._company_key_error(text, text, text) is
   'Why company_key() is NULL for these values, for the split step''s meta.error.';

@@ -1,10 +1,11 @@
 -- Steps normalize_all_core_values and split, which always follow each other (every pipeline
 -- starts with them) and finish in the same transaction: run as one pass, so each item is
 -- rewritten once and both steps' rows are written by one statement (one trigger run).
--- normalize: clean the core columns and compute the dedupe keys (registrable domains are
+-- normalize: clean the core columns and read each row's identifiers (registrable domains are
 -- matched once per distinct host, with hash joins).
--- split: upsert companies by company_key and people by person_key (ordered by key, so
--- concurrent batches never deadlock on the same entities) and link each item to both.
+-- split: the rows' companies, then their people, each by every identifier the rows bring
+-- (enrich._link_identities: rows sharing one are one entity, across batches); a company row
+-- with only a name joins the one company known under that name; each item is linked to both.
 
 create or replace function enrich._step_normalize_and_split(p_item_ids uuid[]) returns void
 language plpgsql set search_path = ''
@@ -16,138 +17,259 @@ declare
   v_split_item_ids uuid[];
   v_split_statuses text[];
 begin
-  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical email and
-  --    LinkedIn URL, and the hosts the company key is taken from. Each value is cleaned
-  --    once: the outer query's canonical forms take the inner one's cleaned values (OFFSET 0
-  --    keeps the planner from merging the two and cleaning every value again).
+  -- 1. Row by row (parallel for a big batch): trimmed core values, canonical emails and
+  --    LinkedIn URLs, the hosts the domain is taken from, the company's page and name. Each
+  --    value is cleaned once: the outer query's canonical forms take the inner one's cleaned
+  --    values (OFFSET 0 keeps the planner from merging the two and cleaning them again).
   create temporary table cleaned_items on commit drop as
   select c.*, enrich._email_of_cleaned(c.raw_email) as email,
+         case when c.raw_more_emails is not null
+              then array(select enrich._email_of_cleaned(m) from unnest(c.raw_more_emails) m
+                          where enrich._email_of_cleaned(m) is not null) end as more_emails,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
-         enrich._host_of_cleaned(c.company_website) as website_host
+         enrich._host_of_cleaned(c.company_website) as website_host,
+         coalesce(enrich.normalize_linkedin_company_url(c.company_linkedin_url),
+                  enrich.normalize_linkedin_company_url(c.company_website),
+                  enrich.normalize_linkedin_company_url(c.company_domain)) as company_page,
+         enrich.normalize_company_name(c.company_name) as company_name_key
   from (
     select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
+           case when i.data ? 'email_2'
+                then array(select enrich._clean_text(e.value) from jsonb_each_text(i.data) e
+                            where e.key ~ '^email_[0-9]+$' order by length(e.key), e.key) end
+                                                            as raw_more_emails,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
            enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
+           enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') as linkedin_sales,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
-           enrich._clean_text(i.data ->> 'company_website') as company_website
+           enrich._clean_text(i.data ->> 'company_website') as company_website,
+           enrich._clean_text(i.data ->> 'company_linkedin_url') as company_linkedin_url
     from enrich.batch_items i
     where i.id = any(p_item_ids)
     offset 0
   ) as c;
 
   -- an address with a non-ASCII domain (rare) gets the domain's canonical form
-  update pg_temp.cleaned_items c set email = enrich._idna_email(c.email)
-   where c.email ~ '[^\u0001-\u007f]';
+  update pg_temp.cleaned_items c
+     set email = enrich._idna_email(c.email),
+         more_emails = array(select enrich._idna_email(m) from unnest(c.more_emails) m)
+   where c.email ~ '[^\u0001-\u007f]' or array_to_string(c.more_emails, ' ') ~ '[^\u0001-\u007f]';
 
-  -- 2. The keys: registrable domains matched once per distinct host (hash joins).
+  -- 2. The company's domain: registrable domains matched once per distinct host (hash
+  --    joins); a row brings at most one: company_domain, else company_website, else the
+  --    first email's domain. Free-mail and platform hosts (linkedin.com, github.com...) are
+  --    never a company's domain.
   create temporary table normalized_items on commit drop as
   with registrable as materialized (
-    -- the distinct hosts from one hashed grouping of the three columns (a distinct over an
-    -- unnest of each row's three would sort every host of the batch, spilling to disk)
-    select d.host, d.registrable_domain
+    -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
+    -- hosts would sort every host of the batch, spilling to disk)
+    select d.host,
+           case when f_host.domain is null and f_reg.domain is null
+                     and not enrich._is_platform_domain(d.registrable_domain)
+                then d.registrable_domain end as company_domain
     from enrich._registrable_domains(array(
            select h.host
            from (select c.domain_host from pg_temp.cleaned_items c
                  union all select c.website_host from pg_temp.cleaned_items c
-                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c)
+                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
+                 union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
                 as h(host)
-           where h.host is not null
+           where h.host is not null and h.host <> ''
            group by h.host)) as d
-  ),
-  keyed as (
-    -- the company_key rule (see enrich._company_key), set-based: domain, else website, else
-    -- the email's domain unless it is a free-mail provider's (a canonical email's host:
-    -- never empty)
-    select h.*,
-           coalesce(by_domain.registrable_domain, by_website.registrable_domain,
-                    case when free_host.domain is null and free_registrable.domain is null
-                         then by_email.registrable_domain end) as company_key
-    from pg_temp.cleaned_items h
-    left join registrable by_domain on by_domain.host = h.domain_host
-    left join registrable by_website on by_website.host = h.website_host
-    left join registrable by_email on by_email.host = split_part(h.email, '@', 2)
-    left join enrich.free_email_domains free_host on free_host.domain = split_part(h.email, '@', 2)
-    left join enrich.free_email_domains free_registrable
-           on free_registrable.domain = by_email.registrable_domain
+    left join enrich.free_email_domains f_host on f_host.domain = d.host
+    left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain
   )
-  select k.id, coalesce(k.email, k.raw_email) as email, k.first_name, k.last_name,
+  select k.id, k.batch_id, k.row_number, coalesce(k.email, k.raw_email) as email,
+         k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
-         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.title, k.company_name,
-         k.company_domain, k.company_website, k.company_key,
-         enrich._person_key(k.linkedin_key, k.email,
-                            coalesce(k.full_name, concat_ws(' ', k.first_name, k.last_name)),
-                            k.company_key) as person_key,
-         k.row_number, k.batch_id
-  from keyed k;
+         coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.linkedin_key,
+         k.linkedin_sales, k.title, k.company_name, k.company_name_key, k.company_domain,
+         k.company_website, k.company_page,
+         coalesce(by_domain.company_domain, by_website.company_domain, by_email.company_domain,
+                  by_email_2.company_domain) as domain_key, k.email as email_key,
+         -- who the row is without a strong identifier: its name at its company
+         nullif(enrich._lower(enrich._clean_text(coalesce(k.full_name,
+                  concat_ws(' ', k.first_name, k.last_name)))), '') as name_key
+  from pg_temp.cleaned_items k
+  left join registrable by_domain
+         on by_domain.host = k.domain_host and by_domain.company_domain is not null
+  left join registrable by_website
+         on by_website.host = k.website_host and by_website.company_domain is not null
+  left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
+  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2);
   drop table pg_temp.cleaned_items;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;
 
-  -- 3. Companies and people (across batches): insert the new ones, keeping their ids, then
-  --    look up the ones other batches created, once per key (not once per row).
-  create temporary table batch_companies (company_key text, id uuid) on commit drop;
-  with inserted as (
-    insert into enrich.normalized_companies (domain, name, website)
-    select distinct on (n.company_key) n.company_key, n.company_name, n.company_website
-    from pg_temp.normalized_items n
-    where n.company_key is not null
-    order by n.company_key, n.company_name is null, n.row_number
-    on conflict (domain) do nothing
-    returning domain, id)
-  insert into pg_temp.batch_companies select domain, id from inserted;
-  insert into pg_temp.batch_companies
-  select c.domain, c.id from enrich.normalized_companies c
-  where c.domain = any(array(select n.company_key from pg_temp.normalized_items n
-                              where n.company_key is not null
-                             except
-                             select b.company_key from pg_temp.batch_companies b));
-  analyze pg_temp.batch_companies;
+  -- 3. Companies: by domain and LinkedIn page (strong identifiers) first ...
+  create temporary table row_identifiers (item_id uuid, kind text, value text) on commit drop;
+  insert into pg_temp.row_identifiers
+  select n.id, 'domain', n.domain_key from pg_temp.normalized_items n where n.domain_key is not null
+  union all
+  select n.id, case when n.company_page like 'linkedin-id:%' then 'linkedin_company_id'
+                    else 'linkedin_page' end, n.company_page
+  from pg_temp.normalized_items n where n.company_page is not null;
+  perform enrich._link_identities('company');
+  create temporary table item_companies on commit drop as
+  select e.item_id, e.entity_id as company_id, e.is_new from pg_temp.item_entities e;
+  drop table pg_temp.item_entities;
+  truncate pg_temp.row_identifiers;
 
-  create temporary table batch_people (person_key text, id uuid) on commit drop;
-  with inserted as (
-    insert into enrich.normalized_people
-      (person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
-       linkedin_url, title)
-    select distinct on (n.person_key)
-           n.person_key, n.id, c.id, n.email, n.first_name, n.last_name, n.full_name,
-           n.linkedin_url, n.title
-    from pg_temp.normalized_items n
-    join pg_temp.batch_companies c on c.company_key = n.company_key
-    where n.person_key is not null
-    order by n.person_key, n.row_number
-    on conflict (person_key) do nothing
-    returning person_key, id)
-  insert into pg_temp.batch_people select person_key, id from inserted;
-  insert into pg_temp.batch_people
-  select p.person_key, p.id from enrich.normalized_people p
-  where p.person_key = any(array(select n.person_key from pg_temp.normalized_items n
-                                  where n.person_key is not null and n.company_key is not null
-                                 except
-                                 select b.person_key from pg_temp.batch_people b));
-  analyze pg_temp.batch_people;
+  --    ... then rows with only a name: the one company known by a strong identifier whose
+  --    rows carried that name (this batch's included), else the company known by that name
+  --    alone (made if none is). A name never overrules a strong identifier.
+  create temporary table batch_names on commit drop as
+  select distinct n.company_name_key as name, c.company_id
+  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
+  where n.company_name_key is not null;
+  create temporary table name_rows on commit drop as
+  select n.id, n.company_name_key as name from pg_temp.normalized_items n
+  where n.company_name_key is not null
+    and not exists (select from pg_temp.item_companies c where c.item_id = n.id);
+  if exists (select from pg_temp.name_rows) then
+    create temporary table named_companies on commit drop as
+    select k.name, min(k.company_id::text)::uuid as company_id
+    from (select b.name, b.company_id from pg_temp.batch_names b
+          union
+          select k.name, k.company_id from enrich.company_names k
+          where k.name = any(array(select distinct r.name from pg_temp.name_rows r))) k
+    group by k.name having count(*) = 1;
+    insert into pg_temp.item_companies (item_id, company_id, is_new)
+    select r.id, k.company_id, false
+    from pg_temp.name_rows r join pg_temp.named_companies k on k.name = r.name;
+    insert into pg_temp.row_identifiers
+    select r.id, 'name', 'name:' || r.name from pg_temp.name_rows r
+    where not exists (select from pg_temp.named_companies k where k.name = r.name);
+    perform enrich._link_identities('company');
+    insert into pg_temp.item_companies select e.item_id, e.entity_id, e.is_new
+    from pg_temp.item_entities e;
+    drop table pg_temp.item_entities, pg_temp.named_companies;
+    truncate pg_temp.row_identifiers;
+  end if;
+  drop table pg_temp.name_rows;
+  analyze pg_temp.item_companies;
 
-  -- 4. Each item with its links: its company, and its person when it has a company (NULL
-  --    otherwise). One table, so the two writes below read it without a join.
+  -- the new companies, each from its first row; the names their rows carried
+  insert into enrich.normalized_companies (id, domain, name, website)
+  select distinct on (c.company_id) c.company_id,
+         min(n.domain_key) over (partition by c.company_id), n.company_name, n.company_website
+  from pg_temp.item_companies c join pg_temp.normalized_items n on n.id = c.item_id
+  where c.is_new
+  order by c.company_id, n.company_name is null, n.row_number;
+  -- a company known before gains the domain a row brings it (the identifier is its now)
+  update enrich.normalized_companies c set domain = d.domain, updated_at = now()
+    from (select c.company_id, min(n.domain_key) as domain
+            from pg_temp.item_companies c join pg_temp.normalized_items n on n.id = c.item_id
+           where not c.is_new and n.domain_key is not null group by 1) d
+   where c.id = d.company_id and c.domain is null
+     and exists (select from enrich.company_identifiers i
+                  where i.value = d.domain and i.kind = 'domain' and i.company_id = c.id);
+  insert into enrich.company_names (name, company_id)
+  select b.name, b.company_id from pg_temp.batch_names b
+  order by 1, 2
+  on conflict do nothing;
+  drop table pg_temp.batch_names;
+
+  -- 4. People of the rows that have a company: by LinkedIn profile, Sales Navigator lead
+  --    and every email that is not a role mailbox (strong identifiers); without those, by
+  --    name at their company.
+  insert into pg_temp.row_identifiers
+  select n.id, s.kind, s.value
+  from (select n.id, n.linkedin_key, n.linkedin_sales, n.email_key, n.more_emails, n.name_key,
+               c.company_id
+        from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id) n
+  cross join lateral (
+    select 'linkedin' as kind, n.linkedin_key as value where n.linkedin_key is not null
+    union all
+    select 'linkedin_sales', n.linkedin_sales where n.linkedin_sales is not null
+    union all
+    select 'email', n.email_key
+    where n.email_key is not null and not enrich._is_role_mailbox(n.email_key)
+    union all
+    select 'email', m from unnest(n.more_emails) m
+    where m is not null and not enrich._is_role_mailbox(m)
+  ) s;
+  insert into pg_temp.row_identifiers
+  select n.id, 'name_at_company', 'name:' || n.name_key || '@' || c.company_id
+  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
+  where n.name_key is not null
+    and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
+  analyze pg_temp.row_identifiers;
+  perform enrich._link_identities('person');
+  create temporary table item_people on commit drop as
+  select e.item_id, e.entity_id as person_id, e.is_new from pg_temp.item_entities e;
+  drop table pg_temp.item_entities, pg_temp.row_identifiers;
+  analyze pg_temp.item_people;
+
+  -- 5. Each item with its links and its entities' keys (the best identifier: a domain,
+  --    else a LinkedIn page or id, else the name), the new people first made from their
+  --    first row (the one with the strongest identifier).
   create temporary table linked_items on commit drop as
-  select n.*, c.id as company_id, p.id as person_id,
-         case when c.id is null then 'FAILED' else 'COMPLETED' end as split_status,
-         case when c.id is null
+  select n.*, c.company_id, p.person_id, p.is_new as new_person,
+         case when c.company_id is null then 'FAILED' else 'COMPLETED' end as split_status,
+         case when c.company_id is null
               then enrich._company_key_error(n.company_domain, n.company_website, n.email)
-         end as split_error
+         end as split_error,
+         null::text as company_key, null::text as person_key
   from pg_temp.normalized_items n
-  left join pg_temp.batch_companies c on c.company_key = n.company_key
-  left join pg_temp.batch_people p on p.person_key = n.person_key and c.id is not null;
-  drop table pg_temp.normalized_items;
+  left join pg_temp.item_companies c on c.item_id = n.id
+  left join pg_temp.item_people p on p.item_id = n.id;
+  drop table pg_temp.normalized_items, pg_temp.item_companies, pg_temp.item_people;
   analyze pg_temp.linked_items;
 
-  -- 5. One write per item: its normalised values and its links.
+  insert into enrich.normalized_people
+    (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+     linkedin_url, title)
+  select distinct on (n.person_id)
+         n.person_id,
+         coalesce(n.linkedin_key, n.linkedin_sales,
+                  case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                  (select m from unnest(n.more_emails) m where not enrich._is_role_mailbox(m) limit 1),
+                  'name:' || n.name_key || '@' || k.company_key),
+         n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
+         n.title
+  from pg_temp.linked_items n
+  cross join lateral (select coalesce(n.domain_key, n.company_page,
+                                      'name:' || n.company_name_key) as company_key) k
+  where n.new_person
+  order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
+           n.row_number;
+
+  -- a person known before gains the profile and address a row brings, where it had none
+  update enrich.normalized_people p
+     set linkedin_url = coalesce(p.linkedin_url, n.linkedin_key),
+         email = coalesce(p.email, n.email_key), updated_at = now()
+    from (select l.person_id, min(l.linkedin_key) as linkedin_key, min(l.email_key) as email_key
+            from pg_temp.linked_items l
+           where not l.new_person and (l.linkedin_key is not null or l.email_key is not null)
+           group by 1) n
+   where p.id = n.person_id
+     and (p.linkedin_url is null and n.linkedin_key is not null
+          or p.email is null and n.email_key is not null);
+
+  update pg_temp.linked_items l set company_key = k.company_key
+    from (select c.id, coalesce(c.domain,
+                   (select i.value from enrich.company_identifiers i where i.company_id = c.id
+                     order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
+                                             i.kind), i.value limit 1)) as company_key
+          from enrich.normalized_companies c
+          where c.id = any(array(select distinct l2.company_id from pg_temp.linked_items l2
+                                  where l2.company_id is not null))) k
+   where l.company_id = k.id;
+  update pg_temp.linked_items l set person_key = p.person_key
+    from enrich.normalized_people p
+   where p.id = any(array(select distinct l2.person_id from pg_temp.linked_items l2
+                           where l2.person_id is not null))
+     and l.person_id = p.id;
+
+  -- 6. One write per item: its normalised values and its links.
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
@@ -157,8 +279,8 @@ begin
     from pg_temp.linked_items n
    where i.id = n.id;
 
-  -- 6. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
-  --    the reason when the row has no company key.
+  -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
+  --    the reason when the row has no company.
   insert into enrich.workflow_states (item_id, step_name, status, meta, completed_at, failed_at)
   select n.id, s.step_name, s.status, s.meta,
          case when s.status = 'COMPLETED' then now() end,
@@ -170,7 +292,8 @@ begin
      n.split_status,
      case when n.company_id is null
           then jsonb_build_object('error', n.split_error)
-          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
+          else jsonb_strip_nulls(jsonb_build_object('company_id', n.company_id,
+                                                    'person_id', n.person_id)) end)
   ) as s(step_name, status, meta);
   -- and their counts (enrich.batch_counts)
   perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
@@ -182,11 +305,11 @@ begin
   cross join lateral (values ('normalize_all_core_values', 'COMPLETED', ''),
                              ('split', c.split_status, c.split_error)) as s(step_name, status, error);
 
-  -- 7. The items move on from split (the steps hand their finished rows to the orchestrator:
+  -- 8. The items move on from split (the steps hand their finished rows to the orchestrator:
   --    sql/triggers/0700's header says why).
   select array_agg(n.id), array_agg(n.split_status) into v_split_item_ids, v_split_statuses
   from pg_temp.linked_items n;
-  drop table pg_temp.linked_items, pg_temp.batch_people, pg_temp.batch_companies;
+  drop table pg_temp.linked_items;
   if v_split_item_ids is not null then
     perform enrich._advance_items(v_split_item_ids,
                                   array_fill('split'::text, array[cardinality(v_split_item_ids)]),
@@ -195,7 +318,8 @@ begin
 end;
 $$;
 comment on function enrich._step_normalize_and_split(uuid[]) is
-  'Steps normalize_all_core_values and split in one pass: trims core values, canonicalises '
-  'email and LinkedIn URL, computes company_key and person_key; upserts companies and '
-  'people (across batches) and links each item to both. normalize is always COMPLETED; '
-  'split FAILS with meta.error saying why when the row has no company key.';
+  'Steps normalize_all_core_values and split in one pass: trims core values, reads each '
+  'row''s company and person identifiers, links rows to the companies and people those '
+  'identify (across batches, merging entities a row links) and links each item to both. '
+  'normalize is always COMPLETED; split FAILS with meta.error saying why when the row names '
+  'no company.';

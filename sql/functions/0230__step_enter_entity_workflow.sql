@@ -36,6 +36,18 @@ begin
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
+  -- an item whose entity was merged away since its split (it had not reached this step)
+  -- follows the redirect to the survivor
+  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
+    execute format($sql$
+      update enrich.batch_items i set %1$I = r.entity_id
+        from enrich.entity_redirects r
+       where i.id = any($1) and r.old_id = i.%1$I
+    $sql$, v_id) using p_item_ids;
+    execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                   where i.id = any($1))', v_id)
+      into v_entities using p_item_ids;
+  end if;
   v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
   v_entities := array_remove(v_entities, null);
 

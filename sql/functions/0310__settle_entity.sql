@@ -61,7 +61,9 @@ begin
            attempts = coalesce(g.attempt, s.attempts),
            paid_calls = s.paid_calls + coalesce(g.paid_calls, 0),
            last_error = case when $3 = 'FAILED' then $4 else s.last_error end,
-           completed_at = case when $3 = 'COMPLETED' then now() end,
+           -- (a merge settles a state that already has its result: it keeps its time)
+           completed_at = case when $3 = 'COMPLETED' and s.status = 'COMPLETED' then s.completed_at
+                               when $3 = 'COMPLETED' then now() end,
            failed_at = case when $3 = 'FAILED' then now() end,
            updated_at = now()
       from unnest($1) as e(id) left join gone g on g.entity_id = e.id

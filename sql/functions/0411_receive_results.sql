@@ -65,6 +65,14 @@ begin
     end if;
   end loop;
 
+  -- An id merged away since it was sent names the entity it was merged into.
+  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entity)) then
+    v_entity := array(select coalesce(r.entity_id, e.id)
+                        from unnest(v_entity) with ordinality as e(id, n)
+                        left join enrich.entity_redirects r on r.old_id = e.id
+                       order by e.n);
+  end if;
+
   -- 2. Lock the entities' rows, in id order (concurrent calls cannot deadlock on them): one
   --    of several concurrent callbacks for an entity completes it, the others then see
   --    COMPLETED and answer 'duplicate'.

@@ -87,8 +87,11 @@ language sql stable set search_path = '' as $$
            case when i.company_id is not null and c.id is null then 'company ' || i.company_id end,
            case when i.person_id is not null and p.id is null then 'person ' || i.person_id end))
   from enrich.batch_items i
-  left join enrich.normalized_companies c on c.id = i.company_id
-  left join enrich.normalized_people p on p.id = i.person_id
+  -- (an id merged away is followed: the item moves to the survivor when it enters the step)
+  left join enrich.entity_redirects rc on rc.old_id = i.company_id
+  left join enrich.normalized_companies c on c.id = coalesce(rc.entity_id, i.company_id)
+  left join enrich.entity_redirects rp on rp.old_id = i.person_id
+  left join enrich.normalized_people p on p.id = coalesce(rp.entity_id, i.person_id)
   where (i.company_id is not null and c.id is null) or (i.person_id is not null and p.id is null)
   union all
   select 'orphaned_link', p.id::text, format('person links to missing %s', concat_ws(' and ',
@@ -98,6 +101,17 @@ language sql stable set search_path = '' as $$
   left join enrich.batch_items i on i.id = p.batch_item_id
   left join enrich.normalized_companies c on c.id = p.company_id
   where (p.batch_item_id is not null and i.id is null) or (p.company_id is not null and c.id is null)
+  union all
+  -- every identifier names a live entity (a merge moves the loser's to the survivor)
+  select 'identifier_of_missing_entity', i.kind || ':' || i.value,
+         format('names missing company %s', i.company_id)
+  from enrich.company_identifiers i
+  where not exists (select from enrich.normalized_companies c where c.id = i.company_id)
+  union all
+  select 'identifier_of_missing_entity', i.kind || ':' || i.value,
+         format('names missing person %s', i.person_id)
+  from enrich.person_identifiers i
+  where not exists (select from enrich.normalized_people p where p.id = i.person_id)
   union all
   select 'orphaned_link', r.id, format('%s of missing workflow %s', r.kind, r.workflow_slug)
   from (select s.company_id::text, s.workflow_slug, 'company state'
@@ -186,7 +200,7 @@ comment on function enrich.check_invariants() is
   'Violations of the state machine''s invariants (none expected): items waiting on finished '
   'or unclaimed entities, IN_PROGRESS entities without a dispatch, expired unreaped leases, COMPLETED '
   'entities without a result, rows linking to missing items, companies, people or '
-  'workflows, batches whose status disagrees with their items, loads in parts whose loader '
+  'workflows, identifiers naming no live entity, batches whose status disagrees with their items, loads in parts whose loader '
   'is gone, a paid-call ledger that disagrees with its entities, a dispatch paid for more '
   'often than its workflow''s re-sends allow, kept batch counts that disagree with a full '
   'count, an item whose status disagrees with its steps.';

@@ -64,16 +64,29 @@ begin
       for v_members in
         select m.id from unnest(v_members.ids) m(id) where m.id <> v_survivor
       loop
-        perform enrich._merge_entity(v_type, v_survivor, v_members.id, v_group.new_key);
+        perform enrich._merge_entity(v_type, v_survivor, v_members.id,
+                                     v_key || ':' || v_group.new_key, null, 'upgrade');
         v_merged := v_merged + 1;
       end loop;
       execute format('update enrich.%I set %I = $1 where id = $2', t.entities, v_key)
         using v_group.new_key, v_survivor;
+      -- the canonical domain or email is an identifier of the survivor (the old spelling
+      -- stays one; a name key's identifier names its company by id, which does not change)
+      if v_group.new_key not like 'name:%' then
+        execute format('insert into enrich.%I (value, kind, %I) values ($1, $2, $3)
+                        on conflict (value, kind) do update set %2$I = excluded.%2$I',
+                       v_type || '_identifiers', t.id_column)
+          using v_group.new_key, case v_type when 'company' then 'domain' else 'email' end,
+                v_survivor;
+      end if;
       execute format('update enrich.batch_items set %I = $1 where %I = $2',
                      v_type || '_key', t.id_column)
         using v_group.new_key, v_survivor;
       v_rekeyed := v_rekeyed + 1;
     end loop;
+    if v_merged > 0 then  -- items that had not reached the merged entity's step yet
+      perform enrich._follow_redirects();
+    end if;
     entity_type := v_type; rekeyed := v_rekeyed; merged := v_merged; left_as_they_are := v_left;
     return next;
   end loop;

@@ -34,6 +34,7 @@ MIGRATIONS = [
     "0021_batch_counts",
     "0022_held_dispatches",
     "0023_item_completions",
+    "0024_identities",
 ]
 LEDGER = "0013_spend_safety"  # the migration that starts the ledger of paid calls
 

@@ -86,7 +86,9 @@ class EnrichModel(RuleBasedStateMachine):
         self.conn.execute(
             "truncate enrich.batches, enrich.batch_items, enrich.workflow_states,"
             " enrich.normalized_companies, enrich.normalized_people, enrich.dispatches,"
-            " enrich.callback_log, enrich.paid_calls, enrich.batch_counts cascade"
+            " enrich.callback_log, enrich.paid_calls, enrich.batch_counts,"
+            " enrich.company_identifiers, enrich.person_identifiers, enrich.company_names,"
+            " enrich.entity_merges, enrich.entity_redirects cascade"
         )
         self.conn.execute("update enrich.workflow_webhooks set submissions = 0")
         self.leased: list[int] = []

@@ -4,7 +4,8 @@ select plan(2);
 select functions_are('enrich', array[
   'company_key', 'create_batch', 'start_batch', 'receive_result', 'receive_results',
   'registrable_domain',
-  'normalize_email', 'normalize_linkedin_url', 'person_key',
+  'normalize_email', 'normalize_linkedin_url', 'normalize_linkedin_company_url',
+  'normalize_linkedin_sales_url', 'normalize_company_name', 'person_key',
   'get_company_id_for_item', 'get_person_id_for_item', 'get_company_data', 'get_person_data',
   'get_company_workflow_status', 'set_company_workflow_status', 'record_company_result',
   'get_person_workflow_status', 'set_person_workflow_status', 'record_person_result',
@@ -18,8 +19,10 @@ select functions_are('enrich', array[
   'dispatch_counts', 'failure_examples', 'find_entities', 'workflows_overview',
   -- internal helpers (leading underscore)
   '_clean_text', '_lower', '_percent_decode', '_url_host', '_host_of_cleaned',
-  '_email_of_cleaned', '_is_free_mail_domain', '_company_key', '_punycode', '_punycode_digit',
+  '_email_of_cleaned', '_is_free_mail_domain', '_is_role_mailbox', '_is_platform_domain',
+  '_company_key', '_punycode', '_punycode_digit',
   '_idna_host', '_idna_email', '_canonical_entity_keys', '_canonicalise_entity_keys', '_merge_entity',
+  '_merge_survivor', '_link_identities', '_follow_redirects',
   '_company_key_error', '_person_key', '_enter_step', '_step_normalize_and_split',
   '_step_enter_entity_workflow', '_refresh_batch_status', '_advance_items', '_settle_entity',
   '_record_result', '_receive_results', '_queue_dispatches', '_set_entity_workflow_status', '_retry_or_fail',

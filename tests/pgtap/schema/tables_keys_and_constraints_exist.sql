@@ -7,7 +7,9 @@ select tables_are('enrich', array[
   'normalized_companies', 'normalized_people', 'company_workflow_states',
   'company_enrichment_results', 'person_workflow_states', 'person_enrichment_results',
   'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains',
-  'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts', 'item_completions']);
+  'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts', 'item_completions',
+  'company_identifiers', 'person_identifiers', 'company_names', 'entity_merges',
+  'entity_redirects']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
@@ -33,7 +35,7 @@ select col_is_pk('enrich', 'pipelines', 'name', 'pipelines.name is the primary k
 select col_is_unique('enrich', 'company_workflow_states', array['company_id', 'workflow_slug']);
 select col_is_unique('enrich', 'person_workflow_states', array['person_id', 'workflow_slug']);
 select col_is_unique('enrich', 'normalized_companies', array['domain']);
-select col_is_unique('enrich', 'normalized_people', array['person_key']);
+select col_is_pk('enrich', 'person_identifiers', array['value', 'kind']::name[], 'an identifier names one person');
 select col_is_pk('enrich', 'workflow_states', array['item_id', 'step_name'],
   'an item step is keyed by its item and step (migration 0005)');
 
