@@ -131,3 +131,18 @@ insert into enrich.column_aliases (alias, field) values
   ('personalemail', 'email'), ('secondaryemail', 'email'), ('otheremail', 'email'),
   ('additionalemail', 'email'), ('alternateemail', 'email')
 on conflict (alias) do nothing;
+
+-- What rows stored before identities carry (emails, profiles, pages kept as data) is read by
+-- enrich db migrate in bounded chunks after this migration (enrich._link_stored_identities);
+-- a database with no rows has nothing to read.
+create table enrich.identity_backfill (
+  id             boolean primary key default true,
+  linked_through uuid,
+  done_at        timestamptz,
+  constraint one_row check (id)
+);
+comment on table enrich.identity_backfill is
+  'Progress of reading stored rows'' identifiers after the upgrade to identities: the last '
+  'item read (by id), and when every item was.';
+insert into enrich.identity_backfill (linked_through, done_at)
+select null, case when exists (select from enrich.batch_items) then null else now() end;

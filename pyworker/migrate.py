@@ -93,6 +93,25 @@ def migration_status(database_url: str) -> MigrationStatus:
     )
 
 
+def _link_stored_identities(database_url: str, chunk: int = 20_000) -> None:
+    """Rows stored before identities: their identifiers read and what they link merged, a
+    chunk of items per transaction (no long lock on a big database); then items still naming
+    a merged-away entity point at its survivor. Nothing to do once done (one row read)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        read = 0
+        while n := conn.execute("select enrich._link_stored_identities(%s)", (chunk,)).fetchone()[
+            0
+        ]:
+            read += n
+        if (
+            read
+            and conn.execute(
+                "select exists (select from enrich.entity_merges where cause = 'upgrade')"
+            ).fetchone()[0]
+        ):
+            conn.execute("select enrich._follow_redirects()")
+
+
 def migrate(
     database_url: str, on_keys: Callable[[list[tuple[str, int, int, int]]], None] | None = None
 ) -> list[str]:
@@ -116,6 +135,7 @@ def migrate(
             for row in conn.execute("select * from enrich._canonicalise_entity_keys()")
             if any(row[1:])
         ]
+    _link_stored_identities(database_url)
     if changed and on_keys:
         on_keys(changed)
     return [m.id for m in pending]

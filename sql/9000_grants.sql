@@ -86,6 +86,8 @@ begin
     enrich.batch_status(uuid),
     enrich.failure_examples(uuid, text, text, integer),
     enrich.find_entities(text, integer),
+    enrich.lookup_entity(text, integer),
+    enrich.list_merges(uuid, integer),
     enrich.workflows_overview(),
     enrich.list_pipelines(),
     enrich.list_workspaces(),

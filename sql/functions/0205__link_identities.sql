@@ -4,7 +4,8 @@
 -- else the known one (several known ones merge). Set-based: each distinct identifier is
 -- looked up once and components are found by label propagation (chains are short).
 --
--- Input: pg_temp.row_identifiers (item_id, kind, value), the rows' identifiers of one type.
+-- Input: pg_temp.row_identifiers (item_id, kind, value), the rows' identifiers of one type;
+-- p_cause: what linked them (batch: a load's rows; upgrade: rows stored before identities).
 -- Output: pg_temp.item_entities (item_id, entity_id, is_new): is_new entities have
 -- identifiers but no row yet; the caller creates them (their columns are type-specific).
 --
@@ -13,7 +14,8 @@
 -- owners are read back once every insert has settled, and an identifier that a concurrent
 -- load took links its entity to ours: they merge here, before either is sent twice.
 
-create or replace function enrich._link_identities(p_entity_type text) returns void
+create or replace function enrich._link_identities(p_entity_type text, p_cause text)
+returns void
 language plpgsql set search_path = '' as $$
 declare
   v_identifiers text := p_entity_type || '_identifiers';
@@ -142,7 +144,7 @@ begin
       from unnest(v_component.known) k(id) where k.id <> v_survivor
     loop
       v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
-                                         v_loser.linked_by, v_loser.batch_id, 'batch');
+                                         v_loser.linked_by, v_loser.batch_id, p_cause);
     end loop;
     update pg_temp.link_components c set entity_id = v_survivor where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
@@ -167,8 +169,9 @@ begin
              pg_temp.link_components, pg_temp.link_owners;
 end;
 $$;
-comment on function enrich._link_identities(text) is
+comment on function enrich._link_identities(text, text) is
   'The entity of each row of pg_temp.row_identifiers (item_id, kind, value): rows sharing an '
   'identifier (transitively) and the entities known by them are one; known entities a '
-  'component links are merged; new identifiers are inserted. Writes pg_temp.item_entities '
+  'component links are merged (p_cause: why, for entity_merges); new identifiers are '
+  'inserted. Writes pg_temp.item_entities '
   '(item_id, entity_id, is_new); the caller creates the is_new entities.';

@@ -116,7 +116,7 @@ begin
   select n.id, case when n.company_page like 'linkedin-id:%' then 'linkedin_company_id'
                     else 'linkedin_page' end, n.company_page
   from pg_temp.normalized_items n where n.company_page is not null;
-  perform enrich._link_identities('company');
+  perform enrich._link_identities('company', 'batch');
   create temporary table item_companies on commit drop as
   select e.item_id, e.entity_id as company_id, e.is_new from pg_temp.item_entities e;
   drop table pg_temp.item_entities;
@@ -147,7 +147,7 @@ begin
     insert into pg_temp.row_identifiers
     select r.id, 'name', 'name:' || r.name from pg_temp.name_rows r
     where not exists (select from pg_temp.named_companies k where k.name = r.name);
-    perform enrich._link_identities('company');
+    perform enrich._link_identities('company', 'batch');
     insert into pg_temp.item_companies select e.item_id, e.entity_id, e.is_new
     from pg_temp.item_entities e;
     drop table pg_temp.item_entities, pg_temp.named_companies;
@@ -202,7 +202,7 @@ begin
   where n.name_key is not null
     and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
   analyze pg_temp.row_identifiers;
-  perform enrich._link_identities('person');
+  perform enrich._link_identities('person', 'batch');
   create temporary table item_people on commit drop as
   select e.item_id, e.entity_id as person_id, e.is_new from pg_temp.item_entities e;
   drop table pg_temp.item_entities, pg_temp.row_identifiers;

@@ -88,7 +88,8 @@ def people_file(tmp_path: Path) -> Path:
         out.write(header + "\n")
         writer = csv.writer(out, lineterminator="\n")  # first: among the failures' examples
         writer.writerow([SCRIPT, SVG, "CEO", SVG, "evil@umbrella.com.au", "", "", "", "CRM-X1"])
-        writer.writerow([SCRIPT, SVG, "CTO", SCRIPT, "evil@gmail.com", "", "", "", "CRM-X2"])
+        # (no company name: with only a free-mail address it names no company, and fails)
+        writer.writerow([SCRIPT, SVG, "CTO", "", "evil@gmail.com", "", "", "", "CRM-X2"])
         out.write("\n".join(rows) + "\n")
     return path
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from pyworker import migrate
-from pyworker.builtins import COMPANY_WORKFLOW
+from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
 from pyworker.testing.schema_dump import SCHEMA_FILE, dump
 from pyworker.testing.scratch_db import create_database, drop_database, migrated_database, url_for
 
@@ -179,3 +180,147 @@ def test_migrate_brings_stored_keys_to_their_canonical_form(db_url: str) -> None
     changes.clear()
     migrate.migrate(db_url, on_keys=changes.extend)
     assert changes == []
+
+
+# the last release before identities: its sql/ is read from git to write a database the way
+# it did (its split keyed each person by one identifier, each company by its domain only)
+RELEASE_BEFORE_IDENTITIES = "994d397"
+
+
+def _old_release_sql(path_filter: str = "sql/") -> list[tuple[str, str]] | None:
+    """(name, text) of the old release's sql/ files in load order; None without git."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        names = subprocess.run(
+            ["git", "ls-tree", "-r", "--name-only", RELEASE_BEFORE_IDENTITIES, path_filter],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    names.sort(key=lambda name: (Path(name).name, name))
+    return [
+        (name, subprocess.run(
+            ["git", "show", f"{RELEASE_BEFORE_IDENTITIES}:{name}"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout)
+        for name in names
+    ]  # fmt: skip
+
+
+def test_upgrade_links_what_rows_stored_by_the_previous_release_carry() -> None:
+    """A database the previous release wrote (people keyed by one identifier: the same
+    person twice, by email and by profile; companies by domain only, their LinkedIn pages
+    kept as data) is upgraded: every entity gets its identifiers, what the stored rows link
+    merges (results, paid calls and work in flight kept, nothing re-sent), invariants hold,
+    and a second migrate changes nothing."""
+    import pytest
+    from yoyo import get_backend, read_migrations
+
+    from pyworker.paths import MIGRATIONS_DIR
+
+    old_sql = _old_release_sql()
+    if old_sql is None:
+        pytest.skip("the previous release's sql/ needs git history")
+    name = create_database()
+    url = url_for(name)
+    try:
+        backend = get_backend(migrate._yoyo_url(url))
+        old = read_migrations(str(MIGRATIONS_DIR)).filter(lambda m: m.id < "0024")
+        with backend.lock():
+            backend.apply_migrations(backend.to_apply(old))
+        backend.connection.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            migrate._settle_role_prefix(conn)
+            for _, text in old_sql:
+                conn.execute(text)
+            for slug in (COMPANY_WORKFLOW, PERSON_WORKFLOW):
+                conn.execute(
+                    "select enrich.set_workflow(%s, array['http://clay.test/' || %s],"
+                    " p_rate_per_second => 1000, p_burst => 1000)",
+                    (slug, slug),
+                )
+            rows = [
+                {"email": "ada@acme.com", "company_domain": "acme.com"},
+                {"linkedin_url": "https://www.linkedin.com/in/ada", "company_domain": "acme.com"},
+                {"email": "ADA@acme.com", "linkedin_url": "linkedin.com/in/ada/",
+                 "company_domain": "acme.com"},
+                {"email": "bo@beta.io", "Company Linkedin Url": "linkedin.com/company/beta"},
+                {"email": "cy@beta-labs.io", "company linkedin url": "https://www.linkedin.com/company/beta/"},
+            ]  # fmt: skip
+            conn.execute("select enrich.create_batch('company_and_person', %s)", (Jsonb(rows),))
+            # Acme's result came; both Beta spellings were sent and await their callbacks
+            conn.execute(
+                "select enrich.mark_dispatch_sent(c.dispatch_id, 'w')"
+                " from enrich.claim_dispatches('w', 100) c"
+            )
+            conn.execute(
+                "select enrich.receive_result(%s, jsonb_build_object('company_id', c.id,"
+                " 'industry', 'Engines')) from enrich.normalized_companies c"
+                " where c.domain = 'acme.com'",
+                (COMPANY_WORKFLOW,),
+            )
+            conn.execute(
+                "select enrich.mark_dispatch_sent(c.dispatch_id, 'w')"
+                " from enrich.claim_dispatches('w', 100) c"
+            )
+            before = conn.execute(
+                "select (select count(*) from enrich.normalized_people),"
+                " (select count(*) from enrich.normalized_companies),"
+                " (select sum(calls) from enrich.paid_calls)"
+            ).fetchone()
+        assert before == (4, 3, 5)  # Ada twice, Bo, Cy; Acme, Beta twice; 3 + 2 calls paid
+
+        migrate.migrate(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            after = conn.execute(
+                "select (select count(*) from enrich.normalized_people),"
+                " (select count(*) from enrich.normalized_companies),"
+                " (select sum(calls) from enrich.paid_calls),"
+                " (select count(*) from enrich.dispatches where status = 'QUEUED'),"
+                " (select count(*) from enrich.entity_merges where cause = 'upgrade')"
+            ).fetchone()
+            assert after == (3, 2, 5, 0, 2)  # one Ada, one Beta; nothing re-sent or queued
+            assert (
+                conn.execute(
+                    "select count(distinct person_id) from enrich.batch_items"
+                    " where email like 'ada@%' or linkedin_url like '%/in/ada'"
+                ).fetchone()[0]
+                == 1
+            )
+            assert conn.execute(
+                "select array_agg(kind order by kind) from enrich.person_identifiers"
+                " where person_id = (select person_id from enrich.batch_items"
+                "                    where email = 'ada@acme.com' limit 1)"
+            ).fetchone()[0] == ["email", "linkedin"]
+            assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+            # both Beta callbacks are accepted: one completes, the other is a duplicate
+            outcomes = [
+                conn.execute("select enrich.receive_result(%s, %s)",
+                             (COMPANY_WORKFLOW, Jsonb({"company_id": str(old_id)}))).fetchone()[0]
+                for (old_id,) in conn.execute(
+                    "select loser_id from enrich.entity_merges where entity_type = 'company'"
+                    " union all select survivor_id from enrich.entity_merges"
+                    " where entity_type = 'company'").fetchall()
+            ]  # fmt: skip
+            assert outcomes == ["completed", "duplicate"]
+            assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+            fingerprint = conn.execute(
+                "select (select count(*) from enrich.company_identifiers),"
+                " (select count(*) from enrich.person_identifiers),"
+                " (select count(*) from enrich.entity_merges)"
+            ).fetchone()
+        migrate.migrate(url)
+        with psycopg.connect(url) as conn:
+            assert (
+                conn.execute(
+                    "select (select count(*) from enrich.company_identifiers),"
+                    " (select count(*) from enrich.person_identifiers),"
+                    " (select count(*) from enrich.entity_merges)"
+                ).fetchone()
+                == fingerprint
+            )
+    finally:
+        drop_database(name)
