@@ -1096,10 +1096,10 @@ $$;
 COMMENT ON FUNCTION enrich._is_role_mailbox(p_email text) IS 'True when a normalised address is a role mailbox (info, sales, contact, hello, support, admin, office, team, noreply, no-reply, marketing, billing, jobs, careers; +tag ignored): it names the company but no person. False for NULL.';
 
 --
--- Name: _link_identities(text); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: _link_identities(text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._link_identities(p_entity_type text) RETURNS void
+CREATE FUNCTION enrich._link_identities(p_entity_type text, p_cause text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -1230,7 +1230,7 @@ begin
       from unnest(v_component.known) k(id) where k.id <> v_survivor
     loop
       v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
-                                         v_loser.linked_by, v_loser.batch_id, 'batch');
+                                         v_loser.linked_by, v_loser.batch_id, p_cause);
     end loop;
     update pg_temp.link_components c set entity_id = v_survivor where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
@@ -1257,10 +1257,101 @@ end;
 $_$;
 
 --
--- Name: FUNCTION _link_identities(p_entity_type text); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION _link_identities(p_entity_type text, p_cause text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._link_identities(p_entity_type text) IS 'The entity of each row of pg_temp.row_identifiers (item_id, kind, value): rows sharing an identifier (transitively) and the entities known by them are one; known entities a component links are merged; new identifiers are inserted. Writes pg_temp.item_entities (item_id, entity_id, is_new); the caller creates the is_new entities.';
+COMMENT ON FUNCTION enrich._link_identities(p_entity_type text, p_cause text) IS 'The entity of each row of pg_temp.row_identifiers (item_id, kind, value): rows sharing an identifier (transitively) and the entities known by them are one; known entities a component links are merged (p_cause: why, for entity_merges); new identifiers are inserted. Writes pg_temp.item_entities (item_id, entity_id, is_new); the caller creates the is_new entities.';
+
+--
+-- Name: _link_stored_identities(integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._link_stored_identities(p_limit integer DEFAULT 20000) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_after uuid;
+  v_last  uuid;
+  v_read  bigint;
+begin
+  select b.linked_through into v_after from enrich.identity_backfill b
+   where b.done_at is null for update;
+  if not found then
+    return 0;
+  end if;
+  create temporary table stored_items on commit drop as
+  select i.id, i.email, i.linkedin_url, i.data,
+         coalesce(rc.entity_id, i.company_id) as company_id,
+         coalesce(rp.entity_id, i.person_id) as person_id
+  from (select i.* from enrich.batch_items i
+         where i.id > coalesce(v_after, '00000000-0000-0000-0000-000000000000')
+         order by i.id limit p_limit) i
+  left join enrich.entity_redirects rc on rc.old_id = i.company_id
+  left join enrich.entity_redirects rp on rp.old_id = i.person_id;
+  select count(*), max(s.id::text)::uuid into v_read, v_last from pg_temp.stored_items s;
+  if v_read = 0 then
+    update enrich.identity_backfill set done_at = now();
+    drop table pg_temp.stored_items;
+    return 0;
+  end if;
+
+  -- companies: each row's company (by one identifier it has) and the page the row kept
+  create temporary table row_identifiers (item_id uuid, kind text, value text) on commit drop;
+  insert into pg_temp.row_identifiers
+  select s.id, a.kind, a.value
+  from pg_temp.stored_items s
+  cross join lateral (select i.kind, i.value from enrich.company_identifiers i
+                       where i.company_id = s.company_id limit 1) a
+  where s.company_id is not null
+  union all
+  select s.id, case when p.page like 'linkedin-id:%' then 'linkedin_company_id'
+                    else 'linkedin_page' end, p.page
+  from pg_temp.stored_items s
+  cross join lateral (select enrich.normalize_linkedin_company_url(e.value) as page
+                        from jsonb_each_text(s.data) e
+                       where e.key ~ 'linkedin' and enrich._column_field(e.key) = 'company_linkedin_url'
+                       limit 1) p
+  where s.company_id is not null and p.page is not null;
+  perform enrich._link_identities('company', 'upgrade');
+  update enrich.batch_items i set company_id = e.entity_id
+    from pg_temp.item_entities e where i.id = e.item_id and i.company_id is distinct from e.entity_id;
+  drop table pg_temp.item_entities;
+  truncate pg_temp.row_identifiers;
+
+  -- people: each row's person (by one identifier it has), its address, profile or lead
+  insert into pg_temp.row_identifiers
+  select s.id, x.kind, x.value
+  from pg_temp.stored_items s
+  cross join lateral (
+    select a.kind, a.value from (select i.kind, i.value from enrich.person_identifiers i
+                                  where i.person_id = s.person_id limit 1) a
+    union all
+    select 'email', enrich.normalize_email(s.email)
+     where enrich.normalize_email(s.email) is not null
+       and not enrich._is_role_mailbox(enrich.normalize_email(s.email))
+    union all
+    select 'linkedin', enrich.normalize_linkedin_url(s.linkedin_url)
+     where enrich.normalize_linkedin_url(s.linkedin_url) is not null
+    union all
+    select 'linkedin_sales', enrich.normalize_linkedin_sales_url(s.linkedin_url)
+     where enrich.normalize_linkedin_sales_url(s.linkedin_url) is not null) x
+  where s.person_id is not null;
+  perform enrich._link_identities('person', 'upgrade');
+  update enrich.batch_items i set person_id = e.entity_id
+    from pg_temp.item_entities e where i.id = e.item_id and i.person_id is distinct from e.entity_id;
+  drop table pg_temp.item_entities, pg_temp.row_identifiers, pg_temp.stored_items;
+
+  update enrich.identity_backfill set linked_through = v_last;
+  return v_read;
+end;
+$$;
+
+--
+-- Name: FUNCTION _link_stored_identities(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._link_stored_identities(p_limit integer) IS 'Reads up to p_limit stored items after the last one read: their emails, profiles, leads and kept company pages become identifiers of their entities, merging what they link (cause upgrade). Returns the items read; 0 once every item has been (or nothing to do).';
 
 --
 -- Name: _live_loaders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -2726,7 +2817,7 @@ begin
   select n.id, case when n.company_page like 'linkedin-id:%' then 'linkedin_company_id'
                     else 'linkedin_page' end, n.company_page
   from pg_temp.normalized_items n where n.company_page is not null;
-  perform enrich._link_identities('company');
+  perform enrich._link_identities('company', 'batch');
   create temporary table item_companies on commit drop as
   select e.item_id, e.entity_id as company_id, e.is_new from pg_temp.item_entities e;
   drop table pg_temp.item_entities;
@@ -2757,7 +2848,7 @@ begin
     insert into pg_temp.row_identifiers
     select r.id, 'name', 'name:' || r.name from pg_temp.name_rows r
     where not exists (select from pg_temp.named_companies k where k.name = r.name);
-    perform enrich._link_identities('company');
+    perform enrich._link_identities('company', 'batch');
     insert into pg_temp.item_companies select e.item_id, e.entity_id, e.is_new
     from pg_temp.item_entities e;
     drop table pg_temp.item_entities, pg_temp.named_companies;
@@ -2812,7 +2903,7 @@ begin
   where n.name_key is not null
     and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
   analyze pg_temp.row_identifiers;
-  perform enrich._link_identities('person');
+  perform enrich._link_identities('person', 'batch');
   create temporary table item_people on commit drop as
   select e.item_id, e.entity_id as person_id, e.is_new from pg_temp.item_entities e;
   drop table pg_temp.item_entities, pg_temp.row_identifiers;
@@ -4638,6 +4729,42 @@ $$;
 COMMENT ON FUNCTION enrich.heartbeat(p_process text, p_kind text, p_host text, p_pid integer, p_version text, p_alive_for interval) IS 'Registers a process (loader, worker, receiver, dashboard) or keeps it alive for p_alive_for (5 s to 10 min) more.';
 
 --
+-- Name: list_merges(uuid, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.list_merges(p_batch uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 100) RETURNS TABLE(id bigint, entity_type text, survivor_id uuid, loser_id uuid, linked_by text, batch_id uuid, cause text, merged_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+-- Two queries, each with its own plan: newest first is a backward scan of the primary key
+-- (ids grow with time), one batch's merges a probe of its index.
+begin
+  if p_batch is null then
+    return query
+      select m.id, m.entity_type, m.survivor_id, m.loser_id, m.linked_by, m.batch_id, m.cause,
+             m.merged_at
+      from enrich.entity_merges m
+      order by m.id desc
+      limit case when p_limit < 0 then 0 else p_limit end;
+  else
+    return query
+      select m.id, m.entity_type, m.survivor_id, m.loser_id, m.linked_by, m.batch_id, m.cause,
+             m.merged_at
+      from enrich.entity_merges m
+      where m.batch_id = p_batch
+      order by m.id desc
+      limit case when p_limit < 0 then 0 else p_limit end;
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION list_merges(p_batch uuid, p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.list_merges(p_batch uuid, p_limit integer) IS 'Merges of two entities found to be one (enrich.entity_merges), newest first: the survivor, the loser (its id now redirects to the survivor), the identifier that linked them (kind:value), the batch whose rows linked them and the cause (batch, result, upgrade). Only the merges a batch caused when p_batch is given; at most p_limit (NULL: all).';
+
+--
 -- Name: list_pipelines(); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -4713,6 +4840,277 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.live_processes() IS 'The processes whose heartbeat is current, oldest first per kind.';
+
+--
+-- Name: lookup_entity(text, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.lookup_entity(p_value text, p_rows integer DEFAULT 0) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+-- The value is read by the normalisers the split step uses, so it finds what a load linked.
+-- Every reading is one index probe (identifiers by (value, kind), names, ids, redirects);
+-- an entity's rows are found through the steps' entity index, never by scanning the items.
+declare
+  v_value    text := enrich._clean_text(p_value);
+  v_types    text[] := '{}';  -- the readings: entity type, identifier kind, value
+  v_kinds    text[] := '{}';
+  v_values   text[] := '{}';
+  v_f_types  text[] := '{}';  -- what they found: entity type, id, the reading that found it
+  v_f_ids    uuid[] := '{}';
+  v_f_kinds  text[] := '{}';
+  v_f_values text[] := '{}';
+  v_done     integer := 0;
+  v_email    text;
+  v_page     text;
+  v_may_be_name boolean := false;  -- a company name, if nothing else matches
+  v_domain   text;
+  v_name     text;
+  v_entity   record;
+  v_company  enrich.normalized_companies;
+  v_person   enrich.normalized_people;
+  v_old      uuid[];
+  v_items    uuid[];
+  v_found    jsonb := '[]';
+  v_view     jsonb;
+begin
+  if v_value is null then
+    return jsonb_build_object('value', p_value, 'read_as', '[]'::jsonb, 'entities', '[]'::jsonb);
+  end if;
+
+  -- 1. What the value can be. An id (of an entity, or of one merged into another), an
+  --    identifier as stored (an export's company_key / person_key), an email, a LinkedIn
+  --    profile, lead or company page, a bare numeric LinkedIn company id, a domain or URL.
+  if v_value ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    v_types := v_types || 'any'::text; v_kinds := v_kinds || 'id'::text;
+    v_values := v_values || lower(v_value);
+  elsif v_value ~* '^linkedin-id:[0-9]+$' then
+    v_types := v_types || 'company'::text; v_kinds := v_kinds || 'linkedin_company_id'::text;
+    v_values := v_values || lower(v_value);
+  elsif v_value ~* '^linkedin-sales:.' then
+    v_types := v_types || 'person'::text; v_kinds := v_kinds || 'linkedin_sales'::text;
+    v_values := v_values || ('linkedin-sales:' || substr(v_value, 16));
+  elsif v_value ~* '^name:.*@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    v_types := v_types || 'person'::text; v_kinds := v_kinds || 'name_at_company'::text;
+    v_values := v_values || enrich._lower(v_value);
+  elsif v_value ~* '^name:' then
+    v_name := enrich.normalize_company_name(substr(v_value, 6));
+    if v_name is not null then
+      v_types := v_types || 'company'::text; v_kinds := v_kinds || 'name'::text;
+      v_values := v_values || ('name:' || v_name);
+    end if;
+  else
+    v_email := enrich.normalize_email(v_value);
+    if v_email is not null then
+      v_types := v_types || 'person'::text; v_kinds := v_kinds || 'email'::text;
+      v_values := v_values || v_email;
+    end if;
+    if enrich.normalize_linkedin_url(v_value) is not null then
+      v_types := v_types || 'person'::text; v_kinds := v_kinds || 'linkedin'::text;
+      v_values := v_values || enrich.normalize_linkedin_url(v_value);
+    end if;
+    if enrich.normalize_linkedin_sales_url(v_value) is not null then
+      v_types := v_types || 'person'::text; v_kinds := v_kinds || 'linkedin_sales'::text;
+      v_values := v_values || enrich.normalize_linkedin_sales_url(v_value);
+    end if;
+    v_page := coalesce(enrich.normalize_linkedin_company_url(v_value),
+                       case when v_value ~ '^[0-9]{1,20}$' then 'linkedin-id:' || v_value end);
+    if v_page is not null then
+      v_types := v_types || 'company'::text;
+      v_kinds := v_kinds || case when v_page like 'linkedin-id:%' then 'linkedin_company_id'
+                                 else 'linkedin_page' end;
+      v_values := v_values || v_page;
+    end if;
+    v_may_be_name := v_value !~ '(@|://)'
+                     and (cardinality(v_kinds) = 0 or v_value ~ '^[0-9]{1,20}$');
+    if cardinality(v_kinds) = 0 then
+      -- a platform's host (linkedin.com, github.com) is never a company's domain
+      v_domain := enrich.registrable_domain(v_value);
+      if v_domain is not null and not enrich._is_platform_domain(v_domain) then
+        v_types := v_types || 'company'::text; v_kinds := v_kinds || 'domain'::text;
+        v_values := v_values || v_domain;
+      end if;
+    end if;
+  end if;
+
+  -- 2. The entities the readings name; then, for what found nothing, the weaker readings:
+  --    an email's company (by its domain, unless free mail) when no person has the address,
+  --    and a company name when nothing else matched (not for emails, URLs, ids or keys).
+  for v_phase in 1 .. 2 loop
+    select coalesce(array_agg(f.entity_type order by f.ord), '{}'),
+           coalesce(array_agg(f.id order by f.ord), '{}'),
+           coalesce(array_agg(f.kind order by f.ord), '{}'),
+           coalesce(array_agg(f.value order by f.ord), '{}')
+      into v_f_types, v_f_ids, v_f_kinds, v_f_values
+      from (select * from unnest(v_f_types, v_f_ids, v_f_kinds, v_f_values)
+                     with ordinality as o(entity_type, id, kind, value, ord)
+            union all
+            select x.entity_type, x.id, x.kind, x.value, 1000000 + r.ord
+            from unnest(v_types, v_kinds, v_values) with ordinality as r(entity_type, kind, value, ord)
+            cross join lateral (
+              select 'company' as entity_type, i.company_id as id, r.kind, r.value
+              from enrich.company_identifiers i
+              where r.entity_type = 'company' and i.value = r.value and i.kind = r.kind
+              union all  -- the names seen on the rows of strongly identified companies
+              select 'company', n.company_id, r.kind, r.value
+              from enrich.company_names n
+              where r.entity_type = 'company' and r.kind = 'name'
+                and n.name = substr(r.value, 6)
+              union all
+              select 'person', i.person_id, r.kind, r.value
+              from enrich.person_identifiers i
+              where r.entity_type = 'person' and i.value = r.value and i.kind = r.kind
+              union all
+              select 'company', c.id, r.kind, r.value
+              from enrich.normalized_companies c
+              where r.kind = 'id' and c.id = r.value::uuid
+              union all
+              select 'person', p.id, r.kind, r.value
+              from enrich.normalized_people p
+              where r.kind = 'id' and p.id = r.value::uuid
+              union all  -- an id merged away lives on as its survivor
+              select d.entity_type, d.entity_id, 'merged_id', r.value
+              from enrich.entity_redirects d
+              where r.kind = 'id' and d.old_id = r.value::uuid
+            ) x
+            where r.ord > v_done) f;
+    exit when v_phase = 2;
+    v_done := cardinality(v_kinds);
+    if v_email is not null and not ('person' = any(v_f_types)) then
+      v_domain := enrich.company_key(null, null, v_email);
+      if v_domain is not null then
+        v_types := v_types || 'company'::text; v_kinds := v_kinds || 'domain'::text;
+        v_values := v_values || v_domain;
+      end if;
+    elsif v_may_be_name and cardinality(v_f_ids) = 0 then
+      v_name := enrich.normalize_company_name(v_value);
+      if v_name is not null then
+        v_types := v_types || 'company'::text; v_kinds := v_kinds || 'name'::text;
+        v_values := v_values || ('name:' || v_name);
+      end if;
+    end if;
+    exit when cardinality(v_kinds) = v_done;
+  end loop;
+
+  -- 3. Each entity found (once, however many readings found it), in the order found.
+  for v_entity in
+    select f.entity_type, f.id,
+           jsonb_agg(distinct jsonb_build_object('kind', f.kind, 'value', f.value)) as found_by
+    from unnest(v_f_types, v_f_ids, v_f_kinds, v_f_values)
+         with ordinality as f(entity_type, id, kind, value, ord)
+    group by f.entity_type, f.id
+    order by min(f.ord)
+  loop
+    v_old := array(select r.old_id from enrich.entity_redirects r where r.entity_id = v_entity.id);
+    if v_entity.entity_type = 'company' then
+      select * into v_company from enrich.normalized_companies c where c.id = v_entity.id;
+      continue when not found;  -- an identifier of no live company (check_invariants says so)
+      v_items := array(select distinct ws.item_id from enrich.workflow_states ws
+                        where ws.entity_id = v_entity.id);
+      v_view := jsonb_build_object(
+        'domain', v_company.domain, 'name', v_company.name, 'website', v_company.website,
+        'identifiers', coalesce((
+          select jsonb_agg(jsonb_build_object('kind', i.kind, 'value', i.value)
+                           order by array_position(array['domain', 'linkedin_page',
+                                    'linkedin_company_id', 'name'], i.kind), i.value)
+          from enrich.company_identifiers i where i.company_id = v_entity.id), '[]'),
+        'names', coalesce((select jsonb_agg(n.name order by n.name) from enrich.company_names n
+                            where n.company_id = v_entity.id), '[]'),
+        'people', (select count(*) from enrich.normalized_people p
+                    where p.company_id = v_entity.id),
+        'workflows', coalesce((
+          select jsonb_agg(jsonb_build_object(
+                   'workflow', s.workflow_slug, 'status', s.status, 'attempts', s.attempts,
+                   'paid_calls', s.paid_calls, 'last_error', s.last_error,
+                   'completed_at', s.completed_at, 'result', r.data, 'result_at', r.created_at)
+                 order by s.workflow_slug)
+          from enrich.company_workflow_states s
+          left join lateral (select r.data, r.created_at from enrich.company_enrichment_results r
+                              where r.company_id = s.company_id
+                                and r.workflow_slug = s.workflow_slug
+                              order by r.created_at desc limit 1) r on true
+          where s.company_id = v_entity.id), '[]'));
+    else
+      select * into v_person from enrich.normalized_people p where p.id = v_entity.id;
+      continue when not found;
+      -- its rows at its step, and those of its company's rows that name it and have not
+      -- reached its step yet (a person's step comes after the company's)
+      v_items := array(select ws.item_id from enrich.workflow_states ws
+                        where ws.entity_id = v_entity.id
+                       union
+                       select i.id from enrich.workflow_states ws
+                         join enrich.batch_items i on i.id = ws.item_id
+                        where ws.entity_id = v_person.company_id
+                          and i.person_id = any(v_old || v_entity.id));
+      v_view := jsonb_build_object(
+        'person_key', v_person.person_key, 'full_name', v_person.full_name,
+        'email', v_person.email, 'linkedin_url', v_person.linkedin_url,
+        'title', v_person.title,
+        'company', (select jsonb_build_object('id', c.id, 'domain', c.domain, 'name', c.name)
+                      from enrich.normalized_companies c where c.id = v_person.company_id),
+        'identifiers', coalesce((
+          select jsonb_agg(jsonb_build_object('kind', i.kind, 'value', i.value)
+                           order by array_position(array['linkedin', 'linkedin_sales', 'email',
+                                    'name_at_company'], i.kind), i.value)
+          from enrich.person_identifiers i where i.person_id = v_entity.id), '[]'),
+        'workflows', coalesce((
+          select jsonb_agg(jsonb_build_object(
+                   'workflow', s.workflow_slug, 'status', s.status, 'attempts', s.attempts,
+                   'paid_calls', s.paid_calls, 'last_error', s.last_error,
+                   'completed_at', s.completed_at, 'result', r.data, 'result_at', r.created_at)
+                 order by s.workflow_slug)
+          from enrich.person_workflow_states s
+          left join lateral (select r.data, r.created_at from enrich.person_enrichment_results r
+                              where r.person_id = s.person_id
+                                and r.workflow_slug = s.workflow_slug
+                              order by r.created_at desc limit 1) r on true
+          where s.person_id = v_entity.id), '[]'));
+    end if;
+    v_found := v_found || (v_view || jsonb_build_object(
+      'entity_type', v_entity.entity_type, 'id', v_entity.id, 'found_by', v_entity.found_by,
+      -- every merge in its history names one of its former ids as the loser
+      'merges', case when cardinality(v_old) = 0 then '[]'::jsonb else coalesce((
+        select jsonb_agg(jsonb_build_object(
+                 'id', m.id, 'survivor_id', m.survivor_id, 'loser_id', m.loser_id,
+                 'linked_by', m.linked_by, 'batch_id', m.batch_id, 'cause', m.cause,
+                 'merged_at', m.merged_at) order by m.id)
+        from enrich.entity_merges m
+        where m.entity_type = v_entity.entity_type and m.loser_id = any(v_old)), '[]') end,
+      'batches', coalesce((
+        select jsonb_agg(jsonb_build_object('batch_id', b.id, 'pipeline', b.pipeline,
+                                            'status', b.status, 'created_at', b.created_at,
+                                            'items', x.items)
+                         order by b.created_at desc, b.id)
+        from (select i.batch_id, count(*) as items from enrich.batch_items i
+               where i.id = any(v_items) group by 1) x
+        join enrich.batches b on b.id = x.batch_id), '[]'),
+      'rows', coalesce((
+        select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
+                                            'status', l.status, 'input', l.data)
+                         order by l.created_at desc, l.batch_id, l.row_number)
+        from (select i.batch_id, i.row_number, i.status, i.data, i.created_at
+                from enrich.batch_items i where i.id = any(v_items)
+               order by i.created_at desc, i.batch_id, i.row_number
+               limit greatest(coalesce(p_rows, 0), 0)) l), '[]')));
+  end loop;
+
+  return jsonb_build_object(
+    'value', v_value,
+    'read_as', coalesce((select jsonb_agg(jsonb_build_object('entity_type', r.entity_type,
+                                                             'kind', r.kind, 'value', r.value)
+                                          order by r.ord)
+                         from unnest(v_types, v_kinds, v_values)
+                              with ordinality as r(entity_type, kind, value, ord)), '[]'),
+    'entities', v_found);
+end;
+$_$;
+
+--
+-- Name: FUNCTION lookup_entity(p_value text, p_rows integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.lookup_entity(p_value text, p_rows integer) IS 'The companies and people a value names, read as a load reads it: an entity id (one merged away: its survivor), an email (its person; its company when no person has it), a LinkedIn profile, Sales Navigator lead or company page, a numeric LinkedIn company id, a domain or website, a stored key (linkedin-id:, linkedin-sales:, name:), or else a company name (the name-only company and every company whose rows carried the name). Returns {value, read_as: [{entity_type, kind, value}], entities: [...]}; each entity has entity_type, id, found_by, identifiers, workflows (state, paid calls, attempts, newest result), merges (from entity_merges), batches (id, pipeline, status, items linking to it), up to p_rows of those rows with their input, and for a company its names and people count, for a person its company. read_as empty: the value names nothing that can be looked up.';
 
 --
 -- Name: mark_dispatch_sent(bigint, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -6775,6 +7173,23 @@ CREATE TABLE enrich.free_email_domains (
 COMMENT ON TABLE enrich.free_email_domains IS 'Free-mail providers: an email at one of these domains names no company.';
 
 --
+-- Name: identity_backfill; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.identity_backfill (
+    id boolean DEFAULT true NOT NULL,
+    linked_through uuid,
+    done_at timestamp with time zone,
+    CONSTRAINT one_row CHECK (id)
+);
+
+--
+-- Name: TABLE identity_backfill; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.identity_backfill IS 'Progress of reading stored rows'' identifiers after the upgrade to identities: the last item read (by id), and when every item was.';
+
+--
 -- Name: installation; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -7259,6 +7674,13 @@ ALTER TABLE ONLY enrich.entity_redirects
 
 ALTER TABLE ONLY enrich.free_email_domains
     ADD CONSTRAINT free_email_domains_pkey PRIMARY KEY (domain);
+
+--
+-- Name: identity_backfill identity_backfill_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.identity_backfill
+    ADD CONSTRAINT identity_backfill_pkey PRIMARY KEY (id);
 
 --
 -- Name: installation installation_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
