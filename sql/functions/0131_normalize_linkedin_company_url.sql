@@ -2,7 +2,7 @@
 -- canonical form, or linkedin-id:<n> for a page named by its numeric id.
 
 create or replace function enrich.normalize_linkedin_company_url(p_url text) returns text
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable strict parallel safe as $$
 -- String functions instead of one capturing regular expression, like normalize_linkedin_url:
 -- it runs for every row of a batch. Not SET search_path (a GUC save/restore per call); every
 -- name is qualified or in pg_catalog.

@@ -2,7 +2,7 @@
 -- id's case kept (these ids are case-sensitive).
 
 create or replace function enrich.normalize_linkedin_sales_url(p_url text) returns text
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable strict parallel safe as $$
 -- String functions, not a capturing regular expression (it runs for every row of a batch).
 -- The host and path are matched on an ASCII-only lower-case copy (collation "C"), which keeps
 -- every character where it was, so the id is cut from the original text.

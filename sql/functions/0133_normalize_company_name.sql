@@ -2,7 +2,7 @@
 -- accents or punctuation, trailing legal forms (Inc., GmbH, S.A., Co., Ltd.) dropped.
 
 create or replace function enrich.normalize_company_name(p_name text) returns text
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable strict parallel safe as $$
 -- plpgsql for its fast paths (it runs for every row of a batch): plain ASCII skips the accent
 -- table (translate scans its whole table per character), and a plain name is no match for
 -- the one regular expression (its cost is per match). Not SET search_path (a GUC save/restore per call); every name is

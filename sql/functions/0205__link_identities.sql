@@ -26,88 +26,125 @@ declare
   v_survivor    uuid;
   v_locked      uuid[];
   v_survivors   uuid[] := '{}';
+  v_new         bigint;
+  v_inserted    bigint;
+  v_known       uuid[];
+  v_live        bigint;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
   -- 1. The distinct identifiers, each with the entity it already names (one index probe
-  --    per distinct value).
-  create temporary table link_nodes on commit drop as
-  select row_number() over () as node, d.kind, d.value, null::bigint as label,
-         null::uuid as owner
-  from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d;
+  --    per distinct value), and the identifiers of each item.
   execute format($sql$
-    update pg_temp.link_nodes n set owner = i.%2$I
-      from enrich.%1$I i
-     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
-       and i.value = n.value and i.kind = n.kind
+    create temporary table link_nodes on commit drop as
+    select row_number() over () as node, d.kind, d.value, i.%2$I as owner
+    from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d
+    left join (select i.value, i.kind, i.%2$I from enrich.%1$I i
+                where i.value = any(array(select distinct r.value from pg_temp.row_identifiers r))) i
+           on i.value = d.value and i.kind = d.kind
   $sql$, v_identifiers, v_id);
+  analyze pg_temp.link_nodes;
   create temporary table link_item_nodes on commit drop as
   select r.item_id, n.node from pg_temp.row_identifiers r
   join pg_temp.link_nodes n on n.kind = r.kind and n.value = r.value;
-  analyze pg_temp.link_nodes;
-  analyze pg_temp.link_item_nodes;
+  create temporary table link_items on commit drop as
+  select x.item_id, min(x.node) as node, count(*) > 1 as links
+  from pg_temp.link_item_nodes x group by 1;
+  analyze pg_temp.link_items;
 
-  -- 2. Components: every node starts as its own label; an item links its nodes, a known
-  --    entity links the nodes naming it; the smallest label spreads to a fixpoint.
-  create temporary table link_edges on commit drop as
-  select distinct e.a, e.b
-  from (select min(x.node) over (partition by x.item_id) as a, x.node as b
-          from pg_temp.link_item_nodes x
-        union all
-        select min(n.node) over (partition by n.owner), n.node
-          from pg_temp.link_nodes n where n.owner is not null) e
-  where e.a <> e.b;
-  update pg_temp.link_nodes set label = node;
-  if exists (select from pg_temp.link_edges) then
-    analyze pg_temp.link_edges;
-    loop
-      update pg_temp.link_nodes n set label = m.label
-        from (select s.node, min(s.label) as label
-                from (select e.a as node, l.label from pg_temp.link_edges e
-                        join pg_temp.link_nodes l on l.node = e.b
-                      union all
-                      select e.b, l.label from pg_temp.link_edges e
-                        join pg_temp.link_nodes l on l.node = e.a) s
-               group by s.node) m
-       where n.node = m.node and m.label < n.label;
-      exit when not found;
-    end loop;
-  end if;
+  -- 2. Components: each node starts with the smallest node of the items it is on and of the
+  --    nodes naming the same known entity; the smallest label then spreads over items and
+  --    known entities whose nodes disagree, to a fixpoint (usually none is needed: a row's
+  --    identifiers are mostly all on its other rows too).
+  create temporary table link_labels on commit drop as
+  select n.node, least(n.node, by_item.label, by_owner.label) as label
+  from pg_temp.link_nodes n
+  left join (select x.node, min(it.node) as label
+               from pg_temp.link_item_nodes x join pg_temp.link_items it on it.item_id = x.item_id
+              where it.links group by 1) by_item on by_item.node = n.node
+  left join (select o.node, min(o.node) over (partition by o.owner) as label
+               from pg_temp.link_nodes o where o.owner is not null) by_owner
+         on by_owner.node = n.node;
+  create unique index on pg_temp.link_labels (node);
+  analyze pg_temp.link_labels;
+  loop
+    update pg_temp.link_labels l set label = m.label
+      from (select x.node, min(g.label) as label
+              from (select x2.item_id, min(l2.label) as label
+                      from pg_temp.link_item_nodes x2
+                      join pg_temp.link_items it on it.item_id = x2.item_id and it.links
+                      join pg_temp.link_labels l2 on l2.node = x2.node
+                     group by 1 having min(l2.label) <> max(l2.label)) g
+              join pg_temp.link_item_nodes x on x.item_id = g.item_id
+             group by 1
+            union all
+            select n.node, g.label
+              from (select n2.owner, min(l2.label) as label
+                      from pg_temp.link_nodes n2 join pg_temp.link_labels l2 on l2.node = n2.node
+                     where n2.owner is not null
+                     group by 1 having min(l2.label) <> max(l2.label)) g
+              join pg_temp.link_nodes n on n.owner = g.owner) m
+     where l.node = m.node and m.label < l.label;
+    exit when not found;
+  end loop;
 
   -- 3. Each component's entity: a known one (merges come below), else a new id; its new
   --    identifiers are inserted in (value, kind) order, waiting on concurrent inserts.
   create temporary table link_components on commit drop as
-  select n.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
-         min(n.owner::text) is null as fresh
-  from pg_temp.link_nodes n group by n.label;
+  select l.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
+         min(n.owner::text) is null as is_new, count(distinct n.owner) as known
+  from pg_temp.link_labels l join pg_temp.link_nodes n on n.node = l.node
+  group by l.label;
   analyze pg_temp.link_components;
+  select count(*) into v_new from pg_temp.link_nodes n where n.owner is null;
   execute format($sql$
-    insert into enrich.%1$I (value, kind, %2$I)
-    select n.value, n.kind, c.entity_id
-    from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
-    where n.owner is null
-    order by n.value, n.kind
-    on conflict do nothing
-  $sql$, v_identifiers, v_id);
+    with inserted as (
+      insert into enrich.%1$I (value, kind, %2$I)
+      select n.value, n.kind, c.entity_id
+      from pg_temp.link_nodes n
+      join pg_temp.link_labels l on l.node = n.node
+      join pg_temp.link_components c on c.label = l.label
+      where n.owner is null
+      order by n.value, n.kind
+      on conflict do nothing
+      returning 1)
+    select count(*) from inserted
+  $sql$, v_identifiers, v_id) into v_inserted;
 
-  -- 4. The owners as they are now (a concurrent load may have taken an identifier, or
-  --    merged away an entity we saw), and per component the entities it links: known ones,
-  --    and the id made here if it kept an identifier (an entity with no row yet).
-  update pg_temp.link_nodes set owner = null;
-  execute format($sql$
-    update pg_temp.link_nodes n set owner = i.%2$I
-      from enrich.%1$I i
-     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
-       and i.value = n.value and i.kind = n.kind
-  $sql$, v_identifiers, v_id);
-  create temporary table link_owners on commit drop as
-  select distinct n.label, n.owner, c.fresh and n.owner = c.entity_id as made_here
-  from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
-  where n.owner is not null;
-  update pg_temp.link_components c set entity_id = o.owner
-    from pg_temp.link_owners o
-   where o.label = c.label
-     and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+  -- 4. The owners as they are now. Usually what was read before: every new identifier was
+  --    ours to insert and every known entity still lives. Otherwise a concurrent load took
+  --    an identifier (its entity and ours are one) or merged away an entity we saw: the
+  --    owners are read again.
+  v_known := array(select distinct n.owner from pg_temp.link_nodes n where n.owner is not null);
+  execute format('select count(*) from enrich.%I e where e.id = any($1)', v_entities)
+    into v_live using v_known;
+  create temporary table link_owners (label bigint, owner uuid, made_here boolean) on commit drop;
+  if v_inserted = v_new and v_live = cardinality(v_known) then
+    insert into pg_temp.link_owners
+    select distinct l.label, n.owner, false
+    from pg_temp.link_components c
+    join pg_temp.link_labels l on l.label = c.label
+    join pg_temp.link_nodes n on n.node = l.node
+    where c.known > 1 and n.owner is not null;
+  else
+    execute format($sql$
+      update pg_temp.link_nodes n set owner = i.%2$I
+        from enrich.%1$I i
+       where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
+         and i.value = n.value and i.kind = n.kind and i.%2$I is distinct from n.owner
+    $sql$, v_identifiers, v_id);
+    insert into pg_temp.link_owners
+    select distinct l.label, n.owner, c.is_new and n.owner = c.entity_id
+    from pg_temp.link_nodes n
+    join pg_temp.link_labels l on l.node = n.node
+    join pg_temp.link_components c on c.label = l.label
+    where n.owner is not null;
+    -- a component whose identifiers all name one entity is that entity
+    update pg_temp.link_components c set entity_id = o.owner, is_new = o.made_here
+      from pg_temp.link_owners o
+     where o.label = c.label
+       and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+  end if;
 
   -- 5. Components that link two or more entities merge them into one survivor (every
   --    entity involved locked first, in id order). The id made here always loses (it has
@@ -135,18 +172,20 @@ begin
     for v_loser in
       select k.id,
              (select n.kind || ':' || n.value from pg_temp.link_nodes n
-               where n.label = v_component.label and n.owner = k.id
+                join pg_temp.link_labels l on l.node = n.node
+               where l.label = v_component.label and n.owner = k.id
                order by n.node limit 1) as linked_by,
-             (select i.batch_id from pg_temp.link_nodes n
-                join pg_temp.link_item_nodes x on x.node = n.node
+             (select i.batch_id from pg_temp.link_labels l
+                join pg_temp.link_item_nodes x on x.node = l.node
                 join enrich.batch_items i on i.id = x.item_id
-               where n.label = v_component.label limit 1) as batch_id
+               where l.label = v_component.label limit 1) as batch_id
       from unnest(v_component.known) k(id) where k.id <> v_survivor
     loop
       v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
                                          v_loser.linked_by, v_loser.batch_id, p_cause);
     end loop;
-    update pg_temp.link_components c set entity_id = v_survivor where c.label = v_component.label;
+    update pg_temp.link_components c set entity_id = v_survivor, is_new = false
+     where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
   end loop;
   if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer
@@ -156,17 +195,15 @@ begin
        where ws.entity_id = any(v_survivors)));
   end if;
 
-  -- 6. Each item's entity.
+  -- 6. Each item's entity (by its smallest node: all of its nodes have one label).
   create temporary table item_entities on commit drop as
-  select distinct on (x.item_id) x.item_id, c.entity_id,
-         exists (select from pg_temp.link_owners o
-                  where o.label = c.label and o.made_here and o.owner = c.entity_id) as is_new
-  from pg_temp.link_item_nodes x
-  join pg_temp.link_nodes n on n.node = x.node
-  join pg_temp.link_components c on c.label = n.label;
+  select it.item_id, c.entity_id, c.is_new
+  from pg_temp.link_items it
+  join pg_temp.link_labels l on l.node = it.node
+  join pg_temp.link_components c on c.label = l.label;
   analyze pg_temp.item_entities;
-  drop table pg_temp.link_nodes, pg_temp.link_item_nodes, pg_temp.link_edges,
-             pg_temp.link_components, pg_temp.link_owners;
+  drop table pg_temp.link_nodes, pg_temp.link_item_nodes, pg_temp.link_items,
+             pg_temp.link_labels, pg_temp.link_components, pg_temp.link_owners;
 end;
 $$;
 comment on function enrich._link_identities(text, text) is

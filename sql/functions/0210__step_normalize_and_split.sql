@@ -22,29 +22,29 @@ begin
   --    value is cleaned once: the outer query's canonical forms take the inner one's cleaned
   --    values (OFFSET 0 keeps the planner from merging the two and cleaning them again).
   create temporary table cleaned_items on commit drop as
-  select c.*, enrich._email_of_cleaned(c.raw_email) as email,
-         case when c.raw_more_emails is not null
-              then array(select enrich._email_of_cleaned(m) from unnest(c.raw_more_emails) m
-                          where enrich._email_of_cleaned(m) is not null) end as more_emails,
+  select c.*, enrich._email_of_cleaned(c.raw_email) as email, null::text[] as more_emails,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
          enrich._host_of_cleaned(c.company_website) as website_host,
+         -- (a website or domain cell holding a LinkedIn page is the page; the test first
+         -- spares most rows a call)
          coalesce(enrich.normalize_linkedin_company_url(c.company_linkedin_url),
-                  enrich.normalize_linkedin_company_url(c.company_website),
-                  enrich.normalize_linkedin_company_url(c.company_domain)) as company_page,
-         enrich.normalize_company_name(c.company_name) as company_name_key
+                  case when strpos(c.company_website, 'inkedin') > 0
+                       then enrich.normalize_linkedin_company_url(c.company_website) end,
+                  case when strpos(c.company_domain, 'inkedin') > 0
+                       then enrich.normalize_linkedin_company_url(c.company_domain) end)
+           as company_page
   from (
     select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
-           case when i.data ? 'email_2'
-                then array(select enrich._clean_text(e.value) from jsonb_each_text(i.data) e
-                            where e.key ~ '^email_[0-9]+$' order by length(e.key), e.key) end
-                                                            as raw_more_emails,
+           i.data ? 'email_2'                               as has_more_emails,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
            enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
-           enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') as linkedin_sales,
+           case when strpos(i.data ->> 'linkedin_url', '/sales/') > 0
+                then enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') end
+                                                            as linkedin_sales,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
@@ -55,11 +55,28 @@ begin
     offset 0
   ) as c;
 
+  -- a row's other addresses (email_2, email_3...: rare, and a subquery per row would keep
+  -- the statement above from running in parallel)
+  update pg_temp.cleaned_items c
+     set more_emails = array(select enrich._email_of_cleaned(enrich._clean_text(e.value))
+                               from jsonb_each_text(i.data) e
+                              where e.key ~ '^email_[0-9]+$'
+                                and enrich._email_of_cleaned(enrich._clean_text(e.value)) is not null
+                              order by length(e.key), e.key)
+    from enrich.batch_items i
+   where c.has_more_emails and i.id = c.id;
+
   -- an address with a non-ASCII domain (rare) gets the domain's canonical form
   update pg_temp.cleaned_items c
      set email = enrich._idna_email(c.email),
          more_emails = array(select enrich._idna_email(m) from unnest(c.more_emails) m)
    where c.email ~ '[^\u0001-\u007f]' or array_to_string(c.more_emails, ' ') ~ '[^\u0001-\u007f]';
+
+  -- each distinct company name normalised once
+  create temporary table company_name_keys on commit drop as
+  select d.company_name, enrich.normalize_company_name(d.company_name) as name_key
+  from (select c.company_name from pg_temp.cleaned_items c where c.company_name is not null
+        group by 1) d;
 
   -- 2. The company's domain: registrable domains matched once per distinct host (hash
   --    joins); a row brings at most one: company_domain, else company_website, else the
@@ -89,7 +106,8 @@ begin
          k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
          coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.linkedin_key,
-         k.linkedin_sales, k.title, k.company_name, k.company_name_key, k.company_domain,
+         k.linkedin_sales, k.title, k.company_name, names.name_key as company_name_key,
+         k.company_domain,
          k.company_website, k.company_page,
          coalesce(by_domain.company_domain, by_website.company_domain, by_email.company_domain,
                   by_email_2.company_domain) as domain_key, k.email as email_key,
@@ -102,8 +120,9 @@ begin
   left join registrable by_website
          on by_website.host = k.website_host and by_website.company_domain is not null
   left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
-  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2);
-  drop table pg_temp.cleaned_items;
+  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2)
+  left join pg_temp.company_name_keys names on names.company_name = k.company_name;
+  drop table pg_temp.cleaned_items, pg_temp.company_name_keys;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;
@@ -208,16 +227,14 @@ begin
   drop table pg_temp.item_entities, pg_temp.row_identifiers;
   analyze pg_temp.item_people;
 
-  -- 5. Each item with its links and its entities' keys (the best identifier: a domain,
-  --    else a LinkedIn page or id, else the name), the new people first made from their
-  --    first row (the one with the strongest identifier).
+  -- 5. Each item with its links; the new people, each made from its first row (the one
+  --    with the strongest identifier).
   create temporary table linked_items on commit drop as
   select n.*, c.company_id, p.person_id, p.is_new as new_person,
          case when c.company_id is null then 'FAILED' else 'COMPLETED' end as split_status,
          case when c.company_id is null
               then enrich._company_key_error(n.company_domain, n.company_website, n.email)
-         end as split_error,
-         null::text as company_key, null::text as person_key
+         end as split_error
   from pg_temp.normalized_items n
   left join pg_temp.item_companies c on c.item_id = n.id
   left join pg_temp.item_people p on p.item_id = n.id;
@@ -254,30 +271,31 @@ begin
      and (p.linkedin_url is null and n.linkedin_key is not null
           or p.email is null and n.email_key is not null);
 
-  update pg_temp.linked_items l set company_key = k.company_key
-    from (select c.id, coalesce(c.domain,
-                   (select i.value from enrich.company_identifiers i where i.company_id = c.id
-                     order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
-                                             i.kind), i.value limit 1)) as company_key
-          from enrich.normalized_companies c
-          where c.id = any(array(select distinct l2.company_id from pg_temp.linked_items l2
-                                  where l2.company_id is not null))) k
-   where l.company_id = k.id;
-  update pg_temp.linked_items l set person_key = p.person_key
-    from enrich.normalized_people p
-   where p.id = any(array(select distinct l2.person_id from pg_temp.linked_items l2
-                           where l2.person_id is not null))
-     and l.person_id = p.id;
-
-  -- 6. One write per item: its normalised values and its links.
+  -- 6. One write per item: its normalised values, its links and its entities' keys.
+  create temporary table entity_keys on commit drop as
+  select c.id, coalesce(c.domain,
+                 (select i.value from enrich.company_identifiers i where i.company_id = c.id
+                   order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
+                                           i.kind), i.value limit 1)) as key
+  from enrich.normalized_companies c
+  where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
+                          where l.company_id is not null))
+  union all
+  select p.id, p.person_key from enrich.normalized_people p
+  where p.id = any(array(select distinct l.person_id from pg_temp.linked_items l
+                          where l.person_id is not null));
+  analyze pg_temp.entity_keys;
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
          company_name = n.company_name, company_domain = n.company_domain,
-         company_website = n.company_website, company_key = n.company_key,
-         person_key = n.person_key, company_id = n.company_id, person_id = n.person_id
+         company_website = n.company_website, company_key = ck.key,
+         person_key = pk.key, company_id = n.company_id, person_id = n.person_id
     from pg_temp.linked_items n
+    left join pg_temp.entity_keys ck on ck.id = n.company_id
+    left join pg_temp.entity_keys pk on pk.id = n.person_id
    where i.id = n.id;
+  drop table pg_temp.entity_keys;
 
   -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
   --    the reason when the row has no company.
@@ -292,8 +310,8 @@ begin
      n.split_status,
      case when n.company_id is null
           then jsonb_build_object('error', n.split_error)
-          else jsonb_strip_nulls(jsonb_build_object('company_id', n.company_id,
-                                                    'person_id', n.person_id)) end)
+          when n.person_id is null then jsonb_build_object('company_id', n.company_id)
+          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
   -- and their counts (enrich.batch_counts)
   perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
