@@ -146,3 +146,32 @@ comment on table enrich.identity_backfill is
   'item read (by id), and when every item was.';
 insert into enrich.identity_backfill (linked_through, done_at)
 select null, case when exists (select from enrich.batch_items) then null else now() end;
+
+-- Identifiers learned from results: a company result naming the company's domain (in the
+-- workflow's learn_domain_from fields) gives a company known without one its domain; one
+-- that already names another company queues a merge, which worker housekeeping performs
+-- (the callback stays fast).
+alter table enrich.workflows
+  add column learn_domain_from text[] not null default '{company_domain,domain,website}';
+comment on column enrich.workflows.learn_domain_from is
+  'Fields of a company result read, in order, for the company''s domain (the first present '
+  'is used); empty: results teach nothing. Person workflows ignore it.';
+create table enrich.queued_merges (
+  id          bigint generated always as identity primary key,
+  entity_type text not null,
+  entity_id   uuid not null,
+  other_id    uuid not null,
+  linked_by   text not null,
+  created_at  timestamptz not null default now(),
+  constraint entity_type_is_valid check (entity_type in ('company', 'person'))
+);
+comment on table enrich.queued_merges is
+  'Merges a result revealed (its domain already names another company), performed by worker '
+  'housekeeping (enrich.perform_queued_merges) rather than in the callback.';
+drop function if exists enrich.set_workflow(text, text[], interval, integer, numeric, integer,
+  interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean);
+
+-- an entity's merges are found by the ids it absorbed; the dashboard's lookup reads
+-- enrich.lookup_entity (every identifier, merges, states) instead of find_entities
+create index entity_merges_loser_idx on enrich.entity_merges (loser_id);
+drop function if exists enrich.find_entities(text, integer);

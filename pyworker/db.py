@@ -191,6 +191,12 @@ class AsyncDb:
             cur = await conn.execute("select enrich.fold_batch_counts()")
             return (await cur.fetchone())[0]
 
+    async def perform_queued_merges(self) -> int:
+        """Merge the entities results showed to be one (housekeeping)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("select enrich.perform_queued_merges()")
+            return (await cur.fetchone())[0]
+
     async def webhook_warnings(self) -> list[tuple[str, str, int | None, int]]:
         """(level, workflow, webhook position, remaining): webhooks past 90% of their cap,
         and workflows with queued work but no usable webhook left."""
@@ -251,6 +257,7 @@ _WORKFLOW_SETTING_TYPES = {
     "clear_daily_budget": "boolean",
     "webhook_auth_tokens": "text[]",
     "create": "boolean",
+    "learn_domain_from": "text[]",
 }
 
 
@@ -319,9 +326,32 @@ def failure_examples(
     )
 
 
-def find_entities(conn: psycopg.Connection, query: str, rows: int = 20) -> list[dict[str, Any]]:
-    """The companies and people a domain, an email address or a LinkedIn URL names."""
-    return [r[0] for r in conn.execute("select * from enrich.find_entities(%s, %s)", (query, rows))]
+def lookup_entity(conn: psycopg.Connection, value: str, rows: int = 0) -> dict[str, Any]:
+    """The companies and people any identifier names (enrich.lookup_entity): {value,
+    read_as, entities}, each entity with its identifiers, workflows, merges, batches and up to
+    `rows` of its rows. read_as is empty when the value is no identifier at all."""
+    return conn.execute("select enrich.lookup_entity(%s, %s)", (value, rows)).fetchone()[0]
+
+
+def list_merges(
+    conn: psycopg.Connection, batch_id: UUID | None = None, limit: int | None = 100
+) -> list[dict[str, Any]]:
+    """Merges of entities found to be one, newest first (of one batch, if given)."""
+    return _rows(conn, "select * from enrich.list_merges(%s, %s)", (batch_id, limit))
+
+
+def batch_ids(conn: psycopg.Connection, prefix: str = "", limit: int = 10) -> list[UUID]:
+    """Ids of the batches whose id starts with prefix (hex digits and dashes), newest first:
+    a BATCH argument given as a prefix, or `latest` (no prefix, limit 1)."""
+    pattern = prefix.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+    return [
+        row[0]
+        for row in conn.execute(
+            "select b.id from enrich.batches b where b.id::text like %s"
+            " order by b.created_at desc, b.id desc limit %s",
+            (pattern, limit),
+        )
+    ]
 
 
 def dispatch_wait_reasons(conn: psycopg.Connection) -> list[dict[str, Any]]:

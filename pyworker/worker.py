@@ -196,6 +196,9 @@ class Worker:
                 failed_no_callback=reaped[2],
             )
         await self._db(self.db.fold_batch_counts)
+        merged = await self._db(self.db.perform_queued_merges)
+        if merged:
+            log("merged", entities=merged, cause="result")
         for level, workflow, position, remaining in await self._db(self.db.webhook_warnings) or []:
             if level == "nearly_full":
                 log("webhook_nearly_full", workflow=workflow, webhook=position, remaining=remaining)

@@ -207,6 +207,7 @@ CREATE TABLE enrich.workflows (
     resends integer DEFAULT 0 NOT NULL,
     daily_budget integer,
     paused_at timestamp with time zone,
+    learn_domain_from text[] DEFAULT '{company_domain,domain,website}'::text[] NOT NULL,
     CONSTRAINT burst_is_positive CHECK ((burst >= 1)),
     CONSTRAINT credits_per_call_not_negative CHECK ((credits_per_call >= (0)::numeric)),
     CONSTRAINT daily_budget_not_negative CHECK (((daily_budget IS NULL) OR (daily_budget >= 0))),
@@ -266,6 +267,12 @@ COMMENT ON COLUMN enrich.workflows.daily_budget IS 'Paid calls per UTC day, all 
 --
 
 COMMENT ON COLUMN enrich.workflows.paused_at IS 'Set while paused: nothing is claimed; in-flight POSTs finish and callbacks are received.';
+
+--
+-- Name: COLUMN workflows.learn_domain_from; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.workflows.learn_domain_from IS 'Fields of a company result read, in order, for the company''s domain (the first present is used); empty: results teach nothing. Person workflows ignore it.';
 
 --
 -- Name: workspaces; Type: TABLE; Schema: enrich; Owner: -
@@ -1096,6 +1103,61 @@ $$;
 COMMENT ON FUNCTION enrich._is_role_mailbox(p_email text) IS 'True when a normalised address is a role mailbox (info, sales, contact, hello, support, admin, office, team, noreply, no-reply, marketing, billing, jobs, careers; +tag ignored): it names the company but no person. False for NULL.';
 
 --
+-- Name: _learn_identifiers(text, uuid[], jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_fields  text[];
+  v_learned record;
+  v_owner   uuid;
+begin
+  select w.learn_domain_from into v_fields from enrich.workflows w
+   where w.slug = p_workflow and w.entity_type = 'company';
+  if coalesce(cardinality(v_fields), 0) = 0 then
+    return;
+  end if;
+  for v_learned in
+    select r.company_id, d.domain
+    from unnest(p_entity_ids, p_payloads) as r(company_id, payload)
+    join enrich.normalized_companies c on c.id = r.company_id and c.domain is null
+    cross join lateral (
+      select enrich.registrable_domain(r.payload ->> f.field) as domain
+      from unnest(v_fields) with ordinality as f(field, n)
+      where jsonb_typeof(r.payload -> f.field) = 'string'
+      order by f.n limit 1) d
+    where d.domain is not null and not enrich._is_platform_domain(d.domain)
+      and not enrich._is_free_mail_domain(d.domain)
+    order by d.domain
+  loop
+    insert into enrich.company_identifiers (value, kind, company_id)
+    values (v_learned.domain, 'domain', v_learned.company_id)
+    on conflict do nothing;
+    if found then
+      update enrich.normalized_companies c set domain = v_learned.domain, updated_at = now()
+       where c.id = v_learned.company_id;
+      continue;
+    end if;
+    select i.company_id into v_owner from enrich.company_identifiers i
+     where i.value = v_learned.domain and i.kind = 'domain';
+    if v_owner is distinct from v_learned.company_id then
+      insert into enrich.queued_merges (entity_type, entity_id, other_id, linked_by)
+      values ('company', v_learned.company_id, v_owner, 'domain:' || v_learned.domain);
+    end if;
+  end loop;
+end;
+$$;
+
+--
+-- Name: FUNCTION _learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]) IS 'Company results (entity ids and payloads of one workflow): a company without a domain learns the one its result names (learn_domain_from fields); one another company has queues a merge. Free-mail and platform hosts are ignored.';
+
+--
 -- Name: _link_identities(text, text); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1112,88 +1174,125 @@ declare
   v_survivor    uuid;
   v_locked      uuid[];
   v_survivors   uuid[] := '{}';
+  v_new         bigint;
+  v_inserted    bigint;
+  v_known       uuid[];
+  v_live        bigint;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
   -- 1. The distinct identifiers, each with the entity it already names (one index probe
-  --    per distinct value).
-  create temporary table link_nodes on commit drop as
-  select row_number() over () as node, d.kind, d.value, null::bigint as label,
-         null::uuid as owner
-  from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d;
+  --    per distinct value), and the identifiers of each item.
   execute format($sql$
-    update pg_temp.link_nodes n set owner = i.%2$I
-      from enrich.%1$I i
-     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
-       and i.value = n.value and i.kind = n.kind
+    create temporary table link_nodes on commit drop as
+    select row_number() over () as node, d.kind, d.value, i.%2$I as owner
+    from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d
+    left join (select i.value, i.kind, i.%2$I from enrich.%1$I i
+                where i.value = any(array(select distinct r.value from pg_temp.row_identifiers r))) i
+           on i.value = d.value and i.kind = d.kind
   $sql$, v_identifiers, v_id);
+  analyze pg_temp.link_nodes;
   create temporary table link_item_nodes on commit drop as
   select r.item_id, n.node from pg_temp.row_identifiers r
   join pg_temp.link_nodes n on n.kind = r.kind and n.value = r.value;
-  analyze pg_temp.link_nodes;
-  analyze pg_temp.link_item_nodes;
+  create temporary table link_items on commit drop as
+  select x.item_id, min(x.node) as node, count(*) > 1 as links
+  from pg_temp.link_item_nodes x group by 1;
+  analyze pg_temp.link_items;
 
-  -- 2. Components: every node starts as its own label; an item links its nodes, a known
-  --    entity links the nodes naming it; the smallest label spreads to a fixpoint.
-  create temporary table link_edges on commit drop as
-  select distinct e.a, e.b
-  from (select min(x.node) over (partition by x.item_id) as a, x.node as b
-          from pg_temp.link_item_nodes x
-        union all
-        select min(n.node) over (partition by n.owner), n.node
-          from pg_temp.link_nodes n where n.owner is not null) e
-  where e.a <> e.b;
-  update pg_temp.link_nodes set label = node;
-  if exists (select from pg_temp.link_edges) then
-    analyze pg_temp.link_edges;
-    loop
-      update pg_temp.link_nodes n set label = m.label
-        from (select s.node, min(s.label) as label
-                from (select e.a as node, l.label from pg_temp.link_edges e
-                        join pg_temp.link_nodes l on l.node = e.b
-                      union all
-                      select e.b, l.label from pg_temp.link_edges e
-                        join pg_temp.link_nodes l on l.node = e.a) s
-               group by s.node) m
-       where n.node = m.node and m.label < n.label;
-      exit when not found;
-    end loop;
-  end if;
+  -- 2. Components: each node starts with the smallest node of the items it is on and of the
+  --    nodes naming the same known entity; the smallest label then spreads over items and
+  --    known entities whose nodes disagree, to a fixpoint (usually none is needed: a row's
+  --    identifiers are mostly all on its other rows too).
+  create temporary table link_labels on commit drop as
+  select n.node, least(n.node, by_item.label, by_owner.label) as label
+  from pg_temp.link_nodes n
+  left join (select x.node, min(it.node) as label
+               from pg_temp.link_item_nodes x join pg_temp.link_items it on it.item_id = x.item_id
+              where it.links group by 1) by_item on by_item.node = n.node
+  left join (select o.node, min(o.node) over (partition by o.owner) as label
+               from pg_temp.link_nodes o where o.owner is not null) by_owner
+         on by_owner.node = n.node;
+  create unique index on pg_temp.link_labels (node);
+  analyze pg_temp.link_labels;
+  loop
+    update pg_temp.link_labels l set label = m.label
+      from (select x.node, min(g.label) as label
+              from (select x2.item_id, min(l2.label) as label
+                      from pg_temp.link_item_nodes x2
+                      join pg_temp.link_items it on it.item_id = x2.item_id and it.links
+                      join pg_temp.link_labels l2 on l2.node = x2.node
+                     group by 1 having min(l2.label) <> max(l2.label)) g
+              join pg_temp.link_item_nodes x on x.item_id = g.item_id
+             group by 1
+            union all
+            select n.node, g.label
+              from (select n2.owner, min(l2.label) as label
+                      from pg_temp.link_nodes n2 join pg_temp.link_labels l2 on l2.node = n2.node
+                     where n2.owner is not null
+                     group by 1 having min(l2.label) <> max(l2.label)) g
+              join pg_temp.link_nodes n on n.owner = g.owner) m
+     where l.node = m.node and m.label < l.label;
+    exit when not found;
+  end loop;
 
   -- 3. Each component's entity: a known one (merges come below), else a new id; its new
   --    identifiers are inserted in (value, kind) order, waiting on concurrent inserts.
   create temporary table link_components on commit drop as
-  select n.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
-         min(n.owner::text) is null as fresh
-  from pg_temp.link_nodes n group by n.label;
+  select l.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
+         min(n.owner::text) is null as is_new, count(distinct n.owner) as known
+  from pg_temp.link_labels l join pg_temp.link_nodes n on n.node = l.node
+  group by l.label;
   analyze pg_temp.link_components;
+  select count(*) into v_new from pg_temp.link_nodes n where n.owner is null;
   execute format($sql$
-    insert into enrich.%1$I (value, kind, %2$I)
-    select n.value, n.kind, c.entity_id
-    from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
-    where n.owner is null
-    order by n.value, n.kind
-    on conflict do nothing
-  $sql$, v_identifiers, v_id);
+    with inserted as (
+      insert into enrich.%1$I (value, kind, %2$I)
+      select n.value, n.kind, c.entity_id
+      from pg_temp.link_nodes n
+      join pg_temp.link_labels l on l.node = n.node
+      join pg_temp.link_components c on c.label = l.label
+      where n.owner is null
+      order by n.value, n.kind
+      on conflict do nothing
+      returning 1)
+    select count(*) from inserted
+  $sql$, v_identifiers, v_id) into v_inserted;
 
-  -- 4. The owners as they are now (a concurrent load may have taken an identifier, or
-  --    merged away an entity we saw), and per component the entities it links: known ones,
-  --    and the id made here if it kept an identifier (an entity with no row yet).
-  update pg_temp.link_nodes set owner = null;
-  execute format($sql$
-    update pg_temp.link_nodes n set owner = i.%2$I
-      from enrich.%1$I i
-     where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
-       and i.value = n.value and i.kind = n.kind
-  $sql$, v_identifiers, v_id);
-  create temporary table link_owners on commit drop as
-  select distinct n.label, n.owner, c.fresh and n.owner = c.entity_id as made_here
-  from pg_temp.link_nodes n join pg_temp.link_components c on c.label = n.label
-  where n.owner is not null;
-  update pg_temp.link_components c set entity_id = o.owner
-    from pg_temp.link_owners o
-   where o.label = c.label
-     and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+  -- 4. The owners as they are now. Usually what was read before: every new identifier was
+  --    ours to insert and every known entity still lives. Otherwise a concurrent load took
+  --    an identifier (its entity and ours are one) or merged away an entity we saw: the
+  --    owners are read again.
+  v_known := array(select distinct n.owner from pg_temp.link_nodes n where n.owner is not null);
+  execute format('select count(*) from enrich.%I e where e.id = any($1)', v_entities)
+    into v_live using v_known;
+  create temporary table link_owners (label bigint, owner uuid, made_here boolean) on commit drop;
+  if v_inserted = v_new and v_live = cardinality(v_known) then
+    insert into pg_temp.link_owners
+    select distinct l.label, n.owner, false
+    from pg_temp.link_components c
+    join pg_temp.link_labels l on l.label = c.label
+    join pg_temp.link_nodes n on n.node = l.node
+    where c.known > 1 and n.owner is not null;
+  else
+    execute format($sql$
+      update pg_temp.link_nodes n set owner = i.%2$I
+        from enrich.%1$I i
+       where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
+         and i.value = n.value and i.kind = n.kind and i.%2$I is distinct from n.owner
+    $sql$, v_identifiers, v_id);
+    insert into pg_temp.link_owners
+    select distinct l.label, n.owner, c.is_new and n.owner = c.entity_id
+    from pg_temp.link_nodes n
+    join pg_temp.link_labels l on l.node = n.node
+    join pg_temp.link_components c on c.label = l.label
+    where n.owner is not null;
+    -- a component whose identifiers all name one entity is that entity
+    update pg_temp.link_components c set entity_id = o.owner, is_new = o.made_here
+      from pg_temp.link_owners o
+     where o.label = c.label
+       and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+  end if;
 
   -- 5. Components that link two or more entities merge them into one survivor (every
   --    entity involved locked first, in id order). The id made here always loses (it has
@@ -1221,18 +1320,20 @@ begin
     for v_loser in
       select k.id,
              (select n.kind || ':' || n.value from pg_temp.link_nodes n
-               where n.label = v_component.label and n.owner = k.id
+                join pg_temp.link_labels l on l.node = n.node
+               where l.label = v_component.label and n.owner = k.id
                order by n.node limit 1) as linked_by,
-             (select i.batch_id from pg_temp.link_nodes n
-                join pg_temp.link_item_nodes x on x.node = n.node
+             (select i.batch_id from pg_temp.link_labels l
+                join pg_temp.link_item_nodes x on x.node = l.node
                 join enrich.batch_items i on i.id = x.item_id
-               where n.label = v_component.label limit 1) as batch_id
+               where l.label = v_component.label limit 1) as batch_id
       from unnest(v_component.known) k(id) where k.id <> v_survivor
     loop
       v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
                                          v_loser.linked_by, v_loser.batch_id, p_cause);
     end loop;
-    update pg_temp.link_components c set entity_id = v_survivor where c.label = v_component.label;
+    update pg_temp.link_components c set entity_id = v_survivor, is_new = false
+     where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
   end loop;
   if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer
@@ -1242,17 +1343,15 @@ begin
        where ws.entity_id = any(v_survivors)));
   end if;
 
-  -- 6. Each item's entity.
+  -- 6. Each item's entity (by its smallest node: all of its nodes have one label).
   create temporary table item_entities on commit drop as
-  select distinct on (x.item_id) x.item_id, c.entity_id,
-         exists (select from pg_temp.link_owners o
-                  where o.label = c.label and o.made_here and o.owner = c.entity_id) as is_new
-  from pg_temp.link_item_nodes x
-  join pg_temp.link_nodes n on n.node = x.node
-  join pg_temp.link_components c on c.label = n.label;
+  select it.item_id, c.entity_id, c.is_new
+  from pg_temp.link_items it
+  join pg_temp.link_labels l on l.node = it.node
+  join pg_temp.link_components c on c.label = l.label;
   analyze pg_temp.item_entities;
-  drop table pg_temp.link_nodes, pg_temp.link_item_nodes, pg_temp.link_edges,
-             pg_temp.link_components, pg_temp.link_owners;
+  drop table pg_temp.link_nodes, pg_temp.link_item_nodes, pg_temp.link_items,
+             pg_temp.link_labels, pg_temp.link_components, pg_temp.link_owners;
 end;
 $_$;
 
@@ -2723,29 +2822,29 @@ begin
   --    value is cleaned once: the outer query's canonical forms take the inner one's cleaned
   --    values (OFFSET 0 keeps the planner from merging the two and cleaning them again).
   create temporary table cleaned_items on commit drop as
-  select c.*, enrich._email_of_cleaned(c.raw_email) as email,
-         case when c.raw_more_emails is not null
-              then array(select enrich._email_of_cleaned(m) from unnest(c.raw_more_emails) m
-                          where enrich._email_of_cleaned(m) is not null) end as more_emails,
+  select c.*, enrich._email_of_cleaned(c.raw_email) as email, null::text[] as more_emails,
          enrich._host_of_cleaned(c.company_domain) as domain_host,
          enrich._host_of_cleaned(c.company_website) as website_host,
+         -- (a website or domain cell holding a LinkedIn page is the page; the test first
+         -- spares most rows a call)
          coalesce(enrich.normalize_linkedin_company_url(c.company_linkedin_url),
-                  enrich.normalize_linkedin_company_url(c.company_website),
-                  enrich.normalize_linkedin_company_url(c.company_domain)) as company_page,
-         enrich.normalize_company_name(c.company_name) as company_name_key
+                  case when strpos(c.company_website, 'inkedin') > 0
+                       then enrich.normalize_linkedin_company_url(c.company_website) end,
+                  case when strpos(c.company_domain, 'inkedin') > 0
+                       then enrich.normalize_linkedin_company_url(c.company_domain) end)
+           as company_page
   from (
     select i.id, i.batch_id, i.row_number,
            enrich._clean_text(i.data ->> 'email')           as raw_email,
-           case when i.data ? 'email_2'
-                then array(select enrich._clean_text(e.value) from jsonb_each_text(i.data) e
-                            where e.key ~ '^email_[0-9]+$' order by length(e.key), e.key) end
-                                                            as raw_more_emails,
+           i.data ? 'email_2'                               as has_more_emails,
            enrich._clean_text(i.data ->> 'first_name')      as first_name,
            enrich._clean_text(i.data ->> 'last_name')       as last_name,
            enrich._clean_text(i.data ->> 'full_name')       as full_name,
            enrich._clean_text(i.data ->> 'linkedin_url')    as linkedin_url,
            enrich.normalize_linkedin_url(i.data ->> 'linkedin_url') as linkedin_key,
-           enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') as linkedin_sales,
+           case when strpos(i.data ->> 'linkedin_url', '/sales/') > 0
+                then enrich.normalize_linkedin_sales_url(i.data ->> 'linkedin_url') end
+                                                            as linkedin_sales,
            enrich._clean_text(i.data ->> 'title')           as title,
            enrich._clean_text(i.data ->> 'company_name')    as company_name,
            enrich._clean_text(i.data ->> 'company_domain')  as company_domain,
@@ -2756,11 +2855,28 @@ begin
     offset 0
   ) as c;
 
+  -- a row's other addresses (email_2, email_3...: rare, and a subquery per row would keep
+  -- the statement above from running in parallel)
+  update pg_temp.cleaned_items c
+     set more_emails = array(select enrich._email_of_cleaned(enrich._clean_text(e.value))
+                               from jsonb_each_text(i.data) e
+                              where e.key ~ '^email_[0-9]+$'
+                                and enrich._email_of_cleaned(enrich._clean_text(e.value)) is not null
+                              order by length(e.key), e.key)
+    from enrich.batch_items i
+   where c.has_more_emails and i.id = c.id;
+
   -- an address with a non-ASCII domain (rare) gets the domain's canonical form
   update pg_temp.cleaned_items c
      set email = enrich._idna_email(c.email),
          more_emails = array(select enrich._idna_email(m) from unnest(c.more_emails) m)
    where c.email ~ '[^\u0001-\u007f]' or array_to_string(c.more_emails, ' ') ~ '[^\u0001-\u007f]';
+
+  -- each distinct company name normalised once
+  create temporary table company_name_keys on commit drop as
+  select d.company_name, enrich.normalize_company_name(d.company_name) as name_key
+  from (select c.company_name from pg_temp.cleaned_items c where c.company_name is not null
+        group by 1) d;
 
   -- 2. The company's domain: registrable domains matched once per distinct host (hash
   --    joins); a row brings at most one: company_domain, else company_website, else the
@@ -2790,7 +2906,8 @@ begin
          k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
          coalesce(k.linkedin_key, k.linkedin_url) as linkedin_url, k.linkedin_key,
-         k.linkedin_sales, k.title, k.company_name, k.company_name_key, k.company_domain,
+         k.linkedin_sales, k.title, k.company_name, names.name_key as company_name_key,
+         k.company_domain,
          k.company_website, k.company_page,
          coalesce(by_domain.company_domain, by_website.company_domain, by_email.company_domain,
                   by_email_2.company_domain) as domain_key, k.email as email_key,
@@ -2803,8 +2920,9 @@ begin
   left join registrable by_website
          on by_website.host = k.website_host and by_website.company_domain is not null
   left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
-  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2);
-  drop table pg_temp.cleaned_items;
+  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2)
+  left join pg_temp.company_name_keys names on names.company_name = k.company_name;
+  drop table pg_temp.cleaned_items, pg_temp.company_name_keys;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;
@@ -2909,16 +3027,14 @@ begin
   drop table pg_temp.item_entities, pg_temp.row_identifiers;
   analyze pg_temp.item_people;
 
-  -- 5. Each item with its links and its entities' keys (the best identifier: a domain,
-  --    else a LinkedIn page or id, else the name), the new people first made from their
-  --    first row (the one with the strongest identifier).
+  -- 5. Each item with its links; the new people, each made from its first row (the one
+  --    with the strongest identifier).
   create temporary table linked_items on commit drop as
   select n.*, c.company_id, p.person_id, p.is_new as new_person,
          case when c.company_id is null then 'FAILED' else 'COMPLETED' end as split_status,
          case when c.company_id is null
               then enrich._company_key_error(n.company_domain, n.company_website, n.email)
-         end as split_error,
-         null::text as company_key, null::text as person_key
+         end as split_error
   from pg_temp.normalized_items n
   left join pg_temp.item_companies c on c.item_id = n.id
   left join pg_temp.item_people p on p.item_id = n.id;
@@ -2955,30 +3071,31 @@ begin
      and (p.linkedin_url is null and n.linkedin_key is not null
           or p.email is null and n.email_key is not null);
 
-  update pg_temp.linked_items l set company_key = k.company_key
-    from (select c.id, coalesce(c.domain,
-                   (select i.value from enrich.company_identifiers i where i.company_id = c.id
-                     order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
-                                             i.kind), i.value limit 1)) as company_key
-          from enrich.normalized_companies c
-          where c.id = any(array(select distinct l2.company_id from pg_temp.linked_items l2
-                                  where l2.company_id is not null))) k
-   where l.company_id = k.id;
-  update pg_temp.linked_items l set person_key = p.person_key
-    from enrich.normalized_people p
-   where p.id = any(array(select distinct l2.person_id from pg_temp.linked_items l2
-                           where l2.person_id is not null))
-     and l.person_id = p.id;
-
-  -- 6. One write per item: its normalised values and its links.
+  -- 6. One write per item: its normalised values, its links and its entities' keys.
+  create temporary table entity_keys on commit drop as
+  select c.id, coalesce(c.domain,
+                 (select i.value from enrich.company_identifiers i where i.company_id = c.id
+                   order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
+                                           i.kind), i.value limit 1)) as key
+  from enrich.normalized_companies c
+  where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
+                          where l.company_id is not null))
+  union all
+  select p.id, p.person_key from enrich.normalized_people p
+  where p.id = any(array(select distinct l.person_id from pg_temp.linked_items l
+                          where l.person_id is not null));
+  analyze pg_temp.entity_keys;
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,
          full_name = n.full_name, linkedin_url = n.linkedin_url, title = n.title,
          company_name = n.company_name, company_domain = n.company_domain,
-         company_website = n.company_website, company_key = n.company_key,
-         person_key = n.person_key, company_id = n.company_id, person_id = n.person_id
+         company_website = n.company_website, company_key = ck.key,
+         person_key = pk.key, company_id = n.company_id, person_id = n.person_id
     from pg_temp.linked_items n
+    left join pg_temp.entity_keys ck on ck.id = n.company_id
+    left join pg_temp.entity_keys pk on pk.id = n.person_id
    where i.id = n.id;
+  drop table pg_temp.entity_keys;
 
   -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
   --    the reason when the row has no company.
@@ -2993,8 +3110,8 @@ begin
      n.split_status,
      case when n.company_id is null
           then jsonb_build_object('error', n.split_error)
-          else jsonb_strip_nulls(jsonb_build_object('company_id', n.company_id,
-                                                    'person_id', n.person_id)) end)
+          when n.person_id is null then jsonb_build_object('company_id', n.company_id)
+          else jsonb_build_object('company_id', n.company_id, 'person_id', n.person_id) end)
   ) as s(step_name, status, meta);
   -- and their counts (enrich.batch_counts)
   perform enrich._count_states(array_agg(c.batch_id), array_agg(s.step_name),
@@ -3880,6 +3997,8 @@ CREATE FUNCTION enrich.describe_workflow(p_slug text) RETURNS jsonb
            'credits_per_call', w.credits_per_call,
            'workspace', w.workspace, 'resends', w.resends, 'daily_budget', w.daily_budget,
            'paused', w.paused_at is not null, 'paused_at', w.paused_at,
+           'learn_domain_from', case when w.entity_type = 'company'
+                                     then to_jsonb(w.learn_domain_from) end,
            'paid_calls_today', enrich._calls_spent(w.slug, enrich._utc_today()),
            'waiting', (select r.reason from enrich.dispatch_wait_reasons() r
                         where r.workflow_slug = w.slug),
@@ -4373,72 +4492,6 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.failure_examples(p_batch_id uuid, p_step text, p_error text, p_limit integer) IS 'Up to p_limit (at most 100) items of a batch that FAILED at p_step with p_error, in row order, with their input values.';
-
---
--- Name: find_entities(text, integer); Type: FUNCTION; Schema: enrich; Owner: -
---
-
-CREATE FUNCTION enrich.find_entities(p_query text, p_rows integer DEFAULT 20) RETURNS SETOF jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-  with wanted as (
-    select 'company' as entity_type, c.id, c.domain as key
-    from enrich.normalized_companies c
-    where c.domain = case when p_query like '%@%' then enrich.company_key(null, null, p_query)
-                          when p_query ilike '%linkedin.%' then null
-                          else enrich.company_key(p_query, null, null) end
-    union
-    select 'person', p.id, p.person_key
-    from enrich.normalized_people p
-    where p.person_key = case when p_query like '%@%' then enrich.normalize_email(p_query)
-                              when p_query ilike '%linkedin.%'
-                              then enrich.normalize_linkedin_url(p_query) end
-    union  -- a person keyed by a LinkedIn URL, by the email address of a row of theirs
-    select 'person', p.id, p.person_key
-    from enrich.normalized_people p
-    where p_query like '%@%' and p.email = enrich.normalize_email(p_query)
-  )
-  select jsonb_build_object(
-    'entity_type', e.entity_type, 'id', e.id, 'key', e.key,
-    'workflows', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'workflow', s.workflow_slug, 'status', s.status, 'attempts', s.attempts,
-               'paid_calls', s.paid_calls, 'last_error', s.last_error,
-               'completed_at', s.completed_at, 'result', s.result) order by s.workflow_slug)
-      from (select cs.workflow_slug, cs.status, cs.attempts, cs.paid_calls, cs.last_error,
-                   cs.completed_at,
-                   (select r.data from enrich.company_enrichment_results r
-                     where r.company_id = cs.company_id and r.workflow_slug = cs.workflow_slug
-                     order by r.created_at desc limit 1) as result
-            from enrich.company_workflow_states cs
-            where e.entity_type = 'company' and cs.company_id = e.id
-            union all
-            select ps.workflow_slug, ps.status, ps.attempts, ps.paid_calls, ps.last_error,
-                   ps.completed_at,
-                   (select r.data from enrich.person_enrichment_results r
-                     where r.person_id = ps.person_id and r.workflow_slug = ps.workflow_slug
-                     order by r.created_at desc limit 1)
-            from enrich.person_workflow_states ps
-            where e.entity_type = 'person' and ps.person_id = e.id) s), '[]'),
-    'rows', coalesce((
-      select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
-                                          'status', l.status, 'input', l.data)
-                       order by l.created_at desc, l.row_number)
-      from (select distinct on (i.id) i.batch_id, i.row_number, i.status, i.data, i.created_at
-            from enrich.workflow_states ws join enrich.batch_items i on i.id = ws.item_id
-            where ws.entity_id = e.id
-            order by i.id
-            limit greatest(p_rows, 0)) l), '[]'))
-  from wanted e
-  order by e.entity_type, e.key
-$$;
-
---
--- Name: FUNCTION find_entities(p_query text, p_rows integer); Type: COMMENT; Schema: enrich; Owner: -
---
-
-COMMENT ON FUNCTION enrich.find_entities(p_query text, p_rows integer) IS 'The company (a domain or URL, or an email''s company) and person (an email or LinkedIn URL) the query names, keyed like a load keys rows: per workflow its state and newest result, and up to p_rows rows linked to it.';
 
 --
 -- Name: finish_loading(uuid, text, bigint); Type: FUNCTION; Schema: enrich; Owner: -
@@ -5084,15 +5137,18 @@ begin
                          order by b.created_at desc, b.id)
         from (select i.batch_id, count(*) as items from enrich.batch_items i
                where i.id = any(v_items) group by 1) x
-        join enrich.batches b on b.id = x.batch_id), '[]'),
-      'rows', coalesce((
-        select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
-                                            'status', l.status, 'input', l.data)
-                         order by l.created_at desc, l.batch_id, l.row_number)
-        from (select i.batch_id, i.row_number, i.status, i.data, i.created_at
-                from enrich.batch_items i where i.id = any(v_items)
-               order by i.created_at desc, i.batch_id, i.row_number
-               limit greatest(coalesce(p_rows, 0), 0)) l), '[]')));
+        join enrich.batches b on b.id = x.batch_id), '[]')));
+    if p_rows > 0 then  -- the newest of those rows, with their input
+      v_found := jsonb_set(v_found, array[(jsonb_array_length(v_found) - 1)::text, 'rows'],
+        coalesce((
+          select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
+                                              'status', l.status, 'input', l.data)
+                           order by l.created_at desc, l.batch_id, l.row_number)
+          from (select i.batch_id, i.row_number, i.status, i.data, i.created_at
+                  from enrich.batch_items i where i.id = any(v_items)
+                 order by i.created_at desc, i.batch_id, i.row_number
+                 limit p_rows) l), '[]'));
+    end if;
   end loop;
 
   return jsonb_build_object(
@@ -5110,7 +5166,7 @@ $_$;
 -- Name: FUNCTION lookup_entity(p_value text, p_rows integer); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.lookup_entity(p_value text, p_rows integer) IS 'The companies and people a value names, read as a load reads it: an entity id (one merged away: its survivor), an email (its person; its company when no person has it), a LinkedIn profile, Sales Navigator lead or company page, a numeric LinkedIn company id, a domain or website, a stored key (linkedin-id:, linkedin-sales:, name:), or else a company name (the name-only company and every company whose rows carried the name). Returns {value, read_as: [{entity_type, kind, value}], entities: [...]}; each entity has entity_type, id, found_by, identifiers, workflows (state, paid calls, attempts, newest result), merges (from entity_merges), batches (id, pipeline, status, items linking to it), up to p_rows of those rows with their input, and for a company its names and people count, for a person its company. read_as empty: the value names nothing that can be looked up.';
+COMMENT ON FUNCTION enrich.lookup_entity(p_value text, p_rows integer) IS 'The companies and people a value names, read as a load reads it: an entity id (one merged away: its survivor), an email (its person; its company when no person has it), a LinkedIn profile, Sales Navigator lead or company page, a numeric LinkedIn company id, a domain or website, a stored key (linkedin-id:, linkedin-sales:, name:), or else a company name (the name-only company and every company whose rows carried the name). Returns {value, read_as: [{entity_type, kind, value}], entities: [...]}; each entity has entity_type, id, found_by, identifiers, workflows (state, paid calls, attempts, newest result), merges (from entity_merges), batches (id, pipeline, status, items linking to it), with p_rows > 0 rows: the newest p_rows of those rows with their input; for a company its names and people count, for a person its company. read_as empty: the value names nothing that can be looked up.';
 
 --
 -- Name: mark_dispatch_sent(bigint, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -5171,7 +5227,7 @@ COMMENT ON FUNCTION enrich.movable_dispatches(p_workflows text[]) IS 'Dispatches
 --
 
 CREATE FUNCTION enrich.normalize_company_name(p_name text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
 -- plpgsql for its fast paths (it runs for every row of a batch): plain ASCII skips the accent
 -- table (translate scans its whole table per character), and a plain name is no match for
@@ -5255,7 +5311,7 @@ COMMENT ON FUNCTION enrich.normalize_email(p_email text) IS 'Trimmed, lower-case
 --
 
 CREATE FUNCTION enrich.normalize_linkedin_company_url(p_url text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $_$
 -- String functions instead of one capturing regular expression, like normalize_linkedin_url:
 -- it runs for every row of a batch. Not SET search_path (a GUC save/restore per call); every
@@ -5318,7 +5374,7 @@ COMMENT ON FUNCTION enrich.normalize_linkedin_company_url(p_url text) IS 'Linked
 --
 
 CREATE FUNCTION enrich.normalize_linkedin_sales_url(p_url text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $_$
 -- String functions, not a capturing regular expression (it runs for every row of a batch).
 -- The host and path are matched on an ASCII-only lower-case copy (collation "C"), which keeps
@@ -5488,6 +5544,55 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.pause_workflow(p_slug text, p_paused boolean) IS 'Pauses a workflow (p_paused) or resumes it: while paused nothing is claimed (in-flight POSTs finish, callbacks are still received). Returns describe_workflow().';
+
+--
+-- Name: perform_queued_merges(integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.perform_queued_merges(p_limit integer DEFAULT 50) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_merge    record;
+  v_survivor uuid;
+  v_done     integer := 0;
+begin
+  for v_merge in
+    select q.id, q.entity_type, q.entity_id, q.other_id, q.linked_by
+    from enrich.queued_merges q order by q.id
+    limit greatest(coalesce(p_limit, 50), 0)
+    for update skip locked
+  loop
+    -- ids merged away meanwhile live on as their survivors
+    select coalesce((select r.entity_id from enrich.entity_redirects r
+                      where r.old_id = v_merge.entity_id), v_merge.entity_id),
+           coalesce((select r.entity_id from enrich.entity_redirects r
+                      where r.old_id = v_merge.other_id), v_merge.other_id)
+      into v_merge.entity_id, v_merge.other_id;
+    if v_merge.entity_id <> v_merge.other_id then
+      v_survivor := enrich._merge_survivor(v_merge.entity_type,
+                                           array[v_merge.entity_id, v_merge.other_id]);
+      perform enrich._merge_entity(
+        v_merge.entity_type, v_survivor,
+        case when v_survivor = v_merge.entity_id then v_merge.other_id else v_merge.entity_id end,
+        v_merge.linked_by, null, 'result');
+      perform enrich._count_batch_entities(array(
+        select distinct i.batch_id from enrich.workflow_states ws
+          join enrich.batch_items i on i.id = ws.item_id where ws.entity_id = v_survivor));
+      v_done := v_done + 1;
+    end if;
+    delete from enrich.queued_merges q where q.id = v_merge.id;
+  end loop;
+  return v_done;
+end;
+$$;
+
+--
+-- Name: FUNCTION perform_queued_merges(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.perform_queued_merges(p_limit integer) IS 'Performs up to p_limit merges queued by results (oldest first; concurrent callers take different ones). Returns how many merged (a pair already one is just dequeued).';
 
 --
 -- Name: person_key(text, text, text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -5764,6 +5869,10 @@ begin
     perform enrich._record_result(v_type, array(select v_entity[i] from unnest(v_complete) as i),
                                   p_workflow, array(select p_payloads[i] from unnest(v_complete) as i));
     perform enrich._settle_entity(p_workflow, v_done, 'COMPLETED');
+    if v_type = 'company' then  -- a domain a result names for a company known without one
+      perform enrich._learn_identifiers(p_workflow, array(select v_entity[i] from unnest(v_complete) as i),
+                                        array(select p_payloads[i] from unnest(v_complete) as i));
+    end if;
   end if;
 
   return query
@@ -6240,10 +6349,10 @@ $$;
 COMMENT ON FUNCTION enrich.set_pipeline(p_name text, p_steps text[]) IS 'Creates or replaces a pipeline: normalize_all_core_values, split, then workflow slugs. Running batches keep the steps they started with.';
 
 --
--- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean); Type: FUNCTION; Schema: enrich; Owner: -
+-- Name: set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean, text[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer, p_workspace text DEFAULT NULL::text, p_resends integer DEFAULT NULL::integer, p_daily_budget integer DEFAULT NULL::integer, p_clear_daily_budget boolean DEFAULT false, p_webhook_auth_tokens text[] DEFAULT NULL::text[], p_create boolean DEFAULT false) RETURNS jsonb
+CREATE FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[] DEFAULT NULL::text[], p_timeout interval DEFAULT NULL::interval, p_max_attempts integer DEFAULT NULL::integer, p_rate_per_second numeric DEFAULT NULL::numeric, p_burst integer DEFAULT NULL::integer, p_ttl interval DEFAULT NULL::interval, p_clear_ttl boolean DEFAULT false, p_entity_type text DEFAULT NULL::text, p_credits_per_call numeric DEFAULT NULL::numeric, p_max_submissions integer DEFAULT NULL::integer, p_workspace text DEFAULT NULL::text, p_resends integer DEFAULT NULL::integer, p_daily_budget integer DEFAULT NULL::integer, p_clear_daily_budget boolean DEFAULT false, p_webhook_auth_tokens text[] DEFAULT NULL::text[], p_create boolean DEFAULT false, p_learn_domain_from text[] DEFAULT NULL::text[]) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -6268,6 +6377,10 @@ begin
     raise exception using errcode = 'EN001',
       message = format('unknown workspace %s', quote_literal(p_workspace)),
       hint = 'Create it with `enrich workspace set NAME`.';
+  end if;
+  if exists (select from unnest(p_learn_domain_from) f where f is null or btrim(f) = '') then
+    raise exception using errcode = 'EN003',
+      message = 'learn_domain_from names result fields: none may be empty (an empty list learns nothing)';
   end if;
   if p_webhook_auth_tokens is not null
      and cardinality(p_webhook_auth_tokens) <> coalesce(cardinality(p_webhook_urls), -1) then
@@ -6306,6 +6419,7 @@ begin
          resends          = coalesce(p_resends, w.resends),
          daily_budget     = case when p_clear_daily_budget then null
                                  else coalesce(p_daily_budget, w.daily_budget) end,
+         learn_domain_from = coalesce(p_learn_domain_from, w.learn_domain_from),
          updated_at       = now()
    where w.slug = p_slug;
 
@@ -6335,10 +6449,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean); Type: COMMENT; Schema: enrich; Owner: -
+-- Name: FUNCTION set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean, p_learn_domain_from text[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), each with the auth token at the same position of p_webhook_auth_tokens if given. p_workspace must exist (EN001). An unknown slug is created only with p_create (else EN001); a SQL step''s name never is (EN003). Returns describe_workflow().';
+COMMENT ON FUNCTION enrich.set_workflow(p_slug text, p_webhook_urls text[], p_timeout interval, p_max_attempts integer, p_rate_per_second numeric, p_burst integer, p_ttl interval, p_clear_ttl boolean, p_entity_type text, p_credits_per_call numeric, p_max_submissions integer, p_workspace text, p_resends integer, p_daily_budget integer, p_clear_daily_budget boolean, p_webhook_auth_tokens text[], p_create boolean, p_learn_domain_from text[]) IS 'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), each with the auth token at the same position of p_webhook_auth_tokens if given. p_workspace must exist (EN001). An unknown slug is created only with p_create (else EN001); a SQL step''s name never is (EN003). p_learn_domain_from: the result fields a company''s domain is learned from (empty: none). Returns describe_workflow().';
 
 --
 -- Name: set_workspace(text, numeric, integer, numeric, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -7463,6 +7577,39 @@ CREATE TABLE enrich.public_suffix_rules (
 COMMENT ON TABLE enrich.public_suffix_rules IS 'Public Suffix List rules as written in the list (com, *.ck, !www.ck), lower-case, Unicode and punycode forms.';
 
 --
+-- Name: queued_merges; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.queued_merges (
+    id bigint NOT NULL,
+    entity_type text NOT NULL,
+    entity_id uuid NOT NULL,
+    other_id uuid NOT NULL,
+    linked_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text])))
+);
+
+--
+-- Name: TABLE queued_merges; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.queued_merges IS 'Merges a result revealed (its domain already names another company), performed by worker housekeeping (enrich.perform_queued_merges) rather than in the callback.';
+
+--
+-- Name: queued_merges_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
+--
+
+ALTER TABLE enrich.queued_merges ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME enrich.queued_merges_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: workflow_states; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -7781,6 +7928,13 @@ ALTER TABLE ONLY enrich.public_suffix_rules
     ADD CONSTRAINT public_suffix_rules_pkey PRIMARY KEY (rule);
 
 --
+-- Name: queued_merges queued_merges_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.queued_merges
+    ADD CONSTRAINT queued_merges_pkey PRIMARY KEY (id);
+
+--
 -- Name: workflow_states workflow_states_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
 --
 
@@ -7886,6 +8040,12 @@ CREATE INDEX dispatches_sent_idx ON enrich.dispatches USING btree (callback_dead
 --
 
 CREATE INDEX entity_merges_batch_idx ON enrich.entity_merges USING btree (batch_id) WHERE (batch_id IS NOT NULL);
+
+--
+-- Name: entity_merges_loser_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX entity_merges_loser_idx ON enrich.entity_merges USING btree (loser_id);
 
 --
 -- Name: entity_redirects_entity_idx; Type: INDEX; Schema: enrich; Owner: -

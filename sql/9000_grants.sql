@@ -66,6 +66,7 @@ begin
     enrich.release_dispatches(text, bigint[]),
     enrich.reap_dispatches(integer),
     enrich.fold_batch_counts(),
+    enrich.perform_queued_merges(integer),
     enrich.webhook_warnings(),
     enrich.worker_heartbeat(text, text, integer, text, interval),
     enrich.worker_sign_off(text)
@@ -85,7 +86,6 @@ begin
     enrich.recent_batches(integer),
     enrich.batch_status(uuid),
     enrich.failure_examples(uuid, text, text, integer),
-    enrich.find_entities(text, integer),
     enrich.lookup_entity(text, integer),
     enrich.list_merges(uuid, integer),
     enrich.workflows_overview(),

@@ -42,6 +42,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import time
 from collections import Counter
 from contextlib import asynccontextmanager
@@ -77,6 +78,9 @@ class SimSettings:
     table_cap: int | None = None  # rows per webhook's table; None: no cap
     seed: int | None = None
     callback_concurrency: int = 32  # callbacks in flight at once, at most
+    # a company result names the company's domain: the one sent, else one made from its name
+    # (Acme Corp -> acmecorp.com), as a real find-company enrichment would find it
+    echo_domain: bool = False
 
 
 @dataclass
@@ -113,7 +117,7 @@ class SimStats:
         }
 
 
-def enrichment(row: dict) -> dict:
+def enrichment(row: dict, echo_domain: bool = False) -> dict:
     """Deterministic fake enrichment: the same entity always gets the same answer."""
     key = row.get("company_domain") or row.get("email") or row.get("person_id") or ""
     digest = int(hashlib.sha256(str(key).encode()).hexdigest(), 16)
@@ -124,7 +128,11 @@ def enrichment(row: dict) -> dict:
             "verified_email": row.get("email"),
             "job_title": row.get("title") or "Engineer",
         }
-    return {
+    found = {}
+    if echo_domain and (row.get("company_domain") or row.get("company_name")):
+        name = re.sub("[^a-z0-9]", "", str(row.get("company_name", "")).lower())
+        found["company_domain"] = row.get("company_domain") or f"{name}.com"
+    return found | {
         "company_id": row.get("company_id"),
         "industry": INDUSTRIES[digest % len(INDUSTRIES)],
         "employee_count": 10 + digest % 5000,
@@ -248,7 +256,7 @@ class Simulator:
         elif rng.random() < settings.drop_rate:
             stats.callbacks_dropped += 1
         else:
-            result = enrichment(row)
+            result = enrichment(row, self.settings.echo_domain)
             self.schedule(row["callback_url"], result)
             if rng.random() < settings.duplicate_rate:
                 self.schedule(row["callback_url"], result)

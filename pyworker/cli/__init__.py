@@ -5,6 +5,7 @@
 - batches.py: `enrich load`, `status`, `export`, `demo`
 - servers.py: `enrich worker`, `serve`, `ui`, `clay-sim`, `run`
 - operations.py: `enrich doctor`, `retry`, `refresh`, `stats`, `prune`
+- identity.py: `enrich lookup`, `merges`
 
 common.py holds what they share (errors, options), render.py the tables people read.
 """
@@ -17,7 +18,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from pyworker import config
-from pyworker.cli import batches, database, operations, servers, workflows
+from pyworker.cli import batches, database, identity, operations, servers, workflows
 from pyworker.cli.common import err
 from pyworker.cli.root import app
 
@@ -74,4 +75,4 @@ def _login_role() -> str:
     return str(user or getpass.getuser())
 
 
-__all__ = ["app", "batches", "main", "operations", "servers"]
+__all__ = ["app", "batches", "identity", "main", "operations", "servers"]

@@ -3,8 +3,11 @@ durations and tokens."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
+from uuid import UUID
 
 import typer
 from rich.console import Console
@@ -47,6 +50,37 @@ def parse_webhook_token(value: str) -> str | None:
 def fail(message: str, code: int = 1) -> None:
     err.print(f"[red]error:[/] {escape(message)}")  # messages quote data: never markup
     raise typer.Exit(code)
+
+
+BATCH_HELP = "A batch: its id, a unique prefix of it (4 characters or more), or latest."
+
+
+def batch_argument(conn, value: str, what: str = "BATCH") -> UUID:
+    """A batch as a user names it: the full id, a unique prefix of at least 4 characters, or
+    `latest` (the newest created). Exits 2, saying why, for one that names no batch or
+    several."""
+    from pyworker import db
+
+    text = value.strip().lower()
+    if text == "latest":
+        newest = db.batch_ids(conn, "", 1)
+        if not newest:
+            fail(f"{what} latest: there is no batch yet", 2)
+        return newest[0]
+    with contextlib.suppress(ValueError):  # a whole id, with or without its dashes
+        text = str(UUID(text))
+    if not re.fullmatch(r"[0-9a-f-]{4,36}", text):
+        fail(
+            f"{what} {value!r}: give a batch id, a prefix of it (4 characters or more), or latest",
+            2,
+        )
+    found = db.batch_ids(conn, text, 6)
+    if not found:
+        fail(f"{what} {value!r}: no batch has that id or an id starting so", 2)
+    if len(found) > 1:
+        shown = ", ".join(str(b) for b in found[:5]) + (", ..." if len(found) > 5 else "")
+        fail(f"{what} {value!r} is the start of several batches: {shown}", 2)
+    return found[0]
 
 
 def duration(value: str | None, option: str):

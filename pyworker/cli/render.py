@@ -49,6 +49,10 @@ def print_workflow(described: dict, as_json: bool, show_secrets: bool = False) -
             table.add_row(key, format_duration(described[f"{key}_seconds"]))
         else:
             table.add_row(key, "none" if described[key] is None else str(described[key]))
+    if described.get("learn_domain_from") is not None:  # company workflows
+        table.add_row(
+            "learn_domain_from", escape(", ".join(described["learn_domain_from"]) or "none")
+        )
     table.add_row("paused", "yes" if described["paused"] else "no")
     if described["waiting"]:
         table.add_row("waiting", escape(described["waiting"]))

@@ -165,6 +165,12 @@ def clay_sim_command(
     callback_concurrency: int = typer.Option(
         32, min=1, help="Callbacks in flight at once, at most (the others wait their turn)."
     ),
+    echo_domain: bool = typer.Option(
+        False,
+        "--echo-domain",
+        help="Company results name the company's domain (the one sent, else one made from "
+        "its name), so a company known by its page or name learns one.",
+    ),
     log_level: str = LOG_LEVEL_OPTION,
     log_format: str = LOG_FORMAT_OPTION,
 ) -> None:
@@ -189,6 +195,7 @@ def clay_sim_command(
         table_cap=table_cap,
         seed=seed,
         callback_concurrency=callback_concurrency,
+        echo_domain=echo_domain,
     )
     uvicorn.run(
         clay_sim.create_app(settings), host=host, port=port, log_level="warning", access_log=False

@@ -82,6 +82,12 @@ def workflow_set(
     daily_budget: str | None = typer.Option(
         None, help="Paid calls per UTC day, all workers together; 'none' = unlimited."
     ),
+    learn_domain_from: str | None = typer.Option(
+        None,
+        help="Company results' fields a company known without a domain learns it from, "
+        "comma-separated, first present wins (default company_domain,domain,website); "
+        "'none' learns nothing. A domain another company has merges the two.",
+    ),
     clear_webhooks: bool = typer.Option(
         False, "--clear-webhooks", help="Retire every webhook (their counts are kept)."
     ),
@@ -126,6 +132,11 @@ def workflow_set(
         if not daily_budget.isdigit() or int(daily_budget) > INT_MAX:
             fail("--daily-budget must be a whole number of paid calls (or 'none')", 2)
         settings["daily_budget"] = int(daily_budget)
+    if learn_domain_from is not None:
+        fields = [] if learn_domain_from.strip().lower() == "none" else learn_domain_from.split(",")
+        if any(not field.strip() for field in fields):
+            fail("--learn-domain-from: comma-separated result field names, or 'none'", 2)
+        settings["learn_domain_from"] = [field.strip() for field in fields]
     if ttl is not None and ttl.lower() == "none":
         settings["clear_ttl"] = True
     else:

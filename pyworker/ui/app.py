@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -46,6 +47,14 @@ LIVE_SECONDS = 1.0  # how often a live page reads the kept counts
 UPLOAD_LIMIT = 2 * 2**30  # bytes
 FORM_LIMIT = 64 * 1024  # bytes of a form that is no upload
 UPLOAD_KEPT_SECONDS = 3600  # a checked file waits this long for its confirmation
+LOOKUP_ROWS = 20  # the newest rows shown of an entity looked up
+
+
+def when(value: str | None) -> str:
+    """A time from the database's JSON (ISO 8601) as people read it, in UTC."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def batch_view(status: dict) -> dict:
@@ -167,6 +176,7 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["number"] = lambda n: "" if n is None else f"{n:,}"
+        self.env.filters["when"] = when
         self.gauges = _database_gauges(self.dash)
 
     def page(self, request: Request, template: str, code: int = 200, **values) -> HTMLResponse:
@@ -316,11 +326,11 @@ class Pages:
     # -- lookup and spend ----------------------------------------------------------------
     def entities(self, request: Request) -> HTMLResponse:
         query = request.query_params.get("q", "").replace("\x00", "").strip()[:500]
-        found = []
+        found: dict[str, Any] = {"read_as": [], "entities": []}
         if query:
             with self.dash.reading() as conn:
-                found = db.find_entities(conn, query)
-        return self.page(request, "entities.html", query=query, found=found)
+                found = db.lookup_entity(conn, query, LOOKUP_ROWS)
+        return self.page(request, "entities.html", query=query, lookup=found)
 
     def spend(self, request: Request) -> HTMLResponse:
         with self.dash.reading() as conn:

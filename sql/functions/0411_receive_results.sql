@@ -112,6 +112,10 @@ begin
     perform enrich._record_result(v_type, array(select v_entity[i] from unnest(v_complete) as i),
                                   p_workflow, array(select p_payloads[i] from unnest(v_complete) as i));
     perform enrich._settle_entity(p_workflow, v_done, 'COMPLETED');
+    if v_type = 'company' then  -- a domain a result names for a company known without one
+      perform enrich._learn_identifiers(p_workflow, array(select v_entity[i] from unnest(v_complete) as i),
+                                        array(select p_payloads[i] from unnest(v_complete) as i));
+    end if;
   end if;
 
   return query

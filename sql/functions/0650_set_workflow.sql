@@ -18,7 +18,8 @@ create or replace function enrich.set_workflow(
   p_daily_budget integer default null,
   p_clear_daily_budget boolean default false,
   p_webhook_auth_tokens text[] default null,
-  p_create boolean default false
+  p_create boolean default false,
+  p_learn_domain_from text[] default null
 ) returns jsonb
 language plpgsql set search_path = '' as $$
 begin
@@ -42,6 +43,10 @@ begin
     raise exception using errcode = 'EN001',
       message = format('unknown workspace %s', quote_literal(p_workspace)),
       hint = 'Create it with `enrich workspace set NAME`.';
+  end if;
+  if exists (select from unnest(p_learn_domain_from) f where f is null or btrim(f) = '') then
+    raise exception using errcode = 'EN003',
+      message = 'learn_domain_from names result fields: none may be empty (an empty list learns nothing)';
   end if;
   if p_webhook_auth_tokens is not null
      and cardinality(p_webhook_auth_tokens) <> coalesce(cardinality(p_webhook_urls), -1) then
@@ -80,6 +85,7 @@ begin
          resends          = coalesce(p_resends, w.resends),
          daily_budget     = case when p_clear_daily_budget then null
                                  else coalesce(p_daily_budget, w.daily_budget) end,
+         learn_domain_from = coalesce(p_learn_domain_from, w.learn_domain_from),
          updated_at       = now()
    where w.slug = p_slug;
 
@@ -107,9 +113,10 @@ begin
   return enrich.describe_workflow(p_slug);
 end;
 $$;
-comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean) is
+comment on function enrich.set_workflow(text, text[], interval, integer, numeric, integer, interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean, text[]) is
   'Creates or updates a workflow; NULL arguments keep the current value. p_webhook_urls '
   'replaces the list of webhooks (known URLs keep their counts, dropped ones are retired), '
   'each with the auth token at the same position of p_webhook_auth_tokens if given. '
   'p_workspace must exist (EN001). An unknown slug is created only with p_create (else '
-  'EN001); a SQL step''s name never is (EN003). Returns describe_workflow().';
+  'EN001); a SQL step''s name never is (EN003). p_learn_domain_from: the result fields a '
+  'company''s domain is learned from (empty: none). Returns describe_workflow().';

@@ -11,6 +11,8 @@ language sql stable set search_path = '' as $$
            'credits_per_call', w.credits_per_call,
            'workspace', w.workspace, 'resends', w.resends, 'daily_budget', w.daily_budget,
            'paused', w.paused_at is not null, 'paused_at', w.paused_at,
+           'learn_domain_from', case when w.entity_type = 'company'
+                                     then to_jsonb(w.learn_domain_from) end,
            'paid_calls_today', enrich._calls_spent(w.slug, enrich._utc_today()),
            'waiting', (select r.reason from enrich.dispatch_wait_reasons() r
                         where r.workflow_slug = w.slug),

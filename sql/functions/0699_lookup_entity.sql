@@ -239,15 +239,18 @@ begin
                          order by b.created_at desc, b.id)
         from (select i.batch_id, count(*) as items from enrich.batch_items i
                where i.id = any(v_items) group by 1) x
-        join enrich.batches b on b.id = x.batch_id), '[]'),
-      'rows', coalesce((
-        select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
-                                            'status', l.status, 'input', l.data)
-                         order by l.created_at desc, l.batch_id, l.row_number)
-        from (select i.batch_id, i.row_number, i.status, i.data, i.created_at
-                from enrich.batch_items i where i.id = any(v_items)
-               order by i.created_at desc, i.batch_id, i.row_number
-               limit greatest(coalesce(p_rows, 0), 0)) l), '[]')));
+        join enrich.batches b on b.id = x.batch_id), '[]')));
+    if p_rows > 0 then  -- the newest of those rows, with their input
+      v_found := jsonb_set(v_found, array[(jsonb_array_length(v_found) - 1)::text, 'rows'],
+        coalesce((
+          select jsonb_agg(jsonb_build_object('batch_id', l.batch_id, 'row_number', l.row_number,
+                                              'status', l.status, 'input', l.data)
+                           order by l.created_at desc, l.batch_id, l.row_number)
+          from (select i.batch_id, i.row_number, i.status, i.data, i.created_at
+                  from enrich.batch_items i where i.id = any(v_items)
+                 order by i.created_at desc, i.batch_id, i.row_number
+                 limit p_rows) l), '[]'));
+    end if;
   end loop;
 
   return jsonb_build_object(
@@ -268,6 +271,7 @@ comment on function enrich.lookup_entity(text, integer) is
   'name-only company and every company whose rows carried the name). Returns {value, '
   'read_as: [{entity_type, kind, value}], entities: [...]}; each entity has entity_type, id, '
   'found_by, identifiers, workflows (state, paid calls, attempts, newest result), merges '
-  '(from entity_merges), batches (id, pipeline, status, items linking to it), up to p_rows of '
-  'those rows with their input, and for a company its names and people count, for a person '
-  'its company. read_as empty: the value names nothing that can be looked up.';
+  '(from entity_merges), batches (id, pipeline, status, items linking to it), with p_rows > 0 '
+  'rows: the newest p_rows of those rows with their input; for a company its names and '
+  'people count, for a person its company. read_as empty: the value names nothing that can '
+  'be looked up.';
