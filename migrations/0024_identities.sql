@@ -175,3 +175,22 @@ drop function if exists enrich.set_workflow(text, text[], interval, integer, num
 -- enrich.lookup_entity (every identifier, merges, states) instead of find_entities
 create index entity_merges_loser_idx on enrich.entity_merges (loser_id);
 drop function if exists enrich.find_entities(text, integer);
+
+-- What identities saved, kept as rows are split (like batch_counts: a row per batch and
+-- server process, so concurrent parts never update one row): rows that reached an entity
+-- the one-key rule would not have found (it would have paid for another); and per merge the
+-- calls paid for both entities before a row showed they were one ("linked late").
+create table enrich.batch_identity_counts (
+  batch_id uuid not null,
+  shard    integer not null,
+  rows_by_second_identifier bigint not null default 0,
+  primary key (batch_id, shard)
+);
+comment on table enrich.batch_identity_counts is
+  'Per batch (the sum over shards): rows linked to an entity other than the one their single '
+  'old-style key (LinkedIn URL, else email, else name; a company''s domain) named: calls '
+  'the one-key rule would have paid.';
+alter table enrich.entity_merges add column calls_paid_twice integer not null default 0;
+comment on column enrich.entity_merges.calls_paid_twice is
+  'Workflows in which both entities had been paid for (or were in flight) when they merged: '
+  'calls paid twice because the link came late.';

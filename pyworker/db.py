@@ -268,6 +268,17 @@ def set_workflow(conn: psycopg.Connection, slug: str, **settings: Any) -> dict[s
     return conn.execute(query, {"slug": slug, **settings}).fetchone()[0]
 
 
+def identity_notices(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Identity links worth a look (enrich.identity_notices)."""
+    cur = conn.cursor(row_factory=dict_row)
+    return cur.execute("select * from enrich.identity_notices()").fetchall()
+
+
+def identity_stats(conn: psycopg.Connection, batch_id: str | None = None) -> dict[str, Any]:
+    """Merges, rows served by a second identifier, calls paid twice (linked late)."""
+    return conn.execute("select enrich.identity_stats(%s)", (batch_id,)).fetchone()[0]
+
+
 def describe_workflow(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
     return conn.execute("select enrich.describe_workflow(%s)", (slug,)).fetchone()[0]
 

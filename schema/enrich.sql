@@ -751,6 +751,7 @@ begin
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
   delete from enrich.batch_counts c where c.batch_id = any(p_batch_ids);
+  delete from enrich.batch_identity_counts c where c.batch_id = any(p_batch_ids);
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)
@@ -1563,6 +1564,7 @@ declare
   v_name       record;
   v_slug       text;
   v_status     text;
+  v_paid_twice integer := 0;
 begin
   select * into t from enrich._entity_tables(p_entity_type);
   -- an id merged away meanwhile lives on as its survivor
@@ -1587,6 +1589,8 @@ begin
   -- 1. Per workflow of the loser: the better state, one dispatch at most.
   for v_wf in execute format($sql$
     select l.workflow_slug as slug, s.status as s_status,
+           l.paid_calls + coalesce(ld.paid_calls, 0) > 0
+             and s.paid_calls + coalesce(sd.paid_calls, 0) > 0 as paid_twice,
            case when coalesce(l.status = 'COMPLETED', false) then 3
                 when l.status in ('IN_PROGRESS', 'PENDING') then 2 else 1 end
            > case when s.status = 'COMPLETED' then 3
@@ -1640,6 +1644,7 @@ begin
       update enrich.dispatches d set entity_id = v_survivor where d.id = v_wf.l_dispatch;
     end if;
     v_completed := v_completed || v_wf.slug;  -- settled below if the state has a result
+    v_paid_twice := v_paid_twice + case when v_wf.paid_twice then 1 else 0 end;
   end loop;
 
   -- 2. Everything that named the loser names the survivor.
@@ -1700,8 +1705,9 @@ begin
   update enrich.entity_redirects r set entity_id = v_survivor where r.entity_id = v_loser;
   insert into enrich.entity_redirects (entity_type, old_id, entity_id)
   values (p_entity_type, v_loser, v_survivor);
-  insert into enrich.entity_merges (entity_type, survivor_id, loser_id, linked_by, batch_id, cause)
-  values (p_entity_type, v_survivor, v_loser, p_linked_by, p_batch_id, p_cause);
+  insert into enrich.entity_merges
+    (entity_type, survivor_id, loser_id, linked_by, batch_id, cause, calls_paid_twice)
+  values (p_entity_type, v_survivor, v_loser, p_linked_by, p_batch_id, p_cause, v_paid_twice);
 
   -- 3. The loser goes; the survivor keeps what it lacked of the loser's fields.
   if p_entity_type = 'company' then
@@ -3095,6 +3101,18 @@ begin
     left join pg_temp.entity_keys ck on ck.id = n.company_id
     left join pg_temp.entity_keys pk on pk.id = n.person_id
    where i.id = n.id;
+  -- rows the one-key rule (LinkedIn URL, else email, else name; a company's domain) would
+  -- have given another entity: each a call it would have paid (enrich.batch_identity_counts)
+  insert into enrich.batch_identity_counts as k (batch_id, shard, rows_by_second_identifier)
+  select n.batch_id, pg_backend_pid(), count(*)
+  from pg_temp.linked_items n
+  left join pg_temp.entity_keys ck on ck.id = n.company_id
+  left join pg_temp.entity_keys pk on pk.id = n.person_id
+  where n.domain_key <> ck.key or coalesce(n.linkedin_key, n.email_key) <> pk.key
+  group by 1
+  order by 1
+  on conflict (batch_id, shard) do update
+    set rows_by_second_identifier = k.rows_by_second_identifier + excluded.rows_by_second_identifier;
   drop table pg_temp.entity_keys;
 
   -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with
@@ -3405,14 +3423,15 @@ CREATE FUNCTION enrich.batch_status(p_batch_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select p.progress from enrich._batches_progress(array[p_batch_id]) p
+  select p.progress || jsonb_build_object('identity', enrich.identity_stats(p_batch_id))
+  from enrich._batches_progress(array[p_batch_id]) p
 $$;
 
 --
 -- Name: FUNCTION batch_status(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON (enrich._batches_progress): status, done, item counts, per-step counts by status, the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, and why its workflows'' work waits if it does. NULL if unknown. Costs the same for ten rows and ten million.';
+COMMENT ON FUNCTION enrich.batch_status(p_batch_id uuid) IS 'One batch''s progress as JSON (enrich._batches_progress): status, done, item counts, per-step counts by status, the most common failure reasons, paid calls booked to it (the ledger), calls saved by dedupe and reuse, why its workflows'' work waits if it does, and identity: its merges and rows served by a second identifier (enrich.identity_stats). NULL if unknown. Costs the same for ten rows and ten million.';
 
 --
 -- Name: batch_step_counts(uuid); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4780,6 +4799,58 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.heartbeat(p_process text, p_kind text, p_host text, p_pid integer, p_version text, p_alive_for interval) IS 'Registers a process (loader, worker, receiver, dashboard) or keeps it alive for p_alive_for (5 s to 10 min) more.';
+
+--
+-- Name: identity_notices(); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.identity_notices() RETURNS TABLE(notice text, subject_id text, detail text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select 'person_with_two_linkedin_profiles', i.person_id::text,
+         format('person %s is known by %s LinkedIn profiles (%s): a likely wrong link; see '
+                'enrich lookup %s', i.person_id, count(*),
+                string_agg(i.value, ', ' order by i.value), i.person_id)
+  from enrich.person_identifiers i
+  where i.kind = 'linkedin'
+  group by i.person_id having count(*) > 1
+  union all
+  select 'merges_queued', null, format('%s merge(s) results revealed wait for a worker''s '
+                                       'housekeeping', count(*))
+  from enrich.queued_merges having count(*) > 0
+$$;
+
+--
+-- Name: FUNCTION identity_notices(); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.identity_notices() IS 'Identity links worth a look (enrich doctor''s notices): people known by two LinkedIn profiles, merges queued by results and not yet performed.';
+
+--
+-- Name: identity_stats(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.identity_stats(p_batch_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'merges', (select count(*) from enrich.entity_merges m
+                where p_batch_id is null or m.batch_id = p_batch_id),
+    'calls_paid_twice_linked_late',
+      (select coalesce(sum(m.calls_paid_twice), 0) from enrich.entity_merges m
+        where p_batch_id is null or m.batch_id = p_batch_id),
+    'rows_by_second_identifier',
+      (select coalesce(sum(k.rows_by_second_identifier), 0) from enrich.batch_identity_counts k
+        where p_batch_id is null or k.batch_id = p_batch_id))
+$$;
+
+--
+-- Name: FUNCTION identity_stats(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.identity_stats(p_batch_id uuid) IS 'Merges, rows served by a second identifier (calls the one-key rule would have paid) and calls paid twice because a link came late: of one batch (the merges its rows caused), or of all when NULL.';
 
 --
 -- Name: list_merges(uuid, integer); Type: FUNCTION; Schema: enrich; Owner: -
@@ -6836,6 +6907,22 @@ COMMENT ON TABLE enrich.batch_counts IS 'Item steps per batch, step, status, ski
 COMMENT ON COLUMN enrich.batch_counts.shard IS 'The backend pid that added to this row (0: folded rows of processes that are gone), so concurrent transactions never update the same row.';
 
 --
+-- Name: batch_identity_counts; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.batch_identity_counts (
+    batch_id uuid NOT NULL,
+    shard integer NOT NULL,
+    rows_by_second_identifier bigint DEFAULT 0 NOT NULL
+);
+
+--
+-- Name: TABLE batch_identity_counts; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.batch_identity_counts IS 'Per batch (the sum over shards): rows linked to an entity other than the one their single old-style key (LinkedIn URL, else email, else name; a company''s domain) named: calls the one-key rule would have paid.';
+
+--
 -- Name: batch_items; Type: TABLE; Schema: enrich; Owner: -
 --
 
@@ -7231,6 +7318,7 @@ CREATE TABLE enrich.entity_merges (
     batch_id uuid,
     cause text NOT NULL,
     merged_at timestamp with time zone DEFAULT now() NOT NULL,
+    calls_paid_twice integer DEFAULT 0 NOT NULL,
     CONSTRAINT cause_is_valid CHECK ((cause = ANY (ARRAY['batch'::text, 'result'::text, 'upgrade'::text]))),
     CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text]))),
     CONSTRAINT survivor_is_not_loser CHECK ((survivor_id <> loser_id))
@@ -7241,6 +7329,12 @@ CREATE TABLE enrich.entity_merges (
 --
 
 COMMENT ON TABLE enrich.entity_merges IS 'Every merge of two entities found to be one: the survivor kept, the loser folded into it, the identifier that linked them (kind:value), the batch whose rows linked them (cause batch), or a result that taught an identifier (cause result), or the upgrade that first read stored rows'' identifiers (cause upgrade).';
+
+--
+-- Name: COLUMN entity_merges.calls_paid_twice; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.entity_merges.calls_paid_twice IS 'Workflows in which both entities had been paid for (or were in flight) when they merged: calls paid twice because the link came late.';
 
 --
 -- Name: entity_merges_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
@@ -7709,6 +7803,13 @@ ALTER TABLE enrich.workflow_webhooks ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: batch_identity_counts batch_identity_counts_pkey; Type: CONSTRAINT; Schema: enrich; Owner: -
+--
+
+ALTER TABLE ONLY enrich.batch_identity_counts
+    ADD CONSTRAINT batch_identity_counts_pkey PRIMARY KEY (batch_id, shard);
 
 --
 -- Name: batch_items batch_items_batch_id_row_number_key; Type: CONSTRAINT; Schema: enrich; Owner: -

@@ -88,6 +88,7 @@ begin
     enrich.failure_examples(uuid, text, text, integer),
     enrich.lookup_entity(text, integer),
     enrich.list_merges(uuid, integer),
+    enrich.identity_stats(uuid),
     enrich.workflows_overview(),
     enrich.list_pipelines(),
     enrich.list_workspaces(),

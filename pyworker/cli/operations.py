@@ -22,6 +22,7 @@ from pyworker.cli.common import (
     rolled_back,
 )
 from pyworker.cli.render import (
+    identity_line,
     print_table,
     wide_console,
 )
@@ -45,6 +46,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
         workflows = db.list_workflows(conn)
         waiting = db.dispatch_wait_reasons(conn)
         alive = db.live_processes(conn)
+        identity = db.identity_notices(conn)
         conn.rollback()
     problems = [
         {"invariant": "migration_pending", "subject_id": m, "detail": "run enrich db migrate"}
@@ -90,6 +92,7 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
                     "violations": problems,
                     "workflows": notes,
                     "notices": notices,
+                    "identity_notices": identity,
                     "processes": alive,
                     "settings": settings,
                 },
@@ -115,6 +118,8 @@ def doctor_command(as_json: bool = JSON_OPTION) -> None:
                 f"NOTICE {notice['workflow']}: {notice['queued']} dispatch(es) wait: "
                 f"{notice['reason']}"
             )
+        for notice in identity:
+            typer.echo(f"NOTICE {notice['notice']}: {notice['detail']}")
         for advice in settings:  # a managed server may not let them change: notices
             typer.echo(
                 f"NOTICE setting {advice['setting']} = {advice['current_value']} (we recommend "
@@ -225,8 +230,13 @@ def stats_command(
     with db.connect(config.database_url()) as conn:
         rows = db.workflow_stats(conn, cutoff)
         daily = db.spend_by_day(conn, cutoff.date() if cutoff else None)
+        identity = db.identity_stats(conn)
     if as_json:
-        typer.echo(json.dumps({"workflows": rows, "daily": daily}, default=json_number))
+        typer.echo(
+            json.dumps(
+                {"workflows": rows, "daily": daily, "identity": identity}, default=json_number
+            )
+        )
         return
     columns = {
         "workflow_slug": "workflow",
@@ -245,6 +255,7 @@ def stats_command(
     for row in rows:
         for reason, count in (row["failures"] or {}).items():
             typer.echo(f"{row['workflow_slug']}: {count} failed: {reason}")
+    typer.echo(f"identities (all time): {identity_line(identity)}")
 
 
 @app.command("prune", epilog=DATABASE_ENV)

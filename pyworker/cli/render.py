@@ -211,6 +211,9 @@ def print_statuses(statuses: list[dict]) -> None:
                 f"their own: {status['calls_saved']:,}",
                 markup=False,
             )
+        identity = status.get("identity") or {}
+        if identity.get("merges") or identity.get("rows_by_second_identifier"):
+            console.print(f"  {identity_line(identity)}", markup=False)
         for wait in status.get("waiting") or []:
             console.print(f"  waiting: {wait['workflow']}: {wait['reason']}", markup=False)
         for failure in status["failures"]:
@@ -218,6 +221,17 @@ def print_statuses(statuses: list[dict]) -> None:
                 f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}",
                 markup=False,  # a reason holds data (a domain, Clay's reply): never markup
             )
+
+
+def identity_line(identity: dict) -> str:
+    """What identities did: rows served by a second identifier, merges, calls paid twice."""
+    line = (
+        f"rows served by a second identifier: {identity['rows_by_second_identifier']:,}; "
+        f"merges: {identity['merges']:,}"
+    )
+    if identity.get("calls_paid_twice_linked_late"):
+        line += f"; paid twice (linked late): {identity['calls_paid_twice_linked_late']:,}"
+    return line
 
 
 def wide_console() -> Console:

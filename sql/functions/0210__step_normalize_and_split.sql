@@ -295,6 +295,18 @@ begin
     left join pg_temp.entity_keys ck on ck.id = n.company_id
     left join pg_temp.entity_keys pk on pk.id = n.person_id
    where i.id = n.id;
+  -- rows the one-key rule (LinkedIn URL, else email, else name; a company's domain) would
+  -- have given another entity: each a call it would have paid (enrich.batch_identity_counts)
+  insert into enrich.batch_identity_counts as k (batch_id, shard, rows_by_second_identifier)
+  select n.batch_id, pg_backend_pid(), count(*)
+  from pg_temp.linked_items n
+  left join pg_temp.entity_keys ck on ck.id = n.company_id
+  left join pg_temp.entity_keys pk on pk.id = n.person_id
+  where n.domain_key <> ck.key or coalesce(n.linkedin_key, n.email_key) <> pk.key
+  group by 1
+  order by 1
+  on conflict (batch_id, shard) do update
+    set rows_by_second_identifier = k.rows_by_second_identifier + excluded.rows_by_second_identifier;
   drop table pg_temp.entity_keys;
 
   -- 7. Both steps' rows, one statement: normalize COMPLETED; split COMPLETED, or FAILED with

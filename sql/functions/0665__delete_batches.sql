@@ -19,6 +19,7 @@ begin
    where i.id = p.batch_item_id and i.batch_id = any(p_batch_ids);
   delete from enrich.batch_items i where i.batch_id = any(p_batch_ids);
   delete from enrich.batch_counts c where c.batch_id = any(p_batch_ids);
+  delete from enrich.batch_identity_counts c where c.batch_id = any(p_batch_ids);
   with gone as (
     delete from enrich.batches b
      where b.id = any(p_batch_ids) and (p_only_if_status is null or b.status = p_only_if_status)

@@ -30,6 +30,7 @@ declare
   v_name       record;
   v_slug       text;
   v_status     text;
+  v_paid_twice integer := 0;
 begin
   select * into t from enrich._entity_tables(p_entity_type);
   -- an id merged away meanwhile lives on as its survivor
@@ -54,6 +55,8 @@ begin
   -- 1. Per workflow of the loser: the better state, one dispatch at most.
   for v_wf in execute format($sql$
     select l.workflow_slug as slug, s.status as s_status,
+           l.paid_calls + coalesce(ld.paid_calls, 0) > 0
+             and s.paid_calls + coalesce(sd.paid_calls, 0) > 0 as paid_twice,
            case when coalesce(l.status = 'COMPLETED', false) then 3
                 when l.status in ('IN_PROGRESS', 'PENDING') then 2 else 1 end
            > case when s.status = 'COMPLETED' then 3
@@ -107,6 +110,7 @@ begin
       update enrich.dispatches d set entity_id = v_survivor where d.id = v_wf.l_dispatch;
     end if;
     v_completed := v_completed || v_wf.slug;  -- settled below if the state has a result
+    v_paid_twice := v_paid_twice + case when v_wf.paid_twice then 1 else 0 end;
   end loop;
 
   -- 2. Everything that named the loser names the survivor.
@@ -167,8 +171,9 @@ begin
   update enrich.entity_redirects r set entity_id = v_survivor where r.entity_id = v_loser;
   insert into enrich.entity_redirects (entity_type, old_id, entity_id)
   values (p_entity_type, v_loser, v_survivor);
-  insert into enrich.entity_merges (entity_type, survivor_id, loser_id, linked_by, batch_id, cause)
-  values (p_entity_type, v_survivor, v_loser, p_linked_by, p_batch_id, p_cause);
+  insert into enrich.entity_merges
+    (entity_type, survivor_id, loser_id, linked_by, batch_id, cause, calls_paid_twice)
+  values (p_entity_type, v_survivor, v_loser, p_linked_by, p_batch_id, p_cause, v_paid_twice);
 
   -- 3. The loser goes; the survivor keeps what it lacked of the loser's fields.
   if p_entity_type = 'company' then

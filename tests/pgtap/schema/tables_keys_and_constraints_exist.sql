@@ -9,7 +9,8 @@ select tables_are('enrich', array[
   'dispatches', 'callback_log', 'public_suffix_rules', 'free_email_domains',
   'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts', 'item_completions',
   'company_identifiers', 'person_identifiers', 'company_names', 'entity_merges',
-  'entity_redirects', 'identity_backfill', 'queued_merges']);
+  'entity_redirects', 'identity_backfill', 'queued_merges',
+  'batch_identity_counts']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
