@@ -194,3 +194,6 @@ alter table enrich.entity_merges add column calls_paid_twice integer not null de
 comment on column enrich.entity_merges.calls_paid_twice is
   'Workflows in which both entities had been paid for (or were in flight) when they merged: '
   'calls paid twice because the link came late.';
+
+-- the export's header lists the kinds of identifier a batch's entities are known by
+drop function if exists enrich.export_columns(uuid);

@@ -3,7 +3,8 @@ record per line. CSV: the header, known before the first row, and where each col
 come from; the database streams the rows (COPY, enrich.export_csv_query).
 
 The user's own columns come first, in their file's order and spelling; ours follow, always
-namespaced (`enrich.status`, `enrich.step.<step>`, `<workflow>.<field>`), so an input column
+namespaced (`enrich.status`, `enrich.step.<step>`, `<workflow>.<field>`, the entities'
+identifiers as `enrich.company.<kind>` / `enrich.person.<kind>`), so an input column
 can never take the place of one of ours."""
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
             (f"{workflow['workflow']}.{field}", {"result": workflow["workflow"], "field": field})
             for field in workflow["fields"]
         ]
+    ours += [  # every identifier the row's company and person are known by
+        (
+            f"enrich.{ident['entity']}.{ident['kind']}",
+            {"identifier": ident["entity"], "kind": ident["kind"]},
+        )
+        for ident in columns.get("identifiers") or []
+    ]
     # every heading of the file is kept as it is, but one equal to ours: that one gets a
     # suffix that is neither ours nor another of the file's
     our_headings = {heading for heading, _ in ours}

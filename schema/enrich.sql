@@ -4266,7 +4266,10 @@ CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number in
            'company_id', i.company_id, 'person_id', i.person_id,
            'steps', st.steps, 'errors', st.errors,
            'results', case when rc.results is not null or rp.results is not null
-                           then coalesce(rc.results, '{}') || coalesce(rp.results, '{}') end)
+                           then coalesce(rc.results, '{}') || coalesce(rp.results, '{}') end,
+           'identifiers', case when ic.ids is not null or ip.ids is not null
+                               then jsonb_strip_nulls(jsonb_build_object('company', ic.ids,
+                                                                         'person', ip.ids)) end)
   from enrich.batch_items i
   left join lateral (
     select jsonb_object_agg(ws.step_name, ws.status) as steps,
@@ -4275,6 +4278,15 @@ CREATE FUNCTION enrich.export_batch(p_batch_id uuid) RETURNS TABLE(row_number in
     from enrich.workflow_states ws where ws.item_id = i.id) st on true
   left join newest rc on rc.id = i.company_id
   left join newest rp on rp.id = i.person_id
+  -- every identifier of the row's company and person, by kind (read once per entity)
+  left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                       from (select x.kind, jsonb_agg(x.value order by x.value) as vs
+                               from enrich.company_identifiers x where x.company_id = i.company_id
+                              group by x.kind) g) ic on true
+  left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                       from (select x.kind, jsonb_agg(x.value order by x.value) as vs
+                               from enrich.person_identifiers x where x.person_id = i.person_id
+                              group by x.kind) g) ip on true
   where i.batch_id = p_batch_id
   order by i.row_number
 $$;
@@ -4283,13 +4295,13 @@ $$;
 -- Name: FUNCTION export_batch(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, and per workflow the newest result of its company or person.';
+COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per item, in row order: input fields, company and person keys and ids, status per step, errors, per workflow the newest result of its company or person, and the identifiers its company and person are known by ({"company": {kind: [values]}, "person": ...}).';
 
 --
 -- Name: export_columns(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb, steps text[], errors text[], results jsonb)
+CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -4345,7 +4357,19 @@ CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb
          (select coalesce(jsonb_agg(jsonb_build_object('workflow', f.slug, 'fields', f.fields)
                                     order by array_position(b.steps, f.slug)), '[]')
           from (select slug, array_agg(field order by field) as fields
-                from fields group by slug) f)
+                from fields group by slug) f),
+         -- the kinds of identifier the batch's companies and people are known by
+         (select coalesce(jsonb_agg(jsonb_build_object('entity', k.entity, 'kind', k.kind)
+                                    order by k.entity, k.kind), '[]')
+          from (select distinct 'company' as entity, x.kind
+                from (select distinct e.company_id from entities e
+                       where e.company_id is not null) e
+                join enrich.company_identifiers x on x.company_id = e.company_id
+                union
+                select distinct 'person', x.kind
+                from (select distinct e.person_id from entities e
+                       where e.person_id is not null) e
+                join enrich.person_identifiers x on x.person_id = e.person_id) k)
   from batch b
 $$;
 
@@ -4353,7 +4377,7 @@ $$;
 -- Name: FUNCTION export_columns(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps where some row failed, and per workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
+COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps where some row failed, and per workflow its result fields ([{"workflow", "fields"}], in step order), and the kinds of identifier its companies and people are known by ([{"entity", "kind"}]). No row: no batch.';
 
 --
 -- Name: export_csv_query(uuid, jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -4375,6 +4399,7 @@ declare
   v_type     text;
   v_n        integer;
   v_text     text := format('enrich._csv_cell(%%s, null, %L)', p_raw);  -- a text cell
+  v_idents   text[] := '{}';
 begin
   if not exists (select from enrich.batches b where b.id = p_batch_id) then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
@@ -4428,6 +4453,21 @@ begin
       v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
       v_cells := v_cells || format('enrich._csv_cell(v.t%s, r%s.data -> %L, %L)',
                                    cardinality(v_texts), v_n, v_column ->> 'field', p_raw);
+    elsif v_column ->> 'identifier' in ('company', 'person') then
+      -- every identifier of that kind of the row's entity, '; ' between them: one lateral
+      -- per entity type reads its entity's identifiers once (memoized per entity)
+      v_type := v_column ->> 'identifier';
+      if not v_type = any(v_idents) then
+        v_idents := v_idents || v_type;
+        select v_joins || format(
+                 ' left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                                      from (select x.kind, string_agg(x.value, ''; '' order by x.value) as vs
+                                              from enrich.%2$I x where x.%1$I = i.%1$I
+                                             group by x.kind) g) id_%3$s on true',
+                 t.id_column, v_type || '_identifiers', v_type)
+          into v_joins from enrich._entity_tables(v_type) t;
+      end if;
+      v_cells := v_cells || format(v_text, format('id_%s.ids ->> %L', v_type, v_column ->> 'kind'));
     else
       v_cells := v_cells || null::text;
     end if;
@@ -4458,7 +4498,7 @@ $_$;
 -- Name: FUNCTION export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean) IS 'The SELECT for a CSV export of a batch, to run with COPY (...) TO STDOUT: one text cell per column of p_columns, a JSON array of {"input": key}, {"ours": row_number|item_id|status|company_key|person_key}, {"step": step}, {"error": step} or {"result": workflow, "field": field}; cells spreadsheet-safe unless p_raw. Rows in row order.';
+COMMENT ON FUNCTION enrich.export_csv_query(p_batch_id uuid, p_columns jsonb, p_raw boolean) IS 'The SELECT for a CSV export of a batch, to run with COPY (...) TO STDOUT: one text cell per column of p_columns, a JSON array of {"input": key}, {"ours": row_number|item_id|status|company_key|person_key}, {"step": step}, {"error": step}, {"result": workflow, "field": field} or {"identifier": company|person, "kind": kind}; cells spreadsheet-safe unless p_raw. Rows in row order.';
 
 --
 -- Name: fail_dispatch(bigint, text, text); Type: FUNCTION; Schema: enrich; Owner: -

@@ -105,7 +105,8 @@ begin
     enrich._spreadsheet_safe(text)
     to %I$sql$, v_viewer);
   execute format('grant select on enrich.batch_items, enrich.workflow_states,
-    enrich.company_enrichment_results, enrich.person_enrichment_results to %I', v_viewer);
+    enrich.company_enrichment_results, enrich.person_enrichment_results,
+    enrich.company_identifiers, enrich.person_identifiers to %I', v_viewer);
 
   -- the admin CLI: every function, and reading every table (status, export, stats)
   execute format('grant execute on all functions in schema enrich to %I', v_admin);

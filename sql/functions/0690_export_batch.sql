@@ -44,7 +44,10 @@ language sql stable set search_path = '' as $$
            'company_id', i.company_id, 'person_id', i.person_id,
            'steps', st.steps, 'errors', st.errors,
            'results', case when rc.results is not null or rp.results is not null
-                           then coalesce(rc.results, '{}') || coalesce(rp.results, '{}') end)
+                           then coalesce(rc.results, '{}') || coalesce(rp.results, '{}') end,
+           'identifiers', case when ic.ids is not null or ip.ids is not null
+                               then jsonb_strip_nulls(jsonb_build_object('company', ic.ids,
+                                                                         'person', ip.ids)) end)
   from enrich.batch_items i
   left join lateral (
     select jsonb_object_agg(ws.step_name, ws.status) as steps,
@@ -53,9 +56,20 @@ language sql stable set search_path = '' as $$
     from enrich.workflow_states ws where ws.item_id = i.id) st on true
   left join newest rc on rc.id = i.company_id
   left join newest rp on rp.id = i.person_id
+  -- every identifier of the row's company and person, by kind (read once per entity)
+  left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                       from (select x.kind, jsonb_agg(x.value order by x.value) as vs
+                               from enrich.company_identifiers x where x.company_id = i.company_id
+                              group by x.kind) g) ic on true
+  left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                       from (select x.kind, jsonb_agg(x.value order by x.value) as vs
+                               from enrich.person_identifiers x where x.person_id = i.person_id
+                              group by x.kind) g) ip on true
   where i.batch_id = p_batch_id
   order by i.row_number
 $$;
 comment on function enrich.export_batch(uuid) is
   'One JSON record per item, in row order: input fields, company and person keys and ids, '
-  'status per step, errors, and per workflow the newest result of its company or person.';
+  'status per step, errors, per workflow the newest result of its company or person, and '
+  'the identifiers its company and person are known by ({"company": {kind: [values]}, '
+  '"person": ...}).';

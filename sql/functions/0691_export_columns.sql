@@ -1,10 +1,11 @@
 -- enrich.export_columns: the CSV export's header, known before its first row: the input's
 -- columns in the file's order, the steps, those where some row failed (from the kept counts),
--- and per workflow every field of the newest results of the batch's distinct companies or
--- people (the one pass over the batch's items it takes).
+-- per workflow every field of the newest results of the batch's distinct companies or
+-- people (the one pass over the batch's items it takes), and the kinds of identifier they
+-- are known by.
 
 create or replace function enrich.export_columns(p_batch_id uuid)
-returns table (input jsonb, steps text[], errors text[], results jsonb)
+returns table (input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb)
 language sql stable set search_path = '' as $$
   with batch as (
     select b.steps, b.input_columns from enrich.batches b where b.id = p_batch_id
@@ -58,10 +59,24 @@ language sql stable set search_path = '' as $$
          (select coalesce(jsonb_agg(jsonb_build_object('workflow', f.slug, 'fields', f.fields)
                                     order by array_position(b.steps, f.slug)), '[]')
           from (select slug, array_agg(field order by field) as fields
-                from fields group by slug) f)
+                from fields group by slug) f),
+         -- the kinds of identifier the batch's companies and people are known by
+         (select coalesce(jsonb_agg(jsonb_build_object('entity', k.entity, 'kind', k.kind)
+                                    order by k.entity, k.kind), '[]')
+          from (select distinct 'company' as entity, x.kind
+                from (select distinct e.company_id from entities e
+                       where e.company_id is not null) e
+                join enrich.company_identifiers x on x.company_id = e.company_id
+                union
+                select distinct 'person', x.kind
+                from (select distinct e.person_id from entities e
+                       where e.person_id is not null) e
+                join enrich.person_identifiers x on x.person_id = e.person_id) k)
   from batch b
 $$;
 comment on function enrich.export_columns(uuid) is
   'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; '
   'sorted data keys for older batches), steps, steps where some row failed, and per '
-  'workflow its result fields ([{"workflow", "fields"}], in step order). No row: no batch.';
+  'workflow its result fields ([{"workflow", "fields"}], in step order), and the kinds of '
+  'identifier its companies and people are known by ([{"entity", "kind"}]). No row: no '
+  'batch.';

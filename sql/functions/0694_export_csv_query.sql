@@ -21,6 +21,7 @@ declare
   v_type     text;
   v_n        integer;
   v_text     text := format('enrich._csv_cell(%%s, null, %L)', p_raw);  -- a text cell
+  v_idents   text[] := '{}';
 begin
   if not exists (select from enrich.batches b where b.id = p_batch_id) then
     raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
@@ -74,6 +75,21 @@ begin
       v_texts := v_texts || format('r%s.data ->> %L', v_n, v_column ->> 'field');
       v_cells := v_cells || format('enrich._csv_cell(v.t%s, r%s.data -> %L, %L)',
                                    cardinality(v_texts), v_n, v_column ->> 'field', p_raw);
+    elsif v_column ->> 'identifier' in ('company', 'person') then
+      -- every identifier of that kind of the row's entity, '; ' between them: one lateral
+      -- per entity type reads its entity's identifiers once (memoized per entity)
+      v_type := v_column ->> 'identifier';
+      if not v_type = any(v_idents) then
+        v_idents := v_idents || v_type;
+        select v_joins || format(
+                 ' left join lateral (select jsonb_object_agg(g.kind, g.vs) as ids
+                                      from (select x.kind, string_agg(x.value, ''; '' order by x.value) as vs
+                                              from enrich.%2$I x where x.%1$I = i.%1$I
+                                             group by x.kind) g) id_%3$s on true',
+                 t.id_column, v_type || '_identifiers', v_type)
+          into v_joins from enrich._entity_tables(v_type) t;
+      end if;
+      v_cells := v_cells || format(v_text, format('id_%s.ids ->> %L', v_type, v_column ->> 'kind'));
     else
       v_cells := v_cells || null::text;
     end if;
@@ -102,5 +118,6 @@ $$;
 comment on function enrich.export_csv_query(uuid, jsonb, boolean) is
   'The SELECT for a CSV export of a batch, to run with COPY (...) TO STDOUT: one text cell per '
   'column of p_columns, a JSON array of {"input": key}, {"ours": row_number|item_id|status|'
-  'company_key|person_key}, {"step": step}, {"error": step} or {"result": workflow, "field": '
-  'field}; cells spreadsheet-safe unless p_raw. Rows in row order.';
+  'company_key|person_key}, {"step": step}, {"error": step}, {"result": workflow, "field": '
+  'field} or {"identifier": company|person, "kind": kind}; cells spreadsheet-safe unless '
+  'p_raw. Rows in row order.';

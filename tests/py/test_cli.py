@@ -225,6 +225,8 @@ def test_export_gives_the_users_columns_first_as_spelled_and_ours_namespaced(
         f"{COMPANY_WORKFLOW}.industry",
         f"{COMPANY_WORKFLOW}.public",
         f"{COMPANY_WORKFLOW}.tags",
+        "enrich.company.domain",
+        "enrich.person.email",
     ]  # fmt: skip  (no error column: no row has an error)
     first = dict(zip(header, rows[0], strict=True))
     assert (first["status"], first["enrich.status (input)"], first["enrich.status"]) == (
@@ -234,6 +236,7 @@ def test_export_gives_the_users_columns_first_as_spelled_and_ours_namespaced(
     assert first[f"{COMPANY_WORKFLOW}.tags"] == '["a","b"]'  # compact JSON in one cell
     assert first[f"{COMPANY_WORKFLOW}.public"] == "true"
     assert rows[1][header.index("Notes")] == "a, b"
+    assert first["enrich.company.domain"] == first["enrich.company_key"]  # what it is known by
 
     failing = tmp_path / "failing.jsonl"
     failing.write_text('{"Work Email": "x@gmail.com", "Zone": 1}\n{"Zone": 2, "Extra": true}\n')
