@@ -77,7 +77,10 @@ def person(rng: random.Random, number: int, companies: int) -> dict:
     }
 
 
-def rows(count: int, seed: int = 7):
+def rows(count: int, seed: int = 7, mixed: bool = False):
+    """mixed: a person's rows name them by both their email and LinkedIn profile (half the
+    rows), or by one of the two (so a tenth of the rows, which repeat an earlier person,
+    often name them by another identifier than before)."""
     rng = random.Random(seed)
     companies = max(1, count // 5)
     people: list[dict] = []
@@ -89,6 +92,15 @@ def rows(count: int, seed: int = 7):
             people.append(who)
         company_domain, company_website = dressed_domain(rng, who["domain"])
         email = who["email"] if rng.random() < 0.9 else who["email"].upper()
+        linkedin = dressed_linkedin(rng, who["slug"])
+        if mixed:
+            form = rng.random()
+            if form < 0.5:  # both
+                linkedin = linkedin or f"https://www.linkedin.com/in/{who['slug']}/"
+            elif form < 0.75:
+                linkedin = ""
+            else:
+                email, linkedin = "", linkedin or f"linkedin.com/in/{who['slug']}"
         yield (
             who["first_name"],
             who["last_name"],
@@ -97,16 +109,16 @@ def rows(count: int, seed: int = 7):
             email,
             company_domain,
             company_website,
-            dressed_linkedin(rng, who["slug"]),
+            linkedin,
             f"CRM-{row_number}",
         )
 
 
-def write(count: int, path: Path) -> Path:
+def write(count: int, path: Path, mixed: bool = False) -> Path:
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        writer.writerows(rows(count))
+        writer.writerows(rows(count, mixed=mixed))
     return path
 
 
