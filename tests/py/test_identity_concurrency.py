@@ -12,7 +12,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from pyworker.builtins import COMPANY_WORKFLOW, PERSON_WORKFLOW
-from pyworker.testing.stack import batches_done, running_stack, scalar
+from pyworker.testing.stack import batches_done, create_batch, running_stack, scalar
 from pyworker.testing.wait import wait_for
 from tests.py.test_concurrency import run_together
 
@@ -158,3 +158,59 @@ def test_overlapping_concurrent_loads_end_with_the_people_their_identifiers_defi
     assert orphans == 0
     assert companies == claims == 7
     assert violations == []
+
+
+def test_a_merge_of_two_people_awaiting_callbacks_completes_every_row_with_no_third_post(
+    db_url: str,
+) -> None:
+    """Ada by email and Ada by profile are each sent (paid) and await Clay's callbacks, slow
+    to come, when a third load links them: they merge, both callbacks are accepted, every
+    row completes, and Clay is not called a third time."""
+    acme = {"company_domain": "acme.com"}
+    with running_stack(db_url, delay_min=4.0, delay_max=4.5) as stack, stack.workers(2):
+        create_batch(db_url, "company_and_person", [{"email": "ada@acme.com", **acme}])
+        create_batch(
+            db_url, "company_and_person", [{"linkedin_url": "linkedin.com/in/ada", **acme}]
+        )
+        wait_for(
+            lambda: (
+                scalar(
+                    db_url,
+                    "select count(*) from enrich.dispatches where status = 'SENT'"
+                    " and workflow_slug = %s",
+                    (PERSON_WORKFLOW,),
+                )
+                == 2
+            ),
+            timeout=30,
+            what="both people sent and awaiting their callbacks",
+        )
+        create_batch(
+            db_url,
+            "company_and_person",
+            [{"email": "Ada@Acme.com", "linkedin_url": "https://www.linkedin.com/in/ada/", **acme}],
+        )
+        assert scalar(db_url, "select count(*) from enrich.normalized_people") == 1
+        wait_for(lambda: batches_done(db_url), timeout=60, what="the three batches")
+        wait_for(
+            lambda: (
+                scalar(
+                    db_url, "select count(*) from enrich.callback_log where entity_type = 'person'"
+                )
+                == 2
+            ),
+            timeout=30,
+            what="both person callbacks",
+        )
+        stats = stack.stats()
+    acme_id = scalar(db_url, "select id::text from enrich.normalized_companies")
+    people_billed = [n for entity, n in stats["billed_per_entity"].items() if entity != acme_id]
+    assert sorted(people_billed) == [1, 1]  # two calls (made before the link), no third
+    assert scalar(db_url, "select count(*) from enrich.batch_items where status = 'COMPLETED'") == 3
+    assert scalar(
+        db_url,
+        "select array_agg(outcome order by id) from enrich.callback_log"
+        " where entity_type = 'person'",
+    ) == ["completed", "duplicate"]
+    assert scalar(db_url, "select paid_calls from enrich.person_workflow_states") == 2
+    assert scalar(db_url, "select count(*) from enrich.check_invariants()") == 0
