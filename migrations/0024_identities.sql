@@ -160,14 +160,26 @@ create table enrich.queued_merges (
   id          bigint generated always as identity primary key,
   entity_type text not null,
   entity_id   uuid not null,
-  other_id    uuid not null,
+  other_id    uuid,
   linked_by   text not null,
   created_at  timestamptz not null default now(),
   constraint entity_type_is_valid check (entity_type in ('company', 'person'))
 );
 comment on table enrich.queued_merges is
-  'Merges a result revealed (its domain already names another company), performed by worker '
-  'housekeeping (enrich.perform_queued_merges) rather than in the callback.';
+  'Identity work results revealed, performed by worker housekeeping '
+  '(enrich.perform_queued_merges), never in the callback (which would wait on loads inserting '
+  'the same identifier while it holds the entity: a deadlock): a domain to learn (other_id '
+  'NULL, linked_by domain:<d>), merging with the company that has it if one does.';
+comment on column enrich.queued_merges.other_id is
+  'The entity to merge with; NULL: learn linked_by (kind:value), merging with its owner.';
+create table enrich.queued_recounts (
+  batch_id  uuid not null,
+  queued_at timestamptz not null default now()
+);
+comment on table enrich.queued_recounts is
+  'Batches whose distinct companies and people a merge changed, recounted by worker '
+  'housekeeping (a load that merges must not lock other batches'' rows: their callbacks '
+  'would wait for the load). No key: concurrent loads never wait on each other here.';
 drop function if exists enrich.set_workflow(text, text[], interval, integer, numeric, integer,
   interval, boolean, text, numeric, integer, text, integer, integer, boolean, text[], boolean);
 

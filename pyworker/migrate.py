@@ -93,7 +93,7 @@ def migration_status(database_url: str) -> MigrationStatus:
     )
 
 
-def _link_stored_identities(database_url: str, chunk: int = 20_000) -> None:
+def _link_stored_identities(database_url: str, chunk: int = 5_000) -> None:
     """Rows stored before identities: their identifiers read and what they link merged, a
     chunk of items per transaction (no long lock on a big database); then items still naming
     a merged-away entity point at its survivor. Nothing to do once done (one row read)."""

@@ -507,14 +507,17 @@ COMMENT ON FUNCTION enrich._claiming_batch(p_slug text, p_entity_id uuid) IS 'Th
 CREATE FUNCTION enrich._clean_text(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  select nullif(regexp_replace(btrim(p_value, E' \t\r\n\u00a0'), '\s+', ' ', 'g'), '')
+  -- (zero-width spaces, joiners and byte-order marks, invisible in a spreadsheet, go too:
+  -- ada\u200b@acme.com is ada@acme.com)
+  select nullif(regexp_replace(btrim(translate(p_value, E'\u200b\u200c\u200d\u2060\ufeff', ''),
+                                     E' \t\r\n\u00a0'), '\s+', ' ', 'g'), '')
 $$;
 
 --
 -- Name: FUNCTION _clean_text(p_value text); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._clean_text(p_value text) IS 'Trim, collapse inner whitespace, empty -> NULL.';
+COMMENT ON FUNCTION enrich._clean_text(p_value text) IS 'Drop zero-width characters, trim, collapse inner whitespace, empty -> NULL.';
 
 --
 -- Name: _column_field(text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1071,7 +1074,11 @@ CREATE FUNCTION enrich._is_platform_domain(p_registrable_domain text) RETURNS bo
   select coalesce(p_registrable_domain in (
     'linkedin.com', 'facebook.com', 'fb.com', 'x.com', 'twitter.com', 'instagram.com',
     'github.com', 'medium.com', 'crunchbase.com', 'youtube.com', 'tiktok.com', 'pinterest.com',
-    'angel.co', 'wellfound.com', 'glassdoor.com', 'indeed.com', 'bit.ly', 'linktr.ee'), false)
+    'angel.co', 'wellfound.com', 'glassdoor.com', 'indeed.com', 'bit.ly', 'linktr.ee',
+    't.co', 'lnkd.in', 'xing.com', 'threads.net', 'yelp.com', 'wikipedia.org', 'zoominfo.com',
+    'squarespace.com', 'substack.com', 'calendly.com', 'about.me', 'producthunt.com',
+    'behance.net', 'dribbble.com', 'tumblr.com', 'notion.site'),
+    false)
 $$;
 
 --
@@ -1114,7 +1121,6 @@ CREATE FUNCTION enrich._learn_identifiers(p_workflow text, p_entity_ids uuid[], 
 declare
   v_fields  text[];
   v_learned record;
-  v_owner   uuid;
 begin
   select w.learn_domain_from into v_fields from enrich.workflows w
    where w.slug = p_workflow and w.entity_type = 'company';
@@ -1134,20 +1140,8 @@ begin
       and not enrich._is_free_mail_domain(d.domain)
     order by d.domain
   loop
-    insert into enrich.company_identifiers (value, kind, company_id)
-    values (v_learned.domain, 'domain', v_learned.company_id)
-    on conflict do nothing;
-    if found then
-      update enrich.normalized_companies c set domain = v_learned.domain, updated_at = now()
-       where c.id = v_learned.company_id;
-      continue;
-    end if;
-    select i.company_id into v_owner from enrich.company_identifiers i
-     where i.value = v_learned.domain and i.kind = 'domain';
-    if v_owner is distinct from v_learned.company_id then
-      insert into enrich.queued_merges (entity_type, entity_id, other_id, linked_by)
-      values ('company', v_learned.company_id, v_owner, 'domain:' || v_learned.domain);
-    end if;
+    insert into enrich.queued_merges (entity_type, entity_id, linked_by)
+    values ('company', v_learned.company_id, 'domain:' || v_learned.domain);
   end loop;
 end;
 $$;
@@ -1156,7 +1150,7 @@ $$;
 -- Name: FUNCTION _learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]) IS 'Company results (entity ids and payloads of one workflow): a company without a domain learns the one its result names (learn_domain_from fields); one another company has queues a merge. Free-mail and platform hosts are ignored.';
+COMMENT ON FUNCTION enrich._learn_identifiers(p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]) IS 'Company results (entity ids and payloads of one workflow): a company without a domain is queued to learn the one its result names (learn_domain_from fields; enrich.perform_queued_merges). Free-mail and platform hosts are ignored.';
 
 --
 -- Name: _link_identities(text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -1181,6 +1175,11 @@ declare
   v_live        bigint;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
+
+  -- 0. A value over 2,000 bytes identifies nothing (no real domain, address or profile is
+  --    that long; a stray quote in a CSV makes such cells, and an index entry must fit a
+  --    page): its row is linked by its other identifiers, or fails for want of one.
+  delete from pg_temp.row_identifiers r where octet_length(r.value) > 2000;
 
   -- 1. The distinct identifiers, each with the entity it already names (one index probe
   --    per distinct value), and the identifiers of each item.
@@ -1337,11 +1336,12 @@ begin
      where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
   end loop;
-  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer
-    perform enrich._count_batch_entities(array(
-      select distinct i.batch_id from enrich.workflow_states ws
-        join enrich.batch_items i on i.id = ws.item_id
-       where ws.entity_id = any(v_survivors)));
+  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
+    -- recounted by housekeeping (their rows locked here would hold their callbacks back)
+    insert into enrich.queued_recounts (batch_id)
+    select distinct i.batch_id from enrich.workflow_states ws
+      join enrich.batch_items i on i.id = ws.item_id
+     where ws.entity_id = any(v_survivors);
   end if;
 
   -- 6. Each item's entity (by its smallest node: all of its nodes have one label).
@@ -1366,7 +1366,7 @@ COMMENT ON FUNCTION enrich._link_identities(p_entity_type text, p_cause text) IS
 -- Name: _link_stored_identities(integer); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich._link_stored_identities(p_limit integer DEFAULT 20000) RETURNS bigint
+CREATE FUNCTION enrich._link_stored_identities(p_limit integer DEFAULT 5000) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -1396,6 +1396,16 @@ begin
     return 0;
   end if;
 
+  -- the previous release took a platform's or a free-mail provider's domain for a company's
+  -- (a row whose website was linkedin.com/company/acme was company linkedin.com): such a
+  -- domain identifies no company, and such a company gathers no identifier
+  if v_after is null then
+    delete from enrich.company_identifiers i
+     where i.kind = 'domain'
+       and (enrich._is_platform_domain(i.value)
+            or exists (select from enrich.free_email_domains f where f.domain = i.value));
+  end if;
+
   -- companies: each row's company (by one identifier it has) and the page the row kept
   create temporary table row_identifiers (item_id uuid, kind text, value text) on commit drop;
   insert into pg_temp.row_identifiers
@@ -1403,8 +1413,8 @@ begin
   from pg_temp.stored_items s
   cross join lateral (select i.kind, i.value from enrich.company_identifiers i
                        where i.company_id = s.company_id limit 1) a
-  where s.company_id is not null
-  union all
+  where s.company_id is not null;
+  insert into pg_temp.row_identifiers
   select s.id, case when p.page like 'linkedin-id:%' then 'linkedin_company_id'
                     else 'linkedin_page' end, p.page
   from pg_temp.stored_items s
@@ -1412,7 +1422,8 @@ begin
                         from jsonb_each_text(s.data) e
                        where e.key ~ 'linkedin' and enrich._column_field(e.key) = 'company_linkedin_url'
                        limit 1) p
-  where s.company_id is not null and p.page is not null;
+  where p.page is not null
+    and exists (select from pg_temp.row_identifiers a where a.item_id = s.id);
   perform enrich._link_identities('company', 'upgrade');
   update enrich.batch_items i set company_id = e.entity_id
     from pg_temp.item_entities e where i.id = e.item_id and i.company_id is distinct from e.entity_id;
@@ -1423,9 +1434,10 @@ begin
   insert into pg_temp.row_identifiers
   select s.id, x.kind, x.value
   from pg_temp.stored_items s
+  join lateral (select i.kind, i.value from enrich.person_identifiers i
+                 where i.person_id = s.person_id limit 1) anchor on true
   cross join lateral (
-    select a.kind, a.value from (select i.kind, i.value from enrich.person_identifiers i
-                                  where i.person_id = s.person_id limit 1) a
+    select anchor.kind, anchor.value
     union all
     select 'email', enrich.normalize_email(s.email)
      where enrich.normalize_email(s.email) is not null
@@ -2628,6 +2640,7 @@ declare
   v_finished_statuses text[];
   v_held     record;
   v_held_ids uuid[];  -- claims held until their load's check
+  v_try      integer;
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -2642,31 +2655,40 @@ begin
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
-  -- an item whose entity was merged away since its split (it had not reached this step)
-  -- follows the redirect to the survivor
-  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
-    execute format($sql$
-      update enrich.batch_items i set %1$I = r.entity_id
-        from enrich.entity_redirects r
-       where i.id = any($1) and r.old_id = i.%1$I
-    $sql$, v_id) using p_item_ids;
-    execute format('select array(select distinct i.%1$I from enrich.batch_items i
-                                   where i.id = any($1))', v_id)
-      into v_entities using p_item_ids;
-  end if;
+  -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
+  --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING). An
+  --    item whose entity was merged away since its split (before, or while we waited on the
+  --    merge's lock: the claim's foreign key then fails) follows the redirect to the
+  --    survivor, and the claim is made again.
+  for v_try in 1 .. 3 loop
+    if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
+      execute format($sql$
+        update enrich.batch_items i set %1$I = r.entity_id
+          from enrich.entity_redirects r
+         where i.id = any($1) and r.old_id = i.%1$I
+      $sql$, v_id) using p_item_ids;
+      execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                     where i.id = any($1))', v_id)
+        into v_entities using p_item_ids;
+    end if;
+    begin
+      execute format($sql$
+        with claimed as (
+          insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
+          select e, $1, 'IN_PROGRESS', now() from unnest($2) as e where e is not null order by 1
+          on conflict (%2$I, workflow_slug) do nothing
+          returning %2$I)
+        select coalesce(array_agg(%2$I), '{}') from claimed
+      $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
+      exit;
+    exception when foreign_key_violation then
+      if v_try = 3 then
+        raise;
+      end if;
+    end;
+  end loop;
   v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
   v_entities := array_remove(v_entities, null);
-
-  -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
-  --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
-  execute format($sql$
-    with claimed as (
-      insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
-      select e, $1, 'IN_PROGRESS', now() from unnest($2) as e order by 1
-      on conflict (%2$I, workflow_slug) do nothing
-      returning %2$I)
-    select coalesce(array_agg(%2$I), '{}') from claimed
-  $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
 
   -- 2. Re-claim entities that are PENDING, or COMPLETED with a result older than the TTL.
   execute format($sql$
@@ -2998,6 +3020,7 @@ begin
                   where i.value = d.domain and i.kind = 'domain' and i.company_id = c.id);
   insert into enrich.company_names (name, company_id)
   select b.name, b.company_id from pg_temp.batch_names b
+  where octet_length(b.name) <= 2000  -- (as identifiers: an index entry must fit a page)
   order by 1, 2
   on conflict do nothing;
   drop table pg_temp.batch_names;
@@ -3052,10 +3075,11 @@ begin
      linkedin_url, title)
   select distinct on (n.person_id)
          n.person_id,
-         coalesce(n.linkedin_key, n.linkedin_sales,
-                  case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
-                  (select m from unnest(n.more_emails) m where not enrich._is_role_mailbox(m) limit 1),
-                  'name:' || n.name_key || '@' || k.company_key),
+         left(coalesce(n.linkedin_key, n.linkedin_sales,
+                       case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                       (select m from unnest(n.more_emails) m
+                         where not enrich._is_role_mailbox(m) limit 1),
+                       'name:' || n.name_key || '@' || k.company_key), 500),
          n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
          n.title
   from pg_temp.linked_items n
@@ -5665,36 +5689,66 @@ CREATE FUNCTION enrich.perform_queued_merges(p_limit integer DEFAULT 50) RETURNS
     SET search_path TO ''
     AS $$
 declare
-  v_merge    record;
+  v_work     record;
+  v_entity   uuid;
+  v_other    uuid;
+  v_kind     text;
+  v_value    text;
   v_survivor uuid;
   v_done     integer := 0;
+  v_batches  uuid[];
 begin
-  for v_merge in
+  for v_work in
     select q.id, q.entity_type, q.entity_id, q.other_id, q.linked_by
     from enrich.queued_merges q order by q.id
     limit greatest(coalesce(p_limit, 50), 0)
     for update skip locked
   loop
     -- ids merged away meanwhile live on as their survivors
-    select coalesce((select r.entity_id from enrich.entity_redirects r
-                      where r.old_id = v_merge.entity_id), v_merge.entity_id),
-           coalesce((select r.entity_id from enrich.entity_redirects r
-                      where r.old_id = v_merge.other_id), v_merge.other_id)
-      into v_merge.entity_id, v_merge.other_id;
-    if v_merge.entity_id <> v_merge.other_id then
-      v_survivor := enrich._merge_survivor(v_merge.entity_type,
-                                           array[v_merge.entity_id, v_merge.other_id]);
-      perform enrich._merge_entity(
-        v_merge.entity_type, v_survivor,
-        case when v_survivor = v_merge.entity_id then v_merge.other_id else v_merge.entity_id end,
-        v_merge.linked_by, null, 'result');
-      perform enrich._count_batch_entities(array(
-        select distinct i.batch_id from enrich.workflow_states ws
-          join enrich.batch_items i on i.id = ws.item_id where ws.entity_id = v_survivor));
-      v_done := v_done + 1;
+    v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
+                           where r.old_id = v_work.entity_id), v_work.entity_id);
+    v_other := coalesce((select r.entity_id from enrich.entity_redirects r
+                          where r.old_id = v_work.other_id), v_work.other_id);
+    if v_other is null then  -- a domain to learn: it is the company's, or names the other
+      v_kind := split_part(v_work.linked_by, ':', 1);
+      v_value := substr(v_work.linked_by, length(v_kind) + 2);
+      insert into enrich.company_identifiers (value, kind, company_id)
+      select v_value, v_kind, c.id from enrich.normalized_companies c where c.id = v_entity
+      on conflict do nothing;
+      if found then
+        update enrich.normalized_companies c set domain = v_value, updated_at = now()
+         where c.id = v_entity and c.domain is null and v_kind = 'domain';
+      else
+        select i.company_id into v_other from enrich.company_identifiers i
+         where i.value = v_value and i.kind = v_kind;
+      end if;
     end if;
-    delete from enrich.queued_merges q where q.id = v_merge.id;
+    if v_other is not null and v_entity <> v_other then
+      v_survivor := enrich._merge_survivor(v_work.entity_type, array[v_entity, v_other]);
+      if v_survivor is not null then
+        perform enrich._merge_entity(
+          v_work.entity_type, v_survivor,
+          case when v_survivor = v_entity then v_other else v_entity end,
+          v_work.linked_by, null, 'result');
+        insert into enrich.queued_recounts (batch_id)
+        select distinct i.batch_id from enrich.workflow_states ws
+          join enrich.batch_items i on i.id = ws.item_id where ws.entity_id = v_survivor;
+        v_done := v_done + 1;
+      end if;
+    end if;
+    delete from enrich.queued_merges q where q.id = v_work.id;
   end loop;
+
+  -- batches that merges left with fewer distinct companies or people
+  with taken as (
+    delete from enrich.queued_recounts q
+     where q.ctid = any(array(select q2.ctid from enrich.queued_recounts q2
+                               limit 1000 for update skip locked))
+    returning q.batch_id)
+  select array_agg(distinct t.batch_id) into v_batches from taken t;
+  if v_batches is not null then
+    perform enrich._count_batch_entities(v_batches);
+  end if;
   return v_done;
 end;
 $$;
@@ -5703,7 +5757,7 @@ $$;
 -- Name: FUNCTION perform_queued_merges(p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.perform_queued_merges(p_limit integer) IS 'Performs up to p_limit merges queued by results (oldest first; concurrent callers take different ones). Returns how many merged (a pair already one is just dequeued).';
+COMMENT ON FUNCTION enrich.perform_queued_merges(p_limit integer) IS 'Worker housekeeping: up to p_limit queued identity tasks (oldest first; concurrent callers take different ones): a domain a result taught becomes its company''s identifier, or merges it with the company that has it; then batches merges changed are recounted. Returns how many merged.';
 
 --
 -- Name: person_key(text, text, text, text, text, text); Type: FUNCTION; Schema: enrich; Owner: -
@@ -5890,6 +5944,7 @@ declare
   v_status    text;
   v_done      uuid[] := '{}';
   v_complete  integer[] := '{}';
+  v_round     integer;
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
   select t.states, t.id_column into v_states, v_id_column from enrich._entity_tables(v_type) t;
@@ -5943,14 +5998,25 @@ begin
 
   -- 2. Lock the entities' rows, in id order (concurrent calls cannot deadlock on them): one
   --    of several concurrent callbacks for an entity completes it, the others then see
-  --    COMPLETED and answer 'duplicate'.
-  execute format($sql$
-    select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.status order by l.id), '{}')
-    from (select s.%2$I as id, s.status from enrich.%1$I s
-           where s.%2$I = any($1) and s.workflow_slug = $2
-           order by s.%2$I for update) l
-  $sql$, v_states, v_id_column)
-    into v_found, v_statuses using v_entity, p_workflow;
+  --    COMPLETED and answer 'duplicate'. A merge that committed while we waited for a row
+  --    (the row moved to the survivor, or went) is followed, and the survivor locked too.
+  for v_round in 1 .. 3 loop
+    execute format($sql$
+      select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.status order by l.id), '{}')
+      from (select s.%2$I as id, s.status from enrich.%1$I s
+             where s.%2$I = any($1) and s.workflow_slug = $2
+             order by s.%2$I for update) l
+    $sql$, v_states, v_id_column)
+      into v_found, v_statuses using v_entity, p_workflow;
+    exit when not exists (select from unnest(v_entity) e(id)
+                           join enrich.entity_redirects r on r.old_id = e.id
+                          where e.id <> all(v_found));
+    v_entity := array(select coalesce(r.entity_id, e.id)
+                        from unnest(v_entity) with ordinality as e(id, n)
+                        left join enrich.entity_redirects r
+                               on r.old_id = e.id and e.id <> all(v_found)
+                       order by e.n);
+  end loop;
 
   -- 3. Outcomes, in arrival order: the first callback for an entity not yet COMPLETED
   --    completes it; every other one is a duplicate.
@@ -7718,7 +7784,7 @@ CREATE TABLE enrich.queued_merges (
     id bigint NOT NULL,
     entity_type text NOT NULL,
     entity_id uuid NOT NULL,
-    other_id uuid NOT NULL,
+    other_id uuid,
     linked_by text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT entity_type_is_valid CHECK ((entity_type = ANY (ARRAY['company'::text, 'person'::text])))
@@ -7728,7 +7794,13 @@ CREATE TABLE enrich.queued_merges (
 -- Name: TABLE queued_merges; Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON TABLE enrich.queued_merges IS 'Merges a result revealed (its domain already names another company), performed by worker housekeeping (enrich.perform_queued_merges) rather than in the callback.';
+COMMENT ON TABLE enrich.queued_merges IS 'Identity work results revealed, performed by worker housekeeping (enrich.perform_queued_merges), never in the callback (which would wait on loads inserting the same identifier while it holds the entity: a deadlock): a domain to learn (other_id NULL, linked_by domain:<d>), merging with the company that has it if one does.';
+
+--
+-- Name: COLUMN queued_merges.other_id; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.queued_merges.other_id IS 'The entity to merge with; NULL: learn linked_by (kind:value), merging with its owner.';
 
 --
 -- Name: queued_merges_id_seq; Type: SEQUENCE; Schema: enrich; Owner: -
@@ -7742,6 +7814,21 @@ ALTER TABLE enrich.queued_merges ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: queued_recounts; Type: TABLE; Schema: enrich; Owner: -
+--
+
+CREATE TABLE enrich.queued_recounts (
+    batch_id uuid NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE queued_recounts; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON TABLE enrich.queued_recounts IS 'Batches whose distinct companies and people a merge changed, recounted by worker housekeeping (a load that merges must not lock other batches'' rows: their callbacks would wait for the load). No key: concurrent loads never wait on each other here.';
 
 --
 -- Name: workflow_states; Type: TABLE; Schema: enrich; Owner: -

@@ -9,7 +9,11 @@ language sql immutable parallel safe as $$
   select coalesce(p_registrable_domain in (
     'linkedin.com', 'facebook.com', 'fb.com', 'x.com', 'twitter.com', 'instagram.com',
     'github.com', 'medium.com', 'crunchbase.com', 'youtube.com', 'tiktok.com', 'pinterest.com',
-    'angel.co', 'wellfound.com', 'glassdoor.com', 'indeed.com', 'bit.ly', 'linktr.ee'), false)
+    'angel.co', 'wellfound.com', 'glassdoor.com', 'indeed.com', 'bit.ly', 'linktr.ee',
+    't.co', 'lnkd.in', 'xing.com', 'threads.net', 'yelp.com', 'wikipedia.org', 'zoominfo.com',
+    'squarespace.com', 'substack.com', 'calendly.com', 'about.me', 'producthunt.com',
+    'behance.net', 'dribbble.com', 'tumblr.com', 'notion.site'),
+    false)
 $$;
 comment on function enrich._is_platform_domain(text) is
   'True when a registrable domain is a platform''s (linkedin.com, facebook.com, x.com, '

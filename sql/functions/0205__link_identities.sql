@@ -33,6 +33,11 @@ declare
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
+  -- 0. A value over 2,000 bytes identifies nothing (no real domain, address or profile is
+  --    that long; a stray quote in a CSV makes such cells, and an index entry must fit a
+  --    page): its row is linked by its other identifiers, or fails for want of one.
+  delete from pg_temp.row_identifiers r where octet_length(r.value) > 2000;
+
   -- 1. The distinct identifiers, each with the entity it already names (one index probe
   --    per distinct value), and the identifiers of each item.
   execute format($sql$
@@ -188,11 +193,12 @@ begin
      where c.label = v_component.label;
     v_survivors := v_survivors || v_survivor;
   end loop;
-  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer
-    perform enrich._count_batch_entities(array(
-      select distinct i.batch_id from enrich.workflow_states ws
-        join enrich.batch_items i on i.id = ws.item_id
-       where ws.entity_id = any(v_survivors)));
+  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
+    -- recounted by housekeeping (their rows locked here would hold their callbacks back)
+    insert into enrich.queued_recounts (batch_id)
+    select distinct i.batch_id from enrich.workflow_states ws
+      join enrich.batch_items i on i.id = ws.item_id
+     where ws.entity_id = any(v_survivors);
   end if;
 
   -- 6. Each item's entity (by its smallest node: all of its nodes have one label).

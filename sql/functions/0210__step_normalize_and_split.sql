@@ -192,6 +192,7 @@ begin
                   where i.value = d.domain and i.kind = 'domain' and i.company_id = c.id);
   insert into enrich.company_names (name, company_id)
   select b.name, b.company_id from pg_temp.batch_names b
+  where octet_length(b.name) <= 2000  -- (as identifiers: an index entry must fit a page)
   order by 1, 2
   on conflict do nothing;
   drop table pg_temp.batch_names;
@@ -246,10 +247,11 @@ begin
      linkedin_url, title)
   select distinct on (n.person_id)
          n.person_id,
-         coalesce(n.linkedin_key, n.linkedin_sales,
-                  case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
-                  (select m from unnest(n.more_emails) m where not enrich._is_role_mailbox(m) limit 1),
-                  'name:' || n.name_key || '@' || k.company_key),
+         left(coalesce(n.linkedin_key, n.linkedin_sales,
+                       case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                       (select m from unnest(n.more_emails) m
+                         where not enrich._is_role_mailbox(m) limit 1),
+                       'name:' || n.name_key || '@' || k.company_key), 500),
          n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
          n.title
   from pg_temp.linked_items n

@@ -22,6 +22,7 @@ declare
   v_finished_statuses text[];
   v_held     record;
   v_held_ids uuid[];  -- claims held until their load's check
+  v_try      integer;
 begin
   -- locked, so the workflow cannot be deleted before our claims and dispatches commit (they
   -- have no per-row foreign key to it: migration 0007)
@@ -36,31 +37,40 @@ begin
   execute format('select array(select distinct i.%1$I from enrich.batch_items i
                                  where i.id = any($1))', v_id)
     into v_entities using p_item_ids;  -- (a hashed distinct: array_agg(distinct) sorts)
-  -- an item whose entity was merged away since its split (it had not reached this step)
-  -- follows the redirect to the survivor
-  if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
-    execute format($sql$
-      update enrich.batch_items i set %1$I = r.entity_id
-        from enrich.entity_redirects r
-       where i.id = any($1) and r.old_id = i.%1$I
-    $sql$, v_id) using p_item_ids;
-    execute format('select array(select distinct i.%1$I from enrich.batch_items i
-                                   where i.id = any($1))', v_id)
-      into v_entities using p_item_ids;
-  end if;
+  -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
+  --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING). An
+  --    item whose entity was merged away since its split (before, or while we waited on the
+  --    merge's lock: the claim's foreign key then fails) follows the redirect to the
+  --    survivor, and the claim is made again.
+  for v_try in 1 .. 3 loop
+    if exists (select from enrich.entity_redirects r where r.old_id = any(v_entities)) then
+      execute format($sql$
+        update enrich.batch_items i set %1$I = r.entity_id
+          from enrich.entity_redirects r
+         where i.id = any($1) and r.old_id = i.%1$I
+      $sql$, v_id) using p_item_ids;
+      execute format('select array(select distinct i.%1$I from enrich.batch_items i
+                                     where i.id = any($1))', v_id)
+        into v_entities using p_item_ids;
+    end if;
+    begin
+      execute format($sql$
+        with claimed as (
+          insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
+          select e, $1, 'IN_PROGRESS', now() from unnest($2) as e where e is not null order by 1
+          on conflict (%2$I, workflow_slug) do nothing
+          returning %2$I)
+        select coalesce(array_agg(%2$I), '{}') from claimed
+      $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
+      exit;
+    exception when foreign_key_violation then
+      if v_try = 3 then
+        raise;
+      end if;
+    end;
+  end loop;
   v_keyless := array_position(v_entities, null) is not null;  -- items with no entity
   v_entities := array_remove(v_entities, null);
-
-  -- 1. Claim entities nobody has claimed yet: one atomic insert; a concurrent transaction
-  --    inserting the same entity waits for us, then skips it (ON CONFLICT DO NOTHING).
-  execute format($sql$
-    with claimed as (
-      insert into enrich.%1$I (%2$I, workflow_slug, status, started_at)
-      select e, $1, 'IN_PROGRESS', now() from unnest($2) as e order by 1
-      on conflict (%2$I, workflow_slug) do nothing
-      returning %2$I)
-    select coalesce(array_agg(%2$I), '{}') from claimed
-  $sql$, v_states, v_id) into v_claimed using p_slug, v_entities;
 
   -- 2. Re-claim entities that are PENDING, or COMPLETED with a result older than the TTL.
   execute format($sql$

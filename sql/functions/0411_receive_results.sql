@@ -22,6 +22,7 @@ declare
   v_status    text;
   v_done      uuid[] := '{}';
   v_complete  integer[] := '{}';
+  v_round     integer;
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
   select t.states, t.id_column into v_states, v_id_column from enrich._entity_tables(v_type) t;
@@ -75,14 +76,25 @@ begin
 
   -- 2. Lock the entities' rows, in id order (concurrent calls cannot deadlock on them): one
   --    of several concurrent callbacks for an entity completes it, the others then see
-  --    COMPLETED and answer 'duplicate'.
-  execute format($sql$
-    select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.status order by l.id), '{}')
-    from (select s.%2$I as id, s.status from enrich.%1$I s
-           where s.%2$I = any($1) and s.workflow_slug = $2
-           order by s.%2$I for update) l
-  $sql$, v_states, v_id_column)
-    into v_found, v_statuses using v_entity, p_workflow;
+  --    COMPLETED and answer 'duplicate'. A merge that committed while we waited for a row
+  --    (the row moved to the survivor, or went) is followed, and the survivor locked too.
+  for v_round in 1 .. 3 loop
+    execute format($sql$
+      select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.status order by l.id), '{}')
+      from (select s.%2$I as id, s.status from enrich.%1$I s
+             where s.%2$I = any($1) and s.workflow_slug = $2
+             order by s.%2$I for update) l
+    $sql$, v_states, v_id_column)
+      into v_found, v_statuses using v_entity, p_workflow;
+    exit when not exists (select from unnest(v_entity) e(id)
+                           join enrich.entity_redirects r on r.old_id = e.id
+                          where e.id <> all(v_found));
+    v_entity := array(select coalesce(r.entity_id, e.id)
+                        from unnest(v_entity) with ordinality as e(id, n)
+                        left join enrich.entity_redirects r
+                               on r.old_id = e.id and e.id <> all(v_found)
+                       order by e.n);
+  end loop;
 
   -- 3. Outcomes, in arrival order: the first callback for an entity not yet COMPLETED
   --    completes it; every other one is a duplicate.

@@ -1,9 +1,9 @@
 -- enrich._learn_identifiers: what company results teach. A company known without a domain
 -- (by its LinkedIn page or its name) whose result names a domain in the workflow's
--- learn_domain_from fields gets that domain as an identifier, so a later row with the
--- domain is the same company. A domain another company already has queues a merge of the
--- two (enrich.perform_queued_merges, from worker housekeeping: the callback stays fast).
--- Free-mail and platform hosts teach nothing.
+-- learn_domain_from fields is queued to learn it (enrich.perform_queued_merges, from worker
+-- housekeeping, adds the identifier, or merges the company with the one that has it): the
+-- callback stays fast and never waits on a load inserting the same domain while it holds
+-- the company (a deadlock). Free-mail and platform hosts teach nothing.
 
 create or replace function enrich._learn_identifiers(
   p_workflow text, p_entity_ids uuid[], p_payloads jsonb[]
@@ -12,7 +12,6 @@ language plpgsql set search_path = '' as $$
 declare
   v_fields  text[];
   v_learned record;
-  v_owner   uuid;
 begin
   select w.learn_domain_from into v_fields from enrich.workflows w
    where w.slug = p_workflow and w.entity_type = 'company';
@@ -32,24 +31,12 @@ begin
       and not enrich._is_free_mail_domain(d.domain)
     order by d.domain
   loop
-    insert into enrich.company_identifiers (value, kind, company_id)
-    values (v_learned.domain, 'domain', v_learned.company_id)
-    on conflict do nothing;
-    if found then
-      update enrich.normalized_companies c set domain = v_learned.domain, updated_at = now()
-       where c.id = v_learned.company_id;
-      continue;
-    end if;
-    select i.company_id into v_owner from enrich.company_identifiers i
-     where i.value = v_learned.domain and i.kind = 'domain';
-    if v_owner is distinct from v_learned.company_id then
-      insert into enrich.queued_merges (entity_type, entity_id, other_id, linked_by)
-      values ('company', v_learned.company_id, v_owner, 'domain:' || v_learned.domain);
-    end if;
+    insert into enrich.queued_merges (entity_type, entity_id, linked_by)
+    values ('company', v_learned.company_id, 'domain:' || v_learned.domain);
   end loop;
 end;
 $$;
 comment on function enrich._learn_identifiers(text, uuid[], jsonb[]) is
   'Company results (entity ids and payloads of one workflow): a company without a domain '
-  'learns the one its result names (learn_domain_from fields); one another company has '
-  'queues a merge. Free-mail and platform hosts are ignored.';
+  'is queued to learn the one its result names (learn_domain_from fields; '
+  'enrich.perform_queued_merges). Free-mail and platform hosts are ignored.';

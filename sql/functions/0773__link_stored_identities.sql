@@ -5,7 +5,7 @@
 -- (by id, after the last one read), each call its own transaction: `enrich db migrate` calls
 -- it until it says it is done, so no lock is held for long on a big database.
 
-create or replace function enrich._link_stored_identities(p_limit integer default 20000)
+create or replace function enrich._link_stored_identities(p_limit integer default 5000)
 returns bigint
 language plpgsql set search_path = '' as $$
 declare
@@ -34,6 +34,16 @@ begin
     return 0;
   end if;
 
+  -- the previous release took a platform's or a free-mail provider's domain for a company's
+  -- (a row whose website was linkedin.com/company/acme was company linkedin.com): such a
+  -- domain identifies no company, and such a company gathers no identifier
+  if v_after is null then
+    delete from enrich.company_identifiers i
+     where i.kind = 'domain'
+       and (enrich._is_platform_domain(i.value)
+            or exists (select from enrich.free_email_domains f where f.domain = i.value));
+  end if;
+
   -- companies: each row's company (by one identifier it has) and the page the row kept
   create temporary table row_identifiers (item_id uuid, kind text, value text) on commit drop;
   insert into pg_temp.row_identifiers
@@ -41,8 +51,8 @@ begin
   from pg_temp.stored_items s
   cross join lateral (select i.kind, i.value from enrich.company_identifiers i
                        where i.company_id = s.company_id limit 1) a
-  where s.company_id is not null
-  union all
+  where s.company_id is not null;
+  insert into pg_temp.row_identifiers
   select s.id, case when p.page like 'linkedin-id:%' then 'linkedin_company_id'
                     else 'linkedin_page' end, p.page
   from pg_temp.stored_items s
@@ -50,7 +60,8 @@ begin
                         from jsonb_each_text(s.data) e
                        where e.key ~ 'linkedin' and enrich._column_field(e.key) = 'company_linkedin_url'
                        limit 1) p
-  where s.company_id is not null and p.page is not null;
+  where p.page is not null
+    and exists (select from pg_temp.row_identifiers a where a.item_id = s.id);
   perform enrich._link_identities('company', 'upgrade');
   update enrich.batch_items i set company_id = e.entity_id
     from pg_temp.item_entities e where i.id = e.item_id and i.company_id is distinct from e.entity_id;
@@ -61,9 +72,10 @@ begin
   insert into pg_temp.row_identifiers
   select s.id, x.kind, x.value
   from pg_temp.stored_items s
+  join lateral (select i.kind, i.value from enrich.person_identifiers i
+                 where i.person_id = s.person_id limit 1) anchor on true
   cross join lateral (
-    select a.kind, a.value from (select i.kind, i.value from enrich.person_identifiers i
-                                  where i.person_id = s.person_id limit 1) a
+    select anchor.kind, anchor.value
     union all
     select 'email', enrich.normalize_email(s.email)
      where enrich.normalize_email(s.email) is not null

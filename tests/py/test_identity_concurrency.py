@@ -214,3 +214,72 @@ def test_a_merge_of_two_people_awaiting_callbacks_completes_every_row_with_no_th
     ) == ["completed", "duplicate"]
     assert scalar(db_url, "select paid_calls from enrich.person_workflow_states") == 2
     assert scalar(db_url, "select count(*) from enrich.check_invariants()") == 0
+
+
+def test_a_callback_arriving_while_a_load_merges_its_entity_completes_the_survivor(
+    db_url: str,
+) -> None:
+    """Ada by email and Ada by profile are both sent; a load linking them is still open when
+    the callback for the profile's id arrives: the callback waits for the load, then follows
+    the merge to the survivor and completes it (a 404 would lose the paid result)."""
+    acme = {"company_domain": "acme.com"}
+    with psycopg.connect(db_url, autocommit=True) as setup:
+        for rows in (
+            [{"email": "ada@acme.com", **acme}],
+            [{"linkedin_url": "linkedin.com/in/ada", **acme}],
+        ):
+            setup.execute("select enrich.create_batch('company_and_person', %s)", (Jsonb(rows),))
+        for slug in (COMPANY_WORKFLOW, PERSON_WORKFLOW):
+            setup.execute(
+                "select enrich.set_workflow(%s, array['http://clay.test/' || %s],"
+                " p_rate_per_second => 1000, p_burst => 1000)",
+                (slug, slug),
+            )
+            setup.execute(
+                "select enrich.mark_dispatch_sent(c.dispatch_id, 'w')"
+                " from enrich.claim_dispatches('w', 100) c"
+            )
+            setup.execute(
+                "select enrich.receive_result(%s, jsonb_build_object('company_id', id))"
+                " from enrich.normalized_companies",
+                (COMPANY_WORKFLOW,),
+            )
+        by_profile = setup.execute(
+            "select person_id from enrich.person_identifiers where kind = 'linkedin'"
+        ).fetchone()[0]
+        assert (
+            setup.execute(
+                "select count(*) from enrich.dispatches"
+                " where status = 'SENT' and workflow_slug = %s",
+                (PERSON_WORKFLOW,),
+            ).fetchone()[0]
+            == 2
+        )
+    outcome: list[object] = []
+    with (
+        psycopg.connect(db_url, application_name="merging-load") as load,
+        psycopg.connect(db_url, autocommit=True, application_name="callback") as receiver,
+    ):
+        load.execute(
+            "select enrich.create_batch('company_and_person', %s)",
+            (Jsonb([{"email": "ada@acme.com", "linkedin_url": "linkedin.com/in/ada/", **acme}]),),
+        )
+
+        def callback() -> None:
+            try:
+                outcome.append(receiver.execute(
+                    "select enrich.receive_result(%s, %s)",
+                    (PERSON_WORKFLOW, Jsonb({"person_id": str(by_profile), "title": "Countess"})),
+                ).fetchone()[0])  # fmt: skip
+            except psycopg.Error as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=callback)
+        thread.start()
+        _wait_until_blocked(db_url, "callback")
+        load.commit()
+        thread.join(20)
+    assert outcome == ["completed"]
+    assert scalar(db_url, "select count(*) from enrich.normalized_people") == 1
+    assert scalar(db_url, "select status from enrich.person_workflow_states") == "COMPLETED"
+    assert scalar(db_url, "select count(*) from enrich.check_invariants()") == 0

@@ -10,7 +10,7 @@ select tables_are('enrich', array[
   'loading_batch_parts', 'workspaces', 'paid_calls', 'column_aliases', 'processes', 'callback_secrets', 'installation', 'batch_counts', 'item_completions',
   'company_identifiers', 'person_identifiers', 'company_names', 'entity_merges',
   'entity_redirects', 'identity_backfill', 'queued_merges',
-  'batch_identity_counts']);
+  'batch_identity_counts', 'queued_recounts']);
 
 -- the seed plan's four entity tables, with its columns
 select columns_are('enrich', 'company_workflow_states', array[
