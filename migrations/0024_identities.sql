@@ -83,11 +83,11 @@ comment on table enrich.entity_redirects is
   'later merges): a callback naming an old id completes the survivor.';
 
 -- a company known by a LinkedIn page or a name only has no domain; a person's key is the
--- identifier it was first known by (the identifiers are unique, not the keys: a person known
--- by name at a company that merged keeps the key it had); merges find a company's people
+-- identifier it was first known by, for people to read: people are found by their
+-- identifiers (unique), not by keys (a person known by name at a company that merged keeps
+-- the key it had), so the key needs no index; merges find a company's people
 alter table enrich.normalized_companies alter column domain drop not null;
 alter table enrich.normalized_people drop constraint normalized_people_person_key_key;
-create index normalized_people_person_key_idx on enrich.normalized_people (person_key);
 create index normalized_people_company_idx on enrich.normalized_people (company_id);
 drop function if exists enrich._merge_entity(text, uuid, uuid, text);
 comment on table enrich.normalized_companies is

@@ -8294,12 +8294,6 @@ CREATE INDEX loading_batch_parts_batch_idx ON enrich.loading_batch_parts USING b
 CREATE INDEX normalized_people_company_idx ON enrich.normalized_people USING btree (company_id);
 
 --
--- Name: normalized_people_person_key_idx; Type: INDEX; Schema: enrich; Owner: -
---
-
-CREATE INDEX normalized_people_person_key_idx ON enrich.normalized_people USING btree (person_key);
-
---
 -- Name: paid_calls_batch_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 
