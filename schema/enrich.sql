@@ -6130,6 +6130,7 @@ declare
   v_states text;
   v_id     text;
   v_ids    uuid[];
+  v_entity uuid := p_entity_id;
 begin
   v_type := enrich._workflow_entity_type(p_workflow);
   select t.states, t.id_column into v_states, v_id from enrich._entity_tables(v_type) t;
@@ -6137,6 +6138,9 @@ begin
     raise exception using errcode = 'EN003',
       message = 'refresh needs an age (p_older_than) or an entity id';
   end if;
+  -- an id merged away names the entity it was merged into
+  v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
+                         where r.old_id = p_entity_id), p_entity_id);
   execute format($sql$
     with due as (
       select s.id from enrich.%1$I s
@@ -6153,7 +6157,7 @@ begin
       returning s.%2$I)
     select coalesce(array_agg(%2$I), '{}') from refreshed
   $sql$, v_states, v_id)
-    into v_ids using p_workflow, p_older_than, p_entity_id;
+    into v_ids using p_workflow, p_older_than, v_entity;
   perform enrich._queue_dispatches(p_workflow, v_type, v_ids, 'refresh');
   return cardinality(v_ids);
 end;

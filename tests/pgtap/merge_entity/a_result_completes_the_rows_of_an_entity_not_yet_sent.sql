@@ -2,7 +2,7 @@
 -- brings the domain of one and the page of the other): the queued call is never made and
 -- the waiting rows complete with the result at once.
 begin;
-select plan(7);
+select plan(8);
 
 select enrich.create_batch('company', '[{"company_domain": "acme.com"}]') as b1 \gset
 select enrich_test.send_all();
@@ -27,6 +27,9 @@ select is(enrich.receive_result('enrich_company_via_waterfall_in_clay',
             jsonb_build_object('company_id', :'by_page', 'late', true)),
   'duplicate', 'a callback naming the merged-away id is answered as a duplicate');
 select is_empty($$select * from enrich.check_invariants()$$, 'every invariant holds');
+select enrich.pause_workflow('enrich_company_via_waterfall_in_clay', false);
+select is(enrich.refresh_entities('enrich_company_via_waterfall_in_clay', null, :'by_page'), 1,
+  'a refresh naming the merged-away id refreshes the survivor');
 
 select * from finish();
 rollback;
