@@ -624,6 +624,27 @@ $$;
 COMMENT ON FUNCTION enrich._company_key_error(p_company_domain text, p_company_website text, p_email text) IS 'Why company_key() is NULL for these values, for the split step''s meta.error.';
 
 --
+-- Name: _company_key_of(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._company_key_of(p_company_id uuid) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select i.value from enrich.company_identifiers i
+  where i.company_id = p_company_id
+  order by array_position(array['domain', 'linkedin_page', 'linkedin_company_id', 'name'],
+                          i.kind), i.value
+  limit 1
+$$;
+
+--
+-- Name: FUNCTION _company_key_of(p_company_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._company_key_of(p_company_id uuid) IS 'A company''s best identifier: domain, else LinkedIn page, else numeric LinkedIn id, else name; NULL when it has none.';
+
+--
 -- Name: _count_batch_entities(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1338,10 +1359,7 @@ begin
   end loop;
   if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
     -- recounted by housekeeping (their rows locked here would hold their callbacks back)
-    insert into enrich.queued_recounts (batch_id)
-    select distinct i.batch_id from enrich.workflow_states ws
-      join enrich.batch_items i on i.id = ws.item_id
-     where ws.entity_id = any(v_survivors);
+    perform enrich._queue_recounts(v_survivors);
   end if;
 
   -- 6. Each item's entity (by its smallest node: all of its nodes have one label).
@@ -1466,6 +1484,23 @@ $$;
 COMMENT ON FUNCTION enrich._link_stored_identities(p_limit integer) IS 'Reads up to p_limit stored items after the last one read: their emails, profiles, leads and kept company pages become identifiers of their entities, merging what they link (cause upgrade). Returns the items read; 0 once every item has been (or nothing to do).';
 
 --
+-- Name: _live_entity_id(uuid); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._live_entity_id(p_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = p_id), p_id)
+$$;
+
+--
+-- Name: FUNCTION _live_entity_id(p_id uuid); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._live_entity_id(p_id uuid) IS 'The id itself, or the survivor it was merged into; NULL for NULL.';
+
+--
 -- Name: _live_loaders(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -1580,11 +1615,8 @@ declare
 begin
   select * into t from enrich._entity_tables(p_entity_type);
   -- an id merged away meanwhile lives on as its survivor
-  select coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_survivor),
-                  v_survivor),
-         coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_loser),
-                  v_loser)
-    into v_survivor, v_loser;
+  v_survivor := enrich._live_entity_id(v_survivor);
+  v_loser := enrich._live_entity_id(v_loser);
   if v_survivor = v_loser then
     return v_survivor;
   end if;
@@ -1694,12 +1726,7 @@ begin
       end if;
     end loop;
     update enrich.normalized_people p set company_id = v_survivor where p.company_id = v_loser;
-    select coalesce(c.domain, (select i.value from enrich.company_identifiers i
-                                where i.company_id = c.id
-                                order by array_position(array['linkedin_page',
-                                         'linkedin_company_id', 'name'], i.kind), i.value
-                                limit 1))
-      into v_key from enrich.normalized_companies c where c.id = v_survivor;
+    v_key := enrich._company_key_of(v_survivor);
   else
     select p.person_key into v_key from enrich.normalized_people p where p.id = v_survivor;
   end if;
@@ -1990,6 +2017,26 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich._queue_dispatches(p_slug text, p_entity_type text, p_entity_ids uuid[], p_cause text, p_batch_id uuid, p_held boolean) IS 'Queues one dispatch per claimed entity, booked to p_cause (and p_batch_id, else the claiming item''s batch at the first claim), and wakes the workers (NOTIFY enrich_dispatch). With p_held (a load in parts waiting for its --max-new-calls check): never due (available_at ''infinity''), booked to p_batch_id, no NOTIFY.';
+
+--
+-- Name: _queue_recounts(uuid[]); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich._queue_recounts(p_entity_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  insert into enrich.queued_recounts (batch_id)
+  select distinct i.batch_id from enrich.workflow_states ws
+    join enrich.batch_items i on i.id = ws.item_id
+   where ws.entity_id = any(p_entity_ids)
+$$;
+
+--
+-- Name: FUNCTION _queue_recounts(p_entity_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich._queue_recounts(p_entity_ids uuid[]) IS 'Queues the batches whose items reached these entities for a recount of their distinct companies and people.';
 
 --
 -- Name: _receive_results(text, jsonb[]); Type: FUNCTION; Schema: enrich; Owner: -
@@ -3103,10 +3150,7 @@ begin
 
   -- 6. One write per item: its normalised values, its links and its entities' keys.
   create temporary table entity_keys on commit drop as
-  select c.id, coalesce(c.domain,
-                 (select i.value from enrich.company_identifiers i where i.company_id = c.id
-                   order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
-                                           i.kind), i.value limit 1)) as key
+  select c.id, coalesce(c.domain, enrich._company_key_of(c.id)) as key
   from enrich.normalized_companies c
   where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
                           where l.company_id is not null))
@@ -5705,10 +5749,8 @@ begin
     for update skip locked
   loop
     -- ids merged away meanwhile live on as their survivors
-    v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
-                           where r.old_id = v_work.entity_id), v_work.entity_id);
-    v_other := coalesce((select r.entity_id from enrich.entity_redirects r
-                          where r.old_id = v_work.other_id), v_work.other_id);
+    v_entity := enrich._live_entity_id(v_work.entity_id);
+    v_other := enrich._live_entity_id(v_work.other_id);
     if v_other is null then  -- a domain to learn: it is the company's, or names the other
       v_kind := split_part(v_work.linked_by, ':', 1);
       v_value := substr(v_work.linked_by, length(v_kind) + 2);
@@ -5730,9 +5772,7 @@ begin
           v_work.entity_type, v_survivor,
           case when v_survivor = v_entity then v_other else v_entity end,
           v_work.linked_by, null, 'result');
-        insert into enrich.queued_recounts (batch_id)
-        select distinct i.batch_id from enrich.workflow_states ws
-          join enrich.batch_items i on i.id = ws.item_id where ws.entity_id = v_survivor;
+        perform enrich._queue_recounts(array[v_survivor]);
         v_done := v_done + 1;
       end if;
     end if;
@@ -6139,8 +6179,7 @@ begin
       message = 'refresh needs an age (p_older_than) or an entity id';
   end if;
   -- an id merged away names the entity it was merged into
-  v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
-                         where r.old_id = p_entity_id), p_entity_id);
+  v_entity := enrich._live_entity_id(p_entity_id);
   execute format($sql$
     with due as (
       select s.id from enrich.%1$I s

@@ -195,10 +195,7 @@ begin
   end loop;
   if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
     -- recounted by housekeeping (their rows locked here would hold their callbacks back)
-    insert into enrich.queued_recounts (batch_id)
-    select distinct i.batch_id from enrich.workflow_states ws
-      join enrich.batch_items i on i.id = ws.item_id
-     where ws.entity_id = any(v_survivors);
+    perform enrich._queue_recounts(v_survivors);
   end if;
 
   -- 6. Each item's entity (by its smallest node: all of its nodes have one label).

@@ -275,10 +275,7 @@ begin
 
   -- 6. One write per item: its normalised values, its links and its entities' keys.
   create temporary table entity_keys on commit drop as
-  select c.id, coalesce(c.domain,
-                 (select i.value from enrich.company_identifiers i where i.company_id = c.id
-                   order by array_position(array['linkedin_page', 'linkedin_company_id', 'name'],
-                                           i.kind), i.value limit 1)) as key
+  select c.id, coalesce(c.domain, enrich._company_key_of(c.id)) as key
   from enrich.normalized_companies c
   where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
                           where l.company_id is not null))

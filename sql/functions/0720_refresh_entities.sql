@@ -20,8 +20,7 @@ begin
       message = 'refresh needs an age (p_older_than) or an entity id';
   end if;
   -- an id merged away names the entity it was merged into
-  v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
-                         where r.old_id = p_entity_id), p_entity_id);
+  v_entity := enrich._live_entity_id(p_entity_id);
   execute format($sql$
     with due as (
       select s.id from enrich.%1$I s

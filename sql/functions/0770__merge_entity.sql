@@ -34,11 +34,8 @@ declare
 begin
   select * into t from enrich._entity_tables(p_entity_type);
   -- an id merged away meanwhile lives on as its survivor
-  select coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_survivor),
-                  v_survivor),
-         coalesce((select r.entity_id from enrich.entity_redirects r where r.old_id = v_loser),
-                  v_loser)
-    into v_survivor, v_loser;
+  v_survivor := enrich._live_entity_id(v_survivor);
+  v_loser := enrich._live_entity_id(v_loser);
   if v_survivor = v_loser then
     return v_survivor;
   end if;
@@ -148,12 +145,7 @@ begin
       end if;
     end loop;
     update enrich.normalized_people p set company_id = v_survivor where p.company_id = v_loser;
-    select coalesce(c.domain, (select i.value from enrich.company_identifiers i
-                                where i.company_id = c.id
-                                order by array_position(array['linkedin_page',
-                                         'linkedin_company_id', 'name'], i.kind), i.value
-                                limit 1))
-      into v_key from enrich.normalized_companies c where c.id = v_survivor;
+    v_key := enrich._company_key_of(v_survivor);
   else
     select p.person_key into v_key from enrich.normalized_people p where p.id = v_survivor;
   end if;

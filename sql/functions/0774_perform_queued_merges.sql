@@ -24,10 +24,8 @@ begin
     for update skip locked
   loop
     -- ids merged away meanwhile live on as their survivors
-    v_entity := coalesce((select r.entity_id from enrich.entity_redirects r
-                           where r.old_id = v_work.entity_id), v_work.entity_id);
-    v_other := coalesce((select r.entity_id from enrich.entity_redirects r
-                          where r.old_id = v_work.other_id), v_work.other_id);
+    v_entity := enrich._live_entity_id(v_work.entity_id);
+    v_other := enrich._live_entity_id(v_work.other_id);
     if v_other is null then  -- a domain to learn: it is the company's, or names the other
       v_kind := split_part(v_work.linked_by, ':', 1);
       v_value := substr(v_work.linked_by, length(v_kind) + 2);
@@ -49,9 +47,7 @@ begin
           v_work.entity_type, v_survivor,
           case when v_survivor = v_entity then v_other else v_entity end,
           v_work.linked_by, null, 'result');
-        insert into enrich.queued_recounts (batch_id)
-        select distinct i.batch_id from enrich.workflow_states ws
-          join enrich.batch_items i on i.id = ws.item_id where ws.entity_id = v_survivor;
+        perform enrich._queue_recounts(array[v_survivor]);
         v_done := v_done + 1;
       end if;
     end if;
