@@ -508,8 +508,11 @@ CREATE FUNCTION enrich._clean_text(p_value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   -- (zero-width spaces, joiners and byte-order marks, invisible in a spreadsheet, go too:
-  -- ada\u200b@acme.com is ada@acme.com)
-  select nullif(regexp_replace(btrim(translate(p_value, E'\u200b\u200c\u200d\u2060\ufeff', ''),
+  -- ada\u200b@acme.com is ada@acme.com; an all-ASCII value, almost every one, has none and
+  -- skips the translate, the dearest part of the cleaning)
+  select nullif(regexp_replace(btrim(case when octet_length(p_value) = length(p_value) then p_value
+                                          else translate(p_value, E'\u200b\u200c\u200d\u2060\ufeff', '')
+                                     end,
                                      E' \t\r\n\u00a0'), '\s+', ' ', 'g'), '')
 $$;
 
@@ -804,7 +807,8 @@ CREATE FUNCTION enrich._email_of_cleaned(p_email text) RETURNS text
   -- same host rule as _url_host (one expression, so it inlines). A non-ASCII domain is not
   -- in canonical form yet: normalize_email and the split step pass it through _idna_email.
   select substring(
-    regexp_replace(regexp_replace(translate(enrich._lower(p_email), '。．｡', '...'), '^mailto:([^?]*).*$', '\1'), '\.+$', '')
+    regexp_replace(regexp_replace(case when octet_length(p_email) = length(p_email) then enrich._lower(p_email)
+           else translate(enrich._lower(p_email), '。．｡', '...') end, '^mailto:([^?]*).*$', '\1'), '\.+$', '')
     from '^[^@\s]+@(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
 $_$;
 
@@ -1003,7 +1007,8 @@ CREATE FUNCTION enrich._host_of_cleaned(p_value text) RETURNS text
   -- a valid multi-label name.
   select substring(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-      translate(enrich._lower(p_value), '。．｡', '...'),
+      case when octet_length(p_value) = length(p_value) then enrich._lower(p_value)
+           else translate(enrich._lower(p_value), '。．｡', '...') end,
       '^[a-z][a-z0-9+.-]*://', ''), '^//', ''), '[/?#\\].*$', ''), '^.*@', ''), ':[0-9]*$', ''),
       '\.+$', '')
     from '^(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?$')
@@ -1194,6 +1199,7 @@ declare
   v_inserted    bigint;
   v_known       uuid[];
   v_live        bigint;
+  v_insert      text;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
@@ -1261,24 +1267,31 @@ begin
   --    identifiers are inserted in (value, kind) order, waiting on concurrent inserts.
   create temporary table link_components on commit drop as
   select l.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
-         min(n.owner::text) is null as is_new, count(distinct n.owner) as known
+         min(n.owner::text) is null as is_new,
+         min(n.owner::text) <> max(n.owner::text) as links_known  -- (two or more)
   from pg_temp.link_labels l join pg_temp.link_nodes n on n.node = l.node
   group by l.label;
   analyze pg_temp.link_components;
+  --    A plain insert first: a conflict (a concurrent load inserted one of them and
+  --    committed) is rare, and checking each row for one costs a third of the insert; on
+  --    one, the whole insert is made again, skipping the identifiers taken.
   select count(*) into v_new from pg_temp.link_nodes n where n.owner is null;
-  execute format($sql$
-    with inserted as (
-      insert into enrich.%1$I (value, kind, %2$I)
-      select n.value, n.kind, c.entity_id
-      from pg_temp.link_nodes n
-      join pg_temp.link_labels l on l.node = n.node
-      join pg_temp.link_components c on c.label = l.label
-      where n.owner is null
-      order by n.value, n.kind
-      on conflict do nothing
-      returning 1)
-    select count(*) from inserted
-  $sql$, v_identifiers, v_id) into v_inserted;
+  v_insert := format($sql$
+    insert into enrich.%1$I (value, kind, %2$I)
+    select n.value, n.kind, c.entity_id
+    from pg_temp.link_nodes n
+    join pg_temp.link_labels l on l.node = n.node
+    join pg_temp.link_components c on c.label = l.label
+    where n.owner is null
+    order by n.value, n.kind
+  $sql$, v_identifiers, v_id);
+  begin
+    execute v_insert;
+    get diagnostics v_inserted = row_count;
+  exception when unique_violation then
+    execute v_insert || ' on conflict do nothing';
+    get diagnostics v_inserted = row_count;
+  end;
 
   -- 4. The owners as they are now. Usually what was read before: every new identifier was
   --    ours to insert and every known entity still lives. Otherwise a concurrent load took
@@ -1294,7 +1307,7 @@ begin
     from pg_temp.link_components c
     join pg_temp.link_labels l on l.label = c.label
     join pg_temp.link_nodes n on n.node = l.node
-    where c.known > 1 and n.owner is not null;
+    where c.links_known and n.owner is not null;
   else
     execute format($sql$
       update pg_temp.link_nodes n set owner = i.%2$I
@@ -3023,10 +3036,13 @@ begin
   select distinct n.company_name_key as name, c.company_id
   from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
   where n.company_name_key is not null;
+  --    (the rows without a company yet are those without a strong identifier that
+  --    _link_identities took: it ignores values over 2,000 bytes)
   create temporary table name_rows on commit drop as
   select n.id, n.company_name_key as name from pg_temp.normalized_items n
   where n.company_name_key is not null
-    and not exists (select from pg_temp.item_companies c where c.item_id = n.id);
+    and (n.domain_key is null or octet_length(n.domain_key) > 2000)
+    and (n.company_page is null or octet_length(n.company_page) > 2000);
   if exists (select from pg_temp.name_rows) then
     create temporary table named_companies on commit drop as
     select k.name, min(k.company_id::text)::uuid as company_id
@@ -3076,11 +3092,12 @@ begin
   --    and every email that is not a role mailbox (strong identifiers); without those, by
   --    name at their company.
   insert into pg_temp.row_identifiers
-  select n.id, s.kind, s.value
+  select n.id, coalesce(s.kind, 'name_at_company'),
+         coalesce(s.value, 'name:' || n.name_key || '@' || n.company_id)
   from (select n.id, n.linkedin_key, n.linkedin_sales, n.email_key, n.more_emails, n.name_key,
                c.company_id
         from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id) n
-  cross join lateral (
+  left join lateral (  -- (a row with none of these: one row of nulls, its name at its company)
     select 'linkedin' as kind, n.linkedin_key as value where n.linkedin_key is not null
     union all
     select 'linkedin_sales', n.linkedin_sales where n.linkedin_sales is not null
@@ -3090,12 +3107,8 @@ begin
     union all
     select 'email', m from unnest(n.more_emails) m
     where m is not null and not enrich._is_role_mailbox(m)
-  ) s;
-  insert into pg_temp.row_identifiers
-  select n.id, 'name_at_company', 'name:' || n.name_key || '@' || c.company_id
-  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
-  where n.name_key is not null
-    and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
+  ) s on true
+  where s.kind is not null or n.name_key is not null;
   analyze pg_temp.row_identifiers;
   perform enrich._link_identities('person', 'batch');
   create temporary table item_people on commit drop as
@@ -3117,24 +3130,29 @@ begin
   drop table pg_temp.normalized_items, pg_temp.item_companies, pg_temp.item_people;
   analyze pg_temp.linked_items;
 
-  insert into enrich.normalized_people
-    (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
-     linkedin_url, title)
-  select distinct on (n.person_id)
-         n.person_id,
-         left(coalesce(n.linkedin_key, n.linkedin_sales,
-                       case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
-                       (select m from unnest(n.more_emails) m
-                         where not enrich._is_role_mailbox(m) limit 1),
-                       'name:' || n.name_key || '@' || k.company_key), 500),
-         n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
-         n.title
-  from pg_temp.linked_items n
-  cross join lateral (select coalesce(n.domain_key, n.company_page,
-                                      'name:' || n.company_name_key) as company_key) k
-  where n.new_person
-  order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
-           n.row_number;
+  -- (each entity's key, for the items below: the new people's as they are made)
+  create temporary table entity_keys (id uuid, key text) on commit drop;
+  with made as (
+    insert into enrich.normalized_people
+      (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+       linkedin_url, title)
+    select distinct on (n.person_id)
+           n.person_id,
+           left(coalesce(n.linkedin_key, n.linkedin_sales,
+                         case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                         (select m from unnest(n.more_emails) m
+                           where not enrich._is_role_mailbox(m) limit 1),
+                         'name:' || n.name_key || '@' || k.company_key), 500),
+           n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
+           n.title
+    from pg_temp.linked_items n
+    cross join lateral (select coalesce(n.domain_key, n.company_page,
+                                        'name:' || n.company_name_key) as company_key) k
+    where n.new_person
+    order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
+             n.row_number
+    returning id, person_key)
+  insert into pg_temp.entity_keys select made.id, made.person_key from made;
 
   -- a person known before gains the profile and address a row brings, where it had none
   update enrich.normalized_people p
@@ -3149,15 +3167,15 @@ begin
           or p.email is null and n.email_key is not null);
 
   -- 6. One write per item: its normalised values, its links and its entities' keys.
-  create temporary table entity_keys on commit drop as
-  select c.id, coalesce(c.domain, enrich._company_key_of(c.id)) as key
+  insert into pg_temp.entity_keys
+  select c.id, coalesce(c.domain, enrich._company_key_of(c.id))
   from enrich.normalized_companies c
   where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
                           where l.company_id is not null))
   union all
   select p.id, p.person_key from enrich.normalized_people p
   where p.id = any(array(select distinct l.person_id from pg_temp.linked_items l
-                          where l.person_id is not null));
+                          where not l.new_person));
   analyze pg_temp.entity_keys;
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,

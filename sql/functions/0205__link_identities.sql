@@ -30,6 +30,7 @@ declare
   v_inserted    bigint;
   v_known       uuid[];
   v_live        bigint;
+  v_insert      text;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
@@ -97,24 +98,31 @@ begin
   --    identifiers are inserted in (value, kind) order, waiting on concurrent inserts.
   create temporary table link_components on commit drop as
   select l.label, coalesce(min(n.owner::text)::uuid, enrich._uuid_v7()) as entity_id,
-         min(n.owner::text) is null as is_new, count(distinct n.owner) as known
+         min(n.owner::text) is null as is_new,
+         min(n.owner::text) <> max(n.owner::text) as links_known  -- (two or more)
   from pg_temp.link_labels l join pg_temp.link_nodes n on n.node = l.node
   group by l.label;
   analyze pg_temp.link_components;
+  --    A plain insert first: a conflict (a concurrent load inserted one of them and
+  --    committed) is rare, and checking each row for one costs a third of the insert; on
+  --    one, the whole insert is made again, skipping the identifiers taken.
   select count(*) into v_new from pg_temp.link_nodes n where n.owner is null;
-  execute format($sql$
-    with inserted as (
-      insert into enrich.%1$I (value, kind, %2$I)
-      select n.value, n.kind, c.entity_id
-      from pg_temp.link_nodes n
-      join pg_temp.link_labels l on l.node = n.node
-      join pg_temp.link_components c on c.label = l.label
-      where n.owner is null
-      order by n.value, n.kind
-      on conflict do nothing
-      returning 1)
-    select count(*) from inserted
-  $sql$, v_identifiers, v_id) into v_inserted;
+  v_insert := format($sql$
+    insert into enrich.%1$I (value, kind, %2$I)
+    select n.value, n.kind, c.entity_id
+    from pg_temp.link_nodes n
+    join pg_temp.link_labels l on l.node = n.node
+    join pg_temp.link_components c on c.label = l.label
+    where n.owner is null
+    order by n.value, n.kind
+  $sql$, v_identifiers, v_id);
+  begin
+    execute v_insert;
+    get diagnostics v_inserted = row_count;
+  exception when unique_violation then
+    execute v_insert || ' on conflict do nothing';
+    get diagnostics v_inserted = row_count;
+  end;
 
   -- 4. The owners as they are now. Usually what was read before: every new identifier was
   --    ours to insert and every known entity still lives. Otherwise a concurrent load took
@@ -130,7 +138,7 @@ begin
     from pg_temp.link_components c
     join pg_temp.link_labels l on l.label = c.label
     join pg_temp.link_nodes n on n.node = l.node
-    where c.known > 1 and n.owner is not null;
+    where c.links_known and n.owner is not null;
   else
     execute format($sql$
       update pg_temp.link_nodes n set owner = i.%2$I

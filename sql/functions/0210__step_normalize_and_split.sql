@@ -148,10 +148,13 @@ begin
   select distinct n.company_name_key as name, c.company_id
   from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
   where n.company_name_key is not null;
+  --    (the rows without a company yet are those without a strong identifier that
+  --    _link_identities took: it ignores values over 2,000 bytes)
   create temporary table name_rows on commit drop as
   select n.id, n.company_name_key as name from pg_temp.normalized_items n
   where n.company_name_key is not null
-    and not exists (select from pg_temp.item_companies c where c.item_id = n.id);
+    and (n.domain_key is null or octet_length(n.domain_key) > 2000)
+    and (n.company_page is null or octet_length(n.company_page) > 2000);
   if exists (select from pg_temp.name_rows) then
     create temporary table named_companies on commit drop as
     select k.name, min(k.company_id::text)::uuid as company_id
@@ -201,11 +204,12 @@ begin
   --    and every email that is not a role mailbox (strong identifiers); without those, by
   --    name at their company.
   insert into pg_temp.row_identifiers
-  select n.id, s.kind, s.value
+  select n.id, coalesce(s.kind, 'name_at_company'),
+         coalesce(s.value, 'name:' || n.name_key || '@' || n.company_id)
   from (select n.id, n.linkedin_key, n.linkedin_sales, n.email_key, n.more_emails, n.name_key,
                c.company_id
         from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id) n
-  cross join lateral (
+  left join lateral (  -- (a row with none of these: one row of nulls, its name at its company)
     select 'linkedin' as kind, n.linkedin_key as value where n.linkedin_key is not null
     union all
     select 'linkedin_sales', n.linkedin_sales where n.linkedin_sales is not null
@@ -215,12 +219,8 @@ begin
     union all
     select 'email', m from unnest(n.more_emails) m
     where m is not null and not enrich._is_role_mailbox(m)
-  ) s;
-  insert into pg_temp.row_identifiers
-  select n.id, 'name_at_company', 'name:' || n.name_key || '@' || c.company_id
-  from pg_temp.normalized_items n join pg_temp.item_companies c on c.item_id = n.id
-  where n.name_key is not null
-    and not exists (select from pg_temp.row_identifiers r where r.item_id = n.id);
+  ) s on true
+  where s.kind is not null or n.name_key is not null;
   analyze pg_temp.row_identifiers;
   perform enrich._link_identities('person', 'batch');
   create temporary table item_people on commit drop as
@@ -242,24 +242,29 @@ begin
   drop table pg_temp.normalized_items, pg_temp.item_companies, pg_temp.item_people;
   analyze pg_temp.linked_items;
 
-  insert into enrich.normalized_people
-    (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
-     linkedin_url, title)
-  select distinct on (n.person_id)
-         n.person_id,
-         left(coalesce(n.linkedin_key, n.linkedin_sales,
-                       case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
-                       (select m from unnest(n.more_emails) m
-                         where not enrich._is_role_mailbox(m) limit 1),
-                       'name:' || n.name_key || '@' || k.company_key), 500),
-         n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
-         n.title
-  from pg_temp.linked_items n
-  cross join lateral (select coalesce(n.domain_key, n.company_page,
-                                      'name:' || n.company_name_key) as company_key) k
-  where n.new_person
-  order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
-           n.row_number;
+  -- (each entity's key, for the items below: the new people's as they are made)
+  create temporary table entity_keys (id uuid, key text) on commit drop;
+  with made as (
+    insert into enrich.normalized_people
+      (id, person_key, batch_item_id, company_id, email, first_name, last_name, full_name,
+       linkedin_url, title)
+    select distinct on (n.person_id)
+           n.person_id,
+           left(coalesce(n.linkedin_key, n.linkedin_sales,
+                         case when not enrich._is_role_mailbox(n.email_key) then n.email_key end,
+                         (select m from unnest(n.more_emails) m
+                           where not enrich._is_role_mailbox(m) limit 1),
+                         'name:' || n.name_key || '@' || k.company_key), 500),
+           n.id, n.company_id, n.email, n.first_name, n.last_name, n.full_name, n.linkedin_url,
+           n.title
+    from pg_temp.linked_items n
+    cross join lateral (select coalesce(n.domain_key, n.company_page,
+                                        'name:' || n.company_name_key) as company_key) k
+    where n.new_person
+    order by n.person_id, n.linkedin_key is null, n.linkedin_sales is null, n.email_key is null,
+             n.row_number
+    returning id, person_key)
+  insert into pg_temp.entity_keys select made.id, made.person_key from made;
 
   -- a person known before gains the profile and address a row brings, where it had none
   update enrich.normalized_people p
@@ -274,15 +279,15 @@ begin
           or p.email is null and n.email_key is not null);
 
   -- 6. One write per item: its normalised values, its links and its entities' keys.
-  create temporary table entity_keys on commit drop as
-  select c.id, coalesce(c.domain, enrich._company_key_of(c.id)) as key
+  insert into pg_temp.entity_keys
+  select c.id, coalesce(c.domain, enrich._company_key_of(c.id))
   from enrich.normalized_companies c
   where c.id = any(array(select distinct l.company_id from pg_temp.linked_items l
                           where l.company_id is not null))
   union all
   select p.id, p.person_key from enrich.normalized_people p
   where p.id = any(array(select distinct l.person_id from pg_temp.linked_items l
-                          where l.person_id is not null));
+                          where not l.new_person));
   analyze pg_temp.entity_keys;
   update enrich.batch_items i
      set email = n.email, first_name = n.first_name, last_name = n.last_name,

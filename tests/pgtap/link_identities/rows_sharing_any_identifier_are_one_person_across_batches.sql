@@ -20,8 +20,8 @@ select is((select count(*) from enrich.normalized_people), 2::bigint,
 select is((select count(distinct person_id) from enrich.batch_items where email <> 'bob@acme.com' or email is null),
   1::bigint, 'every row of Ada links to one person');
 select results_eq($$select kind, value from enrich.person_identifiers
-                    where person_id = (select person_id from enrich.batch_items limit 1
-                                       offset 0) order by kind, value$$,
+                    where person_id = (select person_id from enrich.batch_items
+                                       where email = 'ada@acme.com' limit 1) order by kind, value$$,
   $$values ('email', 'ada.lovelace@acme.com'), ('email', 'ada@acme.com'),
            ('linkedin', 'https://www.linkedin.com/in/ada-l'),
            ('linkedin', 'https://www.linkedin.com/in/countess-ada')$$,
