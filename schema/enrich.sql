@@ -1212,25 +1212,31 @@ begin
   --    per distinct value), and the identifiers of each item.
   execute format($sql$
     create temporary table link_nodes on commit drop as
-    select row_number() over () as node, d.kind, d.value, i.%2$I as owner
-    from (select r.kind, r.value from pg_temp.row_identifiers r group by 1, 2) d
+    select row_number() over () as node, d.kind, d.value, i.%2$I as owner, d.rows
+    from (select r.kind, r.value, count(*) as rows from pg_temp.row_identifiers r
+          group by 1, 2) d
     left join (select i.value, i.kind, i.%2$I from enrich.%1$I i
                 where i.value = any(array(select distinct r.value from pg_temp.row_identifiers r))) i
            on i.value = d.value and i.kind = d.kind
   $sql$, v_identifiers, v_id);
   analyze pg_temp.link_nodes;
+  --    (links: the item has two or more; shared: one of them is on another row or names a
+  --    known entity, so that the item can link beyond itself)
   create temporary table link_item_nodes on commit drop as
-  select r.item_id, n.node from pg_temp.row_identifiers r
+  select r.item_id, n.node, n.rows > 1 or n.owner is not null as shared
+  from pg_temp.row_identifiers r
   join pg_temp.link_nodes n on n.kind = r.kind and n.value = r.value;
   create temporary table link_items on commit drop as
-  select x.item_id, min(x.node) as node, count(*) > 1 as links
+  select x.item_id, min(x.node) as node, count(*) > 1 as links, bool_or(x.shared) as shared
   from pg_temp.link_item_nodes x group by 1;
   analyze pg_temp.link_items;
 
   -- 2. Components: each node starts with the smallest node of the items it is on and of the
   --    nodes naming the same known entity; the smallest label then spreads over items and
   --    known entities whose nodes disagree, to a fixpoint (usually none is needed: a row's
-  --    identifiers are mostly all on its other rows too).
+  --    identifiers are mostly all on its other rows too). An item whose identifiers are on
+  --    no other row and name no known entity starts with one label and keeps it: only the
+  --    others are read again.
   create temporary table link_labels on commit drop as
   select n.node, least(n.node, by_item.label, by_owner.label) as label
   from pg_temp.link_nodes n
@@ -1247,7 +1253,8 @@ begin
       from (select x.node, min(g.label) as label
               from (select x2.item_id, min(l2.label) as label
                       from pg_temp.link_item_nodes x2
-                      join pg_temp.link_items it on it.item_id = x2.item_id and it.links
+                      join pg_temp.link_items it
+                        on it.item_id = x2.item_id and it.links and it.shared
                       join pg_temp.link_labels l2 on l2.node = x2.node
                      group by 1 having min(l2.label) <> max(l2.label)) g
               join pg_temp.link_item_nodes x on x.item_id = g.item_id
