@@ -92,7 +92,9 @@ def _as_input(r: dict, n: int) -> dict:
     return cells
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(loads=batches)
 def test_each_person_is_one_component_of_shared_identifiers(
     module_db_url: str, loads: list[list[dict]]
