@@ -146,6 +146,10 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
     select p.batch_id, sum(p.calls) as calls from enrich.paid_calls p
     where p.batch_id = any(p_batch_ids) group by 1
   ),
+  workers as (  -- read once for every batch asked for: is any worker's heartbeat current?
+    select bool_or(p.alive_until > now()) as alive, max(p.seen_at) as seen_at
+    from enrich.processes p where p.kind = 'worker'
+  ),
   waiting as (  -- read once for every batch asked for
     select r.workflow_slug, jsonb_build_object('workflow', r.workflow_slug, 'kind', r.kind,
                                                'reason', r.reason) as reason
@@ -155,18 +159,32 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
     'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
     'done', b.status = 'COMPLETED', 'rows', b.total,
     'created_at', b.created_at, 'completed_at', b.completed_at,
+    'failed', coalesce(pb.failed, 0),
+    -- unfinished work and no worker alive: nothing will move it, whatever else it waits on
+    'no_worker', b.status <> 'COMPLETED' and not coalesce((select w.alive from workers w), false),
+    'worker_seen_at', (select w.seen_at from workers w),
     'items', jsonb_strip_nulls(jsonb_build_object(
                'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
                'FAILED', nullif(coalesce(pb.failed, 0), 0),
                'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
+    -- per step: its counts, and the rows that failed at an earlier step (never reaching it)
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                       'step', st.step, 'counts', coalesce(ps.counts, '{}'),
-                       'entities', case wf.entity_type when 'company' then b.companies
-                                                       when 'person' then b.people end))
-                     order by st.position)
-              from unnest(b.steps) with ordinality as st(step, position)
-              left join per_step ps on ps.batch_id = b.id and ps.step_name = st.step
-              left join enrich.workflows wf on wf.slug = st.step),
+                       'step', s.step, 'counts', s.counts, 'entities', s.entities,
+                       'not_reached', s.not_reached))
+                     order by s.position)
+              from (select t.*,
+                           coalesce(sum((t.counts ->> 'FAILED')::bigint)
+                                      over (order by t.position rows between
+                                            unbounded preceding and 1 preceding), 0)
+                             as not_reached
+                      from (select st.step, st.position, coalesce(ps.counts, '{}') as counts,
+                                   case wf.entity_type when 'company' then b.companies
+                                                       when 'person' then b.people end
+                                     as entities
+                              from unnest(b.steps) with ordinality as st(step, position)
+                              left join per_step ps
+                                     on ps.batch_id = b.id and ps.step_name = st.step
+                              left join enrich.workflows wf on wf.slug = st.step) t) s),
     'failures', coalesce(f.failures, '[]'),
     'companies', b.companies, 'people', b.people,
     'paid_calls', coalesce(p.calls, 0),
@@ -184,7 +202,7 @@ $$;
 -- Name: FUNCTION _batches_progress(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: status, done, rows, items by status, per step counts by status and distinct entities, the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
+COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and when a worker was last seen, items by status, per step counts by status, distinct entities and rows not reached (failed at an earlier step), the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
 
 --
 -- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
@@ -2972,31 +2990,34 @@ begin
   select d.company_name, enrich.normalize_company_name(d.company_name) as name_key
   from (select c.company_name from pg_temp.cleaned_items c where c.company_name is not null
         group by 1) d;
+  analyze pg_temp.company_name_keys;
 
   -- 2. The company's domain: registrable domains matched once per distinct host (hash
   --    joins); a row brings at most one: company_domain, else company_website, else the
   --    first email's domain. Free-mail and platform hosts (linkedin.com, github.com...) are
   --    never a company's domain.
+  create temporary table registrable on commit drop as
+  -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
+  -- hosts would sort every host of the batch, spilling to disk)
+  select d.host,
+         case when f_host.domain is null and f_reg.domain is null
+                   and not enrich._is_platform_domain(d.registrable_domain)
+              then d.registrable_domain end as company_domain
+  from enrich._registrable_domains(array(
+         select h.host
+         from (select c.domain_host from pg_temp.cleaned_items c
+               union all select c.website_host from pg_temp.cleaned_items c
+               union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
+               union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
+              as h(host)
+         where h.host is not null and h.host <> ''
+         group by h.host)) as d
+  left join enrich.free_email_domains f_host on f_host.domain = d.host
+  left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain;
+  -- (its statistics: one row per host, so the joins below are one-to-one hash joins; a
+  -- function's guessed 1,000 rows made the planner sort every row for a merge join)
+  analyze pg_temp.registrable;
   create temporary table normalized_items on commit drop as
-  with registrable as materialized (
-    -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
-    -- hosts would sort every host of the batch, spilling to disk)
-    select d.host,
-           case when f_host.domain is null and f_reg.domain is null
-                     and not enrich._is_platform_domain(d.registrable_domain)
-                then d.registrable_domain end as company_domain
-    from enrich._registrable_domains(array(
-           select h.host
-           from (select c.domain_host from pg_temp.cleaned_items c
-                 union all select c.website_host from pg_temp.cleaned_items c
-                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
-                 union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
-                as h(host)
-           where h.host is not null and h.host <> ''
-           group by h.host)) as d
-    left join enrich.free_email_domains f_host on f_host.domain = d.host
-    left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain
-  )
   select k.id, k.batch_id, k.row_number, coalesce(k.email, k.raw_email) as email,
          k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
@@ -3010,14 +3031,15 @@ begin
          nullif(enrich._lower(enrich._clean_text(coalesce(k.full_name,
                   concat_ws(' ', k.first_name, k.last_name)))), '') as name_key
   from pg_temp.cleaned_items k
-  left join registrable by_domain
+  left join pg_temp.registrable by_domain
          on by_domain.host = k.domain_host and by_domain.company_domain is not null
-  left join registrable by_website
+  left join pg_temp.registrable by_website
          on by_website.host = k.website_host and by_website.company_domain is not null
-  left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
-  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2)
+  left join pg_temp.registrable by_email on by_email.host = split_part(k.email, '@', 2)
+  left join pg_temp.registrable by_email_2
+         on by_email_2.host = split_part(k.more_emails[1], '@', 2)
   left join pg_temp.company_name_keys names on names.company_name = k.company_name;
-  drop table pg_temp.cleaned_items, pg_temp.company_name_keys;
+  drop table pg_temp.cleaned_items, pg_temp.company_name_keys, pg_temp.registrable;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;

@@ -77,31 +77,34 @@ begin
   select d.company_name, enrich.normalize_company_name(d.company_name) as name_key
   from (select c.company_name from pg_temp.cleaned_items c where c.company_name is not null
         group by 1) d;
+  analyze pg_temp.company_name_keys;
 
   -- 2. The company's domain: registrable domains matched once per distinct host (hash
   --    joins); a row brings at most one: company_domain, else company_website, else the
   --    first email's domain. Free-mail and platform hosts (linkedin.com, github.com...) are
   --    never a company's domain.
+  create temporary table registrable on commit drop as
+  -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
+  -- hosts would sort every host of the batch, spilling to disk)
+  select d.host,
+         case when f_host.domain is null and f_reg.domain is null
+                   and not enrich._is_platform_domain(d.registrable_domain)
+              then d.registrable_domain end as company_domain
+  from enrich._registrable_domains(array(
+         select h.host
+         from (select c.domain_host from pg_temp.cleaned_items c
+               union all select c.website_host from pg_temp.cleaned_items c
+               union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
+               union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
+              as h(host)
+         where h.host is not null and h.host <> ''
+         group by h.host)) as d
+  left join enrich.free_email_domains f_host on f_host.domain = d.host
+  left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain;
+  -- (its statistics: one row per host, so the joins below are one-to-one hash joins; a
+  -- function's guessed 1,000 rows made the planner sort every row for a merge join)
+  analyze pg_temp.registrable;
   create temporary table normalized_items on commit drop as
-  with registrable as materialized (
-    -- the distinct hosts from one hashed grouping (a distinct over an unnest of each row's
-    -- hosts would sort every host of the batch, spilling to disk)
-    select d.host,
-           case when f_host.domain is null and f_reg.domain is null
-                     and not enrich._is_platform_domain(d.registrable_domain)
-                then d.registrable_domain end as company_domain
-    from enrich._registrable_domains(array(
-           select h.host
-           from (select c.domain_host from pg_temp.cleaned_items c
-                 union all select c.website_host from pg_temp.cleaned_items c
-                 union all select split_part(c.email, '@', 2) from pg_temp.cleaned_items c
-                 union all select split_part(c.more_emails[1], '@', 2) from pg_temp.cleaned_items c)
-                as h(host)
-           where h.host is not null and h.host <> ''
-           group by h.host)) as d
-    left join enrich.free_email_domains f_host on f_host.domain = d.host
-    left join enrich.free_email_domains f_reg on f_reg.domain = d.registrable_domain
-  )
   select k.id, k.batch_id, k.row_number, coalesce(k.email, k.raw_email) as email,
          k.more_emails, k.first_name, k.last_name,
          coalesce(k.full_name, nullif(concat_ws(' ', k.first_name, k.last_name), '')) as full_name,
@@ -115,14 +118,15 @@ begin
          nullif(enrich._lower(enrich._clean_text(coalesce(k.full_name,
                   concat_ws(' ', k.first_name, k.last_name)))), '') as name_key
   from pg_temp.cleaned_items k
-  left join registrable by_domain
+  left join pg_temp.registrable by_domain
          on by_domain.host = k.domain_host and by_domain.company_domain is not null
-  left join registrable by_website
+  left join pg_temp.registrable by_website
          on by_website.host = k.website_host and by_website.company_domain is not null
-  left join registrable by_email on by_email.host = split_part(k.email, '@', 2)
-  left join registrable by_email_2 on by_email_2.host = split_part(k.more_emails[1], '@', 2)
+  left join pg_temp.registrable by_email on by_email.host = split_part(k.email, '@', 2)
+  left join pg_temp.registrable by_email_2
+         on by_email_2.host = split_part(k.more_emails[1], '@', 2)
   left join pg_temp.company_name_keys names on names.company_name = k.company_name;
-  drop table pg_temp.cleaned_items, pg_temp.company_name_keys;
+  drop table pg_temp.cleaned_items, pg_temp.company_name_keys, pg_temp.registrable;
   -- statistics for the joins below (a temporary table has none): without them the planner
   -- guesses hundreds of millions of rows and sorts for merge joins, spilling to disk
   analyze pg_temp.normalized_items;
