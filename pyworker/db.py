@@ -351,16 +351,22 @@ def list_merges(
     return _rows(conn, "select * from enrich.list_merges(%s, %s)", (batch_id, limit))
 
 
-def batch_ids(conn: psycopg.Connection, prefix: str = "", limit: int = 10) -> list[UUID]:
-    """Ids of the batches whose id starts with prefix (hex digits and dashes), newest first:
-    a BATCH argument given as a prefix, or `latest` (no prefix, limit 1)."""
-    pattern = prefix.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+def batch_ids(
+    conn: psycopg.Connection, prefix: str | None = "", limit: int = 10, name: str | None = None
+) -> list[tuple[UUID, str | None]]:
+    """(id, name) of the batches whose id starts with prefix (hex digits and dashes; None:
+    none) or whose name is name, newest first: a BATCH argument, or `latest` (prefix "",
+    limit 1)."""
+    pattern = None
+    if prefix is not None:
+        pattern = prefix.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
     return [
-        row[0]
+        (row[0], row[1])
         for row in conn.execute(
-            "select b.id from enrich.batches b where b.id::text like %s"
-            " order by b.created_at desc, b.id desc limit %s",
-            (pattern, limit),
+            "select b.id, b.name from enrich.batches b"
+            " where b.id::text like %(pattern)s or b.name = %(name)s"
+            " order by b.created_at desc, b.id desc limit %(limit)s",
+            {"pattern": pattern, "name": name, "limit": limit},
         )
     ]
 
@@ -477,6 +483,12 @@ def set_batch_columns(conn: psycopg.Connection, batch_id: UUID, columns: list[di
     conn.execute("select enrich.set_batch_columns(%s, %s)", (batch_id, Jsonb(columns)))
 
 
+def set_batch_source(
+    conn: psycopg.Connection, batch_id: UUID, name: str | None, delimiter: str | None
+) -> None:
+    conn.execute("select enrich.set_batch_source(%s, %s, %s)", (batch_id, name, delimiter))
+
+
 def start_batch(conn: psycopg.Connection, batch_id: UUID) -> None:
     conn.execute("select enrich.start_batch(%s)", (batch_id,))
 
@@ -516,14 +528,23 @@ def without_jit(conn: psycopg.Connection) -> None:
 
 
 def export_csv(
-    conn: psycopg.Connection, batch_id: UUID, columns: list[dict[str, str]], raw: bool
+    conn: psycopg.Connection,
+    batch_id: UUID,
+    columns: list[dict[str, str]],
+    raw: bool,
+    delimiter: str = ",",
 ) -> Iterator[bytes]:
     """The batch's CSV rows (no header), streamed by COPY from the query
     enrich.export_csv_query builds for these columns."""
     query = conn.execute(
         "select enrich.export_csv_query(%s, %s, %s)", (batch_id, Jsonb(columns), raw)
     ).fetchone()[0]
-    yield from _copy_out(conn, f"copy ({query}) to stdout (format csv)")
+    yield from _copy_out(
+        conn,
+        sql.SQL("copy ({}) to stdout (format csv, delimiter {})").format(
+            sql.SQL(query), sql.Literal(delimiter)
+        ),
+    )
 
 
 def spreadsheet_safe(conn: psycopg.Connection, cells: list[str]) -> list[str]:

@@ -67,17 +67,42 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
     return CsvLayout([h for h, _ in inputs + ours], [source for _, source in inputs + ours])
 
 
-def export_chunks(conn: psycopg.Connection, batch: UUID, format: str, raw: bool) -> Iterator[bytes]:
+def export_chunks(
+    conn: psycopg.Connection, batch: UUID, format: str, raw: bool, excel: bool = False
+) -> Iterator[bytes]:
     """The export in chunks of bytes (UTF-8), in one transaction of conn's: JSONL, or CSV
-    with cells written so spreadsheets show them as text (raw: as they are)."""
+    with cells written so spreadsheets show them as text (raw: as they are). excel: CSV as
+    Excel opens it by a double click: a byte-order mark (else it reads UTF-8 as the
+    system's code page), CRLF line ends, and the input file's delimiter (a semicolon file
+    came from a locale whose Excel expects semicolons)."""
     if format == "jsonl":
         yield from db.export_batch(conn, batch)
         return
-    layout = csv_layout(db.export_columns(conn, batch))
+    columns = db.export_columns(conn, batch)
+    layout = csv_layout(columns)
+    delimiter = (columns.get("delimiter") or ",") if excel else ","
     # the header holds input column names: third-party data like the cells
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(
+    csv.writer(header, delimiter=delimiter, lineterminator="\r\n" if excel else "\n").writerow(
         layout.header if raw else db.spreadsheet_safe(conn, layout.header)
     )
+    if excel:
+        yield "\ufeff".encode()
     yield header.getvalue().encode()
-    yield from db.export_csv(conn, batch, layout.sources, raw)
+    rows = db.export_csv(conn, batch, layout.sources, raw, delimiter)
+    yield from (crlf_rows(rows) if excel else rows)
+
+
+def crlf_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """CSV chunks with CRLF between records: a newline outside quotes ends a record; one
+    inside a quoted cell is the cell's own and stays. (A quote inside a quoted cell is
+    doubled, so counting quotes tells inside from outside, across chunk boundaries.)"""
+    inside = False
+    for chunk in chunks:
+        parts = bytes(chunk).split(b'"')  # (COPY gives memoryviews)
+        for i in range(len(parts)):
+            if i:
+                inside = not inside
+            if not inside:
+                parts[i] = parts[i].replace(b"\n", b"\r\n")
+        yield b'"'.join(parts)

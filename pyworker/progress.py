@@ -67,6 +67,15 @@ def finishing(console: Console, rows: int) -> Iterator[Callable[[dict], None]]:
     yield print_line
 
 
+NO_WORKER = "no worker running: start one with `enrich worker`"
+
+
+def status_label(status: dict) -> str:
+    """A batch's status as people read it: never a bare COMPLETED when rows failed."""
+    failed = status.get("failed") or 0
+    return f"{status['status']} with {failed:,} failed" if failed else status["status"]
+
+
 def steps_finished(status: dict) -> list[tuple[dict, int]]:
     """Each step of a batch_status with how many of the batch's items are finished with it:
     COMPLETED or FAILED there, or FAILED at an earlier step (they will never reach it)."""

@@ -156,7 +156,7 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
     from enrich.dispatch_wait_reasons() r
   )
   select b.id, jsonb_build_object(
-    'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
+    'batch_id', b.id, 'name', b.name, 'pipeline', b.pipeline, 'status', b.status,
     'done', b.status = 'COMPLETED', 'rows', b.total,
     'created_at', b.created_at, 'completed_at', b.completed_at,
     'failed', coalesce(pb.failed, 0),
@@ -202,7 +202,7 @@ $$;
 -- Name: FUNCTION _batches_progress(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and when a worker was last seen, items by status, per step counts by status, distinct entities and rows not reached (failed at an earlier step), the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
+COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: name, status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and when a worker was last seen, items by status, per step counts by status, distinct entities and rows not reached (failed at an earlier step), the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
 
 --
 -- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
@@ -4416,12 +4416,13 @@ COMMENT ON FUNCTION enrich.export_batch(p_batch_id uuid) IS 'One JSON record per
 -- Name: export_columns(uuid); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
-CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb)
+CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb, delimiter text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   with batch as (
-    select b.steps, b.input_columns from enrich.batches b where b.id = p_batch_id
+    select b.steps, b.input_columns, b.input_delimiter from enrich.batches b
+    where b.id = p_batch_id
   ),
   entities as materialized (
     select distinct i.company_id, i.person_id
@@ -4484,7 +4485,8 @@ CREATE FUNCTION enrich.export_columns(p_batch_id uuid) RETURNS TABLE(input jsonb
                 select distinct 'person', x.kind
                 from (select distinct e.person_id from entities e
                        where e.person_id is not null) e
-                join enrich.person_identifiers x on x.person_id = e.person_id) k)
+                join enrich.person_identifiers x on x.person_id = e.person_id) k),
+         b.input_delimiter  -- (the file's, for a CSV written back for a spreadsheet)
   from batch b
 $$;
 
@@ -4492,7 +4494,7 @@ $$;
 -- Name: FUNCTION export_columns(p_batch_id uuid); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps where some row failed, and per workflow its result fields ([{"workflow", "fields"}], in step order), and the kinds of identifier its companies and people are known by ([{"entity", "kind"}]). No row: no batch.';
+COMMENT ON FUNCTION enrich.export_columns(p_batch_id uuid) IS 'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; sorted data keys for older batches), steps, steps where some row failed, and per workflow its result fields ([{"workflow", "fields"}], in step order), and the kinds of identifier its companies and people are known by ([{"entity", "kind"}]), and its CSV file''s delimiter (NULL if none was recorded). No row: no batch.';
 
 --
 -- Name: export_csv_query(uuid, jsonb, boolean); Type: FUNCTION; Schema: enrich; Owner: -
@@ -6512,6 +6514,38 @@ $$;
 COMMENT ON FUNCTION enrich.set_batch_columns(p_batch_id uuid, p_columns jsonb) IS 'Records a batch''s input columns in the file''s order ([{"heading", "key"}, ...]; see enrich.batches.input_columns). EN003 for a malformed list, EN002 for an unknown batch.';
 
 --
+-- Name: set_batch_source(uuid, text, text); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.set_batch_source(p_batch_id uuid, p_name text, p_delimiter text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_name is not null
+     and (length(p_name) not between 1 and 200 or p_name ~ '[\u0001-\u001f\u007f]') then
+    raise exception using errcode = 'EN003',
+      message = 'a batch name is 1 to 200 characters, none of them a control character';
+  end if;
+  if p_delimiter is not null and p_delimiter not in (',', ';', E'\t', '|') then
+    raise exception using errcode = 'EN003',
+      message = format('set_batch_source: unknown delimiter %s', quote_literal(p_delimiter));
+  end if;
+  update enrich.batches b set name = p_name, input_delimiter = p_delimiter
+   where b.id = p_batch_id;
+  if not found then
+    raise exception using errcode = 'EN002', message = format('unknown batch %s', p_batch_id);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_batch_source(p_batch_id uuid, p_name text, p_delimiter text); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.set_batch_source(p_batch_id uuid, p_name text, p_delimiter text) IS 'Names a batch (1-200 printable characters, or NULL) and records its file''s delimiter (, ; tab |, or NULL). EN003 for a bad name or delimiter, EN002 for an unknown batch.';
+
+--
 -- Name: set_callback_secret(text, boolean); Type: FUNCTION; Schema: enrich; Owner: -
 --
 
@@ -7183,11 +7217,15 @@ CREATE TABLE enrich.batches (
     companies integer,
     people integer,
     max_new_calls bigint,
+    name text,
+    input_delimiter text,
     CONSTRAINT completed_at_after_created_at CHECK ((completed_at >= created_at)),
     CONSTRAINT completed_at_matches_status CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT input_columns_is_an_array CHECK ((jsonb_typeof(input_columns) = 'array'::text)),
+    CONSTRAINT input_delimiter_is_known CHECK ((input_delimiter = ANY (ARRAY[','::text, ';'::text, '	'::text, '|'::text]))),
     CONSTRAINT max_new_calls_not_negative CHECK ((max_new_calls >= 0)),
     CONSTRAINT max_new_calls_only_while_loading CHECK (((max_new_calls IS NULL) OR (status = 'LOADING'::text))),
+    CONSTRAINT name_is_printable CHECK ((((length(name) >= 1) AND (length(name) <= 200)) AND (name !~ '[\u0001-\u001f\u007f]'::text))),
     CONSTRAINT status_is_valid CHECK ((status = ANY (ARRAY['LOADING'::text, 'IN_PROGRESS'::text, 'COMPLETED'::text])))
 );
 
@@ -7232,6 +7270,18 @@ COMMENT ON COLUMN enrich.batches.people IS 'Distinct people among the batch''s i
 --
 
 COMMENT ON COLUMN enrich.batches.max_new_calls IS 'While LOADING: the most new paid calls finish_loading lets this load in parts make; its claims are held until then. NULL: no limit, nothing held.';
+
+--
+-- Name: COLUMN batches.name; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.name IS 'What people call the batch: its file''s name by default (enrich load --name). Not unique.';
+
+--
+-- Name: COLUMN batches.input_delimiter; Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON COLUMN enrich.batches.input_delimiter IS 'The delimiter of the CSV file it was loaded from (NULL for JSONL or create_batch).';
 
 --
 -- Name: callback_log; Type: TABLE; Schema: enrich; Owner: -
@@ -8304,6 +8354,12 @@ CREATE INDEX batch_items_unfinished_idx ON enrich.batch_items USING btree (batch
 --
 
 CREATE INDEX batches_holding_idx ON enrich.batches USING btree (id) WHERE ((status = 'LOADING'::text) AND (max_new_calls IS NOT NULL));
+
+--
+-- Name: batches_name_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX batches_name_idx ON enrich.batches USING btree (name) WHERE (name IS NOT NULL);
 
 --
 -- Name: callback_log_entity_idx; Type: INDEX; Schema: enrich; Owner: -

@@ -17,13 +17,16 @@ from rich.console import Console
 from pyworker import config, db, demo, progress
 from pyworker import load as loader
 from pyworker.cli.common import (
+    BATCH_HELP,
     DATABASE_ENV,
     JSON_OPTION,
+    batch_argument,
     err,
     fail,
 )
 from pyworker.cli.render import (
     new_calls,
+    print_batch_lines,
     print_estimate,
     print_statuses,
 )
@@ -70,11 +73,19 @@ def load_command(
         "when two columns name one field. Several may name email: the chosen one feeds it "
         "and the others are stored as email_2, email_3, ...",
     ),
+    name: str | None = typer.Option(
+        None,
+        "--name",
+        help="What to call the batch (default: the file's name): shown beside its id, and "
+        "accepted wherever a BATCH is asked for.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Load a file as one batch; the last stdout line is the batch id. Prints on stderr which
     column feeds each field."""
     columns = loader.Columns(chosen=_chosen_columns(map_ or []), on_mapping=_print_mapping)
+    if name is not None and (not 1 <= len(name) <= 200 or not name.isprintable()):
+        fail("--name: 1 to 200 printable characters", 2)
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -105,6 +116,7 @@ def load_command(
                 max_new_calls=max_new_calls,
                 encoding=encoding,
                 columns=columns,
+                name=name,
             )
     except loader.OverCallLimit as exc:
         print_estimate(None, exc.estimate, as_json, out=err)
@@ -176,24 +188,36 @@ def _print_mapping(mapping: dict[str, str | None]) -> None:
 
 @app.command("status", epilog=DATABASE_ENV)
 def status_command(
-    batch: UUID | None = typer.Argument(None, help="A batch id; all recent batches if omitted."),
+    batch: str | None = typer.Argument(
+        None, help=BATCH_HELP + " Without one: a line per recent batch."
+    ),
     as_json: bool = JSON_OPTION,
     watch: bool = typer.Option(False, "--watch", help="Redraw every 2 s until the batch is done."),
 ) -> None:
-    """Progress per step; --json has "done": true once the batch is COMPLETED."""
+    """Progress per step; --json has "done": true once the batch is COMPLETED, its failed
+    rows, and "no_worker": true while work is unfinished and no worker is alive."""
     import time
 
     while True:
         with db.connect(config.database_url()) as conn:
-            statuses = [db.batch_status(conn, batch)] if batch else db.recent_batches(conn)
-        if batch and statuses[0] is None:
-            fail(f"unknown batch {batch}", 2)
+            if batch is None:
+                statuses = db.recent_batches(conn)
+            else:
+                batch_id = batch_argument(conn, batch)
+                statuses = [db.batch_status(conn, batch_id)]
+                if statuses[0] is None:  # deleted since it was named
+                    fail(f"unknown batch {batch}", 2)
         if as_json:
             typer.echo(json.dumps(statuses[0] if batch else statuses, default=str))
         else:
             if watch:
                 Console().clear()
-            print_statuses(statuses)
+            if any(s.get("no_worker") for s in statuses):
+                Console().print(progress.NO_WORKER, style="bold yellow", markup=False)
+            if batch is None:
+                print_batch_lines(statuses)
+            else:
+                print_statuses(statuses)
         if not watch or all(s["done"] for s in statuses):
             return
         time.sleep(2)
@@ -201,8 +225,10 @@ def status_command(
 
 @app.command("export", epilog=DATABASE_ENV)
 def export_command(
-    batch: UUID,
-    format: str = typer.Option("jsonl", "--format", help="csv or jsonl"),
+    batch: str = typer.Argument(..., help=BATCH_HELP),
+    format: str | None = typer.Option(
+        None, "--format", help="csv or jsonl (default: -o's extension; jsonl on stdout)."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="File (default: stdout); written whole or not at all."
     ),
@@ -212,20 +238,22 @@ def export_command(
         help="CSV: write cells as they are (by default a cell starting with = + - @ is "
         "written so that spreadsheets show it as text, not run it as a formula).",
     ),
+    excel: bool = typer.Option(
+        False,
+        "--excel",
+        help="CSV that Excel opens right by a double click: UTF-8 with a byte-order mark, "
+        "CRLF line ends and the input file's delimiter (; for a semicolon file).",
+    ),
 ) -> None:
     """Every item of a batch with its keys, step statuses and enrichment results."""
-    if format not in ("csv", "jsonl"):
-        fail("--format must be csv or jsonl", 2)
+    format = _export_format(format, output, excel)
     with db.connect(config.database_url(), autocommit=False) as conn:
-        if db.batch_status(conn, batch) is None:
-            fail(f"unknown batch {batch}", 2)  # before any file is made
+        batch_id = batch_argument(conn, batch)  # before any file is made
         if output is None:
-            _write_export(conn, batch, format, raw, sys.stdout.buffer)
+            _write_export(conn, batch_id, format, raw, excel, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return
         target = output.resolve()  # through a symbolic link, to the file it names
-        if target.is_dir():
-            fail(f"{output} is a folder: give a file name", 2)
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         # a stop by signal (not only Ctrl-C) ends the export through the cleanup below
         stopped = signal.signal(signal.SIGTERM, _stop_export)
@@ -233,7 +261,7 @@ def export_command(
             with open(partial, "wb") as out:
                 if target.exists():  # the new file keeps the old one's permissions
                     os.chmod(partial, target.stat().st_mode & 0o7777)
-                _write_export(conn, batch, format, raw, out)
+                _write_export(conn, batch_id, format, raw, excel, out)
             partial.replace(target)  # complete, then in place: never a half-written file
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror or exc}")
@@ -242,13 +270,39 @@ def export_command(
             partial.unlink(missing_ok=True)
 
 
+EXPORT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl",
+                     ".ndjson": "jsonl"}  # fmt: skip
+
+
+def _export_format(format: str | None, output: Path | None, excel: bool) -> str:
+    """--format, else what -o's extension says, else jsonl (csv with --excel)."""
+    if output is not None and output.resolve().is_dir():
+        fail(f"{output} is a folder: give a file name", 2)
+    if format is not None and format not in ("csv", "jsonl"):
+        fail("--format must be csv or jsonl", 2)
+    if format is None and output is not None:
+        extension = output.suffix.lower()
+        if extension in (".xlsx", ".xls"):
+            fail(f"-o {output}: workbooks are not written; use .csv (with --excel for Excel)", 2)
+        format = EXPORT_EXTENSIONS.get(extension)
+        if format is None and not excel:
+            fail(f"-o {output}: cannot tell the format from {extension or 'no extension'}:"
+                 " name a .csv or .jsonl file, or give --format", 2)  # fmt: skip
+    format = format or ("csv" if excel else "jsonl")
+    if excel and format != "csv":
+        fail("--excel writes CSV: not with --format jsonl", 2)
+    return format
+
+
 def _stop_export(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _write_export(conn: psycopg.Connection, batch: UUID, format: str, raw: bool, out) -> None:
+def _write_export(
+    conn: psycopg.Connection, batch: UUID, format: str, raw: bool, excel: bool, out
+) -> None:
     """Stream the export to a binary file: the database writes the rows (COPY)."""
-    for chunk in export_chunks(conn, batch, format, raw):
+    for chunk in export_chunks(conn, batch, format, raw, excel):
         out.write(chunk)
 
 

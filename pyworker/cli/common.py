@@ -52,35 +52,40 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-BATCH_HELP = "A batch: its id, a unique prefix of it (4 characters or more), or latest."
+BATCH_HELP = "A batch: its id, a unique prefix of it (4 characters or more), its name, or latest."
 
 
 def batch_argument(conn, value: str, what: str = "BATCH") -> UUID:
-    """A batch as a user names it: the full id, a unique prefix of at least 4 characters, or
-    `latest` (the newest created). Exits 2, saying why, for one that names no batch or
-    several."""
+    """A batch as a user names it: the full id, a unique prefix of at least 4 characters, a
+    unique name, or `latest` (the newest created). Exits 2, saying why, for one that names
+    no batch or several (listing them)."""
     from pyworker import db
 
-    text = value.strip().lower()
-    if text == "latest":
+    text = value.strip()
+    if text.lower() == "latest":
         newest = db.batch_ids(conn, "", 1)
         if not newest:
             fail(f"{what} latest: there is no batch yet", 2)
-        return newest[0]
+        return newest[0][0]
+    prefix = text.lower()
     with contextlib.suppress(ValueError):  # a whole id, with or without its dashes
-        text = str(UUID(text))
-    if not re.fullmatch(r"[0-9a-f-]{4,36}", text):
+        prefix = str(UUID(prefix))
+    if not re.fullmatch(r"[0-9a-f-]{4,36}", prefix):
+        prefix = None
+    found = db.batch_ids(conn, prefix, 6, name=text) if text else []
+    if not found:
         fail(
-            f"{what} {value!r}: give a batch id, a prefix of it (4 characters or more), or latest",
+            f"{what} {value!r}: no batch has that name, that id or an id starting so"
+            " (give an id, 4 or more of its first characters, a name, or latest)",
             2,
         )
-    found = db.batch_ids(conn, text, 6)
-    if not found:
-        fail(f"{what} {value!r}: no batch has that id or an id starting so", 2)
     if len(found) > 1:
-        shown = ", ".join(str(b) for b in found[:5]) + (", ..." if len(found) > 5 else "")
-        fail(f"{what} {value!r} is the start of several batches: {shown}", 2)
-    return found[0]
+        shown = ", ".join(
+            f"{batch_id}" + (f" ({name})" if name else "") for batch_id, name in found[:5]
+        )
+        more = ", ..." if len(found) > 5 else ""
+        fail(f"{what} {value!r} names several batches: {shown}{more}", 2)
+    return found[0][0]
 
 
 def duration(value: str | None, option: str):

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pyworker import config, db
 from pyworker.cli.common import BATCH_HELP, DATABASE_ENV, JSON_OPTION, batch_argument, err, fail
-from pyworker.cli.render import wide_console
+from pyworker.cli.render import local_time, wide_console
 from pyworker.cli.root import app
 
 RESULT_CHARS = 300  # of a result shown in a block (--json has it whole)
@@ -105,7 +105,7 @@ def _facts(entity: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
         yield (
             "batch",
             f"{batch['batch_id']} ({batch['pipeline']}, {batch['status']}): "
-            f"{_rows(batch['items'])}, created {_when(batch['created_at'])}",
+            f"{_rows(batch['items'])}, created {local_time(batch['created_at'])}",
         )
     if not entity["batches"]:
         yield "batches", "none"
@@ -134,7 +134,7 @@ def _workflow(state: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
     tries = f"{state['attempts']:,} attempt{'' if state['attempts'] == 1 else 's'}"
     line = f"{state['workflow']}: {state['status']}, {calls}, {tries}"
     if state["completed_at"]:
-        line += f", completed {_when(state['completed_at'])}"
+        line += f", completed {local_time(state['completed_at'])}"
     yield "workflow", line
     if state["last_error"]:
         yield "  last error", state["last_error"]
@@ -147,7 +147,7 @@ def _workflow(state: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
 
 def _merge(merge: dict[str, Any], entity_id: str) -> Iterator[tuple[str, str | None]]:
     into = "this one" if merge["survivor_id"] == entity_id else merge["survivor_id"]
-    yield "merged", f"{merge['loser_id']} into {into}, {_when(merge['merged_at'])}"
+    yield "merged", f"{merge['loser_id']} into {into}, {local_time(merge['merged_at'])}"
     yield "  linked by", f"{merge['linked_by']} ({_cause(merge, short=False)})"
 
 
@@ -161,14 +161,6 @@ def _cause(merge: dict[str, Any], short: bool = True) -> str:
 
 def _rows(count: int) -> str:
     return f"{count:,} row{'' if count == 1 else 's'}"
-
-
-def _when(value: str | datetime | None) -> str:
-    """A time in this machine's zone, to the second."""
-    if value is None:
-        return "-"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 @app.command("merges", epilog=DATABASE_ENV)
@@ -214,7 +206,7 @@ def print_merges(console: Console, title: str, merges: list[dict], show_batch: b
     rows = [
         {
             **m,
-            "merged_at": _when(m["merged_at"]),
+            "merged_at": local_time(m["merged_at"]),
             "cause": _cause(m) if show_batch else m["cause"],
         }
         for m in merges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import typer
 from rich.console import Console
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from pyworker.cli.common import masked_url
 from pyworker.durations import format_duration
-from pyworker.progress import steps_finished
+from pyworker.progress import status_label, steps_finished
 
 
 def masked(described: dict) -> dict:
@@ -181,24 +182,28 @@ def print_statuses(statuses: list[dict]) -> None:
     console = wide_console()
     for status in statuses:
         table = Table(
-            title=f"batch {status['batch_id']} ({status['pipeline']}): "
-            f"{status['status']}, {status['rows']:,} rows"
+            title=f"batch {status['batch_id']}"
+            + (f" “{escape(status['name'])}”" if status.get("name") else "")
+            + f" ({status['pipeline']}): {status_label(status)}, {status['rows']:,} rows"
         )
         # fits 100 columns: on a narrow terminal long step names fold
         narrow = console.width < 120
+        bar = 8 if narrow else 12
         table.add_column("step", max_width=26 if narrow else None, overflow="fold")
-        table.add_column("finished", width=12)
+        table.add_column("finished", width=bar)
         table.add_column("", justify="right", min_width=4)
         for heading in STATUS_HEADINGS:
             table.add_column(heading, justify="right", min_width=6)
+        table.add_column("not\nreached", justify="right", min_width=7)
         rows = max(status["rows"], 1)
         for step, finished in steps_finished(status):
             counts = step["counts"]
             table.add_row(
                 step["step"],
-                ProgressBar(total=rows, completed=finished, width=12),
+                ProgressBar(total=rows, completed=finished, width=bar),
                 f"{100 * finished // rows}%",
                 *(f"{counts.get(n, 0):,}" for n in STEP_STATUSES),
+                f"{step.get('not_reached', 0):,}",
             )
         console.print(table)
         if status.get("companies") is not None:
@@ -221,6 +226,43 @@ def print_statuses(statuses: list[dict]) -> None:
                 f"  {failure['items']:,} item(s) FAILED at {failure['step']}: {failure['error']}",
                 markup=False,  # a reason holds data (a domain, Clay's reply): never markup
             )
+
+
+def print_batch_lines(statuses: list[dict]) -> None:
+    """One line per batch, newest first: enough to pick one for `enrich status BATCH`."""
+    if not statuses:
+        typer.echo("no batch yet: load one with `enrich load FILE --pipeline company`")
+        return
+    table = Table(box=None, pad_edge=False)
+    for heading, justify in (
+        ("batch", "left"), ("name", "left"), ("pipeline", "left"), ("status", "left"),
+        ("finished", "right"),
+        ("rows", "right"), ("failed", "right"), ("paid calls", "right"), ("created", "left"),
+    ):  # fmt: skip
+        table.add_column(heading, justify=justify, no_wrap=heading not in ("name", "pipeline"))
+    for status in statuses:
+        items = status["items"] or {}
+        finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+        table.add_row(
+            str(status["batch_id"])[:8],
+            escape(status.get("name") or "-"),
+            status["pipeline"],
+            status_label(status),
+            f"{100 * finished // max(status['rows'], 1)}%",
+            f"{status['rows']:,}",
+            f"{status.get('failed', 0):,}",
+            f"{status['paid_calls']:,}",
+            local_time(status["created_at"]),
+        )
+    wide_console().print(table)
+
+
+def local_time(value: str | datetime | None) -> str:
+    """A time (ISO text or datetime) in this machine's zone, to the second."""
+    if value is None:
+        return "-"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def identity_line(identity: dict) -> str:

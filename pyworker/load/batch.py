@@ -66,8 +66,10 @@ def load(
     max_new_calls: int | None = None,
     encoding: str | None = None,
     columns: Columns | None = None,
+    name: str | None = None,
 ) -> tuple[UUID, int]:
     """Load the file as one batch and run its first steps; returns (batch id, rows).
+    name: what the batch is called (default: the file's name).
     on_progress(text) is told every 1,000 rows read and when the steps start. parts: how
     many connections load it (default: default_parts). max_new_calls: refuse (OverCallLimit,
     nothing left, nothing paid) a load that would need more new paid calls. In one part the
@@ -95,7 +97,7 @@ def load(
             rows = counted(rows, on_progress)
         if parts == 1:
             count = _copy_and_start(conn, batch_id, rows, on_progress)
-            db.set_batch_columns(conn, batch_id, columns.seen())
+            _describe(conn, batch_id, columns, source, name)
             if max_new_calls is not None:
                 estimate = db.estimate_batch_calls(conn, batch_id)
                 if sum(row["new_calls"] for row in estimate) > max_new_calls:
@@ -107,7 +109,7 @@ def load(
         try:
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
             db.without_statement_timeout(conn)  # (finish_loading's transaction)
-            db.set_batch_columns(conn, batch_id, columns.seen())
+            _describe(conn, batch_id, columns, source, name)
             estimate = db.estimate_batch_calls(conn, batch_id) if max_new_calls is not None else []
             finished = db.finish_loading(conn, batch_id, loader.id, max_new_calls)
             conn.commit()
@@ -121,6 +123,16 @@ def load(
     if not finished:  # refused and discarded by finish_loading: nothing was paid
         raise OverCallLimit(estimate, max_new_calls)
     return batch_id, count
+
+
+def _describe(
+    conn: psycopg.Connection, batch_id: UUID, columns: Columns, source: str, name: str | None
+) -> None:
+    """What the batch keeps of its file: the columns in order, its name and delimiter."""
+    db.set_batch_columns(conn, batch_id, columns.seen())
+    if name is None and source != "-":
+        name = Path(source).name[:200]
+    db.set_batch_source(conn, batch_id, name, columns.delimiter)
 
 
 def estimate(

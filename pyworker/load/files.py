@@ -202,6 +202,8 @@ class Columns:
     # which the export gives back in this order (one column per key, however many
     # spellings of it the rows of a JSONL file use)
     _seen: dict[str, str] = field(default_factory=dict)
+    # a CSV file's delimiter once its header is read (enrich.batches.input_delimiter)
+    delimiter: str | None = None
 
     def seen(self) -> list[dict[str, str]]:
         """The columns met so far, in order (enrich.set_batch_columns' argument)."""
@@ -333,9 +335,10 @@ def _csv_rows(
     first = next(lines, None)
     if first is None:
         return
-    reader = csv.reader(
-        itertools.chain([first], lines), delimiter=delimiter or _delimiter_of(first), strict=True
-    )
+    delimiter = delimiter or _delimiter_of(first)
+    if columns is not None:
+        columns.delimiter = delimiter
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -38,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 from pyworker import config, db
 from pyworker import load as loader
 from pyworker.export import export_chunks
-from pyworker.progress import steps_finished
+from pyworker.progress import NO_WORKER, status_label, steps_finished
 from pyworker.ui.charts import spend_chart
 from pyworker.ui.security import Doors, FormGuard
 
@@ -62,30 +62,47 @@ def batch_view(status: dict) -> dict:
     rows = status["rows"]
     items = status["items"] or {}
     finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+    failed = items.get("FAILED", 0)
     return {
         "batch_id": status["batch_id"],
+        "name": status.get("name"),
         "pipeline": status["pipeline"],
         "status": status["status"],
+        "label": status_label(status),
+        "tone": "bad" if failed else "good" if status["done"] else "busy",
         "done": status["done"],
+        "no_worker": bool(status.get("no_worker")),
         "rows": rows,
         "finished": finished,
         "percent": 100 * finished // rows if rows else 100,
+        # the bar's segments, in % of the rows: completed, failed (the rest is still to do)
+        "completed_percent": _percent(items.get("COMPLETED", 0), rows),
+        "failed_percent": _percent(failed, rows),
         "completed": items.get("COMPLETED", 0),
-        "failed": items.get("FAILED", 0),
+        "failed": failed,
         "in_progress": items.get("IN_PROGRESS", 0),
         "companies": status.get("companies"),
         "people": status.get("people"),
         "paid_calls": status["paid_calls"],
         "calls_saved": status["calls_saved"],
-        "created_at": str(status["created_at"])[:19],
-        "completed_at": str(status["completed_at"] or "")[:19],
+        # ISO 8601 (a <time>'s datetime: the page shows it in the viewer's zone) and in UTC
+        "created_at": status["created_at"],
+        "completed_at": status["completed_at"] or "",
+        "created_utc": when(status["created_at"]),
+        "completed_utc": when(status["completed_at"]),
         "steps": [
             {
                 "step": step["step"],
                 "finished": done,
+                "completed_percent": _percent(step["counts"].get("COMPLETED", 0), rows),
+                # failed here, or before (never reaching it)
+                "failed_percent": _percent(
+                    step["counts"].get("FAILED", 0) + step.get("not_reached", 0), rows
+                ),
                 "percent": 100 * done // rows if rows else 100,
                 "entities": step.get("entities"),
                 "counts": {s: step["counts"].get(s, 0) for s in STEP_STATUSES},
+                "not_reached": step.get("not_reached", 0),
             }
             for step, done in steps_finished(status)
         ],
@@ -95,6 +112,17 @@ def batch_view(status: dict) -> dict:
 
 
 STEP_STATUSES = ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
+
+
+def _batch_name(file_name: str) -> str | None:
+    """An uploaded file's name as its batch's (printable, at most 200 characters)."""
+    name = "".join(c for c in file_name if c.isprintable()).strip()[:200]
+    return name or None
+
+
+def _percent(part: int, rows: int) -> float:
+    """A bar segment's width: part of the rows, in % (two decimals)."""
+    return round(100 * part / rows, 2) if rows else 0.0
 
 
 @dataclass
@@ -177,6 +205,7 @@ class Pages:
         )
         self.env.filters["number"] = lambda n: "" if n is None else f"{n:,}"
         self.env.filters["when"] = when
+        self.env.globals["no_worker"] = NO_WORKER
         self.gauges = _database_gauges(self.dash)
 
     def page(self, request: Request, template: str, code: int = 200, **values) -> HTMLResponse:
@@ -218,14 +247,17 @@ class Pages:
 
     def export(self, request: Request) -> StreamingResponse:
         batch_id, format = request.path_params["batch"], request.path_params["format"]
-        if format not in ("csv", "jsonl"):
-            raise HTTPException(404, "csv or jsonl")
+        if format not in ("csv", "jsonl", "excel.csv"):
+            raise HTTPException(404, "csv, excel.csv or jsonl")
+        excel = format == "excel.csv"
         with self.dash.reading() as conn:
             _batch_or_404(conn, batch_id)
 
         def chunks() -> Iterator[bytes]:  # one transaction from the header to the last row
             with self.dash.reading() as conn:
-                yield from export_chunks(conn, UUID(batch_id), format, raw=False)
+                yield from export_chunks(
+                    conn, UUID(batch_id), "csv" if excel else format, raw=False, excel=excel
+                )
 
         async def streamed():
             """Each chunk read on a thread; the transaction ends when the download does,
@@ -238,7 +270,7 @@ class Pages:
                 finally:
                     await run_in_threadpool(source.close)
 
-        media = "text/csv" if format == "csv" else "application/x-ndjson"
+        media = "application/x-ndjson" if format == "jsonl" else "text/csv"
         return StreamingResponse(
             streamed(),
             media_type=f"{media}; charset=utf-8",
@@ -421,7 +453,7 @@ class Pages:
     def _load(self, entry: Upload) -> None:
         try:
             entry.batch_id, entry.rows = loader.load(
-                self.database_url, str(entry.path), entry.pipeline
+                self.database_url, str(entry.path), entry.pipeline, name=_batch_name(entry.name)
             )
             entry.state = "loaded"
         except Exception as exc:  # shown on the upload's page

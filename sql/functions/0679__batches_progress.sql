@@ -53,27 +53,45 @@ language sql stable set search_path = '' as $$
     select p.batch_id, sum(p.calls) as calls from enrich.paid_calls p
     where p.batch_id = any(p_batch_ids) group by 1
   ),
+  workers as (  -- read once for every batch asked for: is any worker's heartbeat current?
+    select bool_or(p.alive_until > now()) as alive, max(p.seen_at) as seen_at
+    from enrich.processes p where p.kind = 'worker'
+  ),
   waiting as (  -- read once for every batch asked for
     select r.workflow_slug, jsonb_build_object('workflow', r.workflow_slug, 'kind', r.kind,
                                                'reason', r.reason) as reason
     from enrich.dispatch_wait_reasons() r
   )
   select b.id, jsonb_build_object(
-    'batch_id', b.id, 'pipeline', b.pipeline, 'status', b.status,
+    'batch_id', b.id, 'name', b.name, 'pipeline', b.pipeline, 'status', b.status,
     'done', b.status = 'COMPLETED', 'rows', b.total,
     'created_at', b.created_at, 'completed_at', b.completed_at,
+    'failed', coalesce(pb.failed, 0),
+    -- unfinished work and no worker alive: nothing will move it, whatever else it waits on
+    'no_worker', b.status <> 'COMPLETED' and not coalesce((select w.alive from workers w), false),
+    'worker_seen_at', (select w.seen_at from workers w),
     'items', jsonb_strip_nulls(jsonb_build_object(
                'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
                'FAILED', nullif(coalesce(pb.failed, 0), 0),
                'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
+    -- per step: its counts, and the rows that failed at an earlier step (never reaching it)
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                       'step', st.step, 'counts', coalesce(ps.counts, '{}'),
-                       'entities', case wf.entity_type when 'company' then b.companies
-                                                       when 'person' then b.people end))
-                     order by st.position)
-              from unnest(b.steps) with ordinality as st(step, position)
-              left join per_step ps on ps.batch_id = b.id and ps.step_name = st.step
-              left join enrich.workflows wf on wf.slug = st.step),
+                       'step', s.step, 'counts', s.counts, 'entities', s.entities,
+                       'not_reached', s.not_reached))
+                     order by s.position)
+              from (select t.*,
+                           coalesce(sum((t.counts ->> 'FAILED')::bigint)
+                                      over (order by t.position rows between
+                                            unbounded preceding and 1 preceding), 0)
+                             as not_reached
+                      from (select st.step, st.position, coalesce(ps.counts, '{}') as counts,
+                                   case wf.entity_type when 'company' then b.companies
+                                                       when 'person' then b.people end
+                                     as entities
+                              from unnest(b.steps) with ordinality as st(step, position)
+                              left join per_step ps
+                                     on ps.batch_id = b.id and ps.step_name = st.step
+                              left join enrich.workflows wf on wf.slug = st.step) t) s),
     'failures', coalesce(f.failures, '[]'),
     'companies', b.companies, 'people', b.people,
     'paid_calls', coalesce(p.calls, 0),
@@ -88,6 +106,8 @@ language sql stable set search_path = '' as $$
 $$;
 comment on function enrich._batches_progress(uuid[]) is
   'For each batch id given (in that order): its progress as JSON, from the kept counts: '
-  'status, done, rows, items by status, per step counts by status and distinct entities, '
+  'name, status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and '
+  'when a worker was last seen, items by status, per step counts by status, distinct '
+  'entities and rows not reached (failed at an earlier step), '
   'the 20 most common failures by step and error, distinct companies and people, paid calls '
   'booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';

@@ -5,10 +5,12 @@
 -- are known by.
 
 create or replace function enrich.export_columns(p_batch_id uuid)
-returns table (input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb)
+returns table (input jsonb, steps text[], errors text[], results jsonb, identifiers jsonb,
+               delimiter text)
 language sql stable set search_path = '' as $$
   with batch as (
-    select b.steps, b.input_columns from enrich.batches b where b.id = p_batch_id
+    select b.steps, b.input_columns, b.input_delimiter from enrich.batches b
+    where b.id = p_batch_id
   ),
   entities as materialized (
     select distinct i.company_id, i.person_id
@@ -71,12 +73,13 @@ language sql stable set search_path = '' as $$
                 select distinct 'person', x.kind
                 from (select distinct e.person_id from entities e
                        where e.person_id is not null) e
-                join enrich.person_identifiers x on x.person_id = e.person_id) k)
+                join enrich.person_identifiers x on x.person_id = e.person_id) k),
+         b.input_delimiter  -- (the file's, for a CSV written back for a spreadsheet)
   from batch b
 $$;
 comment on function enrich.export_columns(uuid) is
   'The header of a batch''s export: input columns ([{"heading", "key"}] in the file''s order; '
   'sorted data keys for older batches), steps, steps where some row failed, and per '
   'workflow its result fields ([{"workflow", "fields"}], in step order), and the kinds of '
-  'identifier its companies and people are known by ([{"entity", "kind"}]). No row: no '
-  'batch.';
+  'identifier its companies and people are known by ([{"entity", "kind"}]), and its CSV '
+  'file''s delimiter (NULL if none was recorded). No row: no batch.';

@@ -126,7 +126,10 @@ def test_a_user_uploads_watches_downloads_looks_up_and_pauses_in_a_browser(
 
         # the page follows the batch to COMPLETED by itself: never reloaded
         browser.execute_script("window.__same_page = true")
-        wait.until(lambda b: b.find_element(By.ID, "batch-status").text == "COMPLETED")
+        # (the free-mail row failed at split: never a bare COMPLETED)
+        wait.until(
+            lambda b: b.find_element(By.ID, "batch-status").text == "COMPLETED with 1 failed"
+        )
         assert browser.execute_script("return window.__same_page") is True
 
         # markup in the file is shown as text, never run
@@ -175,6 +178,54 @@ def test_a_user_uploads_watches_downloads_looks_up_and_pauses_in_a_browser(
             assert browser.execute_script(
                 "return document.documentElement.scrollWidth <= window.innerWidth"
             ), page
+
+
+@needs_chromium
+def test_a_stall_and_failures_show_as_they_happen_without_a_reload(
+    db_url: str, tmp_path: Path
+) -> None:
+    """No worker: a banner says so; a worker starts: it goes. Clay failing every call: the
+    failure group appears, the batch ends COMPLETED with N failed, the list counts them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    people = tmp_path / "people.csv"
+    people.write_text("email\nann@acme.com\nbo@beta.io\ncy@gamma.org\nx@gmail.com\n")
+    with running_stack(db_url, fail_rate=1.0) as stack:
+        stack.configure(COMPANY_WORKFLOW, max_attempts=1)
+        loaded = subprocess.run(
+            [ENRICH, "load", str(people), "--pipeline", "company", "--name", "Q3 leads"],
+            env={**os.environ, "DATABASE_URL": db_url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        batch = loaded.stdout.split()[-1]
+        with dashboard(db_url) as url, chromium(tmp_path, "stall") as browser:
+            wait = WebDriverWait(browser, 60)
+            browser.get(url + f"/batches/{batch}")
+            banner = browser.find_element(By.CSS_SELECTOR, "[data-live-show=no_worker]")
+            assert banner.is_displayed() and "no worker running" in banner.text
+            assert "Q3 leads" in browser.find_element(By.TAG_NAME, "h1").text
+            groups = lambda b: b.find_elements(By.CSS_SELECTOR, "details[data-key]")  # noqa: E731
+            assert len(groups(browser)) == 1  # the free-mail row, failed at split
+            browser.execute_script("window.__same_page = true")
+            with stack.workers(1):
+                wait.until(lambda b: not banner.is_displayed())
+                wait.until(lambda b: len(groups(b)) == 2)  # Clay's failures, as they happen
+                wait.until(
+                    lambda b: (
+                        b.find_element(By.ID, "batch-status").text == "COMPLETED with 4 failed"
+                    )
+                )
+            assert browser.execute_script("return window.__same_page") is True
+            assert COMPANY_WORKFLOW in groups(browser)[0].text + groups(browser)[1].text
+
+            browser.get(url + "/")
+            row = browser.find_element(By.CSS_SELECTOR, f"tr[data-batch='{batch}']")
+            assert "COMPLETED with 4 failed" in row.text and "Q3 leads" in row.text
+            # finished work needs no worker: no banner, though none runs now
+            assert not browser.find_element(By.CSS_SELECTOR, "[data-live-any]").is_displayed()
 
 
 def test_every_page_needs_the_password(db_url: str) -> None:

@@ -238,9 +238,9 @@ def test_merges_lists_newest_first_of_every_batch_or_one(merged: Merged) -> None
 
 def test_merges_refuses_a_batch_it_cannot_tell(merged: Merged) -> None:
     for batch, message in (
-        ("abc", "give a batch id, a prefix of it (4 characters or more), or latest"),
-        ("no-such-batch", "give a batch id"),
-        ("ffffffff", "no batch has that id or an id starting so"),
+        ("abc", "give an id, 4 or more of its first characters, a name, or latest"),
+        ("no-such-batch", "no batch has that name, that id or an id starting so"),
+        ("ffffffff", "no batch has that name, that id or an id starting so"),
     ):
         refused = enrich(merged.url, "merges", "--batch", batch)
         assert refused.returncode == 2, (batch, refused.stderr)
@@ -257,7 +257,7 @@ def test_an_ambiguous_batch_prefix_lists_the_batches_it_starts(db_url: str) -> N
             )
     refused = enrich(db_url, "merges", "--batch", "ABCD")
     assert refused.returncode == 2
-    assert "'ABCD' is the start of several batches" in refused.stderr
+    assert "'ABCD' names several batches" in refused.stderr
     assert "abcd0000-0000-4000-8000-000000000001" in refused.stderr
     empty = enrich(db_url, "merges", "--batch", "abcd0000-0000-4000-8000-000000000002")
     assert empty.returncode == 0 and "no merges caused by batch" in empty.stdout

@@ -36,6 +36,7 @@ MIGRATIONS = [
     "0022_held_dispatches",
     "0023_item_completions",
     "0024_identities",
+    "0025_batch_names",
 ]
 LEDGER = "0013_spend_safety"  # the migration that starts the ledger of paid calls
 
