@@ -501,6 +501,27 @@ def recent_batches(conn: psycopg.Connection, limit: int = 20) -> list[dict[str, 
     return [row[0] for row in conn.execute("select * from enrich.recent_batches(%s)", (limit,))]
 
 
+def find_batches(
+    conn: psycopg.Connection,
+    status: str | None = None,
+    pipeline: str | None = None,
+    search: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    after: dict | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """A page of batches, newest first (enrich.find_batches); after: the previous page's
+    last batch ({"created_at", "batch_id"})."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "select * from enrich.find_batches(%s, %s, %s, %s, %s, %s, %s)",
+            (status, pipeline, search, since, until, Jsonb(after) if after else None, limit),
+        )
+    ]
+
+
 def export_batch(conn: psycopg.Connection, batch_id: UUID) -> Iterator[bytes]:
     """The batch's JSONL export, streamed by COPY: one JSON record per line, in row order."""
     # CSV format with quote and delimiter characters JSON text never holds unescaped: COPY

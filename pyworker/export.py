@@ -68,19 +68,25 @@ def csv_layout(columns: dict[str, Any]) -> CsvLayout:
 
 
 def export_chunks(
-    conn: psycopg.Connection, batch: UUID, format: str, raw: bool, excel: bool = False
+    conn: psycopg.Connection,
+    batch: UUID,
+    format: str,
+    raw: bool,
+    excel: bool = False,
+    delimiter: str | None = None,
 ) -> Iterator[bytes]:
     """The export in chunks of bytes (UTF-8), in one transaction of conn's: JSONL, or CSV
     with cells written so spreadsheets show them as text (raw: as they are). excel: CSV as
     Excel opens it by a double click: a byte-order mark (else it reads UTF-8 as the
     system's code page), CRLF line ends, and the input file's delimiter (a semicolon file
-    came from a locale whose Excel expects semicolons)."""
+    came from a locale whose Excel expects semicolons). delimiter: the CSV's, whatever the
+    input's (a .tsv file's tab)."""
     if format == "jsonl":
         yield from db.export_batch(conn, batch)
         return
     columns = db.export_columns(conn, batch)
     layout = csv_layout(columns)
-    delimiter = (columns.get("delimiter") or ",") if excel else ","
+    delimiter = delimiter or (columns.get("delimiter") if excel else None) or ","
     # the header holds input column names: third-party data like the cells
     header = io.StringIO()
     csv.writer(header, delimiter=delimiter, lineterminator="\r\n" if excel else "\n").writerow(

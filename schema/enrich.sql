@@ -167,10 +167,14 @@ CREATE FUNCTION enrich._batches_progress(p_batch_ids uuid[]) RETURNS TABLE(batch
                'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
                'FAILED', nullif(coalesce(pb.failed, 0), 0),
                'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
-    -- per step: its counts, and the rows that failed at an earlier step (never reaching it)
+    -- per step: its counts, the rows that failed at an earlier step (never reaching it) and
+    -- those still at an earlier step (upcoming): with the counts, every row of the batch
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                        'step', s.step, 'counts', s.counts, 'entities', s.entities,
-                       'not_reached', s.not_reached))
+                       'not_reached', s.not_reached,
+                       'upcoming', greatest(b.total - s.not_reached
+                                            - (select coalesce(sum(c.value::bigint), 0)
+                                               from jsonb_each_text(s.counts) c), 0)))
                      order by s.position)
               from (select t.*,
                            coalesce(sum((t.counts ->> 'FAILED')::bigint)
@@ -202,7 +206,7 @@ $$;
 -- Name: FUNCTION _batches_progress(p_batch_ids uuid[]); Type: COMMENT; Schema: enrich; Owner: -
 --
 
-COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: name, status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and when a worker was last seen, items by status, per step counts by status, distinct entities and rows not reached (failed at an earlier step), the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
+COMMENT ON FUNCTION enrich._batches_progress(p_batch_ids uuid[]) IS 'For each batch id given (in that order): its progress as JSON, from the kept counts: name, status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and when a worker was last seen, items by status, per step counts by status, distinct entities, rows not reached (failed at an earlier step) and upcoming (still at an earlier step), the 20 most common failures by step and error, distinct companies and people, paid calls booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';
 
 --
 -- Name: workflows; Type: TABLE; Schema: enrich; Owner: -
@@ -1218,6 +1222,7 @@ declare
   v_known       uuid[];
   v_live        bigint;
   v_insert      text;
+  v_try         integer;
 begin
   select t.entities, t.id_column into v_entities, v_id from enrich._entity_tables(p_entity_type) t;
 
@@ -1321,84 +1326,110 @@ begin
   -- 4. The owners as they are now. Usually what was read before: every new identifier was
   --    ours to insert and every known entity still lives. Otherwise a concurrent load took
   --    an identifier (its entity and ours are one) or merged away an entity we saw: the
-  --    owners are read again.
-  v_known := array(select distinct n.owner from pg_temp.link_nodes n where n.owner is not null);
-  execute format('select count(*) from enrich.%I e where e.id = any($1)', v_entities)
-    into v_live using v_known;
-  create temporary table link_owners (label bigint, owner uuid, made_here boolean) on commit drop;
-  if v_inserted = v_new and v_live = cardinality(v_known) then
-    insert into pg_temp.link_owners
-    select distinct l.label, n.owner, false
-    from pg_temp.link_components c
-    join pg_temp.link_labels l on l.label = c.label
-    join pg_temp.link_nodes n on n.node = l.node
-    where c.links_known and n.owner is not null;
-  else
-    execute format($sql$
-      update pg_temp.link_nodes n set owner = i.%2$I
-        from enrich.%1$I i
-       where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
-         and i.value = n.value and i.kind = n.kind and i.%2$I is distinct from n.owner
-    $sql$, v_identifiers, v_id);
-    insert into pg_temp.link_owners
-    select distinct l.label, n.owner, c.is_new and n.owner = c.entity_id
-    from pg_temp.link_nodes n
-    join pg_temp.link_labels l on l.node = n.node
-    join pg_temp.link_components c on c.label = l.label
-    where n.owner is not null;
-    -- a component whose identifiers all name one entity is that entity
-    update pg_temp.link_components c set entity_id = o.owner, is_new = o.made_here
-      from pg_temp.link_owners o
-     where o.label = c.label
-       and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
-  end if;
+  --    owners are read again. The known entities are key-share locked (in id order) to be
+  --    counted: a merge taking one away that has not committed yet is waited for, and one
+  --    that comes later waits for us (and then moves the identifiers we gave it).
+  -- (steps 4 and 5 are made again, from the locks on, when they deadlock with a concurrent
+  -- load that holds the same entities: the attempt's locks go with it, the other load goes
+  -- on, and the next attempt waits for it)
+  for v_try in 1 .. 5 loop
+    begin
+      v_survivors := '{}';
+      v_known := array(select distinct n.owner from pg_temp.link_nodes n where n.owner is not null);
+      execute format('select count(*) from (select from enrich.%I e where e.id = any($1)
+                                             order by e.id for key share) live', v_entities)
+        into v_live using v_known;
+      create temporary table link_owners (label bigint, owner uuid, made_here boolean) on commit drop;
+      if v_inserted = v_new and v_live = cardinality(v_known) then
+        insert into pg_temp.link_owners
+        select distinct l.label, n.owner, false
+        from pg_temp.link_components c
+        join pg_temp.link_labels l on l.label = c.label
+        join pg_temp.link_nodes n on n.node = l.node
+        where c.links_known and n.owner is not null;
+      else
+        -- identifiers we gave a known entity that a concurrent merge took away name its survivor
+        execute format($sql$
+          update enrich.%1$I i set %2$I = enrich._live_entity_id(i.%2$I)
+            from pg_temp.link_nodes n
+           where i.value = any(array(select n2.value from pg_temp.link_nodes n2
+                                      where n2.owner is null))
+             and i.value = n.value and i.kind = n.kind and n.owner is null
+             and i.%2$I = any($1)
+             and not exists (select from enrich.%3$I e where e.id = i.%2$I)
+        $sql$, v_identifiers, v_id, v_entities) using v_known;
+        execute format($sql$
+          update pg_temp.link_nodes n set owner = i.%2$I
+            from enrich.%1$I i
+           where i.value = any(array(select n2.value from pg_temp.link_nodes n2))
+             and i.value = n.value and i.kind = n.kind and i.%2$I is distinct from n.owner
+        $sql$, v_identifiers, v_id);
+        insert into pg_temp.link_owners
+        select distinct l.label, n.owner, c.is_new and n.owner = c.entity_id
+        from pg_temp.link_nodes n
+        join pg_temp.link_labels l on l.node = n.node
+        join pg_temp.link_components c on c.label = l.label
+        where n.owner is not null;
+        -- a component whose identifiers all name one entity is that entity
+        update pg_temp.link_components c set entity_id = o.owner, is_new = o.made_here
+          from pg_temp.link_owners o
+         where o.label = c.label
+           and o.label in (select o2.label from pg_temp.link_owners o2 group by 1 having count(*) = 1);
+      end if;
 
-  -- 5. Components that link two or more entities merge them into one survivor (every
-  --    entity involved locked first, in id order). The id made here always loses (it has
-  --    no work and no result): its identifiers just move.
-  v_locked := array(select distinct o.owner from pg_temp.link_owners o
-                     where not o.made_here
-                       and o.label in (select o2.label from pg_temp.link_owners o2
-                                        group by 1 having count(*) > 1)
-                     order by 1);
-  if cardinality(v_locked) > 0 then
-    execute format('select from enrich.%I e where e.id = any($1) order by e.id for update',
-                   v_entities) using v_locked;
-  end if;
-  for v_component in
-    select o.label, array_agg(o.owner order by o.owner) filter (where not o.made_here) as known,
-           (array_agg(o.owner) filter (where o.made_here))[1] as made_here
-    from pg_temp.link_owners o
-    group by o.label having count(*) > 1
-  loop
-    v_survivor := enrich._merge_survivor(p_entity_type, v_component.known);
-    if v_component.made_here is not null then
-      execute format('update enrich.%I set %I = $1 where %2$I = $2', v_identifiers, v_id)
-        using v_survivor, v_component.made_here;
-    end if;
-    for v_loser in
-      select k.id,
-             (select n.kind || ':' || n.value from pg_temp.link_nodes n
-                join pg_temp.link_labels l on l.node = n.node
-               where l.label = v_component.label and n.owner = k.id
-               order by n.node limit 1) as linked_by,
-             (select i.batch_id from pg_temp.link_labels l
-                join pg_temp.link_item_nodes x on x.node = l.node
-                join enrich.batch_items i on i.id = x.item_id
-               where l.label = v_component.label limit 1) as batch_id
-      from unnest(v_component.known) k(id) where k.id <> v_survivor
-    loop
-      v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
-                                         v_loser.linked_by, v_loser.batch_id, p_cause);
-    end loop;
-    update pg_temp.link_components c set entity_id = v_survivor, is_new = false
-     where c.label = v_component.label;
-    v_survivors := v_survivors || v_survivor;
+      -- 5. Components that link two or more entities merge them into one survivor (every
+      --    entity involved locked first, in id order). The id made here always loses (it has
+      --    no work and no result): its identifiers just move.
+      v_locked := array(select distinct o.owner from pg_temp.link_owners o
+                         where not o.made_here
+                           and o.label in (select o2.label from pg_temp.link_owners o2
+                                            group by 1 having count(*) > 1)
+                         order by 1);
+      if cardinality(v_locked) > 0 then
+        execute format('select from enrich.%I e where e.id = any($1) order by e.id for update',
+                       v_entities) using v_locked;
+      end if;
+      for v_component in
+        select o.label, array_agg(o.owner order by o.owner) filter (where not o.made_here) as known,
+               (array_agg(o.owner) filter (where o.made_here))[1] as made_here
+        from pg_temp.link_owners o
+        group by o.label having count(*) > 1
+      loop
+        v_survivor := enrich._merge_survivor(p_entity_type, v_component.known);
+        if v_component.made_here is not null then
+          execute format('update enrich.%I set %I = $1 where %2$I = $2', v_identifiers, v_id)
+            using v_survivor, v_component.made_here;
+        end if;
+        for v_loser in
+          select k.id,
+                 (select n.kind || ':' || n.value from pg_temp.link_nodes n
+                    join pg_temp.link_labels l on l.node = n.node
+                   where l.label = v_component.label and n.owner = k.id
+                   order by n.node limit 1) as linked_by,
+                 (select i.batch_id from pg_temp.link_labels l
+                    join pg_temp.link_item_nodes x on x.node = l.node
+                    join enrich.batch_items i on i.id = x.item_id
+                   where l.label = v_component.label limit 1) as batch_id
+          from unnest(v_component.known) k(id) where k.id <> v_survivor
+        loop
+          v_survivor := enrich._merge_entity(p_entity_type, v_survivor, v_loser.id,
+                                             v_loser.linked_by, v_loser.batch_id, p_cause);
+        end loop;
+        update pg_temp.link_components c set entity_id = v_survivor, is_new = false
+         where c.label = v_component.label;
+        v_survivors := v_survivors || v_survivor;
+      end loop;
+      if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
+        -- recounted by housekeeping (their rows locked here would hold their callbacks back)
+        perform enrich._queue_recounts(v_survivors);
+      end if;
+      exit;
+    exception when deadlock_detected then
+      if v_try = 5 then
+        raise;
+      end if;
+    end;
   end loop;
-  if cardinality(v_survivors) > 0 then  -- batches that had two of them now have one fewer:
-    -- recounted by housekeeping (their rows locked here would hold their callbacks back)
-    perform enrich._queue_recounts(v_survivors);
-  end if;
 
   -- 6. Each item's entity (by its smallest node: all of its nodes have one label).
   create temporary table item_entities on commit drop as
@@ -4668,6 +4699,66 @@ $$;
 --
 
 COMMENT ON FUNCTION enrich.failure_examples(p_batch_id uuid, p_step text, p_error text, p_limit integer) IS 'Up to p_limit (at most 100) items of a batch that FAILED at p_step with p_error, in row order, with their input values.';
+
+--
+-- Name: find_batches(text, text, text, timestamp with time zone, timestamp with time zone, jsonb, integer); Type: FUNCTION; Schema: enrich; Owner: -
+--
+
+CREATE FUNCTION enrich.find_batches(p_status text DEFAULT NULL::text, p_pipeline text DEFAULT NULL::text, p_search text DEFAULT NULL::text, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after jsonb DEFAULT NULL::jsonb, p_limit integer DEFAULT 50) RETURNS SETOF jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_after_at timestamptz;
+  v_after_id uuid;
+  v_like     text;
+begin
+  if p_status is not null and p_status not in ('LOADING', 'IN_PROGRESS', 'COMPLETED', 'failed') then
+    raise exception using errcode = 'EN003',
+      message = format('find_batches: status %s is none of LOADING, IN_PROGRESS, COMPLETED, failed',
+                       quote_literal(p_status));
+  end if;
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception using errcode = 'EN003', message = 'find_batches: p_limit is 1 to 1000';
+  end if;
+  begin
+    v_after_at := (p_after ->> 'created_at')::timestamptz;
+    v_after_id := (p_after ->> 'batch_id')::uuid;
+  exception when others then
+    raise exception using errcode = 'EN003',
+      message = 'find_batches: p_after is {"created_at": timestamp, "batch_id": uuid}';
+  end;
+  if (v_after_at is null) <> (v_after_id is null) then
+    raise exception using errcode = 'EN003',
+      message = 'find_batches: p_after is {"created_at": timestamp, "batch_id": uuid}';
+  end if;
+  -- a search is text, never a pattern: LIKE's own characters match themselves
+  v_like := replace(replace(replace(nullif(btrim(p_search), ''), '\', '\\'), '%', '\%'), '_', '\_');
+  return query
+  select p.progress
+  from enrich._batches_progress(array(
+         select b.id from enrich.batches b
+         where (p_status is null or b.status = p_status
+                or (p_status = 'failed' and exists (
+                      select from enrich.batch_counts c
+                      where c.batch_id = b.id and c.status = 'FAILED'
+                      group by c.batch_id having sum(c.n) > 0)))
+           and (p_pipeline is null or b.pipeline = p_pipeline)
+           and (v_like is null or b.name ilike '%' || v_like || '%'
+                or b.id::text like lower(v_like) || '%')
+           and (p_since is null or b.created_at >= p_since)
+           and (p_until is null or b.created_at < p_until)
+           and (v_after_at is null or (b.created_at, b.id) < (v_after_at, v_after_id))
+         order by b.created_at desc, b.id desc
+         limit p_limit)) p;
+end;
+$$;
+
+--
+-- Name: FUNCTION find_batches(p_status text, p_pipeline text, p_search text, p_since timestamp with time zone, p_until timestamp with time zone, p_after jsonb, p_limit integer); Type: COMMENT; Schema: enrich; Owner: -
+--
+
+COMMENT ON FUNCTION enrich.find_batches(p_status text, p_pipeline text, p_search text, p_since timestamp with time zone, p_until timestamp with time zone, p_after jsonb, p_limit integer) IS 'A page of batches (at most p_limit, 1-1000), newest first, each as enrich.batch_status shows it: filtered by status (LOADING, IN_PROGRESS, COMPLETED, or failed: some row FAILED), pipeline, a search (part of the name, case-insensitive, or the start of the id) and creation time; p_after: the previous page''s last batch ({"created_at", "batch_id"}). EN003 for a bad argument.';
 
 --
 -- Name: finish_loading(uuid, text, bigint); Type: FUNCTION; Schema: enrich; Owner: -

@@ -84,6 +84,7 @@ begin
   -- an export's COPY reads the items, their steps and results itself, through the cell helpers
   execute format($sql$grant execute on function
     enrich.recent_batches(integer),
+    enrich.find_batches(text, text, text, timestamptz, timestamptz, jsonb, integer),
     enrich.batch_status(uuid),
     enrich.failure_examples(uuid, text, text, integer),
     enrich.lookup_entity(text, integer),

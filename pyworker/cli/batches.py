@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import os
 import signal
@@ -31,6 +32,7 @@ from pyworker.cli.render import (
     print_statuses,
 )
 from pyworker.cli.root import app
+from pyworker.durations import parse_duration
 from pyworker.export import export_chunks
 
 
@@ -84,8 +86,9 @@ def load_command(
     """Load a file as one batch; the last stdout line is the batch id. Prints on stderr which
     column feeds each field."""
     columns = loader.Columns(chosen=_chosen_columns(map_ or []), on_mapping=_print_mapping)
-    if name is not None and (not 1 <= len(name) <= 200 or not name.isprintable()):
-        fail("--name: 1 to 200 printable characters", 2)
+    if name is not None and (loader.batch_name(name) != name or name == "latest"):
+        fail("--name: 1 to 200 characters, no control characters, no spaces around it, "
+             "not latest", 2)  # fmt: skip
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -223,6 +226,50 @@ def status_command(
         time.sleep(2)
 
 
+BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
+
+
+@app.command("batches", epilog=DATABASE_ENV)
+def batches_command(
+    status: str | None = typer.Option(
+        None, "--status", help="LOADING, IN_PROGRESS, COMPLETED, or failed (some row failed)."
+    ),
+    pipeline: str | None = typer.Option(None, "--pipeline", help="Only this pipeline's."),
+    search: str | None = typer.Option(
+        None, "--search", help="Part of the name (any case), or the start of the id."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Created in the last e.g. 7d, or on or after a date (2026-12-01)."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="At most this many."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Batches, newest first, one line each: name, id, pipeline, status with its failed
+    rows, progress, paid calls, when created."""
+    if status is not None and status not in BATCH_STATUSES:
+        fail(f"--status must be one of {', '.join(BATCH_STATUSES)}", 2)
+    cutoff = _since(since) if since else None
+    with db.connect(config.database_url()) as conn:
+        found = db.find_batches(conn, status, pipeline, search, cutoff, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(found, default=str))
+        return
+    print_batch_lines(found)
+    if len(found) == limit:
+        err.print(f"the newest {limit}: --limit for more", markup=False)
+
+
+def _since(value: str):
+    """--since: a duration back from now (7d), or a date (its start, in UTC)."""
+    from datetime import UTC, date, datetime, time
+
+    with contextlib.suppress(ValueError):
+        return datetime.combine(date.fromisoformat(value.strip()), time(), UTC)
+    with contextlib.suppress(ValueError):
+        return datetime.now(UTC) - parse_duration(value)
+    fail(f"--since {value!r}: give a duration back from now (7d, 12h) or a date (2026-12-01)", 2)
+
+
 @app.command("export", epilog=DATABASE_ENV)
 def export_command(
     batch: str = typer.Argument(..., help=BATCH_HELP),
@@ -246,11 +293,11 @@ def export_command(
     ),
 ) -> None:
     """Every item of a batch with its keys, step statuses and enrichment results."""
-    format = _export_format(format, output, excel)
+    format, delimiter = _export_format(format, output, excel)
     with db.connect(config.database_url(), autocommit=False) as conn:
         batch_id = batch_argument(conn, batch)  # before any file is made
         if output is None:
-            _write_export(conn, batch_id, format, raw, excel, sys.stdout.buffer)
+            _write_export(conn, batch_id, format, raw, excel, delimiter, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return
         target = output.resolve()  # through a symbolic link, to the file it names
@@ -261,7 +308,7 @@ def export_command(
             with open(partial, "wb") as out:
                 if target.exists():  # the new file keeps the old one's permissions
                     os.chmod(partial, target.stat().st_mode & 0o7777)
-                _write_export(conn, batch_id, format, raw, excel, out)
+                _write_export(conn, batch_id, format, raw, excel, delimiter, out)
             partial.replace(target)  # complete, then in place: never a half-written file
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror or exc}")
@@ -274,24 +321,29 @@ EXPORT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jso
                      ".ndjson": "jsonl"}  # fmt: skip
 
 
-def _export_format(format: str | None, output: Path | None, excel: bool) -> str:
-    """--format, else what -o's extension says, else jsonl (csv with --excel)."""
-    if output is not None and output.resolve().is_dir():
+def _export_format(format: str | None, output: Path | None, excel: bool) -> tuple[str, str | None]:
+    """(format, delimiter): --format, else what the extension of the file written says
+    (.tsv: tab-separated), else jsonl (csv with --excel); the delimiter None is the
+    default (comma; --excel: the input file's)."""
+    target = output.resolve() if output is not None else None  # (a link: the file it names)
+    if target is not None and target.is_dir():
         fail(f"{output} is a folder: give a file name", 2)
-    if format is not None and format not in ("csv", "jsonl"):
-        fail("--format must be csv or jsonl", 2)
-    if format is None and output is not None:
-        extension = output.suffix.lower()
+    extension = target.suffix.lower() if target is not None else ""
+    if format is not None:
+        format = format.lower()
+        if format not in ("csv", "jsonl"):
+            fail("--format must be csv or jsonl", 2)
+    elif target is not None:
         if extension in (".xlsx", ".xls"):
             fail(f"-o {output}: workbooks are not written; use .csv (with --excel for Excel)", 2)
         format = EXPORT_EXTENSIONS.get(extension)
         if format is None and not excel:
             fail(f"-o {output}: cannot tell the format from {extension or 'no extension'}:"
-                 " name a .csv or .jsonl file, or give --format", 2)  # fmt: skip
+                 " name a .csv, .tsv or .jsonl file, or give --format", 2)  # fmt: skip
     format = format or ("csv" if excel else "jsonl")
     if excel and format != "csv":
-        fail("--excel writes CSV: not with --format jsonl", 2)
-    return format
+        fail("--excel writes CSV: not JSONL (--format or the file's extension)", 2)
+    return format, "\t" if format == "csv" and extension == ".tsv" else None
 
 
 def _stop_export(signum: int, frame: object) -> None:
@@ -299,10 +351,16 @@ def _stop_export(signum: int, frame: object) -> None:
 
 
 def _write_export(
-    conn: psycopg.Connection, batch: UUID, format: str, raw: bool, excel: bool, out
+    conn: psycopg.Connection,
+    batch: UUID,
+    format: str,
+    raw: bool,
+    excel: bool,
+    delimiter: str | None,
+    out,
 ) -> None:
     """Stream the export to a binary file: the database writes the rows (COPY)."""
-    for chunk in export_chunks(conn, batch, format, raw, excel):
+    for chunk in export_chunks(conn, batch, format, raw, excel, delimiter):
         out.write(chunk)
 
 

@@ -57,7 +57,7 @@ BATCH_HELP = "A batch: its id, a unique prefix of it (4 characters or more), its
 
 def batch_argument(conn, value: str, what: str = "BATCH") -> UUID:
     """A batch as a user names it: the full id, a unique prefix of at least 4 characters, a
-    unique name, or `latest` (the newest created). Exits 2, saying why, for one that names
+    unique name, or `latest` (always the newest created). Exits 2, saying why, for one that names
     no batch or several (listing them)."""
     from pyworker import db
 
@@ -73,6 +73,8 @@ def batch_argument(conn, value: str, what: str = "BATCH") -> UUID:
     if not re.fullmatch(r"[0-9a-f-]{4,36}", prefix):
         prefix = None
     found = db.batch_ids(conn, prefix, 6, name=text) if text else []
+    whole = [b for b in found if prefix is not None and str(b[0]) == prefix]
+    found = whole or found  # a whole id names its batch, whatever others are called
     if not found:
         fail(
             f"{what} {value!r}: no batch has that name, that id or an id starting so"

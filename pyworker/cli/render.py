@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from pyworker.cli.common import masked_url
 from pyworker.durations import format_duration
@@ -181,10 +182,12 @@ def print_statuses(statuses: list[dict]) -> None:
 
     console = wide_console()
     for status in statuses:
-        table = Table(
-            title=f"batch {status['batch_id']}"
-            + (f" “{escape(status['name'])}”" if status.get("name") else "")
-            + f" ({status['pipeline']}): {status_label(status)}, {status['rows']:,} rows"
+        table = Table(  # (a Text title: a name is data, never markup)
+            title=Text(
+                f"batch {status['batch_id']}"
+                + (f" “{status['name']}”" if status.get("name") else "")
+                + f" ({status['pipeline']}): {status_label(status)}, {status['rows']:,} rows"
+            )
         )
         # fits 100 columns: on a narrow terminal long step names fold
         narrow = console.width < 120
@@ -245,7 +248,7 @@ def print_batch_lines(statuses: list[dict]) -> None:
         finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
         table.add_row(
             str(status["batch_id"])[:8],
-            escape(status.get("name") or "-"),
+            Text(status.get("name") or "-"),
             status["pipeline"],
             status_label(status),
             f"{100 * finished // max(status['rows'], 1)}%",

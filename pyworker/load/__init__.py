@@ -1,7 +1,7 @@
 """Loading a file as one batch: reading it (files.py), COPY's line format (copy_format.py),
 one transaction or a load in parts (batch.py, parts.py)."""
 
-from pyworker.load.batch import OverCallLimit, estimate, load
+from pyworker.load.batch import OverCallLimit, batch_name, estimate, load
 from pyworker.load.files import (
     FIELD_SIZE_LIMIT,
     FIELDS,
@@ -20,6 +20,7 @@ __all__ = [
     "PARTS_FROM_BYTES",
     "LoadError",
     "OverCallLimit",
+    "batch_name",
     "company_hint",
     "default_parts",
     "estimate",

@@ -6,6 +6,7 @@ one transaction: all or nothing. Files of PARTS_FROM_BYTES or more load in parts
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from uuid import UUID
@@ -91,13 +92,16 @@ def load(
             loader=loader.id,
             max_new_calls=max_new_calls if parts > 1 else None,
         )
+        if name is None and source != "-":
+            name = batch_name(Path(source).name)
+        db.set_batch_source(conn, batch_id, name, None)  # (findable by it while it loads)
         columns = _with_aliases(conn, columns)
         rows = read_rows(source, encoding, columns)
         if on_progress:
             rows = counted(rows, on_progress)
         if parts == 1:
             count = _copy_and_start(conn, batch_id, rows, on_progress)
-            _describe(conn, batch_id, columns, source, name)
+            _describe(conn, batch_id, columns, name)
             if max_new_calls is not None:
                 estimate = db.estimate_batch_calls(conn, batch_id)
                 if sum(row["new_calls"] for row in estimate) > max_new_calls:
@@ -109,7 +113,7 @@ def load(
         try:
             count = load_in_parts(database_url, batch_id, rows, parts, on_progress)
             db.without_statement_timeout(conn)  # (finish_loading's transaction)
-            _describe(conn, batch_id, columns, source, name)
+            _describe(conn, batch_id, columns, name)
             estimate = db.estimate_batch_calls(conn, batch_id) if max_new_calls is not None else []
             finished = db.finish_loading(conn, batch_id, loader.id, max_new_calls)
             conn.commit()
@@ -125,13 +129,16 @@ def load(
     return batch_id, count
 
 
-def _describe(
-    conn: psycopg.Connection, batch_id: UUID, columns: Columns, source: str, name: str | None
-) -> None:
+def batch_name(text: str) -> str | None:
+    """A name fit for a batch, from a file's name or what a user typed: control characters
+    dropped, spaces trimmed, at most 200 characters (as enrich.set_batch_source takes it)."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", text).strip()[:200].strip()
+    return name or None
+
+
+def _describe(conn: psycopg.Connection, batch_id: UUID, columns: Columns, name: str | None) -> None:
     """What the batch keeps of its file: the columns in order, its name and delimiter."""
     db.set_batch_columns(conn, batch_id, columns.seen())
-    if name is None and source != "-":
-        name = Path(source).name[:200]
     db.set_batch_source(conn, batch_id, name, columns.delimiter)
 
 

@@ -6,6 +6,7 @@ the read-only viewer for pages, the admin for actions (safe behind a transaction
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import secrets
 import shutil
@@ -15,9 +16,11 @@ import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import jinja2
@@ -114,15 +117,63 @@ def batch_view(status: dict) -> dict:
 STEP_STATUSES = ("PENDING", "IN_PROGRESS", "WAITING", "COMPLETED", "FAILED")
 
 
-def _batch_name(file_name: str) -> str | None:
-    """An uploaded file's name as its batch's (printable, at most 200 characters)."""
-    name = "".join(c for c in file_name if c.isprintable()).strip()[:200]
-    return name or None
-
-
 def _percent(part: int, rows: int) -> float:
     """A bar segment's width: part of the rows, in % (two decimals)."""
     return round(100 * part / rows, 2) if rows else 0.0
+
+
+BATCH_PAGE = 50  # batches a page of the list shows
+BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
+
+
+@dataclass(frozen=True)
+class BatchFilter:
+    """The batch list's choices (its query string): status, pipeline, a search, created on
+    or after a date, and the page (after the batch created_at|id shown last)."""
+
+    status: str = ""
+    pipeline: str = ""
+    q: str = ""
+    since: str = ""
+    after: str = ""
+
+    @classmethod
+    def of(cls, request: Request) -> BatchFilter:
+        params = request.query_params
+        chosen = cls(**{f: params.get(f, "").strip()[:200] for f in cls.__dataclass_fields__})
+        if chosen.status and chosen.status not in BATCH_STATUSES:
+            raise HTTPException(400, f"status: one of {', '.join(BATCH_STATUSES)}")
+        return chosen
+
+    def read(self, conn: psycopg.Connection) -> list[dict]:
+        since = after = None
+        if self.since:
+            try:
+                since = datetime.combine(date.fromisoformat(self.since), dt_time(), UTC)
+            except ValueError:
+                raise HTTPException(400, "since: a date, e.g. 2026-12-01") from None
+        if self.after:
+            at, _, batch_id = self.after.partition("|")
+            after = {"created_at": at, "batch_id": batch_id}
+        try:
+            return db.find_batches(
+                conn,
+                self.status or None,
+                self.pipeline or None,
+                self.q or None,
+                since,
+                after=after,
+                limit=BATCH_PAGE,
+            )
+        except psycopg.Error as exc:
+            if exc.sqlstate == "EN003":  # a page mark made by hand
+                raise HTTPException(400, "after: not a page of this list") from None
+            raise
+
+    def query(self, **changes: str) -> str:
+        """The query string of these choices with some changed (empty ones left out)."""
+        values = {**dataclasses.asdict(self), **changes}
+        return urlencode({k: v for k, v in values.items() if v})
 
 
 @dataclass
@@ -231,9 +282,23 @@ class Pages:
 
     # -- batches -------------------------------------------------------------------------
     def batches(self, request: Request) -> HTMLResponse:
+        chosen = BatchFilter.of(request)
         with self.dash.reading() as conn:
-            views = [batch_view(s) for s in db.recent_batches(conn, 50)]
-        return self.page(request, "batches.html", batches=views)
+            views = [batch_view(s) for s in chosen.read(conn)]
+            pipelines = [p["name"] for p in db.list_pipelines(conn)]
+        older = None
+        if len(views) == BATCH_PAGE:  # (the next page starts after the last one shown)
+            last = views[-1]
+            older = chosen.query(after=f"{last['created_at']}|{last['batch_id']}")
+        return self.page(
+            request,
+            "batches.html",
+            batches=views,
+            chosen=chosen,
+            pipelines=pipelines,
+            statuses=BATCH_STATUSES,
+            older=older,
+        )
 
     def batch(self, request: Request) -> HTMLResponse:
         batch_id = request.path_params["batch"]
@@ -282,11 +347,12 @@ class Pages:
         batch_id = request.path_params.get("batch")
         if batch_id is not None:  # an unknown batch: 404, not a stream a browser retries
             await run_in_threadpool(self._check_batch, batch_id)
+        chosen = BatchFilter.of(request)  # (the list's: bad choices are a 400 here too)
 
         def read() -> Any:
             with self.dash.reading() as conn:
-                if batch_id is None:
-                    return [batch_view(s) for s in db.recent_batches(conn, 50)]
+                if batch_id is None:  # the list page, as filtered
+                    return [batch_view(s) for s in chosen.read(conn)]
                 return batch_view(_batch_or_404(conn, batch_id))
 
         async def events():
@@ -453,7 +519,10 @@ class Pages:
     def _load(self, entry: Upload) -> None:
         try:
             entry.batch_id, entry.rows = loader.load(
-                self.database_url, str(entry.path), entry.pipeline, name=_batch_name(entry.name)
+                self.database_url,
+                str(entry.path),
+                entry.pipeline,
+                name=loader.batch_name(entry.name),
             )
             entry.state = "loaded"
         except Exception as exc:  # shown on the upload's page

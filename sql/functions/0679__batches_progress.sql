@@ -74,10 +74,14 @@ language sql stable set search_path = '' as $$
                'COMPLETED', nullif(coalesce(pb.completed, 0), 0),
                'FAILED', nullif(coalesce(pb.failed, 0), 0),
                'IN_PROGRESS', nullif(b.total - coalesce(pb.completed, 0) - coalesce(pb.failed, 0), 0))),
-    -- per step: its counts, and the rows that failed at an earlier step (never reaching it)
+    -- per step: its counts, the rows that failed at an earlier step (never reaching it) and
+    -- those still at an earlier step (upcoming): with the counts, every row of the batch
     'steps', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                        'step', s.step, 'counts', s.counts, 'entities', s.entities,
-                       'not_reached', s.not_reached))
+                       'not_reached', s.not_reached,
+                       'upcoming', greatest(b.total - s.not_reached
+                                            - (select coalesce(sum(c.value::bigint), 0)
+                                               from jsonb_each_text(s.counts) c), 0)))
                      order by s.position)
               from (select t.*,
                            coalesce(sum((t.counts ->> 'FAILED')::bigint)
@@ -108,6 +112,7 @@ comment on function enrich._batches_progress(uuid[]) is
   'For each batch id given (in that order): its progress as JSON, from the kept counts: '
   'name, status, done, rows, failed rows, no_worker (unfinished work and no worker alive) and '
   'when a worker was last seen, items by status, per step counts by status, distinct '
-  'entities and rows not reached (failed at an earlier step), '
+  'entities, rows not reached (failed at an earlier step) and upcoming (still at an '
+  'earlier step), '
   'the 20 most common failures by step and error, distinct companies and people, paid calls '
   'booked to it, calls saved by dedupe and reuse, and why its workflows'' work waits.';

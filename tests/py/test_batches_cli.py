@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.progress import NO_WORKER
@@ -51,8 +52,11 @@ def test_a_batch_is_named_after_its_file_and_found_by_name_prefix_or_latest(
     assert second in shared.stderr and third in shared.stderr
     unknown = enrich(db_url, "export", "no such batch")
     assert unknown.returncode == 2 and "no batch has that name" in unknown.stderr
-    bad = enrich(db_url, "load", str(leads), "--pipeline", "company", "--name", "a\nb")
-    assert bad.returncode == 2 and "--name" in bad.stderr
+    for bad_name in ("a\nb", " padded ", "latest", "x" * 201):
+        bad = enrich(db_url, "load", str(leads), "--pipeline", "company", "--name", bad_name)
+        assert bad.returncode == 2 and "--name" in bad.stderr, bad_name
+    slashed = _load(db_url, leads, "--name", "C:\\exports\\")
+    assert "“C:\\exports\\”" in enrich(db_url, "status", slashed).stdout  # shown as it is
 
     # without a batch: a line per recent batch, newest first, with its name
     lines = enrich(db_url, "status").stdout.splitlines()
@@ -132,3 +136,44 @@ def test_an_excel_export_has_a_bom_crlf_and_the_files_delimiter(
     plain = enrich(db_url, "export", batch, "--format", "csv").stdout
     excel_rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert excel_rows == list(csv.reader(io.StringIO(plain, newline="")))
+
+
+# (found by an adversarial review)
+def test_a_file_whose_name_has_a_tab_still_loads(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "leads\tq3.csv"
+    source.write_text("email\nada@acme.com\n")
+    loaded = enrich(db_url, "load", str(source), "--pipeline", "company")
+    assert loaded.returncode == 0, loaded.stderr
+
+
+def test_an_export_to_a_tsv_file_is_tab_separated(db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text("email,note\nada@acme.com,first\n")
+    batch = enrich(db_url, "load", str(source), "--pipeline", "company").stdout.split()[-1]
+    out = tmp_path / "out.tsv"
+    assert enrich(db_url, "export", batch, "-o", str(out)).returncode == 0
+    assert out.read_text().startswith("email\tnote\t")
+
+
+def test_a_whole_id_names_its_batch_whatever_other_batches_are_called(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text("email\nada@acme.com\n")
+    victim = enrich(db_url, "load", str(source), "--pipeline", "company").stdout.split()[-1]
+    enrich(db_url, "load", str(source), "--pipeline", "company", "--name", victim)
+    shown = enrich(db_url, "status", victim, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["batch_id"] == victim
+
+
+def test_every_step_accounts_for_every_row_once_split_is_done(db_url: str) -> None:
+    rows = [{"email": "ann@alpha.com"}, {"email": "bob@beta.com"}, {"email": "x@gmail.com"}]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        batch = conn.execute(
+            "select enrich.create_batch('company_and_person', %s)", (Jsonb(rows),)
+        ).fetchone()[0]
+        status = conn.execute("select enrich.batch_status(%s)", (batch,)).fetchone()[0]
+    for step in status["steps"]:
+        accounted = sum(step["counts"].values()) + step["not_reached"] + step["upcoming"]
+        assert accounted == status["rows"], step

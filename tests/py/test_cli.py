@@ -165,6 +165,7 @@ def test_load_status_export(db_url: str, tmp_path: Path) -> None:
         "step": "split",
         "counts": {"COMPLETED": 2, "FAILED": 1},
         "not_reached": 0,
+        "upcoming": 0,
     }
     shown = {
         line.split("│")[1].strip(): line.split("│")[3].strip()

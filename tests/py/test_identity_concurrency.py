@@ -283,3 +283,48 @@ def test_a_callback_arriving_while_a_load_merges_its_entity_completes_the_surviv
     assert scalar(db_url, "select count(*) from enrich.normalized_people") == 1
     assert scalar(db_url, "select status from enrich.person_workflow_states") == "COMPLETED"
     assert scalar(db_url, "select count(*) from enrich.check_invariants()") == 0
+
+
+def test_a_load_racing_a_merge_gives_no_identifier_to_the_person_merged_away(db_url: str) -> None:
+    """B loads an address of a person that A, not committed yet, is merging away: B waits
+    for A and gives the address (and the new profile beside it) to the survivor."""
+    with psycopg.connect(db_url, autocommit=True) as setup:  # two people, known apart
+        setup.execute(
+            "select enrich.create_batch('company_and_person', %s)",
+            (Jsonb([{"email": "k@m4.com"},
+                    {"linkedin_url": "https://linkedin.com/in/k4", "email": "k2@m4.com"}]),),
+        )  # fmt: skip
+    with (
+        psycopg.connect(db_url, application_name="merging") as a,
+        psycopg.connect(db_url, application_name="racing") as b,
+    ):
+        # A links them (merges one away) and has not committed yet ...
+        a.execute(
+            "select enrich.create_batch('company_and_person', %s)",
+            (Jsonb([{"email": "k@m4.com", "linkedin_url": "https://linkedin.com/in/k4"}]),),
+        )
+        failures: list[BaseException] = []
+
+        def load_b() -> None:  # ... while B loads a new profile beside the other's address
+            try:
+                b.execute(
+                    "select enrich.create_batch('company_and_person', %s)",
+                    (Jsonb([{"email": "k2@m4.com", "linkedin_url": "https://linkedin.com/in/n4"}]),),
+                )  # fmt: skip
+                b.commit()
+            except BaseException as exc:  # the test fails on it below
+                failures.append(exc)
+
+        racing = threading.Thread(target=load_b)
+        racing.start()
+        _wait_until_blocked(db_url, "racing")  # B waits for A's merge
+        a.commit()
+        racing.join(30)
+        assert not racing.is_alive() and failures == []
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select * from enrich.check_invariants()").fetchall() == []
+        owners = conn.execute(
+            "select count(distinct person_id), count(*) from enrich.person_identifiers"
+        ).fetchone()
+        assert owners == (1, 4)  # k@, k2@, in/k4, in/n4: one person
+        assert scalar(db_url, "select count(*) from enrich.normalized_people") == 1

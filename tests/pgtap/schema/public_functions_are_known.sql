@@ -14,7 +14,7 @@ select functions_are('enrich', array[
   'check_invariants', 'retry_failed', 'refresh_entities', 'workflow_stats', 'set_pipeline',
   'prune_batches', 'finish_loading', 'discard_loading_batch', 'release_held_dispatches', 'dispatch_wait_reasons',
   'pause_workflow', 'delete_workflow', 'column_aliases_map', 'batch_step_counts', 'batch_summary', 'batch_company_results',
-  'batch_savings', 'export_columns', 'set_batch_columns', 'set_batch_source', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'movable_dispatches', 'list_pipelines',
+  'batch_savings', 'export_columns', 'set_batch_columns', 'set_batch_source', 'heartbeat', 'sign_off', 'live_processes', 'worker_heartbeat', 'worker_sign_off', 'server_settings_advice', 'receive_callback', 'set_callback_secret', 'stalled_work', 'recent_batches', 'find_batches', 'movable_dispatches', 'list_pipelines',
   'list_workflows', 'set_workspace', 'list_workspaces', 'estimate_batch_calls', 'spend_by_day', 'fold_batch_counts', 'perform_queued_merges', 'identity_stats', 'identity_notices', 'export_csv_query',
   'dispatch_counts', 'failure_examples', 'workflows_overview',
   'lookup_entity', 'list_merges',
