@@ -17,3 +17,6 @@ comment on column enrich.batches.input_delimiter is
 
 -- export_columns also says the file's delimiter (its result type changes: sql/ makes it again)
 drop function if exists enrich.export_columns(uuid);
+
+-- the batch list's pages, newest first (enrich.find_batches), at any depth
+create index batches_created_idx on enrich.batches (created_at, id);

@@ -8441,6 +8441,12 @@ CREATE UNIQUE INDEX batch_counts_key ON enrich.batch_counts USING btree (batch_i
 CREATE INDEX batch_items_unfinished_idx ON enrich.batch_items USING btree (batch_id) WHERE (finished_at IS NULL);
 
 --
+-- Name: batches_created_idx; Type: INDEX; Schema: enrich; Owner: -
+--
+
+CREATE INDEX batches_created_idx ON enrich.batches USING btree (created_at, id);
+
+--
 -- Name: batches_holding_idx; Type: INDEX; Schema: enrich; Owner: -
 --
 

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from pyworker.builtins import COMPANY_WORKFLOW
 from pyworker.servers import BackgroundServer
@@ -226,6 +228,45 @@ def test_a_stall_and_failures_show_as_they_happen_without_a_reload(
             assert "COMPLETED with 4 failed" in row.text and "Q3 leads" in row.text
             # finished work needs no worker: no banner, though none runs now
             assert not browser.find_element(By.CSS_SELECTOR, "[data-live-any]").is_displayed()
+
+
+@needs_chromium
+def test_the_batch_list_pages_and_filters(db_url: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n in range(53):  # 53 batches, one of them failing, named after their "files"
+            email = "x@gmail.com" if n == 7 else f"p{n}@acme{n}.com"
+            batch = conn.execute(
+                "select enrich.create_batch('company', %s)", (Jsonb([{"email": email}]),)
+            ).fetchone()[0]
+            conn.execute("select enrich.set_batch_source(%s, %s, ',')", (batch, f"leads-{n}.csv"))
+    with dashboard(db_url) as url, chromium(tmp_path, "list") as browser:
+        rows = lambda b: b.find_elements(By.CSS_SELECTOR, "tr[data-batch]")  # noqa: E731
+        browser.get(url + "/")
+        assert len(rows(browser)) == 50 and "leads-52.csv" in rows(browser)[0].text
+        browser.find_element(By.ID, "older").click()
+        assert [r.text.split()[0] for r in rows(browser)] == [
+            "leads-2.csv", "leads-1.csv", "leads-0.csv"
+        ]  # fmt: skip
+        assert not browser.find_elements(By.ID, "older")
+        browser.get(url + "/")
+        Select(browser.find_element(By.ID, "filter-status")).select_by_value("failed")
+        browser.find_element(By.ID, "filter").click()
+        assert [r.text.split()[0] for r in rows(browser)] == ["leads-7.csv"]
+        assert "COMPLETED with 1 failed" in rows(browser)[0].text
+        browser.get(url + "/")
+        browser.find_element(By.ID, "filter-q").send_keys("LEADS-1")
+        browser.find_element(By.ID, "filter").click()
+        assert len(rows(browser)) == 11  # leads-1, leads-10 ... leads-19
+        bogus = httpx.get(url + "/?status=bogus", headers=auth(), timeout=30)
+        assert bogus.status_code == 400 and "status: one of" in bogus.text
+        browser.set_window_size(375, 800)
+        browser.get(url + "/")
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"
+        )
 
 
 def test_every_page_needs_the_password(db_url: str) -> None:

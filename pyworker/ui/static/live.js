@@ -83,6 +83,13 @@
   };
 
   const source = new EventSource(page.dataset.liveSource);
+  // a page left for another is kept by the browser (back/forward cache) with its stream
+  // open: closed then (a browser opens only six connections per server), the page made
+  // again if one comes back to it
+  window.addEventListener("pagehide", () => source.close());
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
     const views = Array.isArray(data) ? data : [data];
