@@ -87,7 +87,6 @@ def serve_command(
 ) -> None:
     """Run the callback receiver (POST /callbacks/{workflow}, GET /healthz, GET /metrics)."""
     setup_logs(log_level, log_format)
-    import uvicorn
 
     from pyworker import receiver
 
@@ -98,16 +97,11 @@ def serve_command(
             "(use --insecure-no-secret for local experiments)",
             2,
         )
-    uvicorn.run(
-        receiver.create_app(
-            config.database_url(),
-            secret or None,
-            previous,
-        ),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
+    _serve(
+        receiver.create_app(config.database_url(), secret or None, previous),
+        "callback receiver",
+        host,
+        port,
     )
 
 
@@ -122,7 +116,6 @@ def ui_command(
     HTTP Basic auth with ENRICH_UI_PASSWORD (user ENRICH_UI_USER, default admin); without a
     password it only listens on a loopback address."""
     setup_logs(log_level, log_format)
-    import uvicorn
 
     from pyworker.ui import create_app
     from pyworker.ui.security import is_loopback
@@ -134,13 +127,7 @@ def ui_command(
             "dashboard can start loads and spend Clay credits)",
             2,
         )
-    uvicorn.run(
-        create_app(config.database_url(), user, password),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
+    _serve(create_app(config.database_url(), user, password), "dashboard", host, port)
 
 
 @app.command("clay-sim", epilog=SIM_ENV)
@@ -176,7 +163,6 @@ def clay_sim_command(
 ) -> None:
     """Run a local Clay look-alike: webhooks at /webhooks/{name}, stats at /stats."""
     setup_logs(log_level, log_format)
-    import uvicorn
 
     from pyworker.clay import simulator as clay_sim
 
@@ -197,9 +183,18 @@ def clay_sim_command(
         callback_concurrency=callback_concurrency,
         echo_domain=echo_domain,
     )
-    uvicorn.run(
-        clay_sim.create_app(settings), host=host, port=port, log_level="warning", access_log=False
+    _serve(clay_sim.create_app(settings), "Clay simulator", host, port)
+
+
+def _serve(asgi_app, what: str, host: str, port: int) -> None:
+    """Serve an app until Ctrl-C or SIGTERM, saying first where (on stderr)."""
+    import uvicorn
+
+    where = f"[{host}]" if ":" in host else host
+    Console(stderr=True).print(
+        f"enrich {what}: http://{where}:{port} (Ctrl-C stops it)", markup=False, highlight=False
     )
+    uvicorn.run(asgi_app, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command("run", epilog=RUN_ENV)

@@ -177,3 +177,29 @@ def test_every_step_accounts_for_every_row_once_split_is_done(db_url: str) -> No
     for step in status["steps"]:
         accounted = sum(step["counts"].values()) + step["not_reached"] + step["upcoming"]
         assert accounted == status["rows"], step
+
+
+def test_every_server_says_where_it_listens(db_url: str) -> None:
+    import os
+    import subprocess
+
+    from pyworker.servers import free_port
+    from pyworker.testing import ENRICH
+
+    env = {**os.environ, "DATABASE_URL": db_url, "ENRICH_CALLBACK_SECRET": "s" * 32}
+    for command, what in (("ui", "dashboard"), ("serve", "callback receiver"),
+                          ("clay-sim", "Clay simulator")):  # fmt: skip
+        port = free_port()
+        server = subprocess.Popen(
+            [ENRICH, command, "--port", str(port)],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            first = server.stderr.readline()
+            assert first.startswith(f"enrich {what}: http://127.0.0.1:{port} "), first
+        finally:
+            server.terminate()
+            server.wait(10)
