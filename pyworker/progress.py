@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.progress import (
@@ -14,6 +15,8 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+from pyworker.durations import format_duration
 
 
 @contextmanager
@@ -74,6 +77,38 @@ def status_label(status: dict) -> str:
     """A batch's status as people read it: never a bare COMPLETED when rows failed."""
     failed = status.get("failed") or 0
     return f"{status['status']} with {failed:,} failed" if failed else status["status"]
+
+
+def timing(status: dict, now: datetime | None = None) -> dict[str, float | None]:
+    """How long a batch has taken (to its end, or so far) and, while it runs, how long it
+    should still take at the pace seen so far (its finished rows over its time), in
+    seconds; None when there is nothing to tell by yet."""
+    now = now or datetime.now(UTC)
+    started = _moment(status["created_at"])
+    ended = _moment(status.get("completed_at")) if status.get("completed_at") else None
+    took = ((ended or now) - started).total_seconds()
+    items = status.get("items") or {}
+    finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+    left = status["rows"] - finished
+    eta = None
+    if ended is None and status["status"] != "LOADING" and finished and left > 0:
+        eta = left * took / finished
+    return {"seconds": max(took, 0.0), "eta_seconds": eta}
+
+
+def timing_line(status: dict) -> str:
+    """`took 4m10s` for a finished batch; `running 2m, about 5m left` for one that runs."""
+    spent = timing(status)
+    if status.get("completed_at"):
+        return f"took {format_duration(spent['seconds'])}"
+    line = f"running {format_duration(spent['seconds'])}"
+    if spent["eta_seconds"] is not None and not status.get("no_worker"):  # (nothing moves)
+        line += f", about {format_duration(spent['eta_seconds'])} left at this pace"
+    return line
+
+
+def _moment(value: str | datetime) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def steps_finished(status: dict) -> list[tuple[dict, int]]:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from pyworker.cli.common import masked_url
 from pyworker.durations import format_duration
-from pyworker.progress import status_label, steps_finished
+from pyworker.progress import status_label, steps_finished, timing_line
 
 
 def masked(described: dict) -> dict:
@@ -209,6 +209,7 @@ def print_statuses(statuses: list[dict]) -> None:
                 f"{step.get('not_reached', 0):,}",
             )
         console.print(table)
+        console.print(f"  {timing_line(status)}", markup=False)
         if status.get("companies") is not None:
             console.print(
                 f"  unique companies: {status['companies']:,}; unique people: {status['people']:,}",

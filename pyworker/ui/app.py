@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from pyworker import config, db
 from pyworker import load as loader
 from pyworker.export import export_chunks
-from pyworker.progress import NO_WORKER, status_label, steps_finished
+from pyworker.progress import NO_WORKER, status_label, steps_finished, timing_line
 from pyworker.ui.charts import spend_chart
 from pyworker.ui.security import Doors, FormGuard
 
@@ -92,6 +92,7 @@ def batch_view(status: dict) -> dict:
         "created_at": status["created_at"],
         "completed_at": status["completed_at"] or "",
         "created_utc": when(status["created_at"]),
+        "timing": timing_line(status),
         "completed_utc": when(status["completed_at"]),
         "steps": [
             {

@@ -203,3 +203,25 @@ def test_every_server_says_where_it_listens(db_url: str) -> None:
         finally:
             server.terminate()
             server.wait(10)
+
+
+def test_a_batch_says_how_long_it_took_or_should_still_take() -> None:
+    from datetime import UTC, datetime
+
+    from pyworker.progress import timing, timing_line
+
+    now = datetime(2026, 12, 7, 12, 10, tzinfo=UTC)
+    running = {
+        "status": "IN_PROGRESS",
+        "rows": 1000,
+        "created_at": "2026-12-07T12:00:00+00:00",
+        "completed_at": None,
+        "items": {"COMPLETED": 200, "FAILED": 50, "IN_PROGRESS": 750},
+    }
+    # 250 rows in 10 minutes: the 750 left take 30 more at that pace
+    assert timing(running, now) == {"seconds": 600.0, "eta_seconds": 1800.0}
+    assert timing({**running, "items": {"IN_PROGRESS": 1000}}, now)["eta_seconds"] is None
+    assert timing({**running, "status": "LOADING"}, now)["eta_seconds"] is None
+    done = {**running, "status": "COMPLETED", "completed_at": "2026-12-07T12:04:10+00:00"}
+    assert timing(done, now) == {"seconds": 250.0, "eta_seconds": None}
+    assert timing_line(done) == "took 4m10s"
