@@ -165,17 +165,10 @@ def _load_failure(exc: psycopg.Error) -> str:
 
 def _chosen_columns(maps: list[str]) -> dict[str, str]:
     """--map 'Their Column=field' options as {their column (lower case): field}."""
-    chosen = {}
-    for item in maps:
-        column, sep, target = item.rpartition("=")
-        if not sep or not column.strip() or target.strip() not in loader.FIELDS:
-            fail(
-                f"--map {item!r}: give 'Their Column=field', field one of "
-                f"{', '.join(loader.FIELDS)}",
-                2,
-            )
-        chosen[column.strip().lower()] = target.strip()
-    return chosen
+    try:
+        return loader.chosen_columns(maps)
+    except loader.LoadError as exc:
+        fail(f"--map: {exc}", 2)
 
 
 def _print_mapping(mapping: dict[str, str | None]) -> None:

@@ -7,6 +7,7 @@ from pyworker.load.files import (
     FIELDS,
     Columns,
     LoadError,
+    chosen_columns,
     field_of,
     read_rows,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "LoadError",
     "OverCallLimit",
     "batch_name",
+    "chosen_columns",
     "company_hint",
     "default_parts",
     "estimate",

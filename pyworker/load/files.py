@@ -30,9 +30,15 @@ class LoadError(ValueError):
 
 def _open_raw(source: str) -> IO[bytes]:
     raw: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == b"\x1f\x8b":
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if head[:2] == b"\x1f\x8b":
         raw = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+    elif head == b"PK\x03\x04":  # a zip: what an Excel workbook (.xlsx) is
+        raw.close()
+        raise LoadError(
+            "this is a spreadsheet workbook (.xlsx), not text: save its sheet as CSV "
+            "(in Excel: File > Save As > CSV UTF-8) and load that"
+        )
     return raw
 
 
@@ -166,6 +172,21 @@ _EXTRA_EMAIL_KEY = re.compile(r"email_[0-9]+")
 # A header naming an email by number ("Email 2", "E-mail Address 3"): a rule, not aliases
 # (the same as enrich._column_field in SQL)
 _NUMBERED_EMAIL = re.compile(r"(email|emailaddress)[0-9]+")
+
+
+def chosen_columns(maps: list[str]) -> dict[str, str]:
+    """'Their Column=field' choices (the CLI's --map, the dashboard's mapping lines) as
+    {their column (lower case): field}; LoadError naming a malformed one."""
+    chosen = {}
+    for item in maps:
+        column, sep, target = item.rpartition("=")
+        if not sep or not column.strip() or target.strip() not in FIELDS:
+            raise LoadError(
+                f"column choice {item!r}: give 'Their Column=field', field one of "
+                f"{', '.join(FIELDS)}"
+            )
+        chosen[column.strip().lower()] = target.strip()
+    return chosen
 
 
 def field_of(key: str | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 import secrets
 import shutil
 import tempfile
@@ -123,6 +124,25 @@ def _percent(part: int, rows: int) -> float:
     return round(100 * part / rows, 2) if rows else 0.0
 
 
+# the upload form's encodings: (what the loader takes, what the form says)
+UPLOAD_ENCODINGS = (
+    ("", "UTF-8 (or UTF-16 with its byte-order mark)"),
+    ("cp1252", "Windows-1252 (old Excel exports, Western Europe)"),
+    ("latin-1", "ISO-8859-1 (Latin-1)"),
+    ("utf-16", "UTF-16"),
+    ("mac_roman", "Mac Roman"),
+)
+# what the loader's messages tell a terminal user to add, and where the form has it
+_FORM_CHOICES = {"--encoding": "the Encoding choice", "--map": "the Column choices"}
+
+
+def _for_the_form(message: str) -> str:
+    """A loader message with its command-line options named as the upload form's fields."""
+    for option, choice in _FORM_CHOICES.items():
+        message = re.sub(rf"{option}\b", choice, message)
+    return message
+
+
 BATCH_PAGE = 50  # batches a page of the list shows
 BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
 
@@ -184,6 +204,8 @@ class Upload:
     path: Path
     name: str
     pipeline: str
+    encoding: str | None = None  # None: UTF-8, or UTF-16 by its byte-order mark
+    chosen: dict[str, str] = field(default_factory=dict)  # column (lower case) -> field
     mapping: dict[str, str | None] = field(default_factory=dict)
     rows: int = 0
     estimate: list[dict] = field(default_factory=list)
@@ -448,36 +470,65 @@ class Pages:
         return Response(generate_latest(self.gauges()), media_type=CONTENT_TYPE_LATEST)
 
     # -- upload: dry run, confirmation, load ---------------------------------------------
-    def upload_form(self, request: Request, error: str | None = None, code: int = 200):
+    def upload_form(
+        self,
+        request: Request,
+        error: str | None = None,
+        code: int = 200,
+        chosen: dict[str, str] | None = None,
+    ):
         with self.dash.reading() as conn:
             pipelines = db.list_pipelines(conn)
-        return self.page(request, "upload.html", code, pipelines=pipelines, error=error)
+        return self.page(
+            request,
+            "upload.html",
+            code,
+            pipelines=pipelines,
+            error=error,
+            encodings=UPLOAD_ENCODINGS,
+            chosen={"pipeline": "", "encoding": "", "columns": "", **(chosen or {})},
+        )
 
     async def upload(self, request: Request) -> HTMLResponse:
         # checked before the body is read: a cross-site or oversized post writes nothing
         headers = {k.lower(): v for k, v in request.headers.items()}
-        if not self.guard.allows(
-            headers, request.headers.get("host", ""), request.query_params.get("csrf")
-        ):
+        host = request.headers.get("host", "")
+        if not self.guard.from_here(headers, host):
             raise HTTPException(403, "this form was not posted from the dashboard")
         length = request.headers.get("content-length", "")
         if not length.isdigit() or int(length) > UPLOAD_LIMIT:
             raise HTTPException(413, f"files up to {UPLOAD_LIMIT // 2**30} GB")
         self._forget_stale_uploads()
-        form = await request.form(max_files=1, max_fields=5)
+        form = await request.form(max_files=1, max_fields=8)
+        if not self.guard.allows(headers, host, form.get("csrf")):  # (before the file is kept)
+            raise HTTPException(403, "this form was not posted from the dashboard")
         file, pipeline = form.get("file"), str(form.get("pipeline") or "")
+        encoding = str(form.get("encoding") or "")
+        chosen = {
+            "pipeline": pipeline,
+            "encoding": encoding,
+            "columns": str(form.get("columns") or ""),
+        }
+        if encoding not in dict(UPLOAD_ENCODINGS):
+            return self.upload_form(request, "choose an encoding of the list", 400, chosen)
+        try:
+            choices = loader.chosen_columns(
+                [line for line in chosen["columns"].splitlines() if line.strip()]
+            )
+        except loader.LoadError as exc:
+            return self.upload_form(request, f"{exc} (in Column choices)", 400, chosen)
         if not isinstance(file, UploadFile) or not file.filename:
-            return self.upload_form(request, "choose a CSV or JSONL file", 400)
+            return self.upload_form(request, "choose a CSV or JSONL file", 400, chosen)
         token = secrets.token_urlsafe(16)
         suffix = "".join(Path(file.filename).suffixes[-2:])
         path = self.folder / (token + (suffix if suffix.isascii() and len(suffix) < 16 else ""))
         await _save(file, path)
-        entry = Upload(path, file.filename.replace("\x00", ""), pipeline)
+        entry = Upload(path, file.filename.replace("\x00", ""), pipeline, encoding or None, choices)
 
         def dry_run() -> None:
-            columns = loader.Columns(on_mapping=entry.mapping.update)
+            columns = loader.Columns(chosen=choices, on_mapping=entry.mapping.update)
             entry.rows, entry.estimate = loader.estimate(
-                self.database_url, str(path), pipeline, columns=columns
+                self.database_url, str(path), pipeline, columns=columns, encoding=entry.encoding
             )
 
         try:
@@ -487,7 +538,9 @@ class Pages:
             message = str(exc)
             if isinstance(exc, psycopg.Error):
                 message = exc.diag.message_primary or message
-            return self.upload_form(request, f"{file.filename}: {message} (nothing loaded)", 400)
+            return self.upload_form(
+                request, f"{file.filename}: {_for_the_form(message)} (nothing loaded)", 400, chosen
+            )
         self.uploads[token] = entry
         return self.page(
             request,
@@ -523,6 +576,8 @@ class Pages:
                 self.database_url,
                 str(entry.path),
                 entry.pipeline,
+                encoding=entry.encoding,
+                columns=loader.Columns(chosen=entry.chosen),
                 name=loader.batch_name(entry.name),
             )
             entry.state = "loaded"

@@ -359,16 +359,51 @@ def test_odd_requests_get_a_clear_answer_not_a_crash(db_url: str) -> None:
         assert budget.status_code == 400
         assert client.get("/entities", params={"q": "acme.com\x00"}).status_code == 200
         cross_site = client.post(
-            "/upload?csrf=wrong", files={"file": ("a.csv", b"email\na@acme.com\n")}
+            "/upload", data={"csrf": "wrong"}, files={"file": ("a.csv", b"email\na@acme.com\n")}
         )
         assert cross_site.status_code == 403
-        token = re.search(r"csrf=([0-9a-f]+)", client.get("/upload").text).group(1)
+        page = client.get("/upload").text
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        assert token not in re.sub(r'name="csrf" value="[0-9a-f]+"', "", page)  # never in a URL
         limit, app.UPLOAD_LIMIT = app.UPLOAD_LIMIT, 100  # (refused by its announced size)
         try:
-            huge = client.post(f"/upload?csrf={token}", files={"file": ("a.csv", b"x" * 500)})
+            huge = client.post(
+                "/upload", data={"csrf": token}, files={"file": ("a.csv", b"x" * 500)}
+            )
         finally:
             app.UPLOAD_LIMIT = limit
         assert huge.status_code == 413
+
+
+def test_the_upload_form_takes_what_the_cli_takes_as_options(db_url: str) -> None:
+    """Encoding and column choices are form fields, and the errors name them, not flags; a
+    workbook is told to be saved as CSV."""
+    latin = "email,first_name\nann@acme.com,Zoë\n".encode("cp1252")
+    twins = b"Email,E-mail\nann@acme.com,bo@acme.com\n"
+    with dashboard(db_url) as url, httpx.Client(base_url=url, headers=auth()) as client:
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/upload").text).group(1)
+
+        def upload(name: str, content: bytes, **fields: str) -> httpx.Response:
+            return client.post(
+                "/upload",
+                data={"csrf": token, "pipeline": "company", **fields},
+                files={"file": (name, content)},
+                timeout=60,
+            )
+
+        refused = upload("old.csv", latin)
+        assert refused.status_code == 400 and "the Encoding choice" in refused.text
+        assert "--encoding" not in refused.text
+        checked = upload("old.csv", latin, encoding="cp1252")
+        assert checked.status_code == 200 and 'id="estimate"' in checked.text
+        assert 'name="csrf"' in checked.text  # its confirmation form, token in the body
+        workbook = upload("leads.xlsx", b"PK\x03\x04" + b"\x00" * 200)
+        assert workbook.status_code == 400 and "save its sheet as CSV" in workbook.text
+        bad = upload("twins.csv", twins, columns="Email=nonsense")
+        assert bad.status_code == 400 and "Column choices" in bad.text
+        chosen = upload("twins.csv", twins, columns="E-mail=email")
+        assert chosen.status_code == 200, chosen.text
+        assert upload("x.csv", latin, encoding="klingon").status_code == 400
 
 
 def test_a_download_given_up_half_way_gives_its_connection_back(db_url: str) -> None:
