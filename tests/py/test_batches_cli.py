@@ -225,3 +225,13 @@ def test_a_batch_says_how_long_it_took_or_should_still_take() -> None:
     done = {**running, "status": "COMPLETED", "completed_at": "2026-12-07T12:04:10+00:00"}
     assert timing(done, now) == {"seconds": 250.0, "eta_seconds": None}
     assert timing_line(done) == "took 4m10s"
+
+
+def test_a_workbook_is_told_to_be_saved_as_csv(db_url: str, tmp_path: Path) -> None:
+    workbook = tmp_path / "leads.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # what every .xlsx starts with
+    loaded = enrich(db_url, "load", str(workbook), "--pipeline", "company")
+    assert loaded.returncode == 1 and "save its sheet as CSV" in loaded.stderr
+    assert "--encoding" not in loaded.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from enrich.batches").fetchone() == (0,)
