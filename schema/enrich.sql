@@ -1331,13 +1331,15 @@ begin
   --    that comes later waits for us (and then moves the identifiers we gave it).
   -- (steps 4 and 5 are made again, from the locks on, when they deadlock with a concurrent
   -- load that holds the same entities: the attempt's locks go with it, the other load goes
-  -- on, and the next attempt waits for it)
-  for v_try in 1 .. 5 loop
+  -- on, and the next attempt, after a short random pause, waits for it)
+  for v_try in 1 .. 8 loop
     begin
       v_survivors := '{}';
       v_known := array(select distinct n.owner from pg_temp.link_nodes n where n.owner is not null);
+      -- (a retry takes them for update at once, so that it has no lock to upgrade later)
       execute format('select count(*) from (select from enrich.%I e where e.id = any($1)
-                                             order by e.id for key share) live', v_entities)
+                                             order by e.id for %s) live',
+                     v_entities, case when v_try = 1 then 'key share' else 'update' end)
         into v_live using v_known;
       create temporary table link_owners (label bigint, owner uuid, made_here boolean) on commit drop;
       if v_inserted = v_new and v_live = cardinality(v_known) then
@@ -1425,9 +1427,10 @@ begin
       end if;
       exit;
     exception when deadlock_detected then
-      if v_try = 5 then
+      if v_try = 8 then
         raise;
       end if;
+      perform pg_sleep(random() * 0.05 * v_try);  -- (two loads retrying in step: not again)
     end;
   end loop;
 
