@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -32,3 +32,8 @@ def format_duration(seconds: float | None) -> str:
             parts.append(f"{left // size}{unit}")
             left %= size
     return "".join(parts)
+
+
+def day_start(text: str) -> datetime:
+    """A date (2026-12-01) as the moment it starts, in UTC; ValueError if it is none."""
+    return datetime.combine(date.fromisoformat(text.strip()), time(), UTC)

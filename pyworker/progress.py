@@ -50,7 +50,7 @@ def finishing(console: Console, rows: int) -> Iterator[Callable[[dict], None]]:
                 items = status["items"] or {}
                 progress.update(
                     task,
-                    completed=items.get("COMPLETED", 0) + items.get("FAILED", 0),
+                    completed=finished_rows(status),
                     description=f"{items.get('FAILED', 0):,} failed",
                 )
 
@@ -71,6 +71,14 @@ def finishing(console: Console, rows: int) -> Iterator[Callable[[dict], None]]:
 
 
 NO_WORKER = "no worker running: start one with `enrich worker`"
+# what a batch list can be filtered by (enrich.find_batches): a status, or some row failed
+BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
+
+
+def finished_rows(status: dict) -> int:
+    """A batch_status's rows that are done with: COMPLETED or FAILED."""
+    items = status.get("items") or {}
+    return items.get("COMPLETED", 0) + items.get("FAILED", 0)
 
 
 def status_label(status: dict) -> str:
@@ -87,8 +95,7 @@ def timing(status: dict, now: datetime | None = None) -> dict[str, float | None]
     started = _moment(status["created_at"])
     ended = _moment(status.get("completed_at")) if status.get("completed_at") else None
     took = ((ended or now) - started).total_seconds()
-    items = status.get("items") or {}
-    finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+    finished = finished_rows(status)
     left = status["rows"] - finished
     eta = None
     if ended is None and status["status"] != "LOADING" and finished and left > 0:

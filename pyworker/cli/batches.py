@@ -32,7 +32,7 @@ from pyworker.cli.render import (
     print_statuses,
 )
 from pyworker.cli.root import app
-from pyworker.durations import parse_duration
+from pyworker.durations import day_start, parse_duration
 from pyworker.export import export_chunks
 
 
@@ -219,9 +219,6 @@ def status_command(
         time.sleep(2)
 
 
-BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
-
-
 @app.command("batches", epilog=DATABASE_ENV)
 def batches_command(
     status: str | None = typer.Option(
@@ -239,8 +236,8 @@ def batches_command(
 ) -> None:
     """Batches, newest first, one line each: name, id, pipeline, status with its failed
     rows, progress, paid calls, when created."""
-    if status is not None and status not in BATCH_STATUSES:
-        fail(f"--status must be one of {', '.join(BATCH_STATUSES)}", 2)
+    if status is not None and status not in progress.BATCH_STATUSES:
+        fail(f"--status must be one of {', '.join(progress.BATCH_STATUSES)}", 2)
     cutoff = _since(since) if since else None
     with db.connect(config.database_url()) as conn:
         found = db.find_batches(conn, status, pipeline, search, cutoff, limit=limit)
@@ -254,10 +251,10 @@ def batches_command(
 
 def _since(value: str):
     """--since: a duration back from now (7d), or a date (its start, in UTC)."""
-    from datetime import UTC, date, datetime, time
+    from datetime import UTC, datetime
 
     with contextlib.suppress(ValueError):
-        return datetime.combine(date.fromisoformat(value.strip()), time(), UTC)
+        return day_start(value)
     with contextlib.suppress(ValueError):
         return datetime.now(UTC) - parse_duration(value)
     fail(f"--since {value!r}: give a duration back from now (7d, 12h) or a date (2026-12-01)", 2)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from pyworker.cli.common import masked_url
 from pyworker.durations import format_duration
-from pyworker.progress import status_label, steps_finished, timing_line
+from pyworker.progress import finished_rows, status_label, steps_finished, timing_line
 
 
 def masked(described: dict) -> dict:
@@ -245,8 +245,7 @@ def print_batch_lines(statuses: list[dict]) -> None:
     ):  # fmt: skip
         table.add_column(heading, justify=justify, no_wrap=heading not in ("name", "pipeline"))
     for status in statuses:
-        items = status["items"] or {}
-        finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+        finished = finished_rows(status)
         table.add_row(
             str(status["batch_id"])[:8],
             Text(status.get("name") or "-"),

@@ -17,8 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from datetime import time as dt_time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -41,8 +40,16 @@ from starlette.staticfiles import StaticFiles
 
 from pyworker import config, db
 from pyworker import load as loader
+from pyworker.durations import day_start
 from pyworker.export import export_chunks
-from pyworker.progress import NO_WORKER, status_label, steps_finished, timing_line
+from pyworker.progress import (
+    BATCH_STATUSES,
+    NO_WORKER,
+    finished_rows,
+    status_label,
+    steps_finished,
+    timing_line,
+)
 from pyworker.ui.charts import spend_chart
 from pyworker.ui.security import Doors, FormGuard
 
@@ -65,7 +72,7 @@ def batch_view(status: dict) -> dict:
     """What the batch pages show of a batch_status, also sent as each live update."""
     rows = status["rows"]
     items = status["items"] or {}
-    finished = items.get("COMPLETED", 0) + items.get("FAILED", 0)
+    finished = finished_rows(status)
     failed = items.get("FAILED", 0)
     return {
         "batch_id": status["batch_id"],
@@ -144,7 +151,6 @@ def _for_the_form(message: str) -> str:
 
 
 BATCH_PAGE = 50  # batches a page of the list shows
-BATCH_STATUSES = ("LOADING", "IN_PROGRESS", "COMPLETED", "failed")
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,7 @@ class BatchFilter:
         since = after = None
         if self.since:
             try:
-                since = datetime.combine(date.fromisoformat(self.since), dt_time(), UTC)
+                since = day_start(self.since)
             except ValueError:
                 raise HTTPException(400, "since: a date, e.g. 2026-12-01") from None
         if self.after:
